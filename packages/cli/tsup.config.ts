@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { packageConfig } from '../../tsup.shared.js';
 
-export default defineConfig(packageConfig());
+// One file per command, so oclif loads only the command it runs.
+export default defineConfig(packageConfig(['src/index.ts', 'src/commands/**/*.ts', '!src/**/*.test.ts']));

@@ -1,0 +1,68 @@
+import { Command, ux } from '@oclif/core';
+import { type NormalizedError, normalizeError } from './errors.js';
+
+/** The envelope every command prints with `--json`. */
+export type JsonEnvelope<T> =
+  | { status: 'ok'; result: T; warnings: string[] }
+  | {
+      status: 'error';
+      result: null;
+      warnings: string[];
+      error: { code: string; message: string };
+      errors?: NormalizedError['errors'];
+    };
+
+/**
+ * The base of every `nosana` command: `--json` with one stable envelope, warnings collected for it, and one
+ * error path that maps errors to exit codes (see errors.ts) and prints them — as JSON on stdout with
+ * `--json`, as text on stderr otherwise.
+ */
+export abstract class NosanaCommand<T> extends Command {
+  static override enableJsonFlag = true;
+
+  private readonly collectedWarnings: string[] = [];
+
+  abstract override run(): Promise<T>;
+
+  /** Records a warning for the JSON envelope and prints it on stderr in human mode. */
+  protected warnUser(message: string): void {
+    this.collectedWarnings.push(message);
+    this.logToStderr(ux.colorize('yellow', `Warning: ${message}`));
+  }
+
+  protected override toSuccessJson(result: T): JsonEnvelope<T> {
+    return { status: 'ok', result, warnings: this.collectedWarnings };
+  }
+
+  protected override toErrorJson(error: unknown): JsonEnvelope<T> {
+    const normalized = normalizeError(error);
+    return {
+      status: 'error',
+      result: null,
+      warnings: this.collectedWarnings,
+      error: { code: normalized.code, message: normalized.message },
+      ...(normalized.errors ? { errors: normalized.errors } : {}),
+    };
+  }
+
+  override logJson(json: unknown): void {
+    ux.stdout(JSON.stringify(json, null, 2));
+  }
+
+  protected override async catch(error: Error & { exitCode?: number }): Promise<void> {
+    const normalized = normalizeError(error);
+    process.exitCode = normalized.exitCode;
+    if (this.jsonEnabled()) {
+      this.logJson(this.toErrorJson(error));
+      return;
+    }
+    const lines = [ux.colorize('red', `Error: ${normalized.message}`)];
+    for (const item of normalized.errors ?? []) {
+      const where =
+        item.line === undefined ? '' : ux.colorize('dim', ` (line ${item.line}, column ${item.column})`);
+      lines.push(`  ${ux.colorize('bold', item.path)}${where}: ${item.message}`);
+    }
+    if (normalized.code === 'CLI__UNEXPECTED' && process.env.DEBUG && error.stack) lines.push(error.stack);
+    this.logToStderr(lines.join('\n'));
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * How the CLI turns errors into exit codes and messages. This is the only place that decides exit codes:
+ *
+ * | exit | meaning |
+ * |---|---|
+ * | 0 | success |
+ * | 1 | bad input: invalid job definition, flags, files, keys, balances |
+ * | 2 | the job failed or was stopped |
+ * | 3 | network, RPC, IPFS or container engine unreachable or failing |
+ */
+
+export const EXIT = { OK: 0, INPUT: 1, JOB_FAILED: 2, NETWORK: 3 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** An error in the shape every command reports it, in JSON and on the terminal. */
+export interface NormalizedError {
+  code: string;
+  message: string;
+  exitCode: ExitCode;
+  /** Itemized problems (e.g. every issue of an invalid job definition). */
+  errors?: Array<{ path: string; message: string; code: string; line?: number; column?: number }>;
+}
+
+/** Error codes (or code prefixes ending in `*`) and their exit codes; the first match wins. */
+const EXIT_BY_CODE: Array<[string, ExitCode]> = [
+  ['CLI__JOB_FAILED', EXIT.JOB_FAILED],
+  ['CLI__JOB_STOPPED', EXIT.JOB_FAILED],
+  ['RUNTIME__FLOW_FAILED', EXIT.JOB_FAILED],
+  ['CHAIN__RPC_*', EXIT.NETWORK],
+  ['CHAIN__NETWORK_*', EXIT.NETWORK],
+  ['CHAIN__IPFS_UNREACHABLE', EXIT.NETWORK],
+  ['CHAIN__TRANSACTION_*', EXIT.NETWORK],
+  ['RUNTIME__ENGINE_UNREACHABLE', EXIT.NETWORK],
+  ['LOCALNET__NOT_RUNNING', EXIT.NETWORK],
+];
+
+/** The exit code of an error code: explicit entries first, then bad input for everything else. */
+export function exitCodeOf(code: string): ExitCode {
+  for (const [pattern, exit] of EXIT_BY_CODE) {
+    if (pattern.endsWith('*') ? code.startsWith(pattern.slice(0, -1)) : code === pattern) return exit;
+  }
+  return EXIT.INPUT;
+}
+
+interface CodedError {
+  name: string;
+  code: string;
+  message: string;
+  context?: {
+    issues?: Array<{
+      path: string;
+      message: string;
+      code: string;
+      hint?: string;
+      line?: number;
+      column?: number;
+    }>;
+  };
+}
+
+const isCoded = (error: unknown): error is CodedError =>
+  typeof error === 'object' &&
+  error !== null &&
+  (error as { name?: unknown }).name === 'NosanaError' &&
+  typeof (error as { code?: unknown }).code === 'string';
+
+/** Normalizes anything thrown into a {@link NormalizedError}. */
+export function normalizeError(error: unknown): NormalizedError {
+  if (isCoded(error)) {
+    const normalized: NormalizedError = {
+      code: error.code,
+      message: error.message,
+      exitCode: exitCodeOf(error.code),
+    };
+    const issues = error.context?.issues;
+    if (Array.isArray(issues)) {
+      normalized.message = error.message.split('\n')[0]!;
+      normalized.errors = issues.map((issue) => ({
+        path: issue.path,
+        message: issue.hint ? `${issue.message} — ${issue.hint}` : issue.message,
+        code: issue.code,
+        ...(issue.line === undefined ? {} : { line: issue.line, column: issue.column ?? 1 }),
+      }));
+    }
+    return normalized;
+  }
+  // oclif's own parse errors (missing argument, unknown flag…) are input errors.
+  const oclif = (error as { oclif?: { exit?: number } } | undefined)?.oclif;
+  if (error instanceof Error && oclif !== undefined) {
+    return { code: 'CLI__USAGE', message: error.message, exitCode: EXIT.INPUT };
+  }
+  if (error instanceof Error) {
+    const { code: io, path } = error as NodeJS.ErrnoException;
+    const why: Record<string, string> = {
+      ENOENT: 'no such file — check the path',
+      EACCES: 'permission denied — check the file permissions',
+      EISDIR: 'it is a directory — pass a file',
+    };
+    if (io !== undefined && why[io] !== undefined) {
+      const what = path === undefined ? 'cannot read the file' : `cannot read "${path}"`;
+      return { code: 'CLI__FILE_UNREADABLE', message: `${what}: ${why[io]}`, exitCode: EXIT.INPUT };
+    }
+    return { code: 'CLI__UNEXPECTED', message: error.message, exitCode: EXIT.INPUT };
+  }
+  return { code: 'CLI__UNEXPECTED', message: String(error), exitCode: EXIT.INPUT };
+}
