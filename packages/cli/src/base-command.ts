@@ -57,7 +57,12 @@ export abstract class NosanaCommand<T> extends Command {
       return;
     }
     const lines = [ux.colorize('red', `Error: ${normalized.message}`)];
+    let file: string | undefined;
     for (const item of normalized.errors ?? []) {
+      if (item.file !== undefined && item.file !== file) {
+        file = item.file;
+        lines.push(`${ux.colorize('bold', file)}:`);
+      }
       const where =
         item.line === undefined ? '' : ux.colorize('dim', ` (line ${item.line}, column ${item.column})`);
       lines.push(`  ${ux.colorize('bold', item.path)}${where}: ${item.message}`);

@@ -12,13 +12,23 @@
 export const EXIT = { OK: 0, INPUT: 1, JOB_FAILED: 2, NETWORK: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/** One itemized problem: where (file, path, line) and what. */
+export interface NormalizedIssue {
+  file?: string;
+  path: string;
+  message: string;
+  code: string;
+  line?: number;
+  column?: number;
+}
+
 /** An error in the shape every command reports it, in JSON and on the terminal. */
 export interface NormalizedError {
   code: string;
   message: string;
   exitCode: ExitCode;
   /** Itemized problems (e.g. every issue of an invalid job definition). */
-  errors?: Array<{ path: string; message: string; code: string; line?: number; column?: number }>;
+  errors?: NormalizedIssue[];
 }
 
 /** Error codes (or code prefixes ending in `*`) and their exit codes; the first match wins. */
@@ -42,20 +52,20 @@ export function exitCodeOf(code: string): ExitCode {
   return EXIT.INPUT;
 }
 
+interface Issue {
+  path: string;
+  message: string;
+  code: string;
+  hint?: string;
+  line?: number;
+  column?: number;
+}
+
 interface CodedError {
   name: string;
   code: string;
   message: string;
-  context?: {
-    issues?: Array<{
-      path: string;
-      message: string;
-      code: string;
-      hint?: string;
-      line?: number;
-      column?: number;
-    }>;
-  };
+  context?: { issues?: Issue[]; files?: Array<{ source: string; issues: Issue[] }> };
 }
 
 const isCoded = (error: unknown): error is CodedError =>
@@ -63,6 +73,20 @@ const isCoded = (error: unknown): error is CodedError =>
   error !== null &&
   (error as { name?: unknown }).name === 'NosanaError' &&
   typeof (error as { code?: unknown }).code === 'string';
+
+const toNormalizedIssue = (issue: Issue, file?: string): NormalizedIssue => ({
+  ...(file === undefined ? {} : { file }),
+  path: issue.path,
+  message: issue.hint ? `${issue.message} — ${issue.hint}` : issue.message,
+  code: issue.code,
+  ...(issue.line === undefined ? {} : { line: issue.line, column: issue.column ?? 1 }),
+});
+
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file — check the path',
+  EACCES: 'permission denied — check the file permissions',
+  EISDIR: 'it is a directory — pass a file',
+};
 
 /** Normalizes anything thrown into a {@link NormalizedError}. */
 export function normalizeError(error: unknown): NormalizedError {
@@ -72,15 +96,15 @@ export function normalizeError(error: unknown): NormalizedError {
       message: error.message,
       exitCode: exitCodeOf(error.code),
     };
-    const issues = error.context?.issues;
+    const { issues, files } = error.context ?? {};
     if (Array.isArray(issues)) {
+      // The first line of the message is the summary; the issues are listed item by item.
       normalized.message = error.message.split('\n')[0]!;
-      normalized.errors = issues.map((issue) => ({
-        path: issue.path,
-        message: issue.hint ? `${issue.message} — ${issue.hint}` : issue.message,
-        code: issue.code,
-        ...(issue.line === undefined ? {} : { line: issue.line, column: issue.column ?? 1 }),
-      }));
+      normalized.errors = issues.map((issue) => toNormalizedIssue(issue));
+    } else if (Array.isArray(files)) {
+      normalized.errors = files.flatMap((file) =>
+        file.issues.map((issue) => toNormalizedIssue(issue, file.source)),
+      );
     }
     return normalized;
   }
@@ -91,14 +115,9 @@ export function normalizeError(error: unknown): NormalizedError {
   }
   if (error instanceof Error) {
     const { code: io, path } = error as NodeJS.ErrnoException;
-    const why: Record<string, string> = {
-      ENOENT: 'no such file — check the path',
-      EACCES: 'permission denied — check the file permissions',
-      EISDIR: 'it is a directory — pass a file',
-    };
-    if (io !== undefined && why[io] !== undefined) {
+    if (io !== undefined && FILE_ERRORS[io] !== undefined) {
       const what = path === undefined ? 'cannot read the file' : `cannot read "${path}"`;
-      return { code: 'CLI__FILE_UNREADABLE', message: `${what}: ${why[io]}`, exitCode: EXIT.INPUT };
+      return { code: 'CLI__FILE_UNREADABLE', message: `${what}: ${FILE_ERRORS[io]}`, exitCode: EXIT.INPUT };
     }
     return { code: 'CLI__UNEXPECTED', message: error.message, exitCode: EXIT.INPUT };
   }

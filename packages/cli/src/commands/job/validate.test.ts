@@ -42,16 +42,62 @@ describe('nosana job validate', () => {
     expect(run.json()).toEqual({
       status: 'ok',
       result: {
-        source: 'examples/multi-op-volume.json',
-        valid: true,
-        ops: 4,
-        groups: ['prepare', 'generate', 'reduce'],
-        images: ['busybox:1.35'],
-        gpu: false,
-        exposedPorts: 0,
-        warnings: [],
+        files: [
+          {
+            source: 'examples/multi-op-volume.json',
+            ops: 4,
+            groups: ['prepare', 'generate', 'reduce'],
+            images: ['busybox:1.35'],
+            gpu: false,
+            exposedServices: 0,
+            warnings: [],
+          },
+        ],
       },
       warnings: [],
+    });
+  });
+
+  it('validates several files at once (a shell glob) and names the file of each error', async () => {
+    const ok = await runCli(['job', 'validate', ...examples.map((name) => `examples/${name}`)]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.trim().split('\n')).toHaveLength(examples.length);
+
+    const mixed = await runCli([
+      'job',
+      'validate',
+      'examples/hello-world.json',
+      'packages/core/test/fixtures/invalid/missing-image.json',
+      'packages/core/test/fixtures/invalid/empty-ops.yaml',
+      '--json',
+    ]);
+    expect(mixed.code).toBe(1);
+    expect(mixed.json()).toEqual({
+      status: 'error',
+      result: null,
+      warnings: [],
+      error: {
+        code: 'CLI__JOB_DEFINITIONS_INVALID',
+        message: '2 of 3 job definitions are invalid (2 errors)',
+      },
+      errors: [
+        {
+          file: 'packages/core/test/fixtures/invalid/missing-image.json',
+          path: 'ops[1].args.image',
+          message: 'required — add an image like "ubuntu:24.04" (or set global.image)',
+          code: 'image_missing',
+          line: 6,
+          column: 56,
+        },
+        {
+          file: 'packages/core/test/fixtures/invalid/empty-ops.yaml',
+          path: 'ops',
+          message: 'must not be empty',
+          code: 'too_short',
+          line: 3,
+          column: 1,
+        },
+      ],
     });
   });
 
@@ -89,7 +135,7 @@ describe('nosana job validate', () => {
       stdin: readFileSync(join(REPO, 'examples/hello-world.yaml'), 'utf8'),
     });
     expect(run.code).toBe(0);
-    expect(run.json()).toMatchObject({ status: 'ok', result: { source: '<stdin>', ops: 1 } });
+    expect(run.json()).toMatchObject({ status: 'ok', result: { files: [{ source: '<stdin>', ops: 1 }] } });
   });
 
   it('explains unparsable input with its position', async () => {
