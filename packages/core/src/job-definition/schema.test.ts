@@ -20,3 +20,12 @@ describe('job definition JSON Schema', () => {
     expect(() => ajv.compile(jobDefinitionSchema)).not.toThrow();
   });
 });
+
+describe('job definition reference', () => {
+  it('docs/job-definition.md is generated from the schema (pinned)', async () => {
+    const { renderSchemaReference } = await import('../../test/render-schema-reference.js');
+    await expect(renderSchemaReference(jobDefinitionSchema as never)).toMatchFileSnapshot(
+      '../../../../docs/job-definition.md',
+    );
+  });
+});

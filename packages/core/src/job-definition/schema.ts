@@ -113,12 +113,18 @@ export const jobDefinitionSchema = {
       type: 'object',
       description: 'Free-form metadata. "trigger" names the tool that posted the job.',
       properties: {
-        trigger: { type: 'string', maxLength: 256 },
+        trigger: {
+          type: 'string',
+          maxLength: 256,
+          description: 'The tool that posted the job: "cli", "dashboard", …',
+        },
         system_requirements: {
+          description: 'Hints for hosts and dashboards, e.g. required_vram (GB). Not enforced by nodes.',
           type: 'object',
           properties: { required_vram: { type: 'number', minimum: 0, maximum: 4096 } },
         },
         system_resources: {
+          description: 'Free-form resource notes.',
           type: 'object',
           additionalProperties: { type: ['string', 'number'] },
         },
@@ -129,12 +135,26 @@ export const jobDefinitionSchema = {
       additionalProperties: false,
       description: 'Defaults merged into every container/run op.',
       properties: {
-        image: { type: 'string', minLength: 1, maxLength: L.maxImageLength },
-        gpu: { type: 'boolean' },
-        entrypoint: { $ref: '#/$defs/command' },
-        env: { $ref: '#/$defs/stringMap' },
-        work_dir: { $ref: '#/$defs/absolutePath' },
-        variables: { $ref: '#/$defs/stringMap' },
+        image: {
+          type: 'string',
+          minLength: 1,
+          maxLength: L.maxImageLength,
+          description: 'Image for ops that do not name one.',
+        },
+        gpu: { type: 'boolean', description: 'Give every op the GPUs unless it says otherwise.' },
+        entrypoint: { $ref: '#/$defs/command', description: 'Entrypoint for ops that do not set one.' },
+        env: {
+          $ref: '#/$defs/stringMap',
+          description: 'Environment variables merged into every op (op values win).',
+        },
+        work_dir: {
+          $ref: '#/$defs/absolutePath',
+          description: 'Working directory for ops that do not set one.',
+        },
+        variables: {
+          $ref: '#/$defs/stringMap',
+          description: 'Values available to literals as %%global.variables.<NAME>%%.',
+        },
       },
     },
     logisticsEndpoint: {
@@ -142,7 +162,11 @@ export const jobDefinitionSchema = {
       required: ['type', 'args'],
       additionalProperties: false,
       properties: {
-        type: { enum: ['api', 'api-listen'] },
+        type: {
+          enum: ['api', 'api-listen'],
+          description:
+            '"api": the node calls the endpoint; "api-listen": the node API waits for the poster to call it.',
+        },
         args: {
           type: 'object',
           additionalProperties: false,
@@ -164,7 +188,10 @@ export const jobDefinitionSchema = {
       type: 'object',
       required: ['type', 'id', 'args'],
       properties: {
-        type: { enum: ['container/run', 'container/create-volume'] },
+        type: {
+          enum: ['container/run', 'container/create-volume'],
+          description: 'What the op does: run a container, or create a named volume other ops mount.',
+        },
       },
       allOf: [
         {
@@ -188,18 +215,30 @@ export const jobDefinitionSchema = {
       type: 'object',
       additionalProperties: false,
       properties: {
-        group: { type: 'string', minLength: 1, maxLength: L.maxIdLength },
+        group: {
+          type: 'string',
+          minLength: 1,
+          maxLength: L.maxIdLength,
+          description:
+            'Ops with the same group run in parallel; groups run one after another. Default: the op id.',
+        },
         depends_on: {
+          description: 'Ops of the same group that must finish before this one starts.',
           type: 'array',
           maxItems: L.maxDependsOn,
           uniqueItems: true,
           items: { $ref: '#/$defs/opId' },
         },
-        stop_if_dependent_stops: { type: 'boolean' },
+        stop_if_dependent_stops: {
+          type: 'boolean',
+          description: 'Stop this op when one of the ops it depends on stops.',
+        },
       },
     },
     results: {
       type: 'object',
+      description:
+        'Named results extracted from log lines: a regular expression (stdout and stderr), or { regex, logType } to choose the streams. Each key collects the first match of every matching line.',
       maxProperties: L.maxResults,
       propertyNames: { minLength: 1, maxLength: 256, pattern: '^[^\\s%.]+$' },
       additionalProperties: {
@@ -226,7 +265,7 @@ export const jobDefinitionSchema = {
       properties: {
         type: { const: 'container/run' },
         id: { $ref: '#/$defs/opId' },
-        args: { $ref: '#/$defs/containerRunArgs' },
+        args: { $ref: '#/$defs/containerRunArgs', description: 'What to run and how.' },
         results: { $ref: '#/$defs/results' },
         execution: { $ref: '#/$defs/execution' },
       },
@@ -264,12 +303,19 @@ export const jobDefinitionSchema = {
           maxLength: L.maxImageLength,
           description: 'Image reference, e.g. "ubuntu:24.04". Falls back to global.image.',
         },
-        cmd: { $ref: '#/$defs/command' },
-        entrypoint: { $ref: '#/$defs/command' },
-        env: { $ref: '#/$defs/stringMap' },
-        work_dir: { $ref: '#/$defs/absolutePath' },
-        gpu: { type: 'boolean' },
+        cmd: { $ref: '#/$defs/command', description: 'Command (arguments to the entrypoint).' },
+        entrypoint: { $ref: '#/$defs/command', description: "Overrides the image's entrypoint." },
+        env: {
+          $ref: '#/$defs/stringMap',
+          description: 'Environment variables; merged over global.env. NOSANA_ID is set to the job address.',
+        },
+        work_dir: { $ref: '#/$defs/absolutePath', description: 'Working directory, created if missing.' },
+        gpu: {
+          type: 'boolean',
+          description: "Give the container the host's GPUs (the node's --gpu selection).",
+        },
         volumes: {
+          description: 'Named volumes (created by container/create-volume ops) to mount.',
           type: 'array',
           maxItems: L.maxVolumes,
           items: {
@@ -280,8 +326,12 @@ export const jobDefinitionSchema = {
           },
         },
         expose: { $ref: '#/$defs/expose' },
-        private: { type: 'boolean' },
+        private: {
+          type: 'boolean',
+          description: 'Keep service URLs secret: random, reported only to the job owner.',
+        },
         aliases: {
+          description: "Extra host names of the container on the job's network.",
           type: ['string', 'array'],
           minLength: 1,
           maxLength: 253,
@@ -290,6 +340,8 @@ export const jobDefinitionSchema = {
         },
         restart_policy: { $ref: '#/$defs/restartPolicy' },
         resources: {
+          description:
+            'Files downloaded into the container before it starts (S3, Hugging Face, Ollama, URL).',
           type: 'array',
           maxItems: L.maxResources,
           items: { $ref: '#/$defs/resourceItem' },
@@ -301,6 +353,7 @@ export const jobDefinitionSchema = {
           description: 'Legacy artifact path of the 0.x SDK; accepted for compatibility and ignored.',
         },
         authentication: {
+          description: 'Registry credentials for a private image.',
           type: 'object',
           additionalProperties: false,
           properties: {
@@ -319,6 +372,8 @@ export const jobDefinitionSchema = {
       },
     },
     restartPolicy: {
+      description:
+        'Restart the container when it exits: "no" (default), "always", "unless-stopped", "on-failure", or { "policy": "on-failure", "restart_tries": n }.',
       type: ['string', 'object'],
       if: { type: 'string' },
       then: { enum: ['no', 'always', 'unless-stopped', 'on-failure'] },
@@ -372,8 +427,12 @@ export const jobDefinitionSchema = {
             { if: { type: 'string' }, then: { $ref: '#/$defs/portRange' } },
           ],
         },
-        type: { enum: ['web', 'api', 'webapi', 'websocket', 'none'] },
+        type: {
+          enum: ['web', 'api', 'webapi', 'websocket', 'none'],
+          description: 'Kind of service behind the port.',
+        },
         health_checks: {
+          description: 'Probes that decide whether the service is ONLINE.',
           type: 'array',
           maxItems: L.maxHealthChecks,
           items: { $ref: '#/$defs/healthCheck' },
