@@ -1,0 +1,7 @@
+/**
+ * `@nosana/chain` — Solana bindings to the Nosana programs (IDL, account codecs, PDAs, instruction builders,
+ * program errors), wallets, networks and IPFS content stores.
+ *
+ * @packageDocumentation
+ */
+export * from './protocol/index.js';

@@ -1,0 +1,215 @@
+import { BN, BorshCoder, type Idl } from '@coral-xyz/anchor';
+import { fc, test } from '@fast-check/vitest';
+import { isNosanaError } from '@nosana/core';
+import { Keypair, PublicKey } from '@solana/web3.js';
+import { describe, expect, it } from 'vitest';
+import {
+  ACCOUNT_DISCRIMINATORS,
+  ACCOUNT_SPACE,
+  decodeJobAccount,
+  decodeMarketAccount,
+  decodeRunAccount,
+  decodeStakeAccount,
+  encodeJobAccount,
+  encodeMarketAccount,
+  encodeRunAccount,
+  encodeStakeAccount,
+  type JobAccount,
+  type MarketAccount,
+  stakeXnos,
+} from './accounts.js';
+import { NOSANA_JOBS_IDL, NOSANA_STAKING_IDL } from './idl.js';
+
+const key = (seed: number) => new PublicKey(Uint8Array.from({ length: 32 }, (_, i) => (seed * 31 + i) % 256));
+
+/** Writes little-endian integers into a byte array at an offset, as the Rust program lays them out. */
+function put(data: Uint8Array, offset: number, bytes: number, value: bigint) {
+  let v = value < 0n ? (1n << BigInt(bytes * 8)) + value : value;
+  for (let i = 0; i < bytes; i++) {
+    data[offset + i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+}
+
+describe('account codecs: golden bytes at the documented offsets', () => {
+  it('JobAccount: ipfs_job@8 ipfs_result@40 market@72 node@104 payer@136 price@168 project@176 state@208 time_end@209 time_start@217 timeout@225', () => {
+    const data = new Uint8Array(240);
+    data.set(ACCOUNT_DISCRIMINATORS.JobAccount);
+    data.fill(7, 8, 40);
+    data.fill(9, 40, 72);
+    data.set(key(1).toBytes(), 72);
+    data.set(key(2).toBytes(), 104);
+    data.set(key(3).toBytes(), 136);
+    put(data, 168, 8, 115n);
+    data.set(key(4).toBytes(), 176);
+    data[208] = 2;
+    put(data, 209, 8, 1_700_000_100n);
+    put(data, 217, 8, 1_700_000_000n);
+    put(data, 225, 8, 3600n);
+    const job = decodeJobAccount(data);
+    expect(job).toEqual({
+      ipfsJob: new Uint8Array(32).fill(7),
+      ipfsResult: new Uint8Array(32).fill(9),
+      market: key(1),
+      node: key(2),
+      payer: key(3),
+      price: 115n,
+      project: key(4),
+      state: 2,
+      timeEnd: 1_700_000_100,
+      timeStart: 1_700_000_000,
+      timeout: 3600,
+    });
+    expect(encodeJobAccount(job)).toEqual(data);
+  });
+
+  it('MarketAccount: authority@8 … node_xnos_minimum@130 queue_type@146 queue@147 (u32 length + keys)', () => {
+    const data = new Uint8Array(ACCOUNT_SPACE.MarketAccount);
+    data.set(ACCOUNT_DISCRIMINATORS.MarketAccount);
+    data.set(key(1).toBytes(), 8);
+    put(data, 40, 8, 86_400n);
+    put(data, 48, 8, 115n);
+    put(data, 56, 8, 7200n);
+    data[64] = 4;
+    data.set(key(2).toBytes(), 65);
+    data[97] = 254;
+    data.set(key(3).toBytes(), 98);
+    put(data, 130, 16, (1n << 70n) + 5n);
+    data[146] = 1;
+    put(data, 147, 4, 2n);
+    data.set(key(4).toBytes(), 151);
+    data.set(key(5).toBytes(), 183);
+    const market = decodeMarketAccount(data);
+    expect(market).toEqual({
+      authority: key(1),
+      jobExpiration: 86_400,
+      jobPrice: 115n,
+      jobTimeout: 7200,
+      jobType: 4,
+      vault: key(2),
+      vaultBump: 254,
+      nodeAccessKey: key(3),
+      nodeXnosMinimum: (1n << 70n) + 5n,
+      queueType: 1,
+      queue: [key(4), key(5)],
+    });
+    expect(encodeMarketAccount(market)).toEqual(data);
+  });
+
+  it('RunAccount: job@8 node@40 payer@72 state@104 time@105', () => {
+    const data = new Uint8Array(ACCOUNT_SPACE.RunAccount);
+    data.set(ACCOUNT_DISCRIMINATORS.RunAccount);
+    data.set(key(1).toBytes(), 8);
+    data.set(key(2).toBytes(), 40);
+    data.set(key(3).toBytes(), 72);
+    put(data, 105, 8, 1_700_000_000n);
+    const run = decodeRunAccount(data);
+    expect(run).toEqual({ job: key(1), node: key(2), payer: key(3), state: 0, time: 1_700_000_000 });
+    expect(encodeRunAccount(run)).toEqual(data);
+  });
+
+  it('rejects data of another account type with CHAIN__ACCOUNT_INVALID', () => {
+    const run = encodeRunAccount({ job: key(1), node: key(2), payer: key(3), state: 0, time: 1 });
+    expect(() => decodeJobAccount(run)).toThrowError(/not a JobAccount/);
+    try {
+      decodeMarketAccount(run);
+    } catch (error) {
+      expect(isNosanaError(error, 'CHAIN__ACCOUNT_INVALID')).toBe(true);
+    }
+  });
+});
+
+describe('account codecs agree with Anchor BorshCoder on the IDL (which uses the Rust field names)', () => {
+  const jobs = new BorshCoder(NOSANA_JOBS_IDL as unknown as Idl);
+  const staking = new BorshCoder(NOSANA_STAKING_IDL as unknown as Idl);
+  const pubkey = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => new PublicKey(b));
+  const u64 = fc.bigInt({ min: 0n, max: (1n << 64n) - 1n });
+  const i64 = fc.integer({ min: -(2 ** 40), max: 2 ** 40 });
+  const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
+
+  const jobArb: fc.Arbitrary<JobAccount> = fc.record({
+    ipfsJob: bytes32,
+    ipfsResult: bytes32,
+    market: pubkey,
+    node: pubkey,
+    payer: pubkey,
+    price: u64,
+    project: pubkey,
+    state: fc.constantFrom(0, 2, 3),
+    timeEnd: i64,
+    timeStart: i64,
+    timeout: i64,
+  });
+  const marketArb: fc.Arbitrary<MarketAccount> = fc.record({
+    authority: pubkey,
+    jobExpiration: i64,
+    jobPrice: u64,
+    jobTimeout: i64,
+    jobType: fc.constantFrom(0, 1, 2, 3, 4, 255),
+    vault: pubkey,
+    vaultBump: fc.integer({ min: 0, max: 255 }),
+    nodeAccessKey: pubkey,
+    nodeXnosMinimum: fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }),
+    queueType: fc.constantFrom(0, 1, 255),
+    queue: fc.array(pubkey, { maxLength: 20 }),
+  });
+
+  test.prop([jobArb], { numRuns: 100 })('JobAccount: ours → Anchor decode, and round trip', (job) => {
+    const data = encodeJobAccount(job);
+    expect(decodeJobAccount(data)).toEqual(job);
+    const anchor = jobs.accounts.decode('JobAccount', Buffer.from(data));
+    expect(anchor.price.toString()).toBe(job.price.toString());
+    expect((anchor.project as PublicKey).equals(job.project)).toBe(true);
+    expect(anchor.state).toBe(job.state);
+    expect(anchor.timeout.toString()).toBe(String(job.timeout));
+    expect(anchor.time_start.toString()).toBe(String(job.timeStart));
+  });
+
+  test.prop([marketArb], { numRuns: 100 })(
+    'MarketAccount: ours → Anchor decode, and round trip',
+    (market) => {
+      const data = encodeMarketAccount(market);
+      expect(decodeMarketAccount(data)).toEqual(market);
+      const anchor = jobs.accounts.decode('MarketAccount', Buffer.from(data));
+      expect(anchor.job_price.toString()).toBe(market.jobPrice.toString());
+      expect(anchor.node_xnos_minimum.toString()).toBe(market.nodeXnosMinimum.toString());
+      expect((anchor.queue as PublicKey[]).map((k) => k.toBase58())).toEqual(
+        market.queue.map((k) => k.toBase58()),
+      );
+    },
+  );
+
+  it('StakeAccount: Anchor-encoded bytes decode with our codec', async () => {
+    const authority = Keypair.generate().publicKey;
+    // The coder uses the IDL's (Rust) field names.
+    const fields = {
+      amount: new BN(5_000_000),
+      authority,
+      duration: new BN(14 * 86_400),
+      time_unstake: new BN(0),
+      vault: key(8),
+      vault_bump: 253,
+      xnos: new BN(6_166_666),
+    };
+    const data = await staking.accounts.encode('StakeAccount', fields);
+    const stake = decodeStakeAccount(data);
+    expect(stake).toEqual({
+      amount: 5_000_000n,
+      authority,
+      duration: 14 * 86_400,
+      timeUnstake: 0,
+      vault: key(8),
+      vaultBump: 253,
+      xnos: 6_166_666n,
+    });
+    expect(encodeStakeAccount(stake).subarray(0, data.length)).toEqual(Uint8Array.from(data));
+  });
+});
+
+describe('stakeXnos', () => {
+  it('multiplies the amount by 1 + duration / 4 months, up to 4× for a year, and is 0 when unstaking', () => {
+    expect(stakeXnos({ amount: 1_000_000n, duration: 365 * 86_400, timeUnstake: 0 })).toBe(4_000_000n);
+    expect(stakeXnos({ amount: 1_000_000n, duration: 0, timeUnstake: 0 })).toBe(1_000_000n);
+    expect(stakeXnos({ amount: 1_000_000n, duration: 365 * 86_400, timeUnstake: 5 })).toBe(0n);
+  });
+});

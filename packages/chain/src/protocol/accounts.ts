@@ -1,0 +1,421 @@
+/**
+ * Byte-exact codecs of the Nosana program accounts (Borsh, after the 8-byte Anchor discriminator).
+ * Offsets are those of the real programs; `accounts.test.ts` checks them against a hand-built byte table
+ * and against Anchor's `BorshCoder` driven by the IDL.
+ */
+
+import { NosanaError } from '@nosana/core';
+import { PublicKey } from '@solana/web3.js';
+import './errors.js';
+
+/** 8-byte Anchor account discriminators (sha256("account:<Name>")[0..8]). */
+export const ACCOUNT_DISCRIMINATORS = {
+  MarketAccount: Uint8Array.from([0xc9, 0x4e, 0xbb, 0xe1, 0xf0, 0xc6, 0xc9, 0xfb]),
+  JobAccount: Uint8Array.from([0x5b, 0x10, 0xa2, 0x05, 0x2d, 0xd2, 0x7d, 0x41]),
+  RunAccount: Uint8Array.from([0xc2, 0xa9, 0x6e, 0xe6, 0xeb, 0x0b, 0xe1, 0x16]),
+  StakeAccount: Uint8Array.from([0x50, 0x9e, 0x43, 0x7c, 0x32, 0xbd, 0xc0, 0xff]),
+  ReflectionAccount: Uint8Array.from([0xcd, 0x99, 0xa0, 0x36, 0xef, 0x1a, 0xdb, 0xbc]),
+} as const;
+export type NosanaAccountName = keyof typeof ACCOUNT_DISCRIMINATORS;
+
+/** Maximum number of entries in a market queue (the account is allocated for 314). */
+export const MARKET_QUEUE_CAPACITY = 314;
+
+/**
+ * Bytes allocated for each account (`8 + size_of::<T>()` of the program, u128 aligned to 16). Clients should
+ * filter program accounts by discriminator, not by size: the allocation depends on the compiler.
+ */
+export const ACCOUNT_SPACE = {
+  MarketAccount: 8 + 176 + 32 * MARKET_QUEUE_CAPACITY,
+  JobAccount: 8 + 232,
+  RunAccount: 8 + 112,
+  StakeAccount: 8 + 112,
+  ReflectionAccount: 8 + 96,
+} as const;
+
+/** Byte offsets of the fields clients filter on with `memcmp`. */
+export const OFFSETS = {
+  job: {
+    ipfsJob: 8,
+    ipfsResult: 40,
+    market: 72,
+    node: 104,
+    payer: 136,
+    price: 168,
+    project: 176,
+    state: 208,
+    timeEnd: 209,
+    timeStart: 217,
+    timeout: 225,
+  },
+  market: {
+    authority: 8,
+    jobExpiration: 40,
+    jobPrice: 48,
+    jobTimeout: 56,
+    jobType: 64,
+    vault: 65,
+    vaultBump: 97,
+    nodeAccessKey: 98,
+    nodeXnosMinimum: 130,
+    queueType: 146,
+    queueLength: 147,
+    queue: 151,
+  },
+  run: { job: 8, node: 40, payer: 72, state: 104, time: 105 },
+  stake: { amount: 8, authority: 16, duration: 48, timeUnstake: 56, vault: 64, vaultBump: 96, xnos: 97 },
+  reflection: { rate: 8, totalReflection: 24, totalXnos: 40, vault: 56, vaultBump: 88 },
+} as const;
+
+/** `queue_type` of a market: which side is waiting. */
+export const QueueType = { Job: 0, Node: 1, Empty: 255 } as const;
+export type QueueType = (typeof QueueType)[keyof typeof QueueType];
+
+/** `job_type` of a market. */
+export const JobType = { Default: 0, Small: 1, Medium: 2, Large: 3, Gpu: 4, Unknown: 255 } as const;
+
+/** A market: price, timeouts, access rules and the queue of waiting jobs or nodes. */
+export interface MarketAccount {
+  authority: PublicKey;
+  /** Seconds after a job ends before anyone may `clean` it. */
+  jobExpiration: number;
+  /** NOS base units per second. */
+  jobPrice: bigint;
+  /** Advisory default timeout in seconds (not enforced by the program). */
+  jobTimeout: number;
+  jobType: number;
+  vault: PublicKey;
+  vaultBump: number;
+  /** Collection a node's access NFT must belong to; the system program id means open to everyone. */
+  nodeAccessKey: PublicKey;
+  /** xNOS a node must have staked to work. */
+  nodeXnosMinimum: bigint;
+  queueType: number;
+  /** Jobs (queueType Job) or nodes (queueType Node) waiting, first in first out. */
+  queue: PublicKey[];
+}
+
+/** A job: its definition and result (IPFS digests), escrow price, owner and timing. */
+export interface JobAccount {
+  /** sha2-256 digest of the job definition's CIDv0. */
+  ipfsJob: Uint8Array;
+  /** sha2-256 digest of the result's CIDv0; all zeros until finished. */
+  ipfsResult: Uint8Array;
+  market: PublicKey;
+  /** The node that finished or was ended (the running node is only in the Run account). */
+  node: PublicKey;
+  payer: PublicKey;
+  /** NOS base units per second, copied from the market at list time. */
+  price: bigint;
+  /** The job owner (signer of `list`). */
+  project: PublicKey;
+  /** 0 queued (or running when a Run account exists), 2 done, 3 stopped. */
+  state: number;
+  timeEnd: number;
+  timeStart: number;
+  /** Maximum billable duration in seconds. */
+  timeout: number;
+}
+
+/** A match between a job and a node; its existence means the job is running. */
+export interface RunAccount {
+  job: PublicKey;
+  node: PublicKey;
+  payer: PublicKey;
+  state: number;
+  /** Unix seconds the run started. */
+  time: number;
+}
+
+/** A staking position (`["stake", mint, authority]`); `work` requires it to exist. */
+export interface StakeAccount {
+  amount: bigint;
+  authority: PublicKey;
+  /** Lock duration in seconds. */
+  duration: number;
+  timeUnstake: number;
+  vault: PublicKey;
+  vaultBump: number;
+  xnos: bigint;
+}
+
+/** The rewards program's fee reflection pool (`["reflection"]`). */
+export interface ReflectionAccount {
+  rate: bigint;
+  totalReflection: bigint;
+  totalXnos: bigint;
+  vault: PublicKey;
+  vaultBump: number;
+}
+
+const key = (data: Uint8Array, offset: number) => new PublicKey(data.subarray(offset, offset + 32));
+const view = (data: Uint8Array) => new DataView(data.buffer, data.byteOffset, data.byteLength);
+const u128 = (v: DataView, offset: number) =>
+  v.getBigUint64(offset, true) | (v.getBigUint64(offset + 8, true) << 64n);
+const setU128 = (v: DataView, offset: number, value: bigint) => {
+  v.setBigUint64(offset, value & 0xffff_ffff_ffff_ffffn, true);
+  v.setBigUint64(offset + 8, value >> 64n, true);
+};
+const i64 = (v: DataView, offset: number) => Number(v.getBigInt64(offset, true));
+
+function checkDiscriminator(name: NosanaAccountName, data: Uint8Array, minLength: number): void {
+  const expected = ACCOUNT_DISCRIMINATORS[name];
+  if (data.length < minLength || !expected.every((b, i) => data[i] === b)) {
+    throw new NosanaError(
+      'CHAIN__ACCOUNT_INVALID',
+      `the account data is not a ${name} (${data.length < minLength ? `${data.length} bytes, expected at least ${minLength}` : 'wrong discriminator'}) — check the address`,
+      { account: name },
+    );
+  }
+}
+
+/** True when `data` starts with the discriminator of `name`. */
+export function isAccountOf(name: NosanaAccountName, data: Uint8Array): boolean {
+  return ACCOUNT_DISCRIMINATORS[name].every((b, i) => data[i] === b);
+}
+
+/**
+ * Decodes a Market account.
+ *
+ * @example
+ * ```ts
+ * const market = decodeMarketAccount((await connection.getAccountInfo(address))!.data);
+ * ```
+ */
+export function decodeMarketAccount(data: Uint8Array): MarketAccount {
+  checkDiscriminator('MarketAccount', data, OFFSETS.market.queue);
+  const v = view(data);
+  const o = OFFSETS.market;
+  const length = v.getUint32(o.queueLength, true);
+  if (o.queue + length * 32 > data.length) {
+    throw new NosanaError(
+      'CHAIN__ACCOUNT_INVALID',
+      `the MarketAccount queue claims ${length} entries, more than the account holds`,
+      {
+        account: 'MarketAccount',
+      },
+    );
+  }
+  return {
+    authority: key(data, o.authority),
+    jobExpiration: i64(v, o.jobExpiration),
+    jobPrice: v.getBigUint64(o.jobPrice, true),
+    jobTimeout: i64(v, o.jobTimeout),
+    jobType: v.getUint8(o.jobType),
+    vault: key(data, o.vault),
+    vaultBump: v.getUint8(o.vaultBump),
+    nodeAccessKey: key(data, o.nodeAccessKey),
+    nodeXnosMinimum: u128(v, o.nodeXnosMinimum),
+    queueType: v.getUint8(o.queueType),
+    queue: Array.from({ length }, (_, i) => key(data, o.queue + i * 32)),
+  };
+}
+
+/**
+ * Encodes a Market account into `space` bytes (default: the program's allocation).
+ *
+ * @example
+ * ```ts
+ * const data = encodeMarketAccount({ ...market, queue: [...market.queue, node] });
+ * ```
+ */
+export function encodeMarketAccount(
+  market: MarketAccount,
+  space: number = ACCOUNT_SPACE.MarketAccount,
+): Uint8Array {
+  if (market.queue.length > MARKET_QUEUE_CAPACITY) {
+    throw new NosanaError(
+      'CHAIN__ACCOUNT_INVALID',
+      `a market queue holds at most ${MARKET_QUEUE_CAPACITY} entries`,
+      {
+        account: 'MarketAccount',
+      },
+    );
+  }
+  const o = OFFSETS.market;
+  const data = new Uint8Array(Math.max(space, o.queue + market.queue.length * 32));
+  const v = view(data);
+  data.set(ACCOUNT_DISCRIMINATORS.MarketAccount, 0);
+  data.set(market.authority.toBytes(), o.authority);
+  v.setBigInt64(o.jobExpiration, BigInt(market.jobExpiration), true);
+  v.setBigUint64(o.jobPrice, market.jobPrice, true);
+  v.setBigInt64(o.jobTimeout, BigInt(market.jobTimeout), true);
+  v.setUint8(o.jobType, market.jobType);
+  data.set(market.vault.toBytes(), o.vault);
+  v.setUint8(o.vaultBump, market.vaultBump);
+  data.set(market.nodeAccessKey.toBytes(), o.nodeAccessKey);
+  setU128(v, o.nodeXnosMinimum, market.nodeXnosMinimum);
+  v.setUint8(o.queueType, market.queueType);
+  v.setUint32(o.queueLength, market.queue.length, true);
+  for (const [i, entry] of market.queue.entries()) data.set(entry.toBytes(), o.queue + i * 32);
+  return data;
+}
+
+/**
+ * Decodes a Job account.
+ *
+ * @example
+ * ```ts
+ * const job = decodeJobAccount(info.data); bytes32ToCid(job.ipfsJob);
+ * ```
+ */
+export function decodeJobAccount(data: Uint8Array): JobAccount {
+  checkDiscriminator('JobAccount', data, 233);
+  const v = view(data);
+  const o = OFFSETS.job;
+  return {
+    ipfsJob: new Uint8Array(data.subarray(o.ipfsJob, o.ipfsJob + 32)),
+    ipfsResult: new Uint8Array(data.subarray(o.ipfsResult, o.ipfsResult + 32)),
+    market: key(data, o.market),
+    node: key(data, o.node),
+    payer: key(data, o.payer),
+    price: v.getBigUint64(o.price, true),
+    project: key(data, o.project),
+    state: v.getUint8(o.state),
+    timeEnd: i64(v, o.timeEnd),
+    timeStart: i64(v, o.timeStart),
+    timeout: i64(v, o.timeout),
+  };
+}
+
+/** Encodes a Job account (see {@link decodeJobAccount}). */
+export function encodeJobAccount(job: JobAccount, space: number = ACCOUNT_SPACE.JobAccount): Uint8Array {
+  const o = OFFSETS.job;
+  const data = new Uint8Array(Math.max(space, 233));
+  const v = view(data);
+  data.set(ACCOUNT_DISCRIMINATORS.JobAccount, 0);
+  data.set(job.ipfsJob, o.ipfsJob);
+  data.set(job.ipfsResult, o.ipfsResult);
+  data.set(job.market.toBytes(), o.market);
+  data.set(job.node.toBytes(), o.node);
+  data.set(job.payer.toBytes(), o.payer);
+  v.setBigUint64(o.price, job.price, true);
+  data.set(job.project.toBytes(), o.project);
+  v.setUint8(o.state, job.state);
+  v.setBigInt64(o.timeEnd, BigInt(job.timeEnd), true);
+  v.setBigInt64(o.timeStart, BigInt(job.timeStart), true);
+  v.setBigInt64(o.timeout, BigInt(job.timeout), true);
+  return data;
+}
+
+/** Decodes a Run account. */
+export function decodeRunAccount(data: Uint8Array): RunAccount {
+  checkDiscriminator('RunAccount', data, 113);
+  const v = view(data);
+  const o = OFFSETS.run;
+  return {
+    job: key(data, o.job),
+    node: key(data, o.node),
+    payer: key(data, o.payer),
+    state: v.getUint8(o.state),
+    time: i64(v, o.time),
+  };
+}
+
+/** Encodes a Run account (see {@link decodeRunAccount}). */
+export function encodeRunAccount(run: RunAccount, space: number = ACCOUNT_SPACE.RunAccount): Uint8Array {
+  const o = OFFSETS.run;
+  const data = new Uint8Array(Math.max(space, 113));
+  const v = view(data);
+  data.set(ACCOUNT_DISCRIMINATORS.RunAccount, 0);
+  data.set(run.job.toBytes(), o.job);
+  data.set(run.node.toBytes(), o.node);
+  data.set(run.payer.toBytes(), o.payer);
+  v.setUint8(o.state, run.state);
+  v.setBigInt64(o.time, BigInt(run.time), true);
+  return data;
+}
+
+/** Decodes a Stake account. */
+export function decodeStakeAccount(data: Uint8Array): StakeAccount {
+  checkDiscriminator('StakeAccount', data, 113);
+  const v = view(data);
+  const o = OFFSETS.stake;
+  return {
+    amount: v.getBigUint64(o.amount, true),
+    authority: key(data, o.authority),
+    duration: Number(v.getBigUint64(o.duration, true)),
+    timeUnstake: i64(v, o.timeUnstake),
+    vault: key(data, o.vault),
+    vaultBump: v.getUint8(o.vaultBump),
+    xnos: u128(v, o.xnos),
+  };
+}
+
+/** Encodes a Stake account (see {@link decodeStakeAccount}). */
+export function encodeStakeAccount(
+  stake: StakeAccount,
+  space: number = ACCOUNT_SPACE.StakeAccount,
+): Uint8Array {
+  const o = OFFSETS.stake;
+  const data = new Uint8Array(Math.max(space, 113));
+  const v = view(data);
+  data.set(ACCOUNT_DISCRIMINATORS.StakeAccount, 0);
+  v.setBigUint64(o.amount, stake.amount, true);
+  data.set(stake.authority.toBytes(), o.authority);
+  v.setBigUint64(o.duration, BigInt(stake.duration), true);
+  v.setBigInt64(o.timeUnstake, BigInt(stake.timeUnstake), true);
+  data.set(stake.vault.toBytes(), o.vault);
+  v.setUint8(o.vaultBump, stake.vaultBump);
+  setU128(v, o.xnos, stake.xnos);
+  return data;
+}
+
+/** Decodes the rewards Reflection account. */
+export function decodeReflectionAccount(data: Uint8Array): ReflectionAccount {
+  checkDiscriminator('ReflectionAccount', data, 89);
+  const v = view(data);
+  const o = OFFSETS.reflection;
+  return {
+    rate: u128(v, o.rate),
+    totalReflection: u128(v, o.totalReflection),
+    totalXnos: u128(v, o.totalXnos),
+    vault: key(data, o.vault),
+    vaultBump: v.getUint8(o.vaultBump),
+  };
+}
+
+/** Encodes the rewards Reflection account (see {@link decodeReflectionAccount}). */
+export function encodeReflectionAccount(
+  reflection: ReflectionAccount,
+  space: number = ACCOUNT_SPACE.ReflectionAccount,
+): Uint8Array {
+  const o = OFFSETS.reflection;
+  const data = new Uint8Array(Math.max(space, 89));
+  const v = view(data);
+  data.set(ACCOUNT_DISCRIMINATORS.ReflectionAccount, 0);
+  setU128(v, o.rate, reflection.rate);
+  setU128(v, o.totalReflection, reflection.totalReflection);
+  setU128(v, o.totalXnos, reflection.totalXnos);
+  data.set(reflection.vault.toBytes(), o.vault);
+  v.setUint8(o.vaultBump, reflection.vaultBump);
+  return data;
+}
+
+/** Staking constants of the program: xNOS = amount × (1 + duration / (4 months)), duration 14–365 days. */
+export const STAKING = {
+  durationMin: 14 * 86_400,
+  durationMax: 365 * 86_400,
+  xnosPrecision: 10n ** 15n,
+  xnosDiv: (4n * 365n * 86_400n) / 12n,
+} as const;
+
+/**
+ * The xNOS of a stake, as the Staking program computes it (0 once unstaking started).
+ *
+ * @example
+ * ```ts
+ * stakeXnos({ amount: 1_000_000n, duration: 365 * 86_400, timeUnstake: 0 }); // 4_000_000n
+ * ```
+ */
+export function stakeXnos({
+  amount,
+  duration,
+  timeUnstake,
+}: Pick<StakeAccount, 'amount' | 'duration' | 'timeUnstake'>): bigint {
+  if (timeUnstake !== 0) return 0n;
+  return (
+    (((BigInt(duration) * STAKING.xnosPrecision) / STAKING.xnosDiv + STAKING.xnosPrecision) * amount) /
+    STAKING.xnosPrecision
+  );
+}
