@@ -1,0 +1,39 @@
+/**
+ * `@nosana/localnet` — the embedded Nosana network: a Solana JSON-RPC + WebSocket server over litesvm with the
+ * Nosana Jobs and Staking programs emulated at their real program ids, a NOS faucet and genesis markets.
+ *
+ * @packageDocumentation
+ */
+export {
+  airdropNos,
+  faucetKeypair,
+  type GenesisMarket,
+  type LocalnetInfo,
+  MAX_FAUCET_NOS,
+  marketAuthorityKeypair,
+} from './genesis.js';
+export {
+  DEFAULT_LOCALNET_DIR,
+  type Localnet,
+  type StartLocalnetParameters,
+  startLocalnet,
+} from './localnet.js';
+export { createJobsProgram } from './programs/jobs.js';
+export { createStakingProgram } from './programs/staking.js';
+export {
+  type AccountRecord,
+  Bank,
+  type BankOptions,
+  type CommitEvent,
+  type ProcessResult,
+  type TransactionStatus,
+} from './solana/bank.js';
+export {
+  type AccountState,
+  anchorError,
+  type EmulatedProgram,
+  type InstructionContext,
+  ProgramFailure,
+} from './solana/emulation.js';
+export { createRpcHandler, type LocalnetExtensions, RpcError } from './solana/rpc.js';
+export { type RpcServer, type StartRpcServerParameters, startRpcServer } from './solana/server.js';

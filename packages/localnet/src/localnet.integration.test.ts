@@ -1,0 +1,331 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AnchorProvider, type Idl, Program, Wallet } from '@coral-xyz/anchor';
+import {
+  marketVaultAddress,
+  NOSANA_JOBS_IDL,
+  stakeAddress,
+  stakeVaultAddress,
+  stakingInstruction,
+} from '@nosana/chain';
+import { isNosanaError } from '@nosana/core';
+import {
+  createAssociatedTokenAccountIdempotentInstruction,
+  createMint,
+  getAccount,
+  getAssociatedTokenAddressSync,
+  getOrCreateAssociatedTokenAccount,
+  mintTo,
+  transfer,
+} from '@solana/spl-token';
+import {
+  Connection,
+  Keypair,
+  LAMPORTS_PER_SOL,
+  PublicKey,
+  SendTransactionError,
+  SystemProgram,
+  sendAndConfirmTransaction,
+  Transaction,
+  TransactionMessage,
+  VersionedTransaction,
+} from '@solana/web3.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Localnet, startLocalnet } from './localnet.js';
+
+let localnet: Localnet;
+let connection: Connection;
+const connections: Connection[] = [];
+
+function connect(net: Localnet): Connection {
+  const c = new Connection(net.rpcUrl, { wsEndpoint: net.wsUrl, commitment: 'confirmed' });
+  connections.push(c);
+  return c;
+}
+
+async function funded(sol = 10): Promise<Keypair> {
+  const key = Keypair.generate();
+  const signature = await connection.requestAirdrop(key.publicKey, sol * LAMPORTS_PER_SOL);
+  await connection.confirmTransaction({ signature, ...(await connection.getLatestBlockhash()) });
+  return key;
+}
+
+beforeAll(async () => {
+  localnet = await startLocalnet({ dataDir: 'temporary', rpcPort: 0 });
+  connection = connect(localnet);
+});
+
+afterAll(async () => {
+  // web3.js keeps reconnecting its WebSocket forever; close it before the server goes away.
+  for (const c of connections) (c as unknown as { _rpcWebSocket: { close(): void } })._rpcWebSocket.close();
+  await localnet.close();
+});
+
+describe('localnet JSON-RPC with an unmodified @solana/web3.js v1 client', () => {
+  it('answers health, version, slots that follow the clock, and a clear error naming an unsupported method', async () => {
+    expect(await (await fetch(`${localnet.rpcUrl}/health`)).text()).toBe('ok');
+    expect(await connection.getVersion()).toMatchObject({ 'solana-core': expect.any(String) });
+    const first = await connection.getSlot();
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(await connection.getSlot()).toBeGreaterThanOrEqual(first + 2);
+    const response = await fetch(localnet.rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'getVoteAccounts' }),
+    });
+    expect(await response.json()).toEqual({
+      jsonrpc: '2.0',
+      id: 1,
+      error: {
+        code: -32601,
+        message: 'Method not found: getVoteAccounts is not supported by the Nosana localnet',
+      },
+    });
+  });
+
+  it('answers JSON-RPC batches', async () => {
+    const response = await fetch(localnet.rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([
+        { jsonrpc: '2.0', id: 1, method: 'getHealth' },
+        { jsonrpc: '2.0', id: 2, method: 'getBalance', params: [localnet.faucet] },
+      ]),
+    });
+    const [health, balance] = (await response.json()) as Array<{ id: number; result: unknown }>;
+    expect(health).toMatchObject({ id: 1, result: 'ok' });
+    expect(balance).toMatchObject({ id: 2, result: { value: expect.any(Number) } });
+  });
+
+  it('airdrops SOL and confirms sendAndConfirmTransaction through signatureSubscribe', async () => {
+    const from = await funded(2);
+    const to = Keypair.generate();
+    expect(await connection.getBalance(from.publicKey)).toBe(2 * LAMPORTS_PER_SOL);
+    const signature = await sendAndConfirmTransaction(
+      connection,
+      new Transaction().add(
+        SystemProgram.transfer({ fromPubkey: from.publicKey, toPubkey: to.publicKey, lamports: 12_345_678 }),
+      ),
+      [from],
+    );
+    expect(await connection.getBalance(to.publicKey)).toBe(12_345_678);
+    expect(await connection.getBalance(from.publicKey)).toBe(2 * LAMPORTS_PER_SOL - 12_345_678 - 5000);
+    const tx = await connection.getTransaction(signature, { maxSupportedTransactionVersion: 0 });
+    expect(tx?.meta).toMatchObject({
+      err: null,
+      fee: 5000,
+      postBalances: expect.arrayContaining([12_345_678]),
+    });
+    expect(tx?.meta?.logMessages).toContain('Program 11111111111111111111111111111111 success');
+    const [status] = (await connection.getSignatureStatuses([signature])).value;
+    expect(status).toMatchObject({ err: null, confirmationStatus: 'finalized' });
+    const history = await connection.getSignaturesForAddress(to.publicKey);
+    expect(history.map((h) => h.signature)).toContain(signature);
+  });
+
+  it('rejects a failing transaction at preflight without charging a fee, and simulates without changing state', async () => {
+    const poor = await funded(1);
+    const transaction = new Transaction().add(
+      SystemProgram.transfer({
+        fromPubkey: poor.publicKey,
+        toPubkey: Keypair.generate().publicKey,
+        lamports: 5 * LAMPORTS_PER_SOL,
+      }),
+    );
+    await expect(sendAndConfirmTransaction(connection, transaction, [poor])).rejects.toBeInstanceOf(
+      SendTransactionError,
+    );
+    expect(await connection.getBalance(poor.publicKey)).toBe(LAMPORTS_PER_SOL);
+
+    const to = Keypair.generate();
+    const message = new TransactionMessage({
+      payerKey: poor.publicKey,
+      recentBlockhash: (await connection.getLatestBlockhash()).blockhash,
+      instructions: [
+        SystemProgram.transfer({ fromPubkey: poor.publicKey, toPubkey: to.publicKey, lamports: 1_000_000 }),
+      ],
+    }).compileToV0Message();
+    const v0 = new VersionedTransaction(message);
+    v0.sign([poor]);
+    const simulation = await connection.simulateTransaction(v0, {
+      accounts: { addresses: [to.publicKey.toBase58()], encoding: 'base64' },
+    });
+    expect(simulation.value.err).toBeNull();
+    expect(simulation.value.accounts?.[0]?.lamports).toBe(1_000_000);
+    expect(await connection.getBalance(to.publicKey)).toBe(0);
+
+    const signature = await connection.sendTransaction(v0);
+    await connection.confirmTransaction({ signature, ...(await connection.getLatestBlockhash()) });
+    expect(await connection.getBalance(to.publicKey)).toBe(1_000_000);
+    expect((await connection.getTransaction(signature, { maxSupportedTransactionVersion: 0 }))?.version).toBe(
+      0,
+    );
+  });
+
+  it('runs SPL Token for real: createMint, associated accounts, mintTo, transfer, parsed accounts', async () => {
+    const payer = await funded(5);
+    const owner = Keypair.generate();
+    const mint = await createMint(connection, payer, payer.publicKey, null, 2);
+    const source = await getOrCreateAssociatedTokenAccount(connection, payer, mint, payer.publicKey);
+    const target = await getOrCreateAssociatedTokenAccount(connection, payer, mint, owner.publicKey);
+    await mintTo(connection, payer, mint, source.address, payer, 10_000);
+    await transfer(connection, payer, source.address, target.address, payer, 2_550);
+    expect((await getAccount(connection, target.address)).amount).toBe(2_550n);
+    expect((await connection.getTokenAccountBalance(target.address)).value).toEqual({
+      amount: '2550',
+      decimals: 2,
+      uiAmount: 25.5,
+      uiAmountString: '25.5',
+    });
+    const parsed = await connection.getParsedTokenAccountsByOwner(owner.publicKey, { mint });
+    expect(parsed.value[0]?.account.data.parsed.info).toMatchObject({
+      mint: mint.toBase58(),
+      owner: owner.publicKey.toBase58(),
+      tokenAmount: { amount: '2550' },
+    });
+  });
+
+  it('mints NOS from the faucet (localnet_airdropNos)', async () => {
+    const owner = Keypair.generate();
+    const response = await fetch(localnet.rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'localnet_airdropNos',
+        params: [owner.publicKey.toBase58(), '2500000'],
+      }),
+    });
+    expect(await response.json()).toMatchObject({ result: expect.any(String) });
+    const ata = getAssociatedTokenAddressSync(new PublicKey(localnet.mint), owner.publicKey);
+    expect((await connection.getTokenAccountBalance(ata)).value.uiAmountString).toBe('2.5');
+  });
+
+  it('notifies account, logs, program and slot subscriptions', async () => {
+    const payer = await funded(2);
+    const watched = Keypair.generate().publicKey;
+    const account = new Promise<number>((resolve) =>
+      connection.onAccountChange(watched, (info) => resolve(info.lamports)),
+    );
+    const logs = new Promise<string[]>((resolve) =>
+      connection.onLogs(watched, (entry) => resolve(entry.logs)),
+    );
+    const slot = new Promise<number>((resolve) => connection.onSlotChange((info) => resolve(info.slot)));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sendAndConfirmTransaction(
+      connection,
+      new Transaction().add(
+        SystemProgram.transfer({ fromPubkey: payer.publicKey, toPubkey: watched, lamports: 4_000_000 }),
+      ),
+      [payer],
+    );
+    expect(await account).toBe(4_000_000);
+    expect(await logs).toContain('Program 11111111111111111111111111111111 success');
+    expect(await slot).toBeGreaterThan(0);
+  });
+});
+
+describe('the emulated Nosana programs through Anchor 0.32', () => {
+  it('lists the genesis markets with program.account.all and decodes them', async () => {
+    const provider = new AnchorProvider(connection, new Wallet(Keypair.generate()), {
+      commitment: 'confirmed',
+    });
+    const program = new Program(NOSANA_JOBS_IDL as unknown as Idl, provider);
+    const markets = await (
+      program.account as Record<
+        string,
+        { all(): Promise<Array<{ publicKey: PublicKey; account: Record<string, unknown> }>> }
+      >
+    ).marketAccount!.all();
+    expect(markets.map((m) => m.publicKey.toBase58()).sort()).toEqual(
+      localnet.markets.map((m) => m.address).sort(),
+    );
+    const cpu = markets.find((m) => m.publicKey.toBase58() === localnet.markets[0]!.address)!;
+    expect(String(cpu.account.jobPrice)).toBe(localnet.markets[0]!.jobPrice);
+    expect((cpu.account.vault as PublicKey).equals(marketVaultAddress(cpu.publicKey).address)).toBe(true);
+  });
+
+  it('runs work through Anchor .rpc() and reports program errors as AnchorError', async () => {
+    const node = await funded(2);
+    const provider = new AnchorProvider(connection, new Wallet(node), { commitment: 'confirmed' });
+    const program = new Program(NOSANA_JOBS_IDL as unknown as Idl, provider);
+    const mint = new PublicKey(localnet.mint);
+    const nosAccount = getAssociatedTokenAddressSync(mint, node.publicKey);
+    await sendAndConfirmTransaction(
+      connection,
+      new Transaction().add(
+        createAssociatedTokenAccountIdempotentInstruction(node.publicKey, nosAccount, node.publicKey, mint),
+        stakingInstruction(
+          'stake',
+          {
+            mint,
+            user: nosAccount,
+            vault: stakeVaultAddress(node.publicKey).address,
+            stake: stakeAddress(node.publicKey).address,
+            authority: node.publicKey,
+          },
+          { amount: 0, duration: 14 * 86_400 },
+        ),
+      ),
+      [node],
+    );
+    const market = new PublicKey(localnet.markets[1]!.address);
+    const work = () => {
+      const run = Keypair.generate();
+      return program.methods
+        .work()
+        .accounts({
+          run: run.publicKey,
+          market,
+          payer: node.publicKey,
+          stake: stakeAddress(node.publicKey).address,
+          nft: nosAccount,
+          metadata: SystemProgram.programId,
+          authority: node.publicKey,
+        })
+        .signers([run])
+        .rpc();
+    };
+    await work();
+    const account = await (
+      program.account as Record<string, { fetch(a: PublicKey): Promise<{ queue: PublicKey[] }> }>
+    ).marketAccount!.fetch(market);
+    expect(account.queue.map((k) => k.toBase58())).toContain(node.publicKey.toBase58());
+    await expect(work()).rejects.toMatchObject({
+      error: { errorCode: { code: 'NodeAlreadyQueued', number: 6014 } },
+    });
+  });
+});
+
+describe('persistence', () => {
+  it('keeps state across restarts, refuses a second localnet on the same directory, and resets on request', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'nosana-localnet-test-'));
+    try {
+      const first = await startLocalnet({ dataDir, rpcPort: 0, autosaveMs: 0 });
+      const c = connect(first);
+      const key = Keypair.generate();
+      const signature = await c.requestAirdrop(key.publicKey, 3 * LAMPORTS_PER_SOL);
+      await expect(startLocalnet({ dataDir, rpcPort: 0 })).rejects.toSatisfy((e: unknown) =>
+        isNosanaError(e, 'LOCALNET__ALREADY_RUNNING'),
+      );
+      await first.close();
+
+      const second = await startLocalnet({ dataDir, rpcPort: 0 });
+      const c2 = connect(second);
+      expect(await c2.getBalance(key.publicKey)).toBe(3 * LAMPORTS_PER_SOL);
+      expect((await c2.getSignatureStatuses([signature])).value[0]).toMatchObject({ err: null });
+      expect(second.markets.map((m) => m.address)).toEqual(first.markets.map((m) => m.address));
+      await second.close();
+
+      const third = await startLocalnet({ dataDir, rpcPort: 0, reset: true });
+      const c3 = connect(third);
+      expect(await c3.getBalance(key.publicKey)).toBe(0);
+      expect((await c3.getProgramAccounts(new PublicKey(third.programs.jobs))).length).toBe(2);
+      await third.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

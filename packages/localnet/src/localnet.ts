@@ -1,0 +1,190 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getProgramIds, type ProgramSet } from '@nosana/chain';
+import { NosanaError } from '@nosana/core';
+import { airdropNos, createGenesis, type LocalnetInfo } from './genesis.js';
+import { createJobsProgram } from './programs/jobs.js';
+import { createStakingProgram } from './programs/staking.js';
+import { Bank } from './solana/bank.js';
+import type { EmulatedProgram } from './solana/emulation.js';
+import { createRpcHandler } from './solana/rpc.js';
+import { startRpcServer } from './solana/server.js';
+import './errors.js';
+
+/** Where a localnet keeps its state unless told otherwise. */
+export const DEFAULT_LOCALNET_DIR = join(homedir(), '.nosana', 'localnet');
+
+/** Parameters of {@link startLocalnet}. */
+export interface StartLocalnetParameters {
+  /**
+   * State directory. Default `~/.nosana/localnet`; `'temporary'` uses a fresh temp directory removed on close
+   * (what tests want).
+   */
+  dataDir?: string | 'temporary';
+  /** Start from genesis, discarding saved state. */
+  reset?: boolean;
+  /** JSON-RPC port; the WebSocket also listens on port + 1. 0 picks free ports. Default 8899. */
+  rpcPort?: number;
+  host?: string;
+  /** Which program ids and NOS mint the localnet uses. Default `mainnet`. */
+  programs?: ProgramSet;
+  /** How often unsaved state is written, in ms (0 disables; state is always saved on close). Default 2000. */
+  autosaveMs?: number;
+  /** Wall clock in ms, for tests. */
+  now?: () => number;
+}
+
+/** A running localnet. */
+export interface Localnet extends LocalnetInfo, AsyncDisposable {
+  rpcUrl: string;
+  wsUrl: string;
+  dataDir: string;
+  /** The ledger, for in-process tests and tools. */
+  bank: Bank;
+  /** Mints NOS from the faucet to `owner` (base units). */
+  airdropNos(owner: string, amount: bigint): string;
+  /** Writes state to the data directory now. */
+  save(): void;
+  /** Stops the servers, saves state (or removes a temporary directory) and releases the data directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the embedded Nosana network: Solana JSON-RPC + WebSocket over litesvm with the Nosana Jobs and Staking
+ * programs emulated at their real program ids, a NOS mint with a faucet, and two markets.
+ *
+ * @example
+ * ```ts
+ * await using localnet = await startLocalnet({ dataDir: 'temporary', rpcPort: 0 });
+ * const connection = new Connection(localnet.rpcUrl, { wsEndpoint: localnet.wsUrl });
+ * ```
+ */
+export async function startLocalnet(parameters: StartLocalnetParameters = {}): Promise<Localnet> {
+  const temporary = parameters.dataDir === 'temporary';
+  const dataDir = temporary
+    ? mkdtempSync(join(tmpdir(), 'nosana-localnet-'))
+    : (parameters.dataDir ?? DEFAULT_LOCALNET_DIR);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const release = lockDataDir(dataDir);
+  try {
+    const programSet = parameters.programs ?? 'mainnet';
+    const ids = getProgramIds(programSet);
+    const programs: EmulatedProgram[] = [createJobsProgram(ids), createStakingProgram(ids)];
+    const ledger = join(dataDir, 'ledger');
+    const infoPath = join(dataDir, 'localnet.json');
+    if (parameters.reset)
+      for (const file of ['ledger.svm', 'ledger.json', 'localnet.json'])
+        rmSync(join(dataDir, file), { force: true });
+    const options = { programs, ...(parameters.now ? { now: parameters.now } : {}) };
+    let bank = Bank.load(ledger, options);
+    let info: LocalnetInfo;
+    if (bank) {
+      info = JSON.parse(readFileSync(infoPath, 'utf8')) as LocalnetInfo;
+      if (info.programSet !== programSet) {
+        throw new NosanaError(
+          'LOCALNET__ALREADY_RUNNING',
+          `the localnet in ${dataDir} was created with ${info.programSet} program ids, not ${programSet} — start it with --programs ${info.programSet} or --reset`,
+          { dataDir, pid: process.pid },
+        );
+      }
+    } else {
+      bank = Bank.create(options);
+      info = createGenesis(bank, programSet);
+      writeFileSync(infoPath, `${JSON.stringify(info, null, 2)}\n`);
+      bank.save(ledger);
+    }
+    const ledgerBank = bank;
+    const mint = (owner: string, amount: bigint) => airdropNos(ledgerBank, ids, owner, amount);
+    const handle = createRpcHandler(ledgerBank, { info: () => info, airdropNos: mint });
+    const server = await startRpcServer({
+      bank: ledgerBank,
+      handle,
+      port: parameters.rpcPort ?? 8899,
+      ...(parameters.host ? { host: parameters.host } : {}),
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        const port = parameters.rpcPort ?? 8899;
+        throw new NosanaError(
+          'LOCALNET__PORT_IN_USE',
+          `port ${port} or ${port + 1} is in use — stop what uses it or pass another port (--rpc-port)`,
+          { port },
+          { cause: error },
+        );
+      }
+      throw error;
+    });
+
+    let savedCount = ledgerBank.transactionCount;
+    const save = () => {
+      ledgerBank.save(ledger);
+      savedCount = ledgerBank.transactionCount;
+    };
+    const autosave = parameters.autosaveMs ?? 2000;
+    const timer =
+      autosave > 0
+        ? setInterval(() => ledgerBank.transactionCount !== savedCount && save(), autosave)
+        : undefined;
+    timer?.unref();
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      if (timer) clearInterval(timer);
+      await server.close();
+      if (temporary) rmSync(dataDir, { recursive: true, force: true });
+      else save();
+      release();
+    };
+    return {
+      ...info,
+      rpcUrl: server.rpcUrl,
+      wsUrl: server.wsUrl,
+      dataDir,
+      bank: ledgerBank,
+      airdropNos: mint,
+      save,
+      close,
+      [Symbol.asyncDispose]: close,
+    };
+  } catch (error) {
+    release();
+    if (temporary) rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * Takes the data directory with an exclusive pid file; fails when a live process (this one included) holds it,
+ * takes over a stale one. Returns the release function.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const pidFile = join(dataDir, 'localnet.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(pidFile, String(process.pid), { flag: 'wx' });
+      return () => rmSync(pidFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(pidFile, 'utf8'));
+      if (pid && isAlive(pid)) {
+        throw new NosanaError(
+          'LOCALNET__ALREADY_RUNNING',
+          `a localnet (pid ${pid}) already uses ${dataDir} — stop it (nosana localnet stop) or use another --data-dir`,
+          { dataDir, pid },
+        );
+      }
+      rmSync(pidFile, { force: true });
+    }
+  }
+  throw new NosanaError('LOCALNET__ALREADY_RUNNING', `could not take ${dataDir}`, { dataDir, pid: 0 });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

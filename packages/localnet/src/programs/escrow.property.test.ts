@@ -1,0 +1,305 @@
+import { fc, test } from '@fast-check/vitest';
+import { jobsInstruction, rewardsReflectionAddress, rewardsVaultAddress, stakeAddress } from '@nosana/chain';
+import { Keypair, type PublicKey, SystemProgram } from '@solana/web3.js';
+import { describe, expect } from 'vitest';
+import { createTestChain, type TestChain } from '../../test/bank-helpers.js';
+
+const NOS = 1_000_000n;
+
+/** One step of a random scenario; indexes pick among the actors and known jobs. */
+type Step =
+  | { kind: 'list'; poster: number; timeout: number }
+  | { kind: 'work'; node: number }
+  | { kind: 'stop'; node: number }
+  | { kind: 'finish'; node: number; job: number }
+  | { kind: 'end'; poster: number; job: number }
+  | { kind: 'quit'; node: number; job: number }
+  | { kind: 'claim'; node: number; job: number }
+  | { kind: 'recover'; poster: number; job: number }
+  | { kind: 'delist'; poster: number; job: number }
+  | { kind: 'extend'; poster: number; job: number; by: number }
+  | { kind: 'wait'; seconds: number };
+
+const actor = fc.nat({ max: 2 });
+const jobIndex = fc.nat({ max: 7 });
+const step: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('list' as const),
+      poster: actor,
+      timeout: fc.integer({ min: 1, max: 300 }),
+    }),
+  },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('work' as const), node: actor }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('stop' as const), node: actor }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('finish' as const), node: actor, job: jobIndex }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('end' as const), poster: actor, job: jobIndex }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('quit' as const), node: actor, job: jobIndex }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('claim' as const), node: actor, job: jobIndex }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('recover' as const), poster: actor, job: jobIndex }),
+  },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('delist' as const), poster: actor, job: jobIndex }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('extend' as const),
+      poster: actor,
+      job: jobIndex,
+      by: fc.integer({ min: 1, max: 100 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('wait' as const), seconds: fc.integer({ min: 1, max: 400 }) }),
+  },
+);
+
+interface Listed {
+  job: PublicKey;
+  /** The run accounts ever created for the job (list, work or claim). */
+  runs: PublicKey[];
+}
+
+describe('escrow invariants of the emulated Jobs program', () => {
+  test.prop([fc.array(step, { minLength: 10, maxLength: 60 })], { numRuns: 40 })(
+    'for any sequence of job instructions by any signer, NOS is conserved, the vault holds exactly the deposits of open jobs, and nobody is paid twice',
+    (steps) => {
+      const chain = createTestChain();
+      const posters = [0, 1, 2].map(() => chain.user(1000n * NOS));
+      const nodes = [0, 1, 2].map(() => {
+        const node = chain.user();
+        chain.stake(node);
+        return node;
+      });
+      const everyone = [...posters, ...nodes];
+      const total = () =>
+        everyone.reduce((sum, k) => sum + chain.nos(k.publicKey), 0n) + chain.tokens(chain.vault());
+      const supply = total();
+      const jobs: Listed[] = [];
+      const paidOut = new Map<string, bigint>();
+
+      for (const s of steps) {
+        const before = new Map(everyone.map((k) => [k.publicKey.toBase58(), chain.nos(k.publicKey)]));
+        const target = 'job' in s ? pickJob(chain, s, jobs) : undefined;
+        const result = apply(chain, s, posters, nodes, jobs, target);
+        // Failed transactions move no NOS.
+        if (result?.err)
+          for (const k of everyone) expect(chain.nos(k.publicKey)).toBe(before.get(k.publicKey.toBase58()));
+        if (result && !result.err && (s.kind === 'finish' || s.kind === 'end') && target) {
+          const key = target.job.toBase58();
+          expect(paidOut.has(key), `job ${key} paid twice`).toBe(false);
+          paidOut.set(key, 1n);
+        }
+
+        // Conservation: NOS only moves between the actors and the vault.
+        expect(total()).toBe(supply);
+        // The vault holds exactly price × timeout of every job whose deposit is still in escrow.
+        const escrowed = jobs.reduce((sum, listed) => {
+          const account = chain.job(listed.job);
+          return account && account.state !== 2 ? sum + account.price * BigInt(account.timeout) : sum;
+        }, 0n);
+        expect(chain.tokens(chain.vault())).toBe(escrowed);
+      }
+    },
+    120_000,
+  );
+});
+
+/** A job in a state where the step can succeed (so scenarios reach every instruction), else any job. */
+function pickJob(chain: TestChain, s: Step & { job: number }, jobs: Listed[]): Listed | undefined {
+  const running = (listed: Listed) => listed.runs.some((run) => chain.run(run) !== null);
+  const candidates = jobs.filter((listed) => {
+    const job = chain.job(listed.job);
+    if (!job) return false;
+    if (s.kind === 'finish' || s.kind === 'end' || s.kind === 'quit') return running(listed);
+    if (s.kind === 'claim' || s.kind === 'recover') return job.state === 3 && !running(listed);
+    return job.state === 0;
+  });
+  const pool = candidates.length > 0 ? candidates : jobs;
+  return pool[s.job % Math.max(1, pool.length)];
+}
+
+function apply(
+  chain: TestChain,
+  s: Step,
+  posters: Keypair[],
+  nodes: Keypair[],
+  jobs: Listed[],
+  target: Listed | undefined,
+) {
+  const ids = chain.ids;
+  const runOf = (listed: Listed) => listed.runs.find((run) => chain.run(run) !== null);
+  switch (s.kind) {
+    case 'list': {
+      const { job, run, result } = chain.list(posters[s.poster]!, s.timeout);
+      if (!result.err) jobs.push({ job: job.publicKey, runs: [run.publicKey] });
+      return result;
+    }
+    case 'work': {
+      const { run, result } = chain.work(nodes[s.node]!);
+      if (!result.err) {
+        const running = chain.run(run.publicKey);
+        if (running) jobs.find((j) => j.job.equals(running.job))?.runs.push(run.publicKey);
+      }
+      return result;
+    }
+    case 'stop':
+      return chain.send(
+        [
+          jobsInstruction(
+            'stop',
+            { market: chain.market, node: nodes[s.node]!.publicKey, authority: nodes[s.node]!.publicKey },
+            {},
+          ),
+        ],
+        [nodes[s.node]!],
+      );
+    case 'wait':
+      chain.advance(s.seconds);
+      return undefined;
+  }
+  if (!target) return undefined;
+  const job = chain.job(target.job);
+  // Owner actions: index 0 is the job's owner, the others are whoever the index names (often an intruder).
+  const owner = (index: number) =>
+    index === 0 && job
+      ? (posters.find((p) => p.publicKey.equals(job.project)) ?? posters[0]!)
+      : posters[index]!;
+  const run = runOf(target);
+  const runAccount = run ? chain.run(run) : null;
+  switch (s.kind) {
+    case 'finish':
+      if (!run || !job) return undefined;
+      return chain.finish(nodes[s.node]!, target.job, run);
+    case 'end': {
+      if (!run || !job || !runAccount) return undefined;
+      const poster = owner(s.poster);
+      return chain.send(
+        [
+          jobsInstruction(
+            'end',
+            {
+              job: target.job,
+              market: chain.market,
+              run,
+              deposit: chain.ata(job.payer),
+              user: chain.ata(runAccount.node),
+              vault: chain.vault(),
+              payer: runAccount.payer,
+              authority: poster.publicKey,
+            },
+            {},
+          ),
+        ],
+        [poster],
+      );
+    }
+    case 'quit': {
+      if (!run || !runAccount) return undefined;
+      const node = nodes[s.node]!;
+      return chain.send(
+        [
+          jobsInstruction(
+            'quit',
+            { job: target.job, run, payer: runAccount.payer, authority: node.publicKey },
+            {},
+          ),
+        ],
+        [node],
+      );
+    }
+    case 'claim': {
+      const node = nodes[s.node]!;
+      const claim = Keypair.generate();
+      const result = chain.send(
+        [
+          jobsInstruction(
+            'claim',
+            {
+              job: target.job,
+              run: claim.publicKey,
+              market: chain.market,
+              stake: stakeAddress(node.publicKey, ids).address,
+              nft: chain.ata(node.publicKey),
+              metadata: SystemProgram.programId,
+              payer: node.publicKey,
+              authority: node.publicKey,
+            },
+            {},
+          ),
+        ],
+        [node, claim],
+      );
+      if (!result.err) target.runs.push(claim.publicKey);
+      return result;
+    }
+    case 'recover': {
+      if (!job) return undefined;
+      const poster = owner(s.poster);
+      return chain.send(
+        [
+          jobsInstruction(
+            'recover',
+            {
+              job: target.job,
+              market: chain.market,
+              vault: chain.vault(),
+              user: chain.ata(poster.publicKey),
+              payer: job.payer,
+              authority: poster.publicKey,
+            },
+            {},
+          ),
+        ],
+        [poster],
+      );
+    }
+    case 'delist': {
+      if (!job) return undefined;
+      const poster = owner(s.poster);
+      return chain.send(
+        [
+          jobsInstruction(
+            'delist',
+            {
+              job: target.job,
+              market: chain.market,
+              deposit: chain.ata(job.payer),
+              payer: job.payer,
+              vault: chain.vault(),
+              authority: poster.publicKey,
+            },
+            {},
+          ),
+        ],
+        [poster],
+      );
+    }
+    case 'extend': {
+      if (!job) return undefined;
+      const poster = owner(s.poster);
+      return chain.send(
+        [
+          jobsInstruction(
+            'extend',
+            {
+              job: target.job,
+              market: chain.market,
+              user: chain.ata(poster.publicKey),
+              vault: chain.vault(),
+              rewardsReflection: rewardsReflectionAddress(ids).address,
+              rewardsVault: rewardsVaultAddress(ids).address,
+              authority: poster.publicKey,
+              payer: poster.publicKey,
+            },
+            { timeout: job.timeout + s.by },
+          ),
+        ],
+        [poster],
+      );
+    }
+  }
+}

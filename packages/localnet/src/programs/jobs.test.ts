@@ -1,0 +1,403 @@
+import { jobsInstruction, QueueType, stakeAddress } from '@nosana/chain';
+import { Keypair, PublicKey, SystemProgram } from '@solana/web3.js';
+import { describe, expect, it } from 'vitest';
+import { createTestChain, errorName } from '../../test/bank-helpers.js';
+
+const NOS = 1_000_000n;
+const PRICE = 100n; // the genesis CPU market: 100 base units per second
+
+describe('emulated Jobs program: matching and escrow', () => {
+  it('a node waiting in the queue is matched at list; finish pays price × elapsed and refunds the rest', () => {
+    const chain = createTestChain();
+    const node = chain.user();
+    const poster = chain.user(1000n * NOS);
+    chain.stake(node);
+    expect(chain.work(node).result.err).toBeNull();
+    expect(chain.marketAccount()).toMatchObject({ queueType: QueueType.Node, queue: [node.publicKey] });
+
+    const { job, run, result } = chain.list(poster, 100);
+    expect(result.err).toBeNull();
+    expect(chain.marketAccount()).toMatchObject({ queueType: QueueType.Empty, queue: [] });
+    expect(chain.run(run.publicKey)).toMatchObject({
+      job: job.publicKey,
+      node: node.publicKey,
+      payer: poster.publicKey,
+    });
+    expect(chain.job(job.publicKey)).toMatchObject({
+      state: 0,
+      price: PRICE,
+      timeout: 100,
+      project: poster.publicKey,
+    });
+    expect(chain.nos(poster.publicKey)).toBe(1000n * NOS - 100n * PRICE);
+    expect(chain.tokens(chain.vault())).toBe(100n * PRICE);
+
+    chain.advance(30);
+    const runRent = chain.bank.getAccount(run.publicKey)!.lamports;
+    const posterLamports = chain.bank.getBalance(poster.publicKey);
+    expect(chain.finish(node, job.publicKey, run.publicKey).err).toBeNull();
+    const finished = chain.job(job.publicKey)!;
+    const elapsed = BigInt(finished.timeEnd - finished.timeStart);
+    expect(finished).toMatchObject({
+      state: 2,
+      node: node.publicKey,
+      ipfsResult: new Uint8Array(32).fill(9),
+    });
+    expect(elapsed).toBeGreaterThanOrEqual(30n);
+    expect(chain.nos(node.publicKey)).toBe(PRICE * elapsed);
+    expect(chain.nos(poster.publicKey)).toBe(1000n * NOS - PRICE * elapsed);
+    expect(chain.tokens(chain.vault())).toBe(0n);
+    expect(chain.run(run.publicKey)).toBeNull();
+    // The run account's rent went back to whoever paid for it (the poster, at list).
+    expect(chain.bank.getBalance(poster.publicKey)).toBe(posterLamports + runRent);
+  });
+
+  it('a job listed into an empty market waits in the queue; the next node to work takes it', () => {
+    const chain = createTestChain();
+    const poster = chain.user(10n * NOS);
+    const node = chain.user();
+    chain.stake(node);
+    const { job, run, result } = chain.list(poster, 60);
+    expect(result.err).toBeNull();
+    expect(chain.bank.getAccount(run.publicKey)).toBeNull();
+    expect(chain.marketAccount()).toMatchObject({ queueType: QueueType.Job, queue: [job.publicKey] });
+    const work = chain.work(node);
+    expect(work.result.err).toBeNull();
+    expect(chain.run(work.run.publicKey)).toMatchObject({
+      job: job.publicKey,
+      node: node.publicKey,
+      payer: node.publicKey,
+    });
+    expect(chain.marketAccount().queueType).toBe(QueueType.Empty);
+  });
+
+  it('never pays more than the timeout', () => {
+    const chain = createTestChain();
+    const poster = chain.user(10n * NOS);
+    const node = chain.user();
+    chain.stake(node);
+    chain.work(node);
+    const { job, run } = chain.list(poster, 20);
+    chain.advance(500);
+    expect(chain.finish(node, job.publicKey, run.publicKey).err).toBeNull();
+    expect(chain.nos(node.publicKey)).toBe(20n * PRICE);
+    expect(chain.nos(poster.publicKey)).toBe(10n * NOS - 20n * PRICE);
+  });
+});
+
+describe('emulated Jobs program: owner and node actions', () => {
+  const setup = () => {
+    const chain = createTestChain();
+    const poster = chain.user(10n * NOS);
+    const node = chain.user();
+    chain.stake(node);
+    return { chain, poster, node };
+  };
+  const ix = (name: 'delist' | 'end' | 'quit' | 'recover', accounts: Record<string, PublicKey>) =>
+    jobsInstruction(name, accounts as never, {});
+
+  it('delist refunds a queued job in full and closes it; a running job cannot be delisted', () => {
+    const { chain, poster, node } = setup();
+    const queued = chain.list(poster, 50);
+    const delist = (job: PublicKey, authority: Keypair) =>
+      chain.send(
+        [
+          ix('delist', {
+            job,
+            market: chain.market,
+            deposit: chain.ata(poster.publicKey),
+            payer: poster.publicKey,
+            vault: chain.vault(),
+            authority: authority.publicKey,
+          }),
+        ],
+        [authority],
+      );
+    expect(errorName(delist(queued.job.publicKey, node))).toBe('Unauthorized');
+    expect(delist(queued.job.publicKey, poster).err).toBeNull();
+    expect(chain.nos(poster.publicKey)).toBe(10n * NOS);
+    expect(chain.bank.getAccount(queued.job.publicKey)).toBeNull();
+
+    chain.work(node);
+    const running = chain.list(poster, 50);
+    expect(errorName(delist(running.job.publicKey, poster))).toBe('MarketInWrongState');
+  });
+
+  it('end stops a running job, pays the node for the elapsed time, and the node then completes the result', () => {
+    const { chain, poster, node } = setup();
+    chain.work(node);
+    const { job, run } = chain.list(poster, 100);
+    chain.advance(10);
+    const end = chain.send(
+      [
+        ix('end', {
+          job: job.publicKey,
+          market: chain.market,
+          run: run.publicKey,
+          deposit: chain.ata(poster.publicKey),
+          user: chain.ata(node.publicKey),
+          vault: chain.vault(),
+          payer: poster.publicKey,
+          authority: poster.publicKey,
+        }),
+      ],
+      [poster],
+    );
+    expect(end.err).toBeNull();
+    const ended = chain.job(job.publicKey)!;
+    expect(ended).toMatchObject({ state: 2, node: node.publicKey, ipfsResult: new Uint8Array(32) });
+    expect(chain.nos(node.publicKey)).toBe(PRICE * BigInt(ended.timeEnd - ended.timeStart));
+    expect(chain.tokens(chain.vault())).toBe(0n);
+
+    const complete = (result: Uint8Array, signer: Keypair) =>
+      chain.send(
+        [
+          jobsInstruction(
+            'complete',
+            { job: job.publicKey, authority: signer.publicKey },
+            { ipfsResult: result },
+          ),
+        ],
+        [signer],
+      );
+    expect(errorName(complete(new Uint8Array(32).fill(3), poster))).toBe('Unauthorized');
+    expect(errorName(complete(new Uint8Array(32), node))).toBe('JobResultNull');
+    expect(complete(new Uint8Array(32).fill(3), node).err).toBeNull();
+    expect(chain.job(job.publicKey)!.ipfsResult).toEqual(new Uint8Array(32).fill(3));
+    expect(errorName(complete(new Uint8Array(32).fill(4), node))).toBe('JobResultsAlreadySet');
+  });
+
+  it('quit stops a job without payment; the owner recovers the deposit, or another node claims and finishes it', () => {
+    const { chain, poster, node } = setup();
+    chain.work(node);
+    const first = chain.list(poster, 40);
+    const quit = (job: PublicKey, run: PublicKey, payer: PublicKey) =>
+      chain.send([ix('quit', { job, run, payer, authority: node.publicKey })], [node]);
+    expect(quit(first.job.publicKey, first.run.publicKey, poster.publicKey).err).toBeNull();
+    expect(chain.job(first.job.publicKey)!.state).toBe(3);
+    expect(chain.nos(node.publicKey)).toBe(0n);
+    const recover = chain.send(
+      [
+        ix('recover', {
+          job: first.job.publicKey,
+          market: chain.market,
+          vault: chain.vault(),
+          user: chain.ata(poster.publicKey),
+          payer: poster.publicKey,
+          authority: poster.publicKey,
+        }),
+      ],
+      [poster],
+    );
+    expect(recover.err).toBeNull();
+    expect(chain.nos(poster.publicKey)).toBe(10n * NOS);
+    expect(chain.bank.getAccount(first.job.publicKey)).toBeNull();
+
+    chain.work(node);
+    const second = chain.list(poster, 40);
+    quit(second.job.publicKey, second.run.publicKey, poster.publicKey);
+    const other = chain.user();
+    chain.stake(other);
+    const claimRun = Keypair.generate();
+    const claim = chain.send(
+      [
+        jobsInstruction(
+          'claim',
+          {
+            job: second.job.publicKey,
+            run: claimRun.publicKey,
+            market: chain.market,
+            stake: stakeAddress(other.publicKey, chain.ids).address,
+            nft: chain.ata(other.publicKey),
+            metadata: SystemProgram.programId,
+            payer: other.publicKey,
+            authority: other.publicKey,
+          },
+          {},
+        ),
+      ],
+      [other, claimRun],
+    );
+    expect(claim.err).toBeNull();
+    chain.advance(5);
+    expect(chain.finish(other, second.job.publicKey, claimRun.publicKey).err).toBeNull();
+    const done = chain.job(second.job.publicKey)!;
+    expect(done.node.equals(other.publicKey)).toBe(true);
+    expect(chain.nos(other.publicKey)).toBe(PRICE * BigInt(done.timeEnd - done.timeStart));
+  });
+
+  it('extend raises the timeout and deposits the difference; it must grow', () => {
+    const { chain, poster, node } = setup();
+    chain.work(node);
+    const { job } = chain.list(poster, 30);
+    const extend = (timeout: number) =>
+      chain.send(
+        [
+          jobsInstruction(
+            'extend',
+            {
+              job: job.publicKey,
+              market: chain.market,
+              user: chain.ata(poster.publicKey),
+              vault: chain.vault(),
+              rewardsReflection: new PublicKey(chain.bank.programAccounts(chain.ids.rewards)[0]!.address),
+              rewardsVault: chainRewardsVault(chain),
+              authority: poster.publicKey,
+              payer: poster.publicKey,
+            },
+            { timeout },
+          ),
+        ],
+        [poster],
+      );
+    expect(extend(90).err).toBeNull();
+    expect(chain.job(job.publicKey)!.timeout).toBe(90);
+    expect(chain.tokens(chain.vault())).toBe(90n * PRICE);
+    expect(errorName(extend(60))).toBe('JobTimeoutNotGreater');
+  });
+
+  it('clean closes a finished job only after the market expiration', () => {
+    const { chain, poster, node } = setup();
+    chain.work(node);
+    const { job, run } = chain.list(poster, 30);
+    chain.finish(node, job.publicKey, run.publicKey);
+    const clean = () =>
+      chain.send(
+        [jobsInstruction('clean', { job: job.publicKey, market: chain.market, payer: poster.publicKey }, {})],
+        [node],
+      );
+    expect(errorName(clean())).toBe('JobNotExpired');
+    chain.advance(86_401);
+    const before = chain.bank.getBalance(poster.publicKey);
+    const rent = chain.bank.getAccount(job.publicKey)!.lamports;
+    expect(clean().err).toBeNull();
+    expect(chain.bank.getBalance(poster.publicKey)).toBe(before + rent);
+  });
+});
+
+describe('emulated Jobs program: who may do what', () => {
+  it('rejects a finish by another node, a null result, a second work, work without stake, a wrong ATA', () => {
+    const chain = createTestChain();
+    const poster = chain.user(10n * NOS);
+    const node = chain.user();
+    const intruder = chain.user();
+    chain.stake(node);
+    chain.stake(intruder);
+    expect(chain.work(node).result.err).toBeNull();
+    expect(errorName(chain.work(node).result)).toBe('NodeAlreadyQueued');
+    // No stake account: Anchor fails to load it before checking its address.
+    expect(errorName(chain.work(chain.user()).result)).toBe('AccountNotInitialized');
+    const { job, run } = chain.list(poster, 30);
+    const finishByIntruder = chain.send(
+      [
+        jobsInstruction(
+          'finish',
+          {
+            job: job.publicKey,
+            run: run.publicKey,
+            market: chain.market,
+            vault: chain.vault(),
+            deposit: chain.ata(poster.publicKey),
+            user: chain.ata(intruder.publicKey),
+            payerRun: poster.publicKey,
+            payerJob: poster.publicKey,
+            authority: intruder.publicKey,
+          },
+          { ipfsResult: new Uint8Array(32).fill(1) },
+        ),
+      ],
+      [intruder],
+    );
+    expect(errorName(finishByIntruder)).toBe('Unauthorized');
+    expect(errorName(chain.finish(node, job.publicKey, run.publicKey, { result: new Uint8Array(32) }))).toBe(
+      'JobResultNull',
+    );
+    expect(chain.tokens(chain.vault())).toBe(30n * PRICE);
+
+    const stranger = chain.user(10n * NOS);
+    const wrongAta = chain.send(
+      [
+        jobsInstruction(
+          'list',
+          {
+            job: Keypair.generate().publicKey,
+            market: chain.market,
+            run: Keypair.generate().publicKey,
+            user: chain.ata(poster.publicKey),
+            vault: chain.vault(),
+            payer: stranger.publicKey,
+            rewardsReflection: PublicKey.default,
+            rewardsVault: PublicKey.default,
+            authority: stranger.publicKey,
+          },
+          { ipfsJob: new Uint8Array(32).fill(1), timeout: 10 },
+        ),
+      ],
+      [stranger],
+    );
+    expect(wrongAta.err).not.toBeNull();
+  });
+
+  it('lets a node leave the queue with stop, and nobody else remove it', () => {
+    const chain = createTestChain();
+    const node = chain.user();
+    const other = chain.user();
+    chain.stake(node);
+    chain.work(node);
+    const stop = (signer: Keypair) =>
+      chain.send(
+        [
+          jobsInstruction(
+            'stop',
+            { market: chain.market, node: node.publicKey, authority: signer.publicKey },
+            {},
+          ),
+        ],
+        [signer],
+      );
+    expect(errorName(stop(other))).toBe('Unauthorized');
+    expect(stop(node).err).toBeNull();
+    expect(chain.marketAccount().queue).toEqual([]);
+  });
+
+  it('is atomic: when an instruction fails, earlier instructions of the transaction are rolled back and only the fee is paid', () => {
+    const chain = createTestChain();
+    const node = chain.user();
+    const poster = chain.user(10n * NOS);
+    chain.stake(node);
+    chain.work(node);
+    const { job, run } = chain.list(poster, 30);
+    const target = Keypair.generate().publicKey;
+    const before = chain.bank.getBalance(node.publicKey);
+    const result = chain.send(
+      [
+        SystemProgram.transfer({ fromPubkey: node.publicKey, toPubkey: target, lamports: 1_000_000_000 }),
+        jobsInstruction(
+          'finish',
+          {
+            job: job.publicKey,
+            run: run.publicKey,
+            market: chain.market,
+            vault: chain.vault(),
+            deposit: chain.ata(poster.publicKey),
+            user: chain.ata(node.publicKey),
+            payerRun: poster.publicKey,
+            payerJob: poster.publicKey,
+            authority: node.publicKey,
+          },
+          { ipfsResult: new Uint8Array(32) },
+        ),
+      ],
+      [node],
+    );
+    expect(result.err).toEqual({ InstructionError: [1, { Custom: 6006 }] });
+    expect(chain.bank.getBalance(target)).toBe(0n);
+    expect(chain.bank.getBalance(node.publicKey)).toBe(before - 5000n);
+    expect(chain.run(run.publicKey)).not.toBeNull();
+  });
+});
+
+function chainRewardsVault(chain: ReturnType<typeof createTestChain>): PublicKey {
+  const reflection = chain.bank.programAccounts(chain.ids.rewards)[0]!;
+  return new PublicKey(reflection.account.data.subarray(56, 88));
+}

@@ -1,0 +1,151 @@
+/**
+ * The part of the Nosana Staking program the jobs flow needs, emulated: creating a stake (a node creates a
+ * 0-NOS, 14-day stake because `work` requires the account), topping it up, extending and unstaking, with the
+ * program's xNOS formula (nosana-ci/nosana-programs: programs/nosana-staking).
+ */
+import {
+  ACCOUNT_SPACE,
+  decodeStakeAccount,
+  encodeStakeAccount,
+  NOSANA_STAKING_IDL,
+  type NosanaProgramIds,
+  rewardAddress,
+  STAKING,
+  type StakeAccount,
+  stakeXnos,
+} from '@nosana/chain';
+import {
+  createInitializeAccount3Instruction,
+  createTransferInstruction,
+  TOKEN_PROGRAM_ID,
+} from '@solana/spl-token';
+import { PublicKey, SYSVAR_RENT_PUBKEY, SystemProgram } from '@solana/web3.js';
+import type { EmulatedProgram } from '../solana/emulation.js';
+import {
+  commonError,
+  ensure,
+  expectAddress,
+  frameworkError,
+  initAccount,
+  programAccount,
+  readInstruction,
+  signer,
+  stakingError,
+  tokenAccount,
+  writable,
+} from './anchor.js';
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/**
+ * The emulated Staking program for a program set.
+ *
+ * @example
+ * ```ts
+ * const programs = [createJobsProgram(ids), createStakingProgram(ids)];
+ * ```
+ */
+export function createStakingProgram(ids: NosanaProgramIds): EmulatedProgram {
+  return {
+    programId: ids.staking,
+    name: 'nosana_staking',
+    execute(context) {
+      const { decoded, account } = readInstruction(context, NOSANA_STAKING_IDL);
+      const args = decoded.args;
+      const loadStake = () => {
+        const meta = account('stake');
+        writable(meta, 'stake');
+        return programAccount(context, meta, 'stake', ids.staking, 'StakeAccount', decodeStakeAccount);
+      };
+      const save = (stake: StakeAccount) => {
+        context.setData(account('stake').pubkey, encodeStakeAccount({ ...stake, xnos: stakeXnos(stake) }));
+      };
+      switch (decoded.name) {
+        case 'stake': {
+          const authority = signer(account('authority'), 'authority');
+          writable(account('authority'), 'authority');
+          ensure(account('mint').pubkey.equals(ids.nosMint), () => commonError('InvalidMint', 'mint'));
+          writable(account('user'), 'user');
+          tokenAccount(context, account('user'), 'user');
+          expectAddress(account('systemProgram'), SystemProgram.programId, 'systemProgram');
+          expectAddress(account('tokenProgram'), TOKEN_PROGRAM_ID, 'tokenProgram');
+          expectAddress(account('rent'), SYSVAR_RENT_PUBKEY, 'rent');
+          const [vault, vaultBump] = PublicKey.findProgramAddressSync(
+            [utf8('vault'), ids.nosMint.toBytes(), authority.toBytes()],
+            ids.staking,
+          );
+          const [stake, stakeBump] = PublicKey.findProgramAddressSync(
+            [utf8('stake'), ids.nosMint.toBytes(), authority.toBytes()],
+            ids.staking,
+          );
+          ensure(account('vault').pubkey.equals(vault), () => frameworkError('ConstraintSeeds', 'vault'));
+          ensure(account('stake').pubkey.equals(stake), () => frameworkError('ConstraintSeeds', 'stake'));
+          initAccount(context, {
+            account: vault,
+            payer: authority,
+            space: 165,
+            owner: TOKEN_PROGRAM_ID,
+            seeds: [utf8('vault'), ids.nosMint.toBytes(), authority.toBytes(), Uint8Array.of(vaultBump)],
+          });
+          context.invoke([createInitializeAccount3Instruction(vault, ids.nosMint, vault)]);
+          initAccount(context, {
+            account: stake,
+            payer: authority,
+            space: ACCOUNT_SPACE.StakeAccount,
+            owner: ids.staking,
+            seeds: [utf8('stake'), ids.nosMint.toBytes(), authority.toBytes(), Uint8Array.of(stakeBump)],
+          });
+          const amount = BigInt(args.amount as bigint);
+          const duration = BigInt(args.duration as bigint);
+          ensure(duration >= BigInt(STAKING.durationMin), () => stakingError('DurationTooShort'));
+          ensure(duration <= BigInt(STAKING.durationMax), () => stakingError('DurationTooLong'));
+          save({ amount, authority, duration: Number(duration), timeUnstake: 0, vault, vaultBump, xnos: 0n });
+          if (amount > 0n)
+            context.invoke([createTransferInstruction(account('user').pubkey, vault, authority, amount)]);
+          return;
+        }
+        case 'topup': {
+          const authority = signer(account('authority'), 'authority');
+          const stake = loadStake();
+          ensure(stake.vault.equals(account('vault').pubkey), () => commonError('InvalidVault', 'stake'));
+          ensure(stake.authority.equals(authority), () => commonError('Unauthorized', 'stake'));
+          ensure(stake.timeUnstake === 0, () => stakingError('AlreadyUnstaked', 'stake'));
+          writable(account('user'), 'user');
+          writable(account('vault'), 'vault');
+          const amount = BigInt(args.amount as bigint);
+          save({ ...stake, amount: stake.amount + amount });
+          if (amount > 0n)
+            context.invoke([
+              createTransferInstruction(account('user').pubkey, stake.vault, authority, amount),
+            ]);
+          return;
+        }
+        case 'extend': {
+          const authority = signer(account('authority'), 'authority');
+          const stake = loadStake();
+          ensure(stake.authority.equals(authority), () => commonError('Unauthorized', 'stake'));
+          ensure(stake.timeUnstake === 0, () => stakingError('AlreadyUnstaked', 'stake'));
+          const duration = stake.duration + Number(args.duration as bigint);
+          ensure(duration <= STAKING.durationMax, () => stakingError('DurationTooLong'));
+          save({ ...stake, duration });
+          return;
+        }
+        case 'unstake': {
+          const authority = signer(account('authority'), 'authority');
+          const stake = loadStake();
+          ensure(stake.authority.equals(authority), () => commonError('Unauthorized', 'stake'));
+          ensure(stake.timeUnstake === 0, () => stakingError('AlreadyUnstaked', 'stake'));
+          ensure(account('reward').pubkey.equals(rewardAddress(authority, ids).address), () =>
+            commonError('InvalidAccount', 'reward'),
+          );
+          const reward = context.getAccount(account('reward').pubkey);
+          ensure(reward === null || reward.lamports === 0n, () => stakingError('HasReward', 'reward'));
+          save({ ...stake, timeUnstake: context.now() });
+          return;
+        }
+        default:
+          throw frameworkError('InstructionFallbackNotFound');
+      }
+    },
+  };
+}

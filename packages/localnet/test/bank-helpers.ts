@@ -1,0 +1,226 @@
+/** In-process helpers for tests of the emulated programs: a bank at genesis, funded keys, transactions. */
+import {
+  decodeJobAccount,
+  decodeMarketAccount,
+  decodeRunAccount,
+  getProgramIds,
+  jobsInstruction,
+  marketVaultAddress,
+  type NosanaProgramIds,
+  rewardsReflectionAddress,
+  rewardsVaultAddress,
+  stakeAddress,
+  stakeVaultAddress,
+  stakingInstruction,
+} from '@nosana/chain';
+import {
+  AccountLayout,
+  createAssociatedTokenAccountIdempotentInstruction,
+  getAssociatedTokenAddressSync,
+} from '@solana/spl-token';
+import {
+  Keypair,
+  PublicKey,
+  SystemProgram,
+  type TransactionInstruction,
+  TransactionMessage,
+  VersionedTransaction,
+} from '@solana/web3.js';
+import { airdropNos, createGenesis, type LocalnetInfo } from '../src/genesis.js';
+import { createJobsProgram } from '../src/programs/jobs.js';
+import { createStakingProgram } from '../src/programs/staking.js';
+import { Bank, type ProcessResult } from '../src/solana/bank.js';
+
+export interface TestChain {
+  bank: Bank;
+  ids: NosanaProgramIds;
+  info: LocalnetInfo;
+  market: PublicKey;
+  /** Sends a transaction; the first signer pays. */
+  send(instructions: TransactionInstruction[], signers: Keypair[]): ProcessResult;
+  /** A new key with SOL and, optionally, NOS (base units). */
+  user(nos?: bigint): Keypair;
+  /** NOS in `owner`'s associated token account. */
+  nos(owner: PublicKey): bigint;
+  /** Balance of a token account. */
+  tokens(account: PublicKey): bigint;
+  ata(owner: PublicKey): PublicKey;
+  vault(market?: PublicKey): PublicKey;
+  job(address: PublicKey): ReturnType<typeof decodeJobAccount> | null;
+  run(address: PublicKey): ReturnType<typeof decodeRunAccount> | null;
+  marketAccount(market?: PublicKey): ReturnType<typeof decodeMarketAccount>;
+  /** Creates the node's NOS account and (0 NOS, 14 days) stake account, as the node software does. */
+  stake(node: Keypair): void;
+  list(
+    poster: Keypair,
+    timeout: number,
+    options?: { market?: PublicKey; digest?: Uint8Array },
+  ): { job: Keypair; run: Keypair; result: ProcessResult };
+  work(node: Keypair, market?: PublicKey): { run: Keypair; result: ProcessResult };
+  finish(node: Keypair, job: PublicKey, run: PublicKey, options?: { result?: Uint8Array }): ProcessResult;
+  advance(seconds: number): void;
+}
+
+export function createTestChain(now?: () => number): TestChain {
+  const ids = getProgramIds('mainnet');
+  const bank = Bank.create({
+    programs: [createJobsProgram(ids), createStakingProgram(ids)],
+    ...(now ? { now } : {}),
+  });
+  const info = createGenesis(bank, 'mainnet');
+  const market = new PublicKey(info.markets[0]!.address);
+  const ata = (owner: PublicKey) => getAssociatedTokenAddressSync(ids.nosMint, owner, true);
+  const send = (instructions: TransactionInstruction[], signers: Keypair[]) => {
+    const message = new TransactionMessage({
+      payerKey: signers[0]!.publicKey,
+      recentBlockhash: bank.latestBlockhash().blockhash,
+      instructions,
+    }).compileToV0Message();
+    const tx = new VersionedTransaction(message);
+    tx.sign(signers);
+    return bank.process(tx.serialize());
+  };
+  const tokenBalance = (address: PublicKey) => {
+    const account = bank.getAccount(address);
+    return account ? AccountLayout.decode(Buffer.from(account.data)).amount : 0n;
+  };
+  const vault = (m = market) => marketVaultAddress(m, ids).address;
+  const chain: TestChain = {
+    bank,
+    ids,
+    info,
+    market,
+    send,
+    user(nos = 0n) {
+      const key = Keypair.generate();
+      bank.airdrop(key.publicKey.toBase58(), 10_000_000_000n);
+      if (nos > 0n) airdropNos(bank, ids, key.publicKey.toBase58(), nos);
+      return key;
+    },
+    nos: (owner) => tokenBalance(ata(owner)),
+    tokens: tokenBalance,
+    ata,
+    vault,
+    job(address) {
+      const account = bank.getAccount(address);
+      return account && account.data.length > 0 ? decodeJobAccount(account.data) : null;
+    },
+    run(address) {
+      const account = bank.getAccount(address);
+      return account && account.data.length > 0 ? decodeRunAccount(account.data) : null;
+    },
+    marketAccount: (m = market) => decodeMarketAccount(bank.getAccount(m)!.data),
+    stake(node) {
+      // Like the node software: its NOS token account first (`stake` and `work` need it), then the stake.
+      const result = send(
+        [
+          createAssociatedTokenAccountIdempotentInstruction(
+            node.publicKey,
+            ata(node.publicKey),
+            node.publicKey,
+            ids.nosMint,
+          ),
+          stakingInstruction(
+            'stake',
+            {
+              mint: ids.nosMint,
+              user: ata(node.publicKey),
+              vault: stakeVaultAddress(node.publicKey, ids).address,
+              stake: stakeAddress(node.publicKey, ids).address,
+              authority: node.publicKey,
+            },
+            { amount: 0, duration: 14 * 86_400 },
+          ),
+        ],
+        [node],
+      );
+      if (result.err)
+        throw new Error(`stake failed: ${JSON.stringify(result.err)}\n${result.logs.join('\n')}`);
+    },
+    list(poster, timeout, options = {}) {
+      const job = Keypair.generate();
+      const run = Keypair.generate();
+      const m = options.market ?? market;
+      const result = send(
+        [
+          jobsInstruction(
+            'list',
+            {
+              job: job.publicKey,
+              market: m,
+              run: run.publicKey,
+              user: ata(poster.publicKey),
+              vault: vault(m),
+              payer: poster.publicKey,
+              rewardsReflection: rewardsReflectionAddress(ids).address,
+              rewardsVault: rewardsVaultAddress(ids).address,
+              authority: poster.publicKey,
+            },
+            { ipfsJob: options.digest ?? new Uint8Array(32).fill(7), timeout },
+          ),
+        ],
+        [poster, job, run],
+      );
+      return { job, run, result };
+    },
+    work(node, m = market) {
+      const run = Keypair.generate();
+      const result = send(
+        [
+          jobsInstruction(
+            'work',
+            {
+              run: run.publicKey,
+              market: m,
+              payer: node.publicKey,
+              stake: stakeAddress(node.publicKey, ids).address,
+              nft: ata(node.publicKey),
+              metadata: SystemProgram.programId,
+              authority: node.publicKey,
+            },
+            {},
+          ),
+        ],
+        [node, run],
+      );
+      return { run, result };
+    },
+    finish(node, job, run, options = {}) {
+      const jobAccount = chain.job(job)!;
+      const runAccount = chain.run(run)!;
+      return send(
+        [
+          jobsInstruction(
+            'finish',
+            {
+              job,
+              run,
+              market: jobAccount.market,
+              vault: vault(jobAccount.market),
+              deposit: ata(jobAccount.payer),
+              user: ata(node.publicKey),
+              payerRun: runAccount.payer,
+              payerJob: jobAccount.payer,
+              authority: node.publicKey,
+            },
+            { ipfsResult: options.result ?? new Uint8Array(32).fill(9) },
+          ),
+        ],
+        [node],
+      );
+    },
+    advance(seconds) {
+      bank.advanceClock(seconds);
+    },
+  };
+  return chain;
+}
+
+/** The Anchor error name in a failed transaction's logs. */
+export function errorName(result: ProcessResult): string | undefined {
+  for (const line of result.logs) {
+    const match = /Error Code: (\w+)\./.exec(line);
+    if (match) return match[1];
+  }
+  return result.err ? JSON.stringify(result.err) : undefined;
+}
