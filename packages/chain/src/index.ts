@@ -4,4 +4,6 @@
  *
  * @packageDocumentation
  */
+
+export * from './ipfs/index.js';
 export * from './protocol/index.js';

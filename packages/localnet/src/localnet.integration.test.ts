@@ -52,7 +52,7 @@ async function funded(sol = 10): Promise<Keypair> {
 }
 
 beforeAll(async () => {
-  localnet = await startLocalnet({ dataDir: 'temporary', rpcPort: 0 });
+  localnet = await startLocalnet({ dataDir: 'temporary', rpcPort: 0, ipfsPort: 0 });
   connection = connect(localnet);
 });
 
@@ -303,23 +303,23 @@ describe('persistence', () => {
   it('keeps state across restarts, refuses a second localnet on the same directory, and resets on request', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'nosana-localnet-test-'));
     try {
-      const first = await startLocalnet({ dataDir, rpcPort: 0, autosaveMs: 0 });
+      const first = await startLocalnet({ dataDir, rpcPort: 0, ipfsPort: 0, autosaveMs: 0 });
       const c = connect(first);
       const key = Keypair.generate();
       const signature = await c.requestAirdrop(key.publicKey, 3 * LAMPORTS_PER_SOL);
-      await expect(startLocalnet({ dataDir, rpcPort: 0 })).rejects.toSatisfy((e: unknown) =>
+      await expect(startLocalnet({ dataDir, rpcPort: 0, ipfsPort: 0 })).rejects.toSatisfy((e: unknown) =>
         isNosanaError(e, 'LOCALNET__ALREADY_RUNNING'),
       );
       await first.close();
 
-      const second = await startLocalnet({ dataDir, rpcPort: 0 });
+      const second = await startLocalnet({ dataDir, rpcPort: 0, ipfsPort: 0 });
       const c2 = connect(second);
       expect(await c2.getBalance(key.publicKey)).toBe(3 * LAMPORTS_PER_SOL);
       expect((await c2.getSignatureStatuses([signature])).value[0]).toMatchObject({ err: null });
       expect(second.markets.map((m) => m.address)).toEqual(first.markets.map((m) => m.address));
       await second.close();
 
-      const third = await startLocalnet({ dataDir, rpcPort: 0, reset: true });
+      const third = await startLocalnet({ dataDir, rpcPort: 0, ipfsPort: 0, reset: true });
       const c3 = connect(third);
       expect(await c3.getBalance(key.publicKey)).toBe(0);
       expect((await c3.getProgramAccounts(new PublicKey(third.programs.jobs))).length).toBe(2);

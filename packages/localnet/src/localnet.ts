@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { getProgramIds, type ProgramSet } from '@nosana/chain';
 import { NosanaError } from '@nosana/core';
 import { airdropNos, createGenesis, type LocalnetInfo } from './genesis.js';
+import { type IpfsServer, startIpfsServer } from './ipfs/server.js';
+import { type ContentStore, openContentStore } from './ipfs/store.js';
 import { createJobsProgram } from './programs/jobs.js';
 import { createStakingProgram } from './programs/staking.js';
 import { Bank } from './solana/bank.js';
@@ -26,6 +28,8 @@ export interface StartLocalnetParameters {
   reset?: boolean;
   /** JSON-RPC port; the WebSocket also listens on port + 1. 0 picks free ports. Default 8899. */
   rpcPort?: number;
+  /** IPFS API + gateway port. 0 picks a free port. Default 5001, like Kubo. */
+  ipfsPort?: number;
   host?: string;
   /** Which program ids and NOS mint the localnet uses. Default `mainnet`. */
   programs?: ProgramSet;
@@ -39,7 +43,13 @@ export interface StartLocalnetParameters {
 export interface Localnet extends LocalnetInfo, AsyncDisposable {
   rpcUrl: string;
   wsUrl: string;
+  /** Kubo-compatible IPFS RPC API (use `createKuboStore({ url: ipfsApiUrl })`). */
+  ipfsApiUrl: string;
+  /** IPFS gateway: `<ipfsGatewayUrl>/ipfs/<cid>`. */
+  ipfsGatewayUrl: string;
   dataDir: string;
+  /** The IPFS content store, for in-process tests and tools. */
+  ipfs: ContentStore;
   /** The ledger, for in-process tests and tools. */
   bank: Bank;
   /** Mints NOS from the faucet to `owner` (base units). */
@@ -115,6 +125,29 @@ export async function startLocalnet(parameters: StartLocalnetParameters = {}): P
       throw error;
     });
 
+    const ipfsStore = await openContentStore({ dir: join(dataDir, 'ipfs') });
+    let ipfs: IpfsServer;
+    try {
+      ipfs = await startIpfsServer({
+        store: ipfsStore,
+        port: parameters.ipfsPort ?? 5001,
+        ...(parameters.host ? { host: parameters.host } : {}),
+      });
+    } catch (error) {
+      await server.close();
+      await ipfsStore.close();
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        const port = parameters.ipfsPort ?? 5001;
+        throw new NosanaError(
+          'LOCALNET__PORT_IN_USE',
+          `IPFS port ${port} is in use — stop what uses it (a Kubo daemon?) or pass another port (--ipfs-port)`,
+          { port },
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+
     let savedCount = ledgerBank.transactionCount;
     const save = () => {
       ledgerBank.save(ledger);
@@ -131,7 +164,8 @@ export async function startLocalnet(parameters: StartLocalnetParameters = {}): P
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
-      await server.close();
+      await Promise.all([server.close(), ipfs.close()]);
+      await ipfsStore.close();
       if (temporary) rmSync(dataDir, { recursive: true, force: true });
       else save();
       release();
@@ -140,6 +174,9 @@ export async function startLocalnet(parameters: StartLocalnetParameters = {}): P
       ...info,
       rpcUrl: server.rpcUrl,
       wsUrl: server.wsUrl,
+      ipfsApiUrl: ipfs.apiUrl,
+      ipfsGatewayUrl: ipfs.gatewayUrl,
+      ipfs: ipfsStore,
       dataDir,
       bank: ledgerBank,
       airdropNos: mint,

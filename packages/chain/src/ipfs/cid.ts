@@ -1,0 +1,39 @@
+import type { CidV0 } from '@nosana/core';
+import { BlackHoleBlockstore } from 'blockstore-core';
+import { type ImporterOptions, importByteStream } from 'ipfs-unixfs-importer';
+import { fixedSize } from 'ipfs-unixfs-importer/chunker';
+import { balanced } from 'ipfs-unixfs-importer/layout';
+
+/** Kubo's chunk size for `ipfs add` (and so for CIDv0). */
+export const KUBO_CHUNK_SIZE = 262_144;
+
+/**
+ * Import options that produce exactly the CIDs `ipfs add` of Kubo produces by default (CIDv0: dag-pb leaves,
+ * 256 KiB chunks, balanced DAG of 174 links). The libraries' own defaults give CIDv1 and must not be used.
+ */
+export function kuboV0ImportOptions(chunkSize: number = KUBO_CHUNK_SIZE): ImporterOptions {
+  return {
+    cidVersion: 0,
+    rawLeaves: false,
+    leafType: 'file',
+    reduceSingleLeafToSelf: true,
+    chunker: fixedSize({ chunkSize }),
+    layout: balanced({ maxChildrenPerNode: 174 }),
+  };
+}
+
+/**
+ * The CIDv0 Kubo would give `data`, computed locally without storing anything.
+ *
+ * @example
+ * ```ts
+ * await computeCid(new TextEncoder().encode('hello world')); // 'Qmf412jQZiuVUtdgnB36FXFX7xg5V6KEbSJ4dpQuhkLyfD'
+ * ```
+ */
+export async function computeCid(
+  data: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+): Promise<CidV0> {
+  const source = data instanceof Uint8Array ? [data] : data;
+  const { cid } = await importByteStream(source, new BlackHoleBlockstore(), kuboV0ImportOptions());
+  return cid.toString();
+}

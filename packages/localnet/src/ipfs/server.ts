@@ -1,0 +1,296 @@
+/**
+ * A Kubo-RPC-compatible HTTP API over the localnet's content store (the subset clients use: add, cat, get, pin,
+ * version, id) and a read-only gateway (`GET|HEAD /ipfs/<cid>[/path]`), so `kubo-rpc-client` works unchanged.
+ * Binds to loopback: like Kubo's RPC API it has no authentication.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { isNosanaError, NosanaError } from '@nosana/core';
+import { base58 } from '@scure/base';
+import busboy from 'busboy';
+import type { ImportCandidate } from 'ipfs-unixfs-importer';
+import { CID } from 'multiformats/cid';
+import { pack } from 'tar-stream';
+import type { AddOptions, ContentStore } from './store.js';
+
+/** Parameters of {@link startIpfsServer}. */
+export interface StartIpfsServerParameters {
+  store: ContentStore;
+  /** 0 picks a free port. Default 5001, like Kubo. */
+  port?: number;
+  host?: string;
+}
+
+/** A running IPFS API + gateway. */
+export interface IpfsServer {
+  /** Kubo RPC API base URL (use with kubo-rpc-client or `createKuboStore`). */
+  apiUrl: string;
+  /** Gateway base URL (`<gatewayUrl>/ipfs/<cid>`); the same server. */
+  gatewayUrl: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A fixed, well-formed libp2p peer id (Ed25519, identity multihash), since clients parse it. */
+const PEER_ID = (() => {
+  const key = createHash('sha256').update('nosana-localnet-ipfs').digest();
+  return base58.encode(Uint8Array.from([0x00, 36, 0x08, 0x01, 0x12, 0x20, ...key]));
+})();
+
+const flag = (query: URLSearchParams, name: string, fallback: boolean) => {
+  const value = query.get(name);
+  return value === null ? fallback : value === '' || value === 'true' || value === '1';
+};
+
+/**
+ * Serves a content store over the Kubo RPC API subset and a gateway.
+ *
+ * @example
+ * ```ts
+ * const ipfs = await startIpfsServer({ store: await openContentStore({ dir }), port: 0 });
+ * const kubo = create({ url: ipfs.apiUrl }); // kubo-rpc-client
+ * ```
+ */
+export async function startIpfsServer({
+  store,
+  port = 5001,
+  host = '127.0.0.1',
+}: StartIpfsServerParameters): Promise<IpfsServer> {
+  const json = (response: ServerResponse, status: number, body: unknown) => {
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(`${JSON.stringify(body)}\n`);
+  };
+  const fail = (response: ServerResponse, status: number, message: string) => {
+    if (response.headersSent) {
+      response.destroy(new Error(message));
+      return;
+    }
+    json(response, status, { Message: message, Code: 0, Type: 'error' });
+  };
+  const argument = (query: URLSearchParams) => {
+    const arg = query.get('arg');
+    if (!arg)
+      throw new NosanaError('LOCALNET__IPFS_BAD_REQUEST', 'argument "arg" is required', { argument: 'arg' });
+    return arg;
+  };
+  const cidOf = (arg: string) => {
+    try {
+      return CID.parse(arg.replace(/^\/?ipfs\//, '').split('/')[0]!);
+    } catch {
+      throw new NosanaError('LOCALNET__IPFS_BAD_REQUEST', `invalid CID "${arg}"`, { argument: arg });
+    }
+  };
+
+  const cat = async (path: string, query: URLSearchParams, response: ServerResponse, head: boolean) => {
+    const entry = await store.resolve(path);
+    if (entry.type === 'directory')
+      throw new NosanaError('LOCALNET__IPFS_BAD_REQUEST', 'this dag node is a directory', { argument: path });
+    if (entry.type !== 'file' && entry.type !== 'raw')
+      throw new NosanaError('LOCALNET__IPFS_BAD_REQUEST', `${path} is not a file`, { argument: path });
+    const size = Number(entry.size);
+    const offset = Math.min(size, Number(query.get('offset') ?? 0));
+    const length = Math.max(
+      0,
+      Math.min(size - offset, query.has('length') ? Number(query.get('length')) : Number.POSITIVE_INFINITY),
+    );
+    response.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': String(length),
+      'x-content-length': String(size),
+      etag: `"${entry.cid}"`,
+      'x-ipfs-path': `/ipfs/${path.replace(/^\/?ipfs\//, '')}`,
+      'cache-control': 'public, max-age=29030400, immutable',
+    });
+    if (head) {
+      response.end();
+      return;
+    }
+    for await (const chunk of entry.content({ offset, length })) {
+      if (!response.write(chunk)) await new Promise((resolve) => response.once('drain', resolve));
+    }
+    response.end();
+  };
+
+  const routes: Record<
+    string,
+    (request: IncomingMessage, response: ServerResponse, query: URLSearchParams) => Promise<void>
+  > = {
+    version: async (_, response) =>
+      json(response, 200, {
+        Version: '0.0.0-nosana-localnet',
+        Commit: '',
+        Repo: '0',
+        System: `${process.arch}/${process.platform}`,
+        Golang: '',
+      }),
+    id: async (_, response) =>
+      json(response, 200, {
+        ID: PEER_ID,
+        PublicKey: '',
+        Addresses: [],
+        AgentVersion: 'nosana-localnet',
+        Protocols: [],
+      }),
+    add: async (request, response, query) => {
+      const chunk = /^size-(\d+)$/.exec(query.get('chunker') ?? 'size-262144');
+      if (!chunk)
+        throw new NosanaError('LOCALNET__IPFS_BAD_REQUEST', 'only size-<bytes> chunkers are supported', {
+          argument: 'chunker',
+        });
+      if ((query.get('hash') ?? 'sha2-256') !== 'sha2-256')
+        throw new NosanaError('LOCALNET__IPFS_BAD_REQUEST', 'only sha2-256 is supported', {
+          argument: 'hash',
+        });
+      const cidVersion = Number(query.get('cid-version') ?? 0) === 1 ? 1 : 0;
+      const options: AddOptions = {
+        cidVersion,
+        chunkSize: Number(chunk[1]),
+        wrapWithDirectory: flag(query, 'wrap-with-directory', false),
+        onlyHash: flag(query, 'only-hash', false),
+        pin: flag(query, 'pin', true),
+        ...(query.has('raw-leaves') ? { rawLeaves: flag(query, 'raw-leaves', false) } : {}),
+      };
+      const parts = multipart(request);
+      response.writeHead(200, { 'content-type': 'application/json', 'x-chunked-output': '1' });
+      for await (const entry of store.add(parts, options)) {
+        const name = entry.path || (options.wrapWithDirectory ? '' : entry.cid.toString());
+        response.write(
+          `${JSON.stringify({ Name: name, Hash: entry.cid.toString(), Size: entry.size.toString() })}\n`,
+        );
+      }
+      response.end();
+    },
+    cat: async (_, response, query) => cat(argument(query), query, response, false),
+    get: async (_, response, query) => {
+      const path = argument(query).replace(/^\/?ipfs\//, '');
+      const root = await store.resolve(path);
+      // Like Kubo, the archive is rooted at the last path segment (the CID when there is none).
+      const rootName = path.split('/').filter(Boolean).at(-1)!;
+      const tar = pack();
+      response.writeHead(200, { 'content-type': 'application/x-tar', 'x-stream-output': '1' });
+      Readable.from(tar as unknown as AsyncIterable<Buffer>).pipe(response);
+      const write = async (entry: typeof root, name: string) => {
+        if (entry.type === 'directory') {
+          tar.entry({ name, type: 'directory', mode: 0o755 });
+          for await (const child of entry.entries())
+            await write(await store.resolve(`${entry.cid}/${child.name}`), `${name}/${child.name}`);
+          return;
+        }
+        if (entry.type !== 'file' && entry.type !== 'raw') return;
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of entry.content()) chunks.push(chunk);
+        tar.entry({ name, mode: 0o644 }, Buffer.concat(chunks));
+      };
+      await write(root, rootName);
+      tar.finalize();
+    },
+    'pin/add': async (_, response, query) => {
+      const cid = cidOf(argument(query));
+      await store.pin(cid);
+      json(response, 200, { Pins: [cid.toString()] });
+    },
+    'pin/rm': async (_, response, query) => {
+      const cid = cidOf(argument(query));
+      store.unpin(cid);
+      json(response, 200, { Pins: [cid.toString()] });
+    },
+    'pin/ls': async (_, response, query) => {
+      const filter = query.get('arg');
+      const keys = store.pins().filter((cid) => !filter || cid === cidOf(filter).toString());
+      if (filter && keys.length === 0)
+        throw new NosanaError('LOCALNET__IPFS_NOT_FOUND', `path '${filter}' is not pinned`, { cid: filter });
+      json(response, 200, { Keys: Object.fromEntries(keys.map((cid) => [cid, { Type: 'recursive' }])) });
+    },
+  };
+
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    try {
+      if (url.pathname.startsWith('/api/v0/')) {
+        if (request.method !== 'POST') return fail(response, 405, '405 - Method Not Allowed');
+        const route = routes[url.pathname.slice('/api/v0/'.length)];
+        if (!route)
+          return fail(response, 404, `command not supported by the Nosana localnet: ${url.pathname}`);
+        return await route(request, response, url.searchParams);
+      }
+      if (url.pathname.startsWith('/ipfs/') && (request.method === 'GET' || request.method === 'HEAD')) {
+        const path = decodeURIComponent(url.pathname.slice('/ipfs/'.length));
+        const entry = await store.resolve(path);
+        if (entry.type === 'directory') {
+          const links: string[] = [];
+          for await (const child of entry.entries())
+            links.push(`<li><a href="/ipfs/${path}/${child.name}">${child.name}</a></li>`);
+          response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', etag: `"${entry.cid}"` });
+          response.end(
+            request.method === 'HEAD'
+              ? undefined
+              : `<!doctype html><title>/ipfs/${path}</title><ul>${links.join('')}</ul>\n`,
+          );
+          return;
+        }
+        return await cat(path, url.searchParams, response, request.method === 'HEAD');
+      }
+      fail(response, 404, 'not found');
+    } catch (error) {
+      if (isNosanaError(error, 'LOCALNET__IPFS_NOT_FOUND'))
+        return fail(response, url.pathname.startsWith('/ipfs/') ? 404 : 500, error.message);
+      if (isNosanaError(error, 'LOCALNET__IPFS_BAD_REQUEST')) return fail(response, 400, error.message);
+      fail(response, 500, (error as Error).message);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const actual = (server.address() as AddressInfo).port;
+  const base = `http://${host}:${actual}`;
+  return {
+    apiUrl: base,
+    gatewayUrl: base,
+    port: actual,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+/** The parts of a multipart `add` request as import candidates, consumed in order as they arrive. */
+async function* multipart(request: IncomingMessage): AsyncGenerator<ImportCandidate> {
+  const parser = busboy({ headers: request.headers, preservePath: true });
+  const queue: Array<ImportCandidate> = [];
+  let wake: (() => void) | undefined;
+  let ended = false;
+  let failure: Error | undefined;
+  parser.on('file', (_field, stream, info) => {
+    const path = decodeURIComponent(info.filename ?? '');
+    if (info.mimeType === 'application/x-directory') {
+      stream.resume();
+      queue.push({ path });
+    } else queue.push({ path, content: stream as unknown as AsyncIterable<Uint8Array> });
+    wake?.();
+  });
+  parser.on('close', () => {
+    ended = true;
+    wake?.();
+  });
+  parser.on('error', (error: Error) => {
+    failure = error;
+    wake?.();
+  });
+  request.pipe(parser);
+  while (true) {
+    if (failure) throw failure;
+    const next = queue.shift();
+    if (next) {
+      yield next;
+      continue;
+    }
+    if (ended) return;
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * The localnet's IPFS content store: UnixFS import/export with Kubo's exact CIDs, blocks in a filesystem
+ * blockstore that re-hashes every block it reads, and a pin table of its own. One process owns a store
+ * directory (the localnet); everything else reaches it over the Kubo-compatible HTTP API.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { kuboV0ImportOptions } from '@nosana/chain';
+import { NosanaError } from '@nosana/core';
+import { BlackHoleBlockstore } from 'blockstore-core';
+import { FsBlockstore } from 'blockstore-fs';
+import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter';
+import {
+  type ImportCandidate,
+  type ImporterOptions,
+  type ImportResult,
+  importer,
+} from 'ipfs-unixfs-importer';
+import { fixedSize } from 'ipfs-unixfs-importer/chunker';
+import { balanced } from 'ipfs-unixfs-importer/layout';
+import { CID } from 'multiformats/cid';
+import { sha256 } from 'multiformats/hashes/sha2';
+import '../errors.js';
+
+declare module '@nosana/core' {
+  interface NosanaErrorContextMap {
+    /** A stored block does not hash to its CID: the store's files were corrupted. */
+    LOCALNET__IPFS_CORRUPT_BLOCK: { cid: string };
+    /** The CID is not in the store. */
+    LOCALNET__IPFS_NOT_FOUND: { cid: string };
+    /** A path or CID argument is malformed, or an unsupported option was asked for. */
+    LOCALNET__IPFS_BAD_REQUEST: { argument: string };
+  }
+}
+
+/** Options of {@link ContentStore.add}, with Kubo's meaning. */
+export interface AddOptions {
+  cidVersion?: 0 | 1;
+  /** Default: false for CIDv0, true for CIDv1 (as Kubo). */
+  rawLeaves?: boolean;
+  chunkSize?: number;
+  wrapWithDirectory?: boolean;
+  /** Compute CIDs without storing. */
+  onlyHash?: boolean;
+  /** Pin the top-level results. Default true. */
+  pin?: boolean;
+}
+
+/** An added entry, as Kubo's `add` reports it. */
+export interface AddedEntry {
+  path: string;
+  cid: CID;
+  /** Cumulative DAG size in bytes (Kubo's `Size`). */
+  size: bigint;
+}
+
+/** A content store over a directory. */
+export interface ContentStore {
+  add(
+    source: AsyncIterable<ImportCandidate> | Iterable<ImportCandidate>,
+    options?: AddOptions,
+  ): AsyncGenerator<AddedEntry>;
+  /** Adds bytes with Kubo's CIDv0 settings and pins them. */
+  addBytes(bytes: Uint8Array): Promise<string>;
+  /** Resolves `<cid>[/path]` to an entry. */
+  resolve(path: string, signal?: AbortSignal): Promise<UnixFSEntry>;
+  pin(cid: CID): Promise<void>;
+  unpin(cid: CID): void;
+  pins(): string[];
+  has(cid: CID): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/**
+ * A blockstore that verifies every block it reads against its CID's sha2-256 digest (blockstore-fs returns
+ * whatever is on disk).
+ */
+class VerifyingBlockstore {
+  constructor(private readonly inner: FsBlockstore) {}
+  put(
+    cid: CID,
+    bytes: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+    options?: { signal?: AbortSignal },
+  ) {
+    return this.inner.put(cid, bytes, options);
+  }
+  has(cid: CID, options?: { signal?: AbortSignal }) {
+    return this.inner.has(cid, options);
+  }
+  async *get(cid: CID, options?: { signal?: AbortSignal }): AsyncGenerator<Uint8Array> {
+    const chunks: Uint8Array[] = [];
+    try {
+      for await (const chunk of this.inner.get(cid, options)) chunks.push(chunk);
+    } catch (cause) {
+      throw new NosanaError(
+        'LOCALNET__IPFS_NOT_FOUND',
+        `block ${cid} was not found in the store`,
+        { cid: cid.toString() },
+        { cause },
+      );
+    }
+    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+    if (cid.multihash.code === sha256.code) {
+      const digest = await sha256.digest(bytes);
+      if (!digest.digest.every((b, i) => b === cid.multihash.digest[i])) {
+        throw new NosanaError(
+          'LOCALNET__IPFS_CORRUPT_BLOCK',
+          `block ${cid} is corrupted on disk (its content hashes differently)`,
+          { cid: cid.toString() },
+        );
+      }
+    }
+    yield bytes;
+  }
+}
+
+/** Parameters of {@link openContentStore}. */
+export interface OpenContentStoreParameters {
+  /** Directory for blocks and the pin table. */
+  dir: string;
+}
+
+/**
+ * Opens (creating if needed) a content store.
+ *
+ * @example
+ * ```ts
+ * const store = await openContentStore({ dir: '/tmp/ipfs' });
+ * const cid = await store.addBytes(new TextEncoder().encode('hello world')); // Qmf412jQ…
+ * ```
+ */
+export async function openContentStore({ dir }: OpenContentStoreParameters): Promise<ContentStore> {
+  mkdirSync(join(dir, 'blocks'), { recursive: true });
+  const fs = new FsBlockstore(join(dir, 'blocks'));
+  await fs.open();
+  const blocks = new VerifyingBlockstore(fs);
+  const pinFile = join(dir, 'pins.json');
+  const pinned = new Set<string>(readPins(pinFile));
+  const savePins = () => {
+    writeFileSync(`${pinFile}.tmp`, JSON.stringify([...pinned].sort()));
+    renameSync(`${pinFile}.tmp`, pinFile);
+  };
+
+  const store: ContentStore = {
+    async *add(source, options = {}) {
+      const importOptions = importerOptions(options);
+      const target = options.onlyHash ? new BlackHoleBlockstore() : blocks;
+      const pin = (options.pin ?? true) && !options.onlyHash;
+      for await (const entry of importer(source, target, importOptions)) {
+        const topLevel = entry.path === undefined || entry.path === '' || !entry.path.includes('/');
+        if (pin && topLevel) pinned.add(entry.cid.toString());
+        yield {
+          path: entry.path ?? '',
+          cid: entry.cid,
+          size: options.onlyHash ? entry.size : await dagSize(entry, blocks),
+        };
+      }
+      if (pin) savePins();
+    },
+    async addBytes(bytes) {
+      let cid: CID | undefined;
+      for await (const entry of importer([{ content: bytes }], blocks, kuboV0ImportOptions()))
+        cid = entry.cid;
+      await store.pin(cid!);
+      return cid!.toString();
+    },
+    async resolve(path, signal) {
+      const [head, ...rest] = path.replace(/^\/?ipfs\//, '').split('/');
+      let cid: CID;
+      try {
+        cid = CID.parse(head ?? '');
+      } catch {
+        throw new NosanaError('LOCALNET__IPFS_BAD_REQUEST', `invalid path "${path}": not a CID`, {
+          argument: path,
+        });
+      }
+      try {
+        return await exporter(
+          rest.length ? `${cid}/${rest.join('/')}` : cid,
+          blocks,
+          signal ? { signal } : {},
+        );
+      } catch (error) {
+        if (error instanceof NosanaError) throw error;
+        if (
+          (error as Error).name === 'NotFoundError' ||
+          /not found|no link/i.test((error as Error).message)
+        ) {
+          throw new NosanaError(
+            'LOCALNET__IPFS_NOT_FOUND',
+            `${path} was not found in the store`,
+            { cid: cid.toString() },
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+    },
+    async pin(cid) {
+      // Pinning is recursive: every block of the DAG must be present.
+      const entry = await store.resolve(cid.toString());
+      if (entry.type === 'file' || entry.type === 'raw') for await (const _ of entry.content()) void _;
+      pinned.add(cid.toString());
+      savePins();
+    },
+    unpin(cid) {
+      pinned.delete(cid.toString());
+      savePins();
+    },
+    pins: () => [...pinned],
+    has: (cid) => fs.has(cid),
+    close: () => fs.close(),
+  };
+  return store;
+}
+
+function readPins(file: string): string[] {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as string[];
+  } catch {
+    return [];
+  }
+}
+
+function importerOptions(options: AddOptions): ImporterOptions {
+  const cidVersion = options.cidVersion ?? 0;
+  const chunkSize = options.chunkSize ?? 262_144;
+  if (cidVersion === 0 && options.rawLeaves !== true) {
+    return {
+      ...kuboV0ImportOptions(chunkSize),
+      wrapWithDirectory: options.wrapWithDirectory ?? false,
+      fileImportConcurrency: 1,
+    };
+  }
+  return {
+    cidVersion,
+    rawLeaves: options.rawLeaves ?? cidVersion === 1,
+    leafType: 'file',
+    reduceSingleLeafToSelf: true,
+    chunker: fixedSize({ chunkSize }),
+    layout: balanced({ maxChildrenPerNode: 174 }),
+    wrapWithDirectory: options.wrapWithDirectory ?? false,
+    // Multipart parts arrive one after another: import each before asking for the next.
+    fileImportConcurrency: 1,
+  };
+}
+
+/** Kubo's `Size` of an added entry: the root block's bytes plus the `Tsize` of its links. */
+async function dagSize(entry: ImportResult, blocks: VerifyingBlockstore): Promise<bigint> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of blocks.get(entry.cid)) chunks.push(chunk);
+  const bytes = Buffer.concat(chunks);
+  if (entry.cid.code !== 0x70) return BigInt(bytes.length);
+  const { decode } = await import('@ipld/dag-pb');
+  return BigInt(bytes.length) + decode(bytes).Links.reduce((sum, link) => sum + BigInt(link.Tsize ?? 0), 0n);
+}
