@@ -5,5 +5,6 @@
  * @packageDocumentation
  */
 
+export * from './client/index.js';
 export * from './ipfs/index.js';
 export * from './protocol/index.js';

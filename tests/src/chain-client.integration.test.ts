@@ -1,0 +1,276 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKuboStore, createNosanaClient, loadWallet, type NosanaClient } from '@nosana/chain';
+import { isNosanaError, type JobDefinition } from '@nosana/core';
+import { type Localnet, startLocalnet } from '@nosana/localnet';
+import { Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const NOS = 1_000_000n;
+const definition: JobDefinition = {
+  version: '0.1',
+  type: 'container',
+  ops: [{ type: 'container/run', id: 'hello', args: { image: 'busybox:1.35', cmd: 'echo hello' } }],
+};
+
+let localnet: Localnet;
+const clients: NosanaClient[] = [];
+
+async function actor(nos = 0n): Promise<{ key: Keypair; client: NosanaClient }> {
+  const key = Keypair.generate();
+  localnet.bank.airdrop(key.publicKey.toBase58(), 10n * BigInt(LAMPORTS_PER_SOL));
+  if (nos > 0n) localnet.airdropNos(key.publicKey.toBase58(), nos);
+  const client = createNosanaClient({
+    network: 'localnet',
+    rpcUrl: localnet.rpcUrl,
+    wsUrl: localnet.wsUrl,
+    wallet: key,
+    ipfs: createKuboStore({ url: localnet.ipfsApiUrl }),
+  });
+  clients.push(client);
+  return { key, client };
+}
+
+async function host(): Promise<{ key: Keypair; client: NosanaClient }> {
+  const node = await actor();
+  await node.client.node.prepare();
+  return node;
+}
+
+beforeAll(async () => {
+  localnet = await startLocalnet({ dataDir: 'temporary', rpcPort: 0, ipfsPort: 0 });
+});
+afterAll(async () => {
+  for (const client of clients) client.close();
+  await localnet.close();
+});
+
+describe('@nosana/chain client against the localnet', () => {
+  it('lists markets by name and address', async () => {
+    const { client } = await actor();
+    const markets = await client.markets.list();
+    expect(markets.map((m) => m.name).sort()).toEqual(['cpu', 'gpu']);
+    const cpu = await client.markets.get('cpu');
+    expect(cpu).toMatchObject({ name: 'cpu', jobPrice: 100n, jobTimeout: 3600, queueKind: 'empty' });
+    await expect(client.markets.get('tpu')).rejects.toSatisfy((e: unknown) =>
+      isNosanaError(e, 'CHAIN__MARKET_NOT_FOUND'),
+    );
+  });
+
+  it('runs the whole lifecycle: post → a queued node is matched → finish pays price × elapsed and refunds the rest', async () => {
+    const { key: nodeKey, client: node } = await host();
+    const { key: posterKey, client: poster } = await actor(100n * NOS);
+    const queued = await node.node.work('cpu');
+    expect(queued.run).toBeNull();
+    expect(await node.node.isQueued('cpu')).toBe(true);
+
+    const posted = await poster.jobs.post({ definition, market: 'cpu', timeout: 600 });
+    expect(posted.run).not.toBeNull();
+    expect(posted.deposit).toBe(600n * 100n);
+    expect(await poster.jobs.definition(posted.job)).toEqual(definition);
+    const running = await poster.jobs.get(posted.job);
+    expect(running).toMatchObject({ state: 'RUNNING', definition: posted.definition, result: null });
+    expect(running.node?.equals(nodeKey.publicKey)).toBe(true);
+
+    const [run] = await node.node.runs();
+    expect(run?.job.equals(posted.job)).toBe(true);
+    await fetch(localnet.rpcUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'localnet_advanceClock', params: [42] }),
+    });
+    const resultCid = await node.ipfs.putBytes(
+      new TextEncoder().encode(JSON.stringify({ status: 'success', startTime: 1, endTime: 2, opStates: [] })),
+    );
+    await node.node.finish({ run: run!, result: resultCid });
+
+    const done = await poster.jobs.get(posted.job);
+    expect(done.state).toBe('COMPLETED');
+    expect(done.result).toBe(resultCid);
+    const billed = BigInt(done.timeEnd - done.timeStart);
+    expect(billed).toBeGreaterThanOrEqual(42n);
+    expect((await node.balances()).nos).toBe(100n * billed);
+    expect((await poster.balances(posterKey.publicKey)).nos).toBe(100n * NOS - 100n * billed);
+    expect(await poster.jobs.result(posted.job)).toMatchObject({ status: 'success' });
+    expect(await node.node.runs()).toEqual([]);
+  });
+
+  it('queues a job when no node waits; the next node to work takes it; waitFor sees RUNNING', async () => {
+    const { client: poster } = await actor(10n * NOS);
+    const posted = await poster.jobs.post({ definition, market: 'gpu', timeout: 60 });
+    expect(posted.run).toBeNull();
+    expect((await poster.jobs.get(posted.job)).state).toBe('QUEUED');
+    expect((await poster.markets.get('gpu')).queueKind).toBe('jobs');
+    const { client: node } = await host();
+    const waiting = poster.jobs.waitFor(posted.job, (j) => j.state === 'RUNNING', { pollMs: 200 });
+    const { run } = await node.node.work('gpu');
+    expect(run?.job.equals(posted.job)).toBe(true);
+    expect((await waiting).state).toBe('RUNNING');
+    await node.node.finish({ run: run!, result: posted.definition });
+  });
+
+  it('stops a queued job (full refund) and a running job (node paid for the time used)', async () => {
+    const { key: posterKey, client: poster } = await actor(10n * NOS);
+    const queued = await poster.jobs.post({ definition, market: 'gpu', timeout: 100 });
+    expect(await poster.jobs.stop(queued.job)).toMatchObject({ action: 'delist' });
+    expect((await poster.balances()).nos).toBe(10n * NOS);
+    await expect(poster.jobs.get(queued.job)).rejects.toSatisfy((e: unknown) =>
+      isNosanaError(e, 'CHAIN__JOB_NOT_FOUND'),
+    );
+
+    const { client: node } = await host();
+    await node.node.work('gpu');
+    const running = await poster.jobs.post({ definition, market: 'gpu', timeout: 100 });
+    expect(await poster.jobs.stop(running.job)).toMatchObject({ action: 'end' });
+    const ended = await poster.jobs.get(running.job);
+    expect(ended.state).toBe('COMPLETED');
+    const paid = (await node.balances()).nos;
+    expect(paid).toBe(300n * BigInt(ended.timeEnd - ended.timeStart));
+    expect((await poster.balances(posterKey.publicKey)).nos).toBe(10n * NOS - paid);
+    await expect(poster.jobs.stop(running.job)).rejects.toSatisfy((e: unknown) =>
+      isNosanaError(e, 'CHAIN__JOB_STATE'),
+    );
+  });
+
+  it('extends a running job, and a node quits; the owner recovers the deposit or another node claims it', async () => {
+    const { client: poster } = await actor(10n * NOS);
+    const { client: first } = await host();
+    await first.node.work('cpu');
+    const posted = await poster.jobs.post({ definition, market: 'cpu', timeout: 30 });
+    expect(await poster.jobs.extend(posted.job, 30)).toMatchObject({ timeout: 60 });
+    expect((await poster.jobs.get(posted.job)).timeout).toBe(60);
+    expect((await poster.balances()).nos).toBe(10n * NOS - 60n * 100n);
+
+    const [run] = await first.node.runs();
+    await first.node.quit(run!);
+    expect((await poster.jobs.get(posted.job)).state).toBe('STOPPED');
+    const { client: second } = await host();
+    const claimed = await second.node.claim(posted.job);
+    expect((await poster.jobs.get(posted.job)).state).toBe('RUNNING');
+    await second.node.finish({ run: claimed.run, result: posted.definition });
+    expect((await poster.jobs.get(posted.job)).state).toBe('COMPLETED');
+
+    const other = await poster.jobs.post({ definition, market: 'gpu', timeout: 20 });
+    const { client: third } = await host();
+    const { run: taken } = await third.node.work('gpu');
+    await third.node.quit(taken!);
+    const before = (await poster.balances()).nos;
+    await poster.jobs.recover(other.job);
+    expect((await poster.balances()).nos).toBe(before + 20n * 300n);
+  });
+
+  it('lets exactly one of several racing nodes take a queued job', async () => {
+    const { client: poster } = await actor(10n * NOS);
+    const posted = await poster.jobs.post({ definition, market: 'cpu', timeout: 30 });
+    const racers = await Promise.all([host(), host(), host()]);
+    const results = await Promise.all(racers.map(({ client }) => client.node.work('cpu')));
+    const winners = results.filter((r) => r.run !== null);
+    expect(winners).toHaveLength(1);
+    expect(winners[0]!.run!.job.equals(posted.job)).toBe(true);
+    const queuedNodes = (await poster.markets.get('cpu')).queue;
+    expect(queuedNodes).toHaveLength(2);
+    for (const { client } of racers) if (await client.node.isQueued('cpu')) await client.node.leave('cpu');
+    expect((await poster.markets.get('cpu')).queueKind).toBe('empty');
+  });
+
+  it('filters jobs by market, project and state', async () => {
+    const { key, client: poster } = await actor(10n * NOS);
+    const a = await poster.jobs.post({ definition, market: 'gpu', timeout: 10 });
+    const mine = await poster.jobs.list({ project: key.publicKey });
+    expect(mine.map((j) => j.address.toBase58())).toContain(a.job.toBase58());
+    expect(
+      (await poster.jobs.list({ project: key.publicKey, state: 'QUEUED', market: 'gpu' })).map((j) =>
+        j.address.toBase58(),
+      ),
+    ).toEqual([a.job.toBase58()]);
+    expect(await poster.jobs.list({ project: key.publicKey, state: 'COMPLETED' })).toEqual([]);
+    await poster.jobs.stop(a.job);
+  });
+
+  it('refuses to post without enough NOS, before pinning or sending anything', async () => {
+    const { key, client: poster } = await actor(1n);
+    const pinsBefore = localnet.ipfs.pins().length;
+    await expect(
+      poster.jobs.post({
+        definition: { ...definition, meta: { unique: key.publicKey.toBase58() } },
+        market: 'cpu',
+        timeout: 600,
+      }),
+    ).rejects.toSatisfy(
+      (e: unknown) => isNosanaError(e, 'CHAIN__INSUFFICIENT_NOS') && e.context.required === '60000',
+    );
+    expect(localnet.ipfs.pins().length).toBe(pinsBefore);
+    expect(await poster.jobs.list({ project: key.publicKey })).toEqual([]);
+  });
+
+  it('maps program errors to coded errors: a node finishing a run that is not its own', async () => {
+    const { client: poster } = await actor(10n * NOS);
+    const { client: node } = await host();
+    const { client: intruder } = await host();
+    await node.node.work('cpu');
+    await poster.jobs.post({ definition, market: 'cpu', timeout: 30 });
+    const [run] = await node.node.runs();
+    await expect(
+      intruder.node.finish({ run: run!, result: 'QmUKJAymjnAe2811uB7ATRduxzR2rd6XfUFXaF5ReLafhr' }),
+    ).rejects.toSatisfy((e: unknown) => isNosanaError(e, 'CHAIN__PROGRAM_UNAUTHORIZED'));
+    await node.node.finish({ run: run!, result: 'QmUKJAymjnAe2811uB7ATRduxzR2rd6XfUFXaF5ReLafhr' });
+  });
+
+  it('waits for a run assigned to this node', async () => {
+    const { client: node } = await host();
+    const { client: poster } = await actor(10n * NOS);
+    await node.node.work('gpu');
+    const waiting = node.node.waitForRun({ pollMs: 200 });
+    const posted = await poster.jobs.post({ definition, market: 'gpu', timeout: 30 });
+    const run = await waiting;
+    expect(run.job.equals(posted.job)).toBe(true);
+    await node.node.finish({ run, result: posted.definition });
+  });
+
+  it('fails with CHAIN__RPC_UNREACHABLE when no network answers', async () => {
+    const client = createNosanaClient({
+      network: 'localnet',
+      rpcUrl: 'http://127.0.0.1:9',
+      wallet: Keypair.generate(),
+    });
+    clients.push(client);
+    await expect(client.markets.list()).rejects.toSatisfy((e: unknown) =>
+      isNosanaError(e, 'CHAIN__RPC_UNREACHABLE'),
+    );
+  });
+});
+
+describe('wallets', () => {
+  it('creates a keypair file with mode 0600 on first use and loads it again', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nosana-wallet-'));
+    try {
+      const path = join(dir, 'sub', 'key.json');
+      const created = loadWallet({ path });
+      expect(created.created).toBe(true);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(loadWallet({ path }).keypair.publicKey.equals(created.keypair.publicKey)).toBe(true);
+      expect(JSON.parse(readFileSync(path, 'utf8'))).toHaveLength(64);
+      expect(
+        loadWallet({ env: { SOLANA_WALLET: path } }).keypair.publicKey.equals(created.keypair.publicKey),
+      ).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('explains an invalid or missing wallet file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nosana-wallet-'));
+    try {
+      writeFileSync(join(dir, 'bad.json'), '{"not":"a key"}');
+      expect(() => loadWallet({ path: join(dir, 'bad.json') })).toThrowError(
+        /is not a Solana keypair file — expected a JSON array of 64 numbers/,
+      );
+      expect(() => loadWallet({ path: join(dir, 'missing.json'), create: false })).toThrowError(
+        /it does not exist — pass --wallet <path> or set SOLANA_WALLET/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
