@@ -39,6 +39,8 @@ export interface NosanaErrorContextMap {
   CORE__INVALID_DURATION: { input: string };
   /** A NOS amount could not be parsed or is out of range. */
   CORE__INVALID_AMOUNT: { input: string };
+  /** A literal could not be resolved when an op was hydrated. */
+  CORE__LITERAL_UNRESOLVED: { op: string; literal: string; reason: string };
   /** Pricing inputs are out of range (negative price, timeout or times in the wrong order). */
   CORE__INVALID_PRICING_INPUT: { field: string; value: string };
 }

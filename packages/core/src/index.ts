@@ -24,6 +24,7 @@ export {
   groupOperations,
   transitiveDependencies,
 } from './job-definition/flow.js';
+export { type HydrationContext, hydrateOperation } from './job-definition/hydrate.js';
 export {
   formatIssue,
   fromPointer,

@@ -1,0 +1,425 @@
+import { createReadStream } from 'node:fs';
+import { PassThrough, Readable } from 'node:stream';
+import { NosanaError } from '@nosana/core';
+import Docker from 'dockerode';
+import { pack } from 'tar-stream';
+import '../errors.js';
+import type {
+  ContainerEngine,
+  ContainerLogLine,
+  ContainerSpec,
+  ContainerState,
+  EngineInfo,
+  LabelledResource,
+} from './types.js';
+
+/** Parameters of {@link createDockerEngine}. */
+export interface CreateDockerEngineParameters {
+  /** A dockerode client; default: from `DOCKER_HOST` or the standard socket. */
+  docker?: Docker;
+}
+
+const labelFilter = (labels: Record<string, string>) => ({
+  label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+});
+const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
+const messageOf = (error: unknown) => {
+  const json = (error as { json?: { message?: string } }).json;
+  return json?.message ?? (error as Error).message ?? String(error);
+};
+
+/**
+ * The container engine over dockerode, for Docker and for Podman's Docker-compatible API. GPU containers use
+ * Docker's `DeviceRequests` (driver nvidia) or, on Podman, CDI devices through the libpod create endpoint.
+ *
+ * @example
+ * ```ts
+ * const engine = createDockerEngine({ docker: new Docker({ socketPath: '/var/run/docker.sock' }) });
+ * ```
+ */
+export function createDockerEngine({
+  docker = new Docker(),
+}: CreateDockerEngineParameters = {}): ContainerEngine {
+  let info: Promise<EngineInfo> | undefined;
+  const engineInfo = () => {
+    info ??= docker.version().then((v) => ({
+      kind: v.Components?.some((c) => /podman/i.test(c.Name)) ? 'podman' : 'docker',
+      version: v.Version,
+      apiVersion: v.ApiVersion,
+    }));
+    return info;
+  };
+
+  const hostConfig = (spec: ContainerSpec): Docker.HostConfig => ({
+    Privileged: false,
+    CapDrop: ['ALL'],
+    CapAdd: spec.capAdd,
+    SecurityOpt: ['no-new-privileges'],
+    Init: true,
+    ...(spec.limits.memoryBytes
+      ? { Memory: spec.limits.memoryBytes, MemorySwap: spec.limits.memoryBytes }
+      : {}),
+    ...(spec.limits.nanoCpus ? { NanoCpus: spec.limits.nanoCpus } : {}),
+    ...(spec.limits.pids ? { PidsLimit: spec.limits.pids } : {}),
+    LogConfig: {
+      Type: 'json-file',
+      Config: { 'max-size': String(spec.logLimit.maxSizeBytes), 'max-file': String(spec.logLimit.maxFiles) },
+    },
+    Mounts: spec.volumes.map((v) => ({
+      Type: 'volume',
+      Source: v.name,
+      Target: v.dest,
+      ReadOnly: v.readOnly ?? false,
+    })),
+    PortBindings: Object.fromEntries(
+      spec.ports.map((p) => [`${p}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]]),
+    ),
+    NetworkMode: spec.network ?? 'none',
+    ...(spec.restart && spec.restart.policy !== 'no'
+      ? {
+          RestartPolicy: {
+            Name: spec.restart.policy,
+            ...(spec.restart.policy === 'on-failure' && spec.restart.maxRetries !== undefined
+              ? { MaximumRetryCount: spec.restart.maxRetries }
+              : {}),
+          },
+        }
+      : {}),
+    ...(spec.gpu
+      ? {
+          DeviceRequests: [
+            {
+              Driver: 'nvidia',
+              ...('all' in spec.gpu ? { Count: -1 } : { DeviceIDs: spec.gpu.ids }),
+              Capabilities: [['gpu', 'compute', 'utility']],
+            },
+          ],
+        }
+      : {}),
+  });
+
+  const createPodmanGpuContainer = async (spec: ContainerSpec): Promise<string> => {
+    // Podman's compat API ignores DeviceRequests; CDI devices are only honoured by the libpod endpoint.
+    const devices =
+      spec.gpu && 'all' in spec.gpu
+        ? [{ path: 'nvidia.com/gpu=all' }]
+        : (spec.gpu as { ids: string[] }).ids.map((id) => ({ path: `nvidia.com/gpu=${id}` }));
+    const body = {
+      name: spec.name,
+      image: spec.image,
+      ...(spec.cmd ? { command: spec.cmd } : {}),
+      ...(spec.entrypoint ? { entrypoint: spec.entrypoint } : {}),
+      env: spec.env,
+      ...(spec.workDir ? { work_dir: spec.workDir } : {}),
+      labels: spec.labels,
+      devices,
+      cap_drop: ['ALL'],
+      cap_add: spec.capAdd,
+      no_new_privileges: true,
+      init: true,
+      volumes: spec.volumes.map((v) => ({ Name: v.name, Dest: v.dest, Options: v.readOnly ? ['ro'] : [] })),
+      portmappings: spec.ports.map((p) => ({ container_port: p, host_ip: '127.0.0.1', protocol: 'tcp' })),
+      ...(spec.network
+        ? { netns: { nsmode: 'bridge' }, Networks: { [spec.network]: { aliases: spec.aliases ?? [] } } }
+        : { netns: { nsmode: 'none' } }),
+      resource_limits: {
+        ...(spec.limits.memoryBytes
+          ? { memory: { limit: spec.limits.memoryBytes, swap: spec.limits.memoryBytes } }
+          : {}),
+        ...(spec.limits.pids ? { pids: { limit: spec.limits.pids } } : {}),
+      },
+      log_configuration: { driver: 'json-file', size: spec.logLimit.maxSizeBytes },
+      ...(spec.restart && spec.restart.policy !== 'no'
+        ? {
+            restart_policy: spec.restart.policy,
+            ...(spec.restart.maxRetries !== undefined ? { restart_tries: spec.restart.maxRetries } : {}),
+          }
+        : {}),
+    };
+    const created = await new Promise<{ Id: string }>((resolve, reject) =>
+      docker.modem.dial(
+        {
+          path: '/v4.0.0/libpod/containers/create',
+          method: 'POST',
+          options: body,
+          statusCodes: {
+            201: true,
+            400: 'bad parameter',
+            404: 'no such image',
+            409: 'conflict',
+            500: 'server error',
+          },
+        },
+        (error, result) => (error ? reject(error) : resolve(result as { Id: string })),
+      ),
+    );
+    return created.Id;
+  };
+
+  return {
+    info: engineInfo,
+
+    async imageExists(image) {
+      try {
+        await docker.getImage(image).inspect();
+        return true;
+      } catch (error) {
+        if (statusOf(error) === 404) return false;
+        throw error;
+      }
+    },
+
+    async pullImage(image, { auth, onProgress, signal } = {}) {
+      const layers = new Map<string, { current: number; total: number }>();
+      try {
+        const stream = await docker.pull(image, {
+          ...(auth ? { authconfig: auth } : {}),
+          ...(signal ? { abortSignal: signal } : {}),
+        });
+        await new Promise<void>((resolve, reject) => {
+          docker.modem.followProgress(
+            stream,
+            (error, output) => {
+              const failure = (output as Array<{ error?: string }> | undefined)?.find((o) => o.error);
+              if (error || failure) reject(error ?? new Error(failure!.error));
+              else resolve();
+            },
+            (event: {
+              id?: string;
+              status?: string;
+              progressDetail?: { current?: number; total?: number };
+            }) => {
+              if (event.id && event.progressDetail?.total)
+                layers.set(event.id, {
+                  current: event.progressDetail.current ?? 0,
+                  total: event.progressDetail.total,
+                });
+              const totals = [...layers.values()].reduce(
+                (sum, l) => ({ current: sum.current + l.current, total: sum.total + l.total }),
+                { current: 0, total: 0 },
+              );
+              onProgress?.({ image, status: event.status ?? '', ...totals });
+            },
+          );
+        });
+      } catch (error) {
+        throw new NosanaError(
+          'RUNTIME__IMAGE_PULL_FAILED',
+          `cannot pull image ${image}: ${messageOf(error)} — check the name, the registry credentials and that the registry is reachable`,
+          { image, reason: messageOf(error) },
+          { cause: error },
+        );
+      }
+    },
+
+    async createVolume(name, labels) {
+      await docker.createVolume({ Name: name, Labels: labels });
+    },
+    async removeVolume(name) {
+      await docker
+        .getVolume(name)
+        .remove({ force: true })
+        .catch((error) => {
+          if (statusOf(error) !== 404) throw error;
+        });
+    },
+    async createNetwork(name, { labels, internal }) {
+      await docker.createNetwork({
+        Name: name,
+        Labels: labels,
+        Internal: internal,
+        CheckDuplicate: true,
+        Driver: 'bridge',
+      });
+    },
+    async removeNetwork(name) {
+      await docker
+        .getNetwork(name)
+        .remove()
+        .catch((error) => {
+          if (statusOf(error) !== 404) throw error;
+        });
+    },
+
+    async createContainer(spec) {
+      const kind = (await engineInfo()).kind;
+      if (spec.gpu && kind === 'podman') return createPodmanGpuContainer(spec);
+      const container = await docker.createContainer({
+        name: spec.name,
+        Image: spec.image,
+        ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+        ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+        Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+        ...(spec.workDir ? { WorkingDir: spec.workDir } : {}),
+        Labels: spec.labels,
+        Tty: false,
+        AttachStdout: false,
+        AttachStderr: false,
+        ExposedPorts: Object.fromEntries(spec.ports.map((p) => [`${p}/tcp`, {}])),
+        HostConfig: hostConfig(spec),
+        ...(spec.network
+          ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases ?? [] } } } }
+          : {}),
+      });
+      return container.id;
+    },
+
+    async startContainer(id) {
+      const container = docker.getContainer(id);
+      // Waiting is set up before starting so a container that exits at once is not missed.
+      const exited = container
+        .wait({ condition: 'next-exit' })
+        .then((r: { StatusCode: number }) => ({ exitCode: r.StatusCode }));
+      exited.catch(() => undefined);
+      await container.start();
+      return { exited };
+    },
+
+    async waitContainer(id) {
+      const result = (await docker.getContainer(id).wait({ condition: 'next-exit' })) as {
+        StatusCode: number;
+      };
+      return { exitCode: result.StatusCode };
+    },
+
+    async inspectContainer(id): Promise<ContainerState> {
+      const c = await docker.getContainer(id).inspect();
+      const ports: Record<number, number> = {};
+      for (const [key, bindings] of Object.entries(c.NetworkSettings?.Ports ?? {})) {
+        const binding = (bindings as Array<{ HostPort: string }> | null)?.[0];
+        if (binding?.HostPort) ports[Number.parseInt(key, 10)] = Number(binding.HostPort);
+      }
+      return {
+        id: c.Id,
+        status: c.State.Status,
+        running: c.State.Running,
+        restarting: c.State.Restarting,
+        exitCode: c.State.ExitCode,
+        oomKilled: c.State.OOMKilled,
+        error: c.State.Error ?? '',
+        startedAt: c.State.StartedAt,
+        finishedAt: c.State.FinishedAt,
+        restartCount: c.RestartCount ?? 0,
+        ports,
+        labels: c.Config.Labels ?? {},
+      };
+    },
+
+    async *logs(id, { since, follow, signal }): AsyncGenerator<ContainerLogLine> {
+      const container = docker.getContainer(id);
+      const raw = (await container.logs({
+        follow: follow as true,
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+        ...(since ? { since: since / 1000 } : {}),
+        ...(signal ? { abortSignal: signal } : {}),
+      })) as unknown as NodeJS.ReadableStream;
+      const stdout = new PassThrough();
+      const stderr = new PassThrough();
+      docker.modem.demuxStream(raw, stdout, stderr);
+      const lines: ContainerLogLine[] = [];
+      let wake: (() => void) | undefined;
+      let ended = false;
+      const split = (stream: 'stdout' | 'stderr', source: PassThrough) => {
+        let partial = '';
+        source.on('data', (chunk: Buffer) => {
+          const text = partial + chunk.toString('utf8');
+          const parts = text.split('\n');
+          partial = parts.pop() ?? '';
+          for (const part of parts) lines.push(parse(stream, part));
+          wake?.();
+        });
+        return () => {
+          if (partial) lines.push(parse(stream, partial));
+          partial = '';
+        };
+      };
+      const flushOut = split('stdout', stdout);
+      const flushErr = split('stderr', stderr);
+      const finish = () => {
+        if (ended) return;
+        ended = true;
+        flushOut();
+        flushErr();
+        wake?.();
+      };
+      raw.on('end', finish);
+      raw.on('close', finish);
+      raw.on('error', finish);
+      try {
+        while (true) {
+          while (lines.length > 0) yield lines.shift()!;
+          if (ended) return;
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+        }
+      } finally {
+        (raw as unknown as { destroy?: () => void }).destroy?.();
+      }
+    },
+
+    async putFiles(id, directory, files) {
+      const tar = pack();
+      const done = docker
+        .getContainer(id)
+        .putArchive(Readable.from(tar as unknown as AsyncIterable<Buffer>), { path: directory });
+      for (const file of files) {
+        await new Promise<void>((resolve, reject) => {
+          const entry = tar.entry({ name: file.name, size: file.size, mode: 0o644 }, (error) =>
+            error ? reject(error) : resolve(),
+          );
+          createReadStream(file.path).pipe(entry);
+        });
+      }
+      tar.finalize();
+      await done;
+    },
+
+    async stopContainer(id, graceSeconds) {
+      await docker
+        .getContainer(id)
+        .stop({ t: graceSeconds })
+        .catch((error) => {
+          // 304: already stopped; 404: already gone.
+          if (statusOf(error) !== 304 && statusOf(error) !== 404) throw error;
+        });
+    },
+
+    async removeContainer(id) {
+      await docker
+        .getContainer(id)
+        .remove({ force: true, v: true })
+        .catch((error) => {
+          if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
+        });
+    },
+
+    async listContainers(labels): Promise<LabelledResource[]> {
+      const found = await docker.listContainers({ all: true, filters: labelFilter(labels) });
+      return found.map((c) => ({
+        id: c.Id,
+        name: c.Names?.[0]?.replace(/^\//, '') ?? c.Id,
+        labels: c.Labels ?? {},
+      }));
+    },
+    async listVolumes(labels): Promise<LabelledResource[]> {
+      const found = await docker.listVolumes({ filters: labelFilter(labels) });
+      return (found.Volumes ?? []).map((v) => ({ id: v.Name, name: v.Name, labels: v.Labels ?? {} }));
+    },
+    async listNetworks(labels): Promise<LabelledResource[]> {
+      const found = await docker.listNetworks({ filters: labelFilter(labels) });
+      return found.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
+    },
+  };
+}
+
+/** Parses an engine log line `<RFC3339 timestamp> <text>`. */
+function parse(stream: 'stdout' | 'stderr', raw: string): ContainerLogLine {
+  const space = raw.indexOf(' ');
+  const stamp = space > 0 ? Date.parse(raw.slice(0, space)) : Number.NaN;
+  return Number.isNaN(stamp)
+    ? { stream, line: raw, timestamp: Date.now() }
+    : { stream, line: raw.slice(space + 1), timestamp: stamp };
+}

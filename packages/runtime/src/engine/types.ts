@@ -1,0 +1,127 @@
+/**
+ * The container engine as the runtime sees it: our own types, not dockerode's, so the flow executor can be
+ * tested with a fake and the Docker/Podman differences stay in one adapter.
+ */
+
+/** Which engine answers. */
+export type EngineKind = 'docker' | 'podman';
+
+export interface EngineInfo {
+  kind: EngineKind;
+  version: string;
+  apiVersion: string;
+}
+
+/** GPUs to give a container: all of them, or these indexes/UUIDs. */
+export type GpuRequest = { all: true } | { ids: string[] };
+
+/** Everything the runtime asks of a container. */
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  cmd?: string[];
+  entrypoint?: string[];
+  env: Record<string, string>;
+  workDir?: string;
+  labels: Record<string, string>;
+  /** Named volumes only: definitions never get host paths. */
+  volumes: Array<{ name: string; dest: string; readOnly?: boolean }>;
+  /** Container ports to publish on 127.0.0.1 (random host ports). */
+  ports: number[];
+  /** Network to join (a per-job network), with extra DNS names. */
+  network?: string;
+  aliases?: string[];
+  gpu?: GpuRequest;
+  limits: { memoryBytes?: number; nanoCpus?: number; pids?: number };
+  restart?: { policy: 'no' | 'always' | 'unless-stopped' | 'on-failure'; maxRetries?: number };
+  /** Engine-side log retention (json-file): bytes per file and files kept. */
+  logLimit: { maxSizeBytes: number; maxFiles: number };
+  /** Extra capabilities on top of the dropped-all baseline. */
+  capAdd: string[];
+  /** Registry credentials are passed to pull only; never stored on the container. */
+}
+
+/** A container's state, from `inspect`. */
+export interface ContainerState {
+  id: string;
+  status: string;
+  running: boolean;
+  restarting: boolean;
+  exitCode: number;
+  oomKilled: boolean;
+  error: string;
+  startedAt?: string;
+  finishedAt?: string;
+  restartCount: number;
+  /** Host ports by container port (published on 127.0.0.1). */
+  ports: Record<number, number>;
+  labels: Record<string, string>;
+}
+
+/** One log line of a container. */
+export interface ContainerLogLine {
+  stream: 'stdout' | 'stderr';
+  line: string;
+  /** Unix milliseconds (from the engine's timestamps). */
+  timestamp: number;
+}
+
+/** Image pull progress. */
+export interface PullProgress {
+  image: string;
+  status: string;
+  /** Bytes downloaded / total of all layers seen so far. */
+  current: number;
+  total: number;
+}
+
+/** A resource the runtime created (for reaping). */
+export interface LabelledResource {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface ContainerEngine {
+  info(): Promise<EngineInfo>;
+  imageExists(image: string): Promise<boolean>;
+  pullImage(
+    image: string,
+    options?: {
+      auth?: { username?: string; password?: string; email?: string; server?: string };
+      onProgress?: (progress: PullProgress) => void;
+      signal?: AbortSignal;
+    },
+  ): Promise<void>;
+  createVolume(name: string, labels: Record<string, string>): Promise<void>;
+  removeVolume(name: string): Promise<void>;
+  createNetwork(name: string, options: { labels: Record<string, string>; internal: boolean }): Promise<void>;
+  removeNetwork(name: string): Promise<void>;
+  /** Creates (does not start) a container; returns its id. */
+  createContainer(spec: ContainerSpec): Promise<string>;
+  /**
+   * Starts a container. The returned promise of its next exit is set up before starting, so a fast exit cannot be
+   * missed.
+   */
+  startContainer(id: string): Promise<{ exited: Promise<{ exitCode: number }> }>;
+  /** Waits for the next exit of a running container. */
+  waitContainer(id: string): Promise<{ exitCode: number }>;
+  inspectContainer(id: string): Promise<ContainerState>;
+  /** Log lines, following until the container stops (or `signal` aborts); `since` in unix ms. */
+  logs(
+    id: string,
+    options: { since?: number; follow: boolean; signal?: AbortSignal },
+  ): AsyncIterable<ContainerLogLine>;
+  /** Copies files into a (created or running) container, e.g. downloaded resources. */
+  putFiles(
+    id: string,
+    directory: string,
+    files: Array<{ name: string; path: string; size: number }>,
+  ): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceSeconds`; stopping a stopped container is not an error. */
+  stopContainer(id: string, graceSeconds: number): Promise<void>;
+  removeContainer(id: string): Promise<void>;
+  listContainers(labels: Record<string, string>): Promise<LabelledResource[]>;
+  listVolumes(labels: Record<string, string>): Promise<LabelledResource[]>;
+  listNetworks(labels: Record<string, string>): Promise<LabelledResource[]>;
+}

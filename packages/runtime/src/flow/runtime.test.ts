@@ -1,0 +1,320 @@
+import type { JobDefinition } from '@nosana/core';
+import { describe, expect, it } from 'vitest';
+import { createFakeEngine } from '../testing.js';
+import { createRuntime, DEFAULT_CAPABILITIES, type RuntimeEvent } from './runtime.js';
+
+const job = (ops: JobDefinition['ops'], global?: JobDefinition['global']): JobDefinition => ({
+  version: '0.1',
+  type: 'container',
+  ops,
+  ...(global ? { global } : {}),
+});
+const run = (id: string, args: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => ({
+  type: 'container/run' as const,
+  id,
+  args: { image: 'busybox:1.35', ...args },
+  ...extra,
+});
+
+describe('runtime flow semantics (fake engine)', () => {
+  it('runs groups in order, ops of a group in parallel, and reports a successful flow with logs and results', async () => {
+    const engine = createFakeEngine((spec) => ({
+      logs: [{ line: `hello from ${spec.labels['org.nosana.op']}` }, { line: 'loss=0.25', stream: 'stderr' }],
+      exitCode: 0,
+    }));
+    const events: RuntimeEvent[] = [];
+    const runtime = createRuntime({ engine, scope: 'unit' });
+    const state = await runtime.runFlow({
+      jobId: 'job-1',
+      definition: job([
+        run('a', {}, { execution: { group: 'first' }, results: { loss: '(?<=loss=)[0-9.]+' } }),
+        run('b', {}, { execution: { group: 'second' } }),
+        run('c', {}, { execution: { group: 'second' } }),
+      ]),
+      onEvent: (e) => events.push(e),
+    });
+    expect(state.status).toBe('success');
+    expect(state.opStates.map((o) => [o.operationId, o.group, o.status, o.exitCode])).toEqual([
+      ['a', 'first', 'success', 0],
+      ['b', 'second', 'success', 0],
+      ['c', 'second', 'success', 0],
+    ]);
+    expect(engine.started[0]).toMatch(/-0$/);
+    expect(state.opStates[0]!.results).toEqual({ loss: ['0.25'] });
+    expect(state.opStates[0]!.logs.map((l) => [l.type, l.log])).toEqual([
+      ['stdout', 'hello from a'],
+      ['stderr', 'loss=0.25'],
+    ]);
+    expect(
+      events
+        .filter((e) => e.type === 'op-status' && e.opId === 'a')
+        .map((e) => (e as { status: string }).status),
+    ).toEqual(['starting', 'running', 'success']);
+    expect(events.at(-1)).toMatchObject({ type: 'flow-finished', state: { status: 'success' } });
+    // Nothing outlives the flow.
+    expect(engine.containers.size).toBe(0);
+    expect(engine.networks.size).toBe(0);
+  });
+
+  it('creates containers with the security defaults, env merge, labels and per-job network', async () => {
+    const engine = createFakeEngine();
+    const runtime = createRuntime({
+      engine,
+      scope: 'unit',
+      limits: { memoryBytes: 1 << 30, pids: 256, nanoCpus: 1e9 },
+    });
+    const specs: unknown[] = [];
+    const original = engine.createContainer;
+    engine.createContainer = async (spec) => {
+      specs.push(spec);
+      return original(spec);
+    };
+    await runtime.runFlow({
+      jobId: 'job-2',
+      definition: job(
+        [
+          run('main', {
+            cmd: 'echo "a b" c',
+            env: { B: 'op' },
+            work_dir: '/w',
+            expose: [8080, '9000-9001'],
+            aliases: 'svc',
+          }),
+        ],
+        { env: { A: 'global', B: 'global' } },
+      ),
+      deadline: Date.now() + 50,
+    });
+    expect(specs[0]).toMatchObject({
+      image: 'busybox:1.35',
+      cmd: ['echo', 'a b', 'c'],
+      env: { A: 'global', B: 'op', NOSANA_ID: 'job-2' },
+      workDir: '/w',
+      ports: [8080, 9000, 9001],
+      aliases: ['main', 'svc'],
+      limits: { memoryBytes: 1 << 30, pids: 256, nanoCpus: 1e9 },
+      capAdd: DEFAULT_CAPABILITIES,
+      labels: {
+        'org.nosana.managed': 'true',
+        'org.nosana.scope': 'unit',
+        'org.nosana.job': 'job-2',
+        'org.nosana.op': 'main',
+      },
+      logLimit: { maxSizeBytes: 10 * 1024 * 1024, maxFiles: 2 },
+    });
+    expect((specs[0] as { network: string }).network).toMatch(/^nosana-[0-9a-f]{8}-job-2$/);
+  });
+
+  it('hydrates literals from earlier ops: results, hosts and endpoints', async () => {
+    const engine = createFakeEngine((spec) =>
+      spec.labels['org.nosana.op'] === 'setup' ? { logs: [{ line: 'model=tiny' }] } : {},
+    );
+    const specs: Array<{ env: Record<string, string>; cmd?: string[] }> = [];
+    const original = engine.createContainer;
+    engine.createContainer = async (spec) => {
+      specs.push(spec);
+      return original(spec);
+    };
+    const state = await createRuntime({ engine, scope: 'unit' }).runFlow({
+      jobId: 'job-3',
+      definition: job([
+        run('setup', {}, { results: { model: '(?<=model=).*' }, execution: { group: 'one' } }),
+        run(
+          'use',
+          {
+            cmd: ['serve', '%%ops.setup.results.model%%'],
+            env: { JOB: '%%globals.job%%', HOST: '%%ops.setup.host%%' },
+          },
+          { execution: { group: 'two' } },
+        ),
+      ]),
+      globals: { job: 'job-3' },
+    });
+    expect(state.status).toBe('success');
+    expect(specs[1]).toMatchObject({ cmd: ['serve', 'tiny'], env: { JOB: 'job-3', HOST: 'setup' } });
+  });
+
+  it('fails an op whose literal cannot be resolved, without creating its container', async () => {
+    const engine = createFakeEngine();
+    const state = await createRuntime({ engine, scope: 'unit' }).runFlow({
+      jobId: 'job-4',
+      definition: job([
+        run('setup', {}, { execution: { group: 'one' } }),
+        run('use', { cmd: ['%%ops.setup.results.x%%'] }, { execution: { group: 'two' } }),
+      ]),
+    });
+    expect(state.opStates[1]).toMatchObject({
+      status: 'failed',
+      error: { event: 'hydration', code: 'CORE__LITERAL_UNRESOLVED' },
+    });
+    expect(engine.started).toHaveLength(1);
+    expect(state.status).toBe('failed');
+  });
+
+  it('honours depends_on inside a group and skips dependents of a failed op; later groups are not run', async () => {
+    const engine = createFakeEngine((spec) => ({
+      exitCode: spec.labels['org.nosana.op'] === 'build' ? 3 : 0,
+      durationMs: 20,
+    }));
+    const state = await createRuntime({ engine, scope: 'unit' }).runFlow({
+      jobId: 'job-5',
+      definition: job([
+        run('build', {}, { execution: { group: 'g' } }),
+        run('test', {}, { execution: { group: 'g', depends_on: ['build'] } }),
+        run('lint', {}, { execution: { group: 'g' } }),
+        run('deploy', {}, { execution: { group: 'later' } }),
+      ]),
+    });
+    expect(state.opStates.map((o) => [o.operationId, o.status])).toEqual([
+      ['build', 'failed'],
+      ['test', 'stopped'],
+      ['lint', 'success'],
+      ['deploy', 'stopped'],
+    ]);
+    expect(state.opStates[0]!.exitCode).toBe(3);
+    expect(state.opStates[3]!.error?.message).toBe('not run: group "g" did not succeed');
+    expect(state.status).toBe('failed');
+  });
+
+  it('stops running ops at the deadline: a service counts as success, a batch op as stopped', async () => {
+    const engine = createFakeEngine(() => ({ forever: true }));
+    const state = await createRuntime({ engine, scope: 'unit' }).runFlow({
+      jobId: 'job-6',
+      definition: job([
+        run('web', { expose: 8080 }, { execution: { group: 'g' } }),
+        run('batch', {}, { execution: { group: 'g' } }),
+      ]),
+      deadline: Date.now() + 100,
+    });
+    expect(state.opStates.map((o) => [o.operationId, o.status, o.diagnostics?.reason?.jobExpired])).toEqual([
+      ['web', 'success', true],
+      ['batch', 'stopped', true],
+    ]);
+    expect(state.opStates[0]!.endpoints).toEqual([
+      { port: 8080, url: 'http://127.0.0.1:48080', status: 'UNKNOWN' },
+    ]);
+  });
+
+  it('stops a flow on abort (client stop) and with stopFlow, marking ops stopped', async () => {
+    const engine = createFakeEngine(() => ({ forever: true }));
+    const runtime = createRuntime({ engine, scope: 'unit' });
+    const controller = new AbortController();
+    const running = runtime.runFlow({
+      jobId: 'job-7',
+      definition: job([run('a')]),
+      signal: controller.signal,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    controller.abort('stopped');
+    expect((await running).opStates[0]).toMatchObject({
+      status: 'stopped',
+      diagnostics: { reason: { jobStopped: true } },
+    });
+
+    const second = runtime.runFlow({ jobId: 'job-8', definition: job([run('a')]) });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(runtime.stopFlow('job-8', 'shutdown')).toBe(true);
+    expect((await second).opStates[0]).toMatchObject({
+      status: 'stopped',
+      diagnostics: { reason: { hostShutDown: true } },
+    });
+    expect(runtime.stopFlow('unknown')).toBe(false);
+  });
+
+  it('pulls missing images with progress events and fails clearly when the pull fails', async () => {
+    const engine = createFakeEngine();
+    const events: RuntimeEvent[] = [];
+    const state = await createRuntime({ engine, scope: 'unit' }).runFlow({
+      jobId: 'job-9',
+      definition: job([
+        run('a', { image: 'pull-me/app:1' }, { execution: { group: 'g' } }),
+        run('b', { image: 'pull-me/missing:1' }, { execution: { group: 'g' } }),
+      ]),
+      onEvent: (e) => events.push(e),
+    });
+    expect(engine.pulled).toEqual(['pull-me/app:1']);
+    expect(events.some((e) => e.type === 'pull' && e.progress.total === 100)).toBe(true);
+    expect(state.opStates[1]).toMatchObject({ status: 'failed', error: { event: 'pull' } });
+  });
+
+  it('refuses GPU ops on a host without GPUs, and turns an engine GPU refusal into RUNTIME__GPU_UNAVAILABLE', async () => {
+    const none = await createRuntime({ engine: createFakeEngine(), scope: 'unit', gpus: 'none' }).runFlow({
+      jobId: 'job-10',
+      definition: job([run('a', { gpu: true })]),
+    });
+    expect(none.opStates[0]).toMatchObject({ status: 'failed', error: { code: 'RUNTIME__GPU_UNAVAILABLE' } });
+    const engine = createFakeEngine(() => ({
+      startError: 'could not select device driver "nvidia" with capabilities: [[gpu]]',
+    }));
+    const refused = await createRuntime({ engine, scope: 'unit' }).runFlow({
+      jobId: 'job-11',
+      definition: job([run('a', { gpu: true })]),
+    });
+    expect(refused.opStates[0]).toMatchObject({
+      status: 'failed',
+      error: { code: 'RUNTIME__GPU_UNAVAILABLE' },
+    });
+    expect(engine.containers.size).toBe(0);
+  });
+
+  it('caps logs per op and marks the cut', async () => {
+    const engine = createFakeEngine(() => ({
+      logs: Array.from({ length: 10 }, (_, i) => ({ line: `line ${i}` })),
+    }));
+    const state = await createRuntime({ engine, scope: 'unit', maxLogLines: 3 }).runFlow({
+      jobId: 'job-12',
+      definition: job([run('a')]),
+    });
+    expect(state.opStates[0]!.logs.map((l) => l.log)).toEqual([
+      'line 0',
+      'line 1',
+      'line 2',
+      'Found too many logs: 7 line(s) dropped after the first 3',
+    ]);
+    expect(state.opStates[0]!.logsTruncated).toBe(true);
+  });
+
+  it('creates named volumes for create-volume ops and mounts them by job-scoped name', async () => {
+    const engine = createFakeEngine();
+    const specs: Array<{ volumes: unknown }> = [];
+    const original = engine.createContainer;
+    engine.createContainer = async (spec) => {
+      specs.push(spec);
+      return original(spec);
+    };
+    const created: string[] = [];
+    const createVolume = engine.createVolume;
+    engine.createVolume = async (name, labels) => {
+      created.push(name);
+      return createVolume(name, labels);
+    };
+    await createRuntime({ engine, scope: 'unit' }).runFlow({
+      jobId: 'job-13',
+      definition: job([
+        { type: 'container/create-volume', id: 'vol', args: { name: 'data' }, execution: { group: 'a' } },
+        run('use', { volumes: [{ name: 'data', dest: '/data' }] }, { execution: { group: 'b' } }),
+      ]),
+    });
+    expect(created).toHaveLength(1);
+    expect(specs[0]!.volumes).toEqual([{ name: created[0], dest: '/data' }]);
+    expect(engine.volumes.size).toBe(0);
+  });
+
+  it('reaps only its own scope', async () => {
+    const engine = createFakeEngine();
+    await engine.createNetwork('mine', {
+      labels: { 'org.nosana.scope': 'unit', 'org.nosana.job': 'old' },
+      internal: false,
+    });
+    await engine.createNetwork('theirs', {
+      labels: { 'org.nosana.scope': 'other', 'org.nosana.job': 'old' },
+      internal: false,
+    });
+    expect(await createRuntime({ engine, scope: 'unit' }).reap()).toEqual({
+      containers: 0,
+      volumes: 0,
+      networks: 1,
+    });
+    expect([...engine.networks.keys()]).toEqual(['theirs']);
+  });
+});

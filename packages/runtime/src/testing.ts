@@ -1,0 +1,209 @@
+/**
+ * A fake container engine for unit tests of code that drives the runtime (`@nosana/runtime/testing`). Containers
+ * do what a test script says; nothing touches a real engine. Not for production use.
+ *
+ * @packageDocumentation
+ */
+import { NosanaError } from '@nosana/core';
+import './errors.js';
+import type {
+  ContainerEngine,
+  ContainerLogLine,
+  ContainerSpec,
+  ContainerState,
+  LabelledResource,
+} from './engine/types.js';
+
+/** What a fake container does when started. */
+export interface FakeBehavior {
+  logs?: Array<{ stream?: 'stdout' | 'stderr'; line: string }>;
+  exitCode?: number;
+  /** Runs until stopped when true (a service). */
+  forever?: boolean;
+  /** Milliseconds before exiting. */
+  durationMs?: number;
+  /** Host port per published container port. */
+  ports?: Record<number, number>;
+  /** Fail at start with this engine message. */
+  startError?: string;
+}
+
+interface FakeContainer {
+  id: string;
+  spec: ContainerSpec;
+  state: 'created' | 'running' | 'exited';
+  exitCode: number;
+  logs: ContainerLogLine[];
+  waiters: Array<(code: number) => void>;
+  listeners: Array<() => void>;
+  behavior: FakeBehavior;
+  timer?: NodeJS.Timeout;
+}
+
+/** The fake engine and what it recorded. */
+export interface FakeEngine extends ContainerEngine {
+  readonly containers: Map<string, FakeContainer>;
+  readonly volumes: Map<string, Record<string, string>>;
+  readonly networks: Map<string, Record<string, string>>;
+  readonly pulled: string[];
+  /** Names of containers in start order. */
+  readonly started: string[];
+}
+
+/**
+ * A fake engine: `behavior(spec)` decides what each container does.
+ *
+ * @example
+ * ```ts
+ * const engine = createFakeEngine(() => ({ logs: [{ line: 'hello' }], exitCode: 0 }));
+ * const state = await createRuntime({ engine, scope: 'test' }).runFlow({ jobId: 'j', definition });
+ * ```
+ */
+export function createFakeEngine(behavior: (spec: ContainerSpec) => FakeBehavior = () => ({})): FakeEngine {
+  const containers = new Map<string, FakeContainer>();
+  const volumes = new Map<string, Record<string, string>>();
+  const networks = new Map<string, Record<string, string>>();
+  const pulled: string[] = [];
+  const started: string[] = [];
+  const images = new Set<string>();
+  let next = 1;
+  const find = (idOrName: string) =>
+    containers.get(idOrName) ?? [...containers.values()].find((c) => c.spec.name === idOrName);
+  const exit = (container: FakeContainer, code: number) => {
+    if (container.state !== 'running') return;
+    if (container.timer) clearTimeout(container.timer);
+    container.state = 'exited';
+    container.exitCode = code;
+    for (const waiter of container.waiters.splice(0)) waiter(code);
+    for (const listener of container.listeners.splice(0)) listener();
+  };
+  const matches = (labels: Record<string, string>, filter: Record<string, string>) =>
+    Object.entries(filter).every(([k, v]) => labels[k] === v);
+  const list = (
+    map: Map<string, Record<string, string>>,
+    filter: Record<string, string>,
+  ): LabelledResource[] =>
+    [...map]
+      .filter(([, labels]) => matches(labels, filter))
+      .map(([name, labels]) => ({ id: name, name, labels }));
+
+  return {
+    containers,
+    volumes,
+    networks,
+    pulled,
+    started,
+    info: async () => ({ kind: 'docker', version: 'fake', apiVersion: '1.41' }),
+    imageExists: async (image) => images.has(image) || !image.startsWith('pull-me/'),
+    pullImage: async (image, options) => {
+      if (image.includes('missing')) {
+        throw new NosanaError('RUNTIME__IMAGE_PULL_FAILED', `cannot pull image ${image}: not found`, {
+          image,
+          reason: 'not found',
+        });
+      }
+      options?.onProgress?.({ image, status: 'Downloading', current: 50, total: 100 });
+      pulled.push(image);
+      images.add(image);
+    },
+    createVolume: async (name, labels) => {
+      volumes.set(name, labels);
+    },
+    removeVolume: async (name) => {
+      volumes.delete(name);
+    },
+    createNetwork: async (name, { labels }) => {
+      networks.set(name, labels);
+    },
+    removeNetwork: async (name) => {
+      networks.delete(name);
+    },
+    createContainer: async (spec) => {
+      if (find(spec.name)) throw Object.assign(new Error(`name ${spec.name} in use`), { statusCode: 409 });
+      const id = `fake-${next++}`;
+      containers.set(id, {
+        id,
+        spec,
+        state: 'created',
+        exitCode: 0,
+        logs: [],
+        waiters: [],
+        listeners: [],
+        behavior: behavior(spec),
+      });
+      return id;
+    },
+    startContainer: async (id) => {
+      const container = find(id)!;
+      if (container.behavior.startError)
+        throw Object.assign(new Error(container.behavior.startError), {
+          json: { message: container.behavior.startError },
+        });
+      const exited = new Promise<{ exitCode: number }>((resolve) =>
+        container.waiters.push((exitCode) => resolve({ exitCode })),
+      );
+      container.state = 'running';
+      started.push(container.spec.name);
+      const now = Date.now();
+      container.logs = (container.behavior.logs ?? []).map((l) => ({
+        stream: l.stream ?? 'stdout',
+        line: l.line,
+        timestamp: now,
+      }));
+      if (!container.behavior.forever)
+        container.timer = setTimeout(
+          () => exit(container, container.behavior.exitCode ?? 0),
+          container.behavior.durationMs ?? 5,
+        );
+      return { exited };
+    },
+    waitContainer: (id) => {
+      const container = find(id)!;
+      if (container.state !== 'running') return Promise.resolve({ exitCode: container.exitCode });
+      return new Promise((resolve) => container.waiters.push((exitCode) => resolve({ exitCode })));
+    },
+    inspectContainer: async (id): Promise<ContainerState> => {
+      const container = find(id);
+      if (!container) throw Object.assign(new Error('no such container'), { statusCode: 404 });
+      return {
+        id: container.id,
+        status: container.state,
+        running: container.state === 'running',
+        restarting: false,
+        exitCode: container.exitCode,
+        oomKilled: false,
+        error: '',
+        startedAt: '2026-01-01T00:00:00Z',
+        finishedAt: container.state === 'exited' ? '2026-01-01T00:00:01Z' : '0001-01-01T00:00:00Z',
+        restartCount: 0,
+        ports:
+          container.behavior.ports ?? Object.fromEntries(container.spec.ports.map((p) => [p, 40_000 + p])),
+        labels: container.spec.labels,
+      };
+    },
+    async *logs(id, { follow }) {
+      const container = find(id)!;
+      yield* container.logs;
+      if (follow && container.state === 'running')
+        await new Promise<void>((resolve) => container.listeners.push(resolve));
+    },
+    putFiles: async () => undefined,
+    stopContainer: async (id) => {
+      const container = find(id);
+      if (container) exit(container, 143);
+    },
+    removeContainer: async (id) => {
+      const container = find(id);
+      if (container) {
+        exit(container, 137);
+        containers.delete(container.id);
+      }
+    },
+    listContainers: async (filter) =>
+      [...containers.values()]
+        .filter((c) => matches(c.spec.labels, filter))
+        .map((c) => ({ id: c.id, name: c.spec.name, labels: c.spec.labels })),
+    listVolumes: async (filter) => list(volumes, filter),
+    listNetworks: async (filter) => list(networks, filter),
+  };
+}
