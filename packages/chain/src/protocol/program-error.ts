@@ -1,13 +1,23 @@
 import { NosanaError } from '@nosana/core';
 import {
+  ANCHOR_ERRORS,
   JOBS_PROGRAM_ERRORS,
   type ProgramErrorContext,
+  type ProgramErrorInfo,
   programErrorByName,
   programErrorCode,
+  STAKING_PROGRAM_ERRORS,
 } from './errors.js';
+import { PROGRAM_ADDRESSES } from './ids.js';
 
-const ANCHOR_LOG = /AnchorError[^.]*\. Error Code: (\w+)\. Error Number: (\d+)\. Error Message: (.*?)\.?$/;
+// Anchor logs an error in one of three forms (anchor-lang `Error::log`): "AnchorError occurred.", "AnchorError
+// caused by account: <name>." (account constraints) and "AnchorError thrown in <file>:<line>." (`require!`,
+// `err!`); the file name has dots of its own.
+const ANCHOR_LOG =
+  /AnchorError (?:occurred|caused by account: \S+|thrown in \S+:\d+)\. Error Code: (\w+)\. Error Number: (\d+)\. Error Message: (.*?)\.?$/;
 const FAILED_LOG = /^Program (\w+) failed: custom program error: 0x([0-9a-f]+)$/i;
+const JOBS_PROGRAMS = new Set([PROGRAM_ADDRESSES.mainnet.jobs, PROGRAM_ADDRESSES.devnet.jobs]);
+const STAKING_PROGRAMS = new Set([PROGRAM_ADDRESSES.mainnet.staking, PROGRAM_ADDRESSES.devnet.staking]);
 
 /** What a failed transaction tells us: its logs and/or its error object. */
 export interface ProgramErrorSource {
@@ -51,11 +61,9 @@ export function programErrorFromLogs({
   }
   const custom = customCode(err);
   if (custom === undefined) return undefined;
+  // The first "failed" line is the innermost program, the one that returned the error.
   const failed = lines.map((l) => FAILED_LOG.exec(l)).find((m) => m !== null);
-  const info = JOBS_PROGRAM_ERRORS[custom] ?? {
-    name: `Custom${custom}`,
-    message: `custom program error ${custom}`,
-  };
+  const info = customErrorInfo(custom, failed?.[1]);
   return build(
     {
       errorName: info.name,
@@ -128,12 +136,29 @@ function customCode(err: unknown): number | undefined {
   return typeof custom === 'number' ? custom : undefined;
 }
 
-/** The program whose invocation the log line belongs to (the last `Program X invoke` before it). */
+/**
+ * Names a custom error code without an Anchor log line: by the table of the program that failed (the Jobs table
+ * when the program is unknown, as most errors clients see come from it). Codes below 6000 are Anchor's own.
+ */
+function customErrorInfo(custom: number, program: string | undefined): ProgramErrorInfo {
+  const known = program === undefined || JOBS_PROGRAMS.has(program) || STAKING_PROGRAMS.has(program);
+  let table: Record<number, ProgramErrorInfo> = {};
+  if (known && custom < 6000) table = ANCHOR_ERRORS;
+  else if (program !== undefined && STAKING_PROGRAMS.has(program)) table = STAKING_PROGRAM_ERRORS;
+  else if (known) table = JOBS_PROGRAM_ERRORS;
+  return table[custom] ?? { name: `Custom${custom}`, message: `custom program error ${custom}` };
+}
+
+/**
+ * The program whose invocation the log line belongs to: the innermost invocation still running at that line
+ * (a cross-program invocation that returned before it does not count).
+ */
 function programOf(lines: readonly string[], line: string): string | undefined {
-  const index = lines.indexOf(line);
-  for (let i = index; i >= 0; i--) {
-    const match = /^Program (\w+) invoke/.exec(lines[i]!);
-    if (match) return match[1];
+  const stack: string[] = [];
+  for (const current of lines.slice(0, lines.indexOf(line))) {
+    const invoke = /^Program (\w+) invoke \[\d+\]$/.exec(current);
+    if (invoke) stack.push(invoke[1]!);
+    else if (/^Program \w+ (?:success$|failed)/.test(current)) stack.pop();
   }
-  return undefined;
+  return stack.at(-1);
 }
