@@ -15,10 +15,12 @@ import {
   encodeRunAccount,
   encodeStakeAccount,
   type JobAccount,
+  MARKET_QUEUE_CAPACITY,
   type MarketAccount,
+  OFFSETS,
   stakeXnos,
 } from './accounts.js';
-import { NOSANA_JOBS_IDL, NOSANA_STAKING_IDL } from './idl.js';
+import { NOSANA_JOBS_IDL, NOSANA_REWARDS_IDL, NOSANA_STAKING_IDL } from './idl.js';
 
 const key = (seed: number) => new PublicKey(Uint8Array.from({ length: 32 }, (_, i) => (seed * 31 + i) % 256));
 
@@ -111,11 +113,59 @@ describe('account codecs: golden bytes at the documented offsets', () => {
   it('rejects data of another account type with CHAIN__ACCOUNT_INVALID', () => {
     const run = encodeRunAccount({ job: key(1), node: key(2), payer: key(3), state: 0, time: 1 });
     expect(() => decodeJobAccount(run)).toThrowError(/not a JobAccount/);
-    try {
-      decodeMarketAccount(run);
-    } catch (error) {
-      expect(isNosanaError(error, 'CHAIN__ACCOUNT_INVALID')).toBe(true);
-    }
+    const error = (() => {
+      try {
+        decodeMarketAccount(run);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(isNosanaError(error, 'CHAIN__ACCOUNT_INVALID')).toBe(true);
+  });
+});
+
+describe('allocated sizes: 8 + size_of::<T>() on the SBF target', () => {
+  // Rust lays a struct out by its fields' sizes and alignments and pads it to the largest alignment. On SBF
+  // (data layout "e-m:e-p:64:64-i64:64-n32:64-S128", no i128 entry) u128 takes the alignment of u64: 8.
+  const layout: Record<string, { size: number; align: number }> = {
+    u8: { size: 1, align: 1 },
+    u64: { size: 8, align: 8 },
+    i64: { size: 8, align: 8 },
+    u128: { size: 16, align: 8 },
+    pubkey: { size: 32, align: 1 },
+  };
+  const sizeOf = (
+    idl: { types: readonly { name: string; type: { fields: readonly { type: unknown }[] } }[] },
+    name: string,
+  ) => {
+    const fields = idl.types
+      .find((t) => t.name === name)!
+      .type.fields.map(({ type }) => {
+        if (typeof type === 'string') return layout[type]!;
+        if (typeof type === 'object' && type !== null && 'vec' in type) return { size: 24, align: 8 }; // ptr, cap, len
+        return { size: 32, align: 1 }; // [u8; 32]
+      });
+    const align = Math.max(...fields.map((f) => f.align));
+    const size = fields.reduce((sum, f) => sum + f.size, 0);
+    return Math.ceil(size / align) * align;
+  };
+
+  it("matches the programs' SIZE constants (the Market also reserves 314 queue entries)", () => {
+    expect(ACCOUNT_SPACE).toEqual({
+      MarketAccount: 8 + sizeOf(NOSANA_JOBS_IDL, 'MarketAccount') + 32 * 314,
+      JobAccount: 8 + sizeOf(NOSANA_JOBS_IDL, 'JobAccount'),
+      RunAccount: 8 + sizeOf(NOSANA_JOBS_IDL, 'RunAccount'),
+      StakeAccount: 8 + sizeOf(NOSANA_STAKING_IDL, 'StakeAccount'),
+      ReflectionAccount: 8 + sizeOf(NOSANA_REWARDS_IDL, 'ReflectionAccount'),
+    });
+    expect(ACCOUNT_SPACE.MarketAccount).toBe(10_224);
+    expect(ACCOUNT_SPACE.ReflectionAccount).toBe(96);
+  });
+
+  it('a market account holds exactly MARKET_QUEUE_CAPACITY queue entries', () => {
+    const fits = (entries: number) => OFFSETS.market.queue + 32 * entries <= ACCOUNT_SPACE.MarketAccount;
+    expect(fits(MARKET_QUEUE_CAPACITY)).toBe(true);
+    expect(fits(MARKET_QUEUE_CAPACITY + 1)).toBe(false);
   });
 });
 

@@ -22,15 +22,17 @@ export type NosanaAccountName = keyof typeof ACCOUNT_DISCRIMINATORS;
 export const MARKET_QUEUE_CAPACITY = 314;
 
 /**
- * Bytes allocated for each account (`8 + size_of::<T>()` of the program, u128 aligned to 16). Clients should
- * filter program accounts by discriminator, not by size: the allocation depends on the compiler.
+ * Bytes allocated for each account: `8 + size_of::<T>()` as the program computes it on Solana's SBF target,
+ * where `u128` is 8-byte aligned (its data layout has no `i128` entry, so Rust aligns it like `u64`): the
+ * Market struct's 163 bytes of fields pad to 168 (queue `Vec` counted as 24) and the Reflection struct's 81 to 88.
+ * Clients should still filter program accounts by discriminator rather than by size.
  */
 export const ACCOUNT_SPACE = {
-  MarketAccount: 8 + 176 + 32 * MARKET_QUEUE_CAPACITY,
+  MarketAccount: 8 + 168 + 32 * MARKET_QUEUE_CAPACITY,
   JobAccount: 8 + 232,
   RunAccount: 8 + 112,
   StakeAccount: 8 + 112,
-  ReflectionAccount: 8 + 96,
+  ReflectionAccount: 8 + 88,
 } as const;
 
 /** Byte offsets of the fields clients filter on with `memcmp`. */

@@ -95,7 +95,7 @@ export const STAKING_PROGRAM_ERRORS = table(6000, [
   ['InvalidStakeAccount', 'This stake does not belong to the authority.'],
 ]);
 
-/** The Anchor framework errors a Nosana program can return (constraints and account checks). */
+/** The Anchor (1.0) framework errors a Nosana program can return (constraints and account checks). */
 export const ANCHOR_ERRORS: Record<number, ProgramErrorInfo> = {
   101: { name: 'InstructionFallbackNotFound', message: 'Fallback functions are not supported' },
   102: {
@@ -108,15 +108,22 @@ export const ANCHOR_ERRORS: Record<number, ProgramErrorInfo> = {
   2003: { name: 'ConstraintRaw', message: 'A raw constraint was violated' },
   2004: { name: 'ConstraintOwner', message: 'An owner constraint was violated' },
   2006: { name: 'ConstraintSeeds', message: 'A seeds constraint was violated' },
+  2011: { name: 'ConstraintClose', message: 'A close constraint was violated' },
   2012: { name: 'ConstraintAddress', message: 'An address constraint was violated' },
   2014: { name: 'ConstraintTokenMint', message: 'A token mint constraint was violated' },
   2015: { name: 'ConstraintTokenOwner', message: 'A token owner constraint was violated' },
+  // Anchor ≥ 1.0 rejects the same account passed twice to `mut` fields that are not marked `dup`.
+  2040: {
+    name: 'ConstraintDuplicateMutableAccount',
+    message: 'A duplicate mutable account constraint was violated',
+  },
   3001: { name: 'AccountDiscriminatorNotFound', message: 'No discriminator was found on the account' },
   3002: {
     name: 'AccountDiscriminatorMismatch',
     message: 'Account discriminator did not match what was expected',
   },
   3003: { name: 'AccountDidNotDeserialize', message: 'Failed to deserialize the account' },
+  3004: { name: 'AccountDidNotSerialize', message: 'Failed to serialize the account' },
   3005: { name: 'AccountNotEnoughKeys', message: 'Not enough account keys given to the instruction' },
   3006: { name: 'AccountNotMutable', message: 'The given account is not mutable' },
   3007: {
@@ -124,10 +131,19 @@ export const ANCHOR_ERRORS: Record<number, ProgramErrorInfo> = {
     message: 'The given account is owned by a different program than expected',
   },
   3008: { name: 'InvalidProgramId', message: 'Program ID was not as expected' },
+  3009: { name: 'InvalidProgramExecutable', message: 'Program account is not executable' },
   3010: { name: 'AccountNotSigner', message: 'The given account did not sign' },
   3012: {
     name: 'AccountNotInitialized',
     message: 'The program expected this account to be already initialized',
+  },
+  3015: {
+    name: 'AccountSysvarMismatch',
+    message: 'The given public key does not match the required sysvar',
+  },
+  4101: {
+    name: 'TryingToInitPayerAsProgramAccount',
+    message: 'You cannot/should not initialize the payer account as a program account',
   },
 };
 

@@ -3,7 +3,7 @@ import { fc, test } from '@fast-check/vitest';
 import { isNosanaError } from '@nosana/core';
 import { Keypair, PublicKey, SYSVAR_RENT_PUBKEY, SystemProgram } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
-import { NOSANA_JOBS_IDL } from './idl.js';
+import { NOSANA_JOBS_IDL, NOSANA_REWARDS_IDL, NOSANA_STAKING_IDL } from './idl.js';
 import { getProgramIds } from './ids.js';
 import { decodeInstruction, jobsInstruction, stakingInstruction } from './instructions.js';
 
@@ -12,6 +12,174 @@ const k = () => Keypair.generate().publicKey;
 const TOKEN = new PublicKey('TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA');
 const meta = (ix: { keys: Array<{ pubkey: PublicKey; isSigner: boolean; isWritable: boolean }> }) =>
   ix.keys.map((key) => `${key.isWritable ? 'w' : '-'}${key.isSigner ? 's' : '-'}`);
+
+// Every `#[derive(Accounts)]` struct of nosana-programs (programs/*/src/instructions/*.rs), field by field:
+// w = `mut` (or `init`), s = `Signer` / `init` with a fresh keypair / `signer` constraint.
+const RUST_ACCOUNTS = {
+  jobs: {
+    open: [
+      'mint',
+      'market:ws',
+      'vault:w',
+      'authority:ws',
+      'access_key',
+      'rent',
+      'system_program',
+      'token_program',
+    ],
+    update: ['market:w', 'access_key', 'authority:s'],
+    close: ['market:w', 'vault:w', 'user:w', 'authority:s', 'token_program'],
+    close_admin: ['market:w', 'vault:w', 'user:w', 'authority:s', 'token_program'],
+    assign: [
+      'job:ws',
+      'market:w',
+      'run:ws',
+      'node',
+      'user:w',
+      'vault:w',
+      'payer:ws',
+      'rewards_reflection:w',
+      'rewards_vault:w',
+      'authority:s',
+      'rewards_program',
+      'token_program',
+      'system_program',
+    ],
+    list: [
+      'job:ws',
+      'market:w',
+      'run:ws',
+      'user:w',
+      'vault:w',
+      'payer:ws',
+      'rewards_reflection:w',
+      'rewards_vault:w',
+      'authority:s',
+      'rewards_program',
+      'token_program',
+      'system_program',
+    ],
+    delist: ['job:w', 'market:w', 'deposit:w', 'payer:w', 'vault:w', 'token_program', 'authority:ws'],
+    recover: ['job:w', 'market', 'vault:w', 'user:w', 'payer:w', 'authority:s', 'token_program'],
+    extend: [
+      'job:w',
+      'market',
+      'user:w',
+      'vault:w',
+      'rewards_reflection:w',
+      'rewards_vault:w',
+      'authority:s',
+      'payer:s',
+      'rewards_program',
+      'token_program',
+    ],
+    end: [
+      'job:w',
+      'market',
+      'run:w',
+      'deposit:w',
+      'user:w',
+      'vault:w',
+      'payer:w',
+      'authority:ws',
+      'token_program',
+    ],
+    work: ['run:ws', 'market:w', 'payer:ws', 'stake', 'nft', 'metadata', 'authority:s', 'system_program'],
+    stop: ['market:w', 'node', 'authority:s'],
+    claim: [
+      'job:w',
+      'run:ws',
+      'market',
+      'stake',
+      'nft',
+      'metadata',
+      'payer:ws',
+      'authority:s',
+      'system_program',
+    ],
+    complete: ['job:w', 'authority:s'],
+    finish: [
+      'job:w',
+      'run:w',
+      'market',
+      'vault:w',
+      'deposit:w',
+      'user:w',
+      'payer_run:w',
+      'payer_job:w',
+      'authority:s',
+      'token_program',
+    ],
+    quit: ['job:w', 'run:w', 'payer:w', 'authority:s'],
+    quit_admin: ['run:w', 'payer:w', 'authority:s'],
+    clean: ['job:w', 'market', 'payer:w'],
+    clean_admin: ['job:w', 'payer:w', 'authority:s'],
+  },
+  staking: {
+    stake: [
+      'mint',
+      'user:w',
+      'vault:w',
+      'stake:w',
+      'authority:ws',
+      'system_program',
+      'token_program',
+      'rent',
+    ],
+    topup: ['user:w', 'vault:w', 'stake:w', 'authority:s', 'token_program'],
+    extend: ['stake:w', 'authority:s'],
+    unstake: ['stake:w', 'reward', 'authority:s'],
+  },
+  rewards: {
+    add_fee: ['user:w', 'reflection:w', 'vault:w', 'authority:s', 'token_program'],
+  },
+} as const;
+
+describe('every instruction of the IDLs has the accounts of its Rust struct', () => {
+  const describeIdl = (idl: { instructions: readonly { name: string; accounts: readonly object[] }[] }) =>
+    Object.fromEntries(
+      idl.instructions.map((ix) => [
+        ix.name,
+        ix.accounts.map((account) => {
+          const { name, writable, signer } = account as {
+            name: string;
+            writable?: boolean;
+            signer?: boolean;
+          };
+          const flags = `${writable ? 'w' : ''}${signer ? 's' : ''}`;
+          return flags ? `${name}:${flags}` : name;
+        }),
+      ]),
+    );
+
+  it.each([
+    ['nosana_jobs', NOSANA_JOBS_IDL, RUST_ACCOUNTS.jobs],
+    ['nosana_staking', NOSANA_STAKING_IDL, RUST_ACCOUNTS.staking],
+    ['nosana_rewards', NOSANA_REWARDS_IDL, RUST_ACCOUNTS.rewards],
+  ] as const)('%s: names, order and flags', (_, idl, expected) => {
+    expect(describeIdl(idl)).toEqual(expected);
+  });
+
+  it.each(Object.keys(RUST_ACCOUNTS.jobs))('jobsInstruction(%s) builds those key metas', (name) => {
+    const definition = NOSANA_JOBS_IDL.instructions.find((ix) => ix.name === name)!;
+    const camel = (text: string) => text.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+    const accounts = Object.fromEntries(definition.accounts.map((a) => [camel(a.name), k()]));
+    const args = Object.fromEntries(
+      definition.args.map((a) => [camel(a.name), typeof a.type === 'object' ? new Uint8Array(32) : 1]),
+    );
+    const ix = jobsInstruction(name as never, accounts as never, args as never);
+    expect(ix.keys.map((key) => key.pubkey.toBase58())).toEqual(
+      definition.accounts.map((a) => accounts[camel(a.name)]!.toBase58()),
+    );
+    expect(
+      ix.keys.map((key, i) => {
+        const flags = `${key.isWritable ? 'w' : ''}${key.isSigner ? 's' : ''}`;
+        const accountName = definition.accounts[i]!.name;
+        return flags ? `${accountName}:${flags}` : accountName;
+      }),
+    ).toEqual(RUST_ACCOUNTS.jobs[name as keyof typeof RUST_ACCOUNTS.jobs]);
+  });
+});
 
 describe('Jobs instructions: accounts in the order and with the flags of the Rust structs', () => {
   it('list: job(w,s) market(w) run(w,s) user(w) vault(w) payer(w,s) rewards_reflection(w) rewards_vault(w) authority(s) rewards_program token_program system_program', () => {
@@ -127,24 +295,27 @@ describe('Jobs instructions: accounts in the order and with the flags of the Rus
     expect(() => jobsInstruction('quit', { job: k(), run: k(), payer: k() } as never, {})).toThrowError(
       'quit: account authority is required',
     );
-    try {
-      jobsInstruction(
-        'extend',
-        {
-          job: k(),
-          market: k(),
-          user: k(),
-          vault: k(),
-          rewardsReflection: k(),
-          rewardsVault: k(),
-          authority: k(),
-          payer: k(),
-        },
-        { timeout: -1n << 70n },
-      );
-    } catch (error) {
-      expect(isNosanaError(error, 'CHAIN__INSTRUCTION_INVALID')).toBe(true);
-    }
+    const error = (() => {
+      try {
+        jobsInstruction(
+          'extend',
+          {
+            job: k(),
+            market: k(),
+            user: k(),
+            vault: k(),
+            rewardsReflection: k(),
+            rewardsVault: k(),
+            authority: k(),
+            payer: k(),
+          },
+          { timeout: -1n << 70n },
+        );
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(isNosanaError(error, 'CHAIN__INSTRUCTION_INVALID')).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { programErrorCode } from './errors.js';
+import { ANCHOR_ERRORS, programErrorCode } from './errors.js';
 import { programErrorFromLogs, toProgramError } from './program-error.js';
 
 const JOBS = 'nosJhNRqr2bc9g1nfGDcXXTXvYUmxD4cVwy2pMWhrYM';
@@ -84,6 +84,25 @@ describe('program errors', () => {
     // An SPL Token error (1 = insufficient funds) is not a Nosana or Anchor error.
     expect(failing(TOKEN, 1)?.code).toBe('CHAIN__PROGRAM_CUSTOM1');
     expect(failing(TOKEN, 1)?.context.program).toBe(TOKEN);
+  });
+
+  it("knows the Anchor 1.0 framework errors the programs' account structs can raise", () => {
+    expect(ANCHOR_ERRORS[2040]).toEqual({
+      name: 'ConstraintDuplicateMutableAccount',
+      message: 'A duplicate mutable account constraint was violated',
+    });
+    expect(ANCHOR_ERRORS[3004]?.name).toBe('AccountDidNotSerialize');
+    expect(ANCHOR_ERRORS[3015]?.name).toBe('AccountSysvarMismatch');
+    expect(ANCHOR_ERRORS[4101]?.name).toBe('TryingToInitPayerAsProgramAccount');
+    expect(
+      programErrorFromLogs({
+        logs: [
+          `Program ${JOBS} invoke [1]`,
+          'Program log: AnchorError caused by account: user. Error Code: ConstraintDuplicateMutableAccount. Error Number: 2040. Error Message: A duplicate mutable account constraint was violated.',
+        ],
+        err: { InstructionError: [0, { Custom: 2040 }] },
+      })?.code,
+    ).toBe('CHAIN__PROGRAM_CONSTRAINT_DUPLICATE_MUTABLE_ACCOUNT');
   });
 
   it('falls back to the Jobs error table when only the custom code is known', () => {
