@@ -18,6 +18,9 @@ import { anchorError, type InstructionContext, ProgramFailure } from '../solana/
 
 type ErrorTable = Record<number, { name: string; message: string }>;
 
+/** Anchor names accounts by their Rust field: `rewardsReflection` → `rewards_reflection`. */
+const fieldName = (account?: string) => account?.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
 const byName = (table: ErrorTable, name: string) => {
   const entry = Object.entries(table).find(([, info]) => info.name === name);
   if (!entry) throw new Error(`unknown program error ${name}`);
@@ -27,22 +30,22 @@ const byName = (table: ErrorTable, name: string) => {
 /** A Jobs program error (`NosanaJobsError`). */
 export const jobsError = (name: string, account?: string): ProgramFailure => {
   const { number, message } = byName(JOBS_PROGRAM_ERRORS, name);
-  return anchorError(number, name, message, account);
+  return anchorError(number, name, message, fieldName(account));
 };
 /** An error shared by the Nosana programs (`NosanaError` of nosana-common). */
 export const commonError = (name: string, account?: string): ProgramFailure => {
   const { number, message } = byName(COMMON_PROGRAM_ERRORS, name);
-  return anchorError(number, name, message, account);
+  return anchorError(number, name, message, fieldName(account));
 };
 /** A Staking program error (`NosanaStakingError`). */
 export const stakingError = (name: string, account?: string): ProgramFailure => {
   const { number, message } = byName(STAKING_PROGRAM_ERRORS, name);
-  return anchorError(number, name, message, account);
+  return anchorError(number, name, message, fieldName(account));
 };
 /** An Anchor framework error (constraints, account checks). */
 export const frameworkError = (name: string, account?: string): ProgramFailure => {
   const { number, message } = byName(ANCHOR_ERRORS, name);
-  return anchorError(number, name, message, account);
+  return anchorError(number, name, message, fieldName(account));
 };
 
 /** `require!(condition, error)`. */
@@ -90,6 +93,25 @@ export function signer(meta: AccountMeta, name: string): PublicKey {
 export function writable(meta: AccountMeta, name: string): PublicKey {
   ensure(meta.isWritable, () => frameworkError('ConstraintMut', name));
   return meta.pubkey;
+}
+
+/**
+ * Anchor ≥ 1.0's duplicate check, run after `init` accounts are created and before the other constraints: no
+ * two of the instruction's `mut` typed accounts (`Account<T>`, not `dup`, not `init`; Signer and
+ * UncheckedAccount fields are exempt) may be the same account.
+ */
+export function noDuplicateMutable(ix: Instruction, names: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    const key = ix.account(name).pubkey.toBase58();
+    ensure(!seen.has(key), () => frameworkError('ConstraintDuplicateMutableAccount', name));
+    seen.add(key);
+  }
+}
+
+/** `Sysvar<'info, T>`: the account is the sysvar. */
+export function expectSysvar(meta: AccountMeta, sysvar: PublicKey, name: string): void {
+  ensure(meta.pubkey.equals(sysvar), () => frameworkError('AccountSysvarMismatch', name));
 }
 
 /** `Program<'info, T>` / `address = …`: the account is the expected one. */
@@ -141,7 +163,8 @@ export function tokenAccount(context: InstructionContext, meta: AccountMeta, nam
 
 /**
  * `#[account(init, payer, space)]`: creates the account with the System program, owned by `owner`. The new
- * account signs (a fresh keypair) or, for a PDA, `seeds` sign.
+ * account signs (a fresh keypair) or, for a PDA, `seeds` sign. Like Anchor, an account that already holds
+ * lamports (someone sent SOL to the address) is topped up to rent exemption, allocated and assigned instead.
  */
 export function initAccount(
   context: InstructionContext,
@@ -154,24 +177,41 @@ export function initAccount(
   }: { account: PublicKey; payer: PublicKey; space: number; owner: PublicKey; seeds?: Uint8Array[] },
 ): void {
   const existing = context.getAccount(account);
-  // Anchor's init fails inside the System program ("already in use") when the account exists.
-  ensure(
-    existing === null || (existing.lamports === 0n && existing.data.length === 0),
-    () =>
-      new ProgramFailure({ Custom: 0 }, [
-        `Program log: Allocate: account Address { address: ${account.toBase58()}, base: None } already in use`,
-      ]),
-  );
+  const signerSeeds = seeds ? [seeds] : [];
+  if (existing === null || existing.lamports === 0n) {
+    // Anchor's init fails inside the System program ("already in use") when the account has data.
+    ensure(
+      existing === null || existing.data.length === 0,
+      () =>
+        new ProgramFailure({ Custom: 0 }, [
+          `Program log: Allocate: account Address { address: ${account.toBase58()}, base: None } already in use`,
+        ]),
+    );
+    context.invoke(
+      [
+        SystemProgram.createAccount({
+          fromPubkey: payer,
+          newAccountPubkey: account,
+          lamports: Number(context.rentExempt(space)),
+          space,
+          programId: owner,
+        }),
+      ],
+      signerSeeds,
+    );
+    return;
+  }
+  ensure(!payer.equals(account), () => frameworkError('TryingToInitPayerAsProgramAccount'));
+  const rent = context.rentExempt(space);
+  const required = (rent > 1n ? rent : 1n) - existing.lamports;
   context.invoke(
     [
-      SystemProgram.createAccount({
-        fromPubkey: payer,
-        newAccountPubkey: account,
-        lamports: Number(context.rentExempt(space)),
-        space,
-        programId: owner,
-      }),
+      ...(required > 0n
+        ? [SystemProgram.transfer({ fromPubkey: payer, toPubkey: account, lamports: required })]
+        : []),
+      SystemProgram.allocate({ accountPubkey: account, space }),
+      SystemProgram.assign({ accountPubkey: account, programId: owner }),
     ],
-    seeds ? [seeds] : [],
+    signerSeeds,
   );
 }

@@ -1,7 +1,23 @@
-import { jobsInstruction, QueueType, stakeAddress } from '@nosana/chain';
-import { Keypair, PublicKey, SystemProgram } from '@solana/web3.js';
+import {
+  ACCOUNT_SPACE,
+  encodeMarketAccount,
+  jobsInstruction,
+  marketVaultAddress,
+  QueueType,
+  rewardsReflectionAddress,
+  rewardsVaultAddress,
+  stakeAddress,
+} from '@nosana/chain';
+import {
+  createAssociatedTokenAccountIdempotentInstruction,
+  createInitializeMint2Instruction,
+  getAssociatedTokenAddressSync,
+  MINT_SIZE,
+  TOKEN_PROGRAM_ID,
+} from '@solana/spl-token';
+import { Keypair, PublicKey, SYSVAR_RENT_PUBKEY, SystemProgram } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
-import { createTestChain, errorName } from '../../test/bank-helpers.js';
+import { createTestChain, errorName, type TestChain } from '../../test/bank-helpers.js';
 
 const NOS = 1_000_000n;
 const PRICE = 100n; // the genesis CPU market: 100 base units per second
@@ -401,3 +417,369 @@ function chainRewardsVault(chain: ReturnType<typeof createTestChain>): PublicKey
   const reflection = chain.bank.programAccounts(chain.ids.rewards)[0]!;
   return new PublicKey(reflection.account.data.subarray(56, 88));
 }
+
+describe('emulated Jobs program: Anchor 1.0 account handling of the real program', () => {
+  const setup = () => {
+    const chain = createTestChain();
+    const poster = chain.user(10n * NOS);
+    const node = chain.user();
+    chain.stake(node);
+    return { chain, poster, node };
+  };
+  const quitJob = (chain: TestChain, poster: Keypair, node: Keypair) => {
+    chain.work(node);
+    const listed = chain.list(poster, 40);
+    const quit = chain.send(
+      [
+        jobsInstruction(
+          'quit',
+          {
+            job: listed.job.publicKey,
+            run: listed.run.publicKey,
+            payer: poster.publicKey,
+            authority: node.publicKey,
+          },
+          {},
+        ),
+      ],
+      [node],
+    );
+    expect(quit.err).toBeNull();
+    return listed.job.publicKey;
+  };
+
+  it('rejects the same account in two mut fields (2040), except the `dup` deposit a node may share with the poster', () => {
+    const { chain, poster, node } = setup();
+    const job = quitJob(chain, poster, node);
+    // recover's `user` is unconstrained: passing the vault itself would move the escrow onto itself.
+    const recover = chain.send(
+      [
+        jobsInstruction(
+          'recover',
+          {
+            job,
+            market: chain.market,
+            vault: chain.vault(),
+            user: chain.vault(),
+            payer: poster.publicKey,
+            authority: poster.publicKey,
+          },
+          {},
+        ),
+      ],
+      [poster],
+    );
+    expect(recover.err).toEqual({ InstructionError: [0, { Custom: 2040 }] });
+    expect(errorName(recover)).toBe('ConstraintDuplicateMutableAccount');
+    expect(recover.logs.some((line) => line.includes('caused by account: user.'))).toBe(true);
+    expect(chain.job(job)!.state).toBe(3);
+
+    // A host posting to itself: finish's `deposit` (the payer's ATA) and `user` (the node's) are the same account.
+    const host = chain.user(10n * NOS);
+    chain.stake(host);
+    chain.work(host);
+    const own = chain.list(host, 20);
+    expect(chain.run(own.run.publicKey)!.node.equals(host.publicKey)).toBe(true);
+    chain.advance(5);
+    expect(chain.finish(host, own.job.publicKey, own.run.publicKey).err).toBeNull();
+    expect(chain.nos(host.publicKey)).toBe(10n * NOS);
+  });
+
+  it("loads rewards_reflection as the Rewards program's ReflectionAccount and rewards_vault as a token account", () => {
+    const { chain, poster, node } = setup();
+    const listWith = (rewardsReflection: PublicKey, rewardsVault: PublicKey) => {
+      const job = Keypair.generate();
+      const run = Keypair.generate();
+      return chain.send(
+        [
+          jobsInstruction(
+            'list',
+            {
+              job: job.publicKey,
+              market: chain.market,
+              run: run.publicKey,
+              user: chain.ata(poster.publicKey),
+              vault: chain.vault(),
+              payer: poster.publicKey,
+              rewardsReflection,
+              rewardsVault,
+              authority: poster.publicKey,
+            },
+            { ipfsJob: new Uint8Array(32).fill(1), timeout: 10 },
+          ),
+        ],
+        [poster, job, run],
+      );
+    };
+    const reflection = rewardsReflectionAddress(chain.ids).address;
+    const rewardsVault = rewardsVaultAddress(chain.ids).address;
+    // A Jobs-owned account (the GPU market, not otherwise in this transaction) in place of the reflection.
+    const wrongReflection = listWith(new PublicKey(chain.info.markets[1]!.address), rewardsVault);
+    expect(errorName(wrongReflection)).toBe('AccountOwnedByWrongProgram');
+    expect(wrongReflection.logs.some((line) => line.includes('caused by account: rewards_reflection.'))).toBe(
+      true,
+    );
+    expect(errorName(listWith(Keypair.generate().publicKey, rewardsVault))).toBe('AccountNotInitialized');
+    expect(listWith(reflection, rewardsVault).err).toBeNull();
+
+    chain.work(node);
+    const { job } = chain.list(poster, 30);
+    const extend = chain.send(
+      [
+        jobsInstruction(
+          'extend',
+          {
+            job: job.publicKey,
+            market: chain.market,
+            user: chain.ata(poster.publicKey),
+            vault: chain.vault(),
+            rewardsReflection: reflection,
+            rewardsVault: reflection,
+            authority: poster.publicKey,
+            payer: poster.publicKey,
+          },
+          { timeout: 60 },
+        ),
+      ],
+      [poster],
+    );
+    // The same key twice is caught first (2040); a non-token account alone is not a TokenAccount.
+    expect(errorName(extend)).toBe('ConstraintDuplicateMutableAccount');
+    const extendWith = (rewardsVaultKey: PublicKey) =>
+      chain.send(
+        [
+          jobsInstruction(
+            'extend',
+            {
+              job: job.publicKey,
+              market: chain.market,
+              user: chain.ata(poster.publicKey),
+              vault: chain.vault(),
+              rewardsReflection: reflection,
+              rewardsVault: rewardsVaultKey,
+              authority: poster.publicKey,
+              payer: poster.publicKey,
+            },
+            { timeout: 60 },
+          ),
+        ],
+        [poster],
+      );
+    expect(errorName(extendWith(new PublicKey(chain.info.markets[1]!.address)))).toBe(
+      'AccountOwnedByWrongProgram',
+    );
+    expect(extendWith(rewardsVault).err).toBeNull();
+  });
+
+  it('delist needs a writable authority (`#[account(mut)] pub authority: Signer`)', () => {
+    const { chain, poster } = setup();
+    // A job whose owner (project) is not its payer, so the owner's key is writable only as `authority`.
+    const project = chain.user();
+    const job = Keypair.generate();
+    const run = Keypair.generate();
+    const listed = chain.send(
+      [
+        jobsInstruction(
+          'list',
+          {
+            job: job.publicKey,
+            market: chain.market,
+            run: run.publicKey,
+            user: chain.ata(poster.publicKey),
+            vault: chain.vault(),
+            payer: poster.publicKey,
+            rewardsReflection: rewardsReflectionAddress(chain.ids).address,
+            rewardsVault: rewardsVaultAddress(chain.ids).address,
+            authority: project.publicKey,
+          },
+          { ipfsJob: new Uint8Array(32).fill(1), timeout: 50 },
+        ),
+      ],
+      [poster, job, run, project],
+    );
+    expect(listed.err).toBeNull();
+    const delist = (authorityWritable: boolean) => {
+      const ix = jobsInstruction(
+        'delist',
+        {
+          job: job.publicKey,
+          market: chain.market,
+          deposit: chain.ata(poster.publicKey),
+          payer: poster.publicKey,
+          vault: chain.vault(),
+          authority: project.publicKey,
+        },
+        {},
+      );
+      ix.keys[6]!.isWritable = authorityWritable;
+      return chain.send([ix], [poster, project]);
+    };
+    expect(errorName(delist(false))).toBe('ConstraintMut');
+    expect(delist(true).err).toBeNull();
+    expect(chain.nos(poster.publicKey)).toBe(10n * NOS);
+  });
+
+  it('close drains the vault into `user` with a real transfer even when it is empty (the Token program checks the mint)', () => {
+    const chain = createTestChain();
+    const owner = chain.user();
+    const market = Keypair.generate();
+    const vault = marketVaultAddress(market.publicKey, chain.ids).address;
+    const open = (rent: PublicKey) =>
+      chain.send(
+        [
+          jobsInstruction(
+            'open',
+            {
+              mint: chain.ids.nosMint,
+              market: market.publicKey,
+              vault,
+              authority: owner.publicKey,
+              accessKey: SystemProgram.programId,
+              rent,
+            },
+            { jobExpiration: 60, jobPrice: 0, jobTimeout: 60, jobType: 0, nodeXnosMinimum: 0 },
+          ),
+        ],
+        [owner, market],
+      );
+    expect(errorName(open(SystemProgram.programId))).toBe('AccountSysvarMismatch');
+    expect(open(SYSVAR_RENT_PUBKEY).err).toBeNull();
+
+    // A token account of another mint, owned by the market authority.
+    const otherMint = Keypair.generate();
+    const otherAccount = getAssociatedTokenAddressSync(otherMint.publicKey, owner.publicKey);
+    const created = chain.send(
+      [
+        SystemProgram.createAccount({
+          fromPubkey: owner.publicKey,
+          newAccountPubkey: otherMint.publicKey,
+          lamports: Number(chain.bank.rentExempt(MINT_SIZE)),
+          space: MINT_SIZE,
+          programId: TOKEN_PROGRAM_ID,
+        }),
+        createInitializeMint2Instruction(otherMint.publicKey, 6, owner.publicKey, null),
+        createAssociatedTokenAccountIdempotentInstruction(
+          owner.publicKey,
+          otherAccount,
+          owner.publicKey,
+          otherMint.publicKey,
+        ),
+        createAssociatedTokenAccountIdempotentInstruction(
+          owner.publicKey,
+          chain.ata(owner.publicKey),
+          owner.publicKey,
+          chain.ids.nosMint,
+        ),
+      ],
+      [owner, otherMint],
+    );
+    expect(created.err).toBeNull();
+    const close = (user: PublicKey) =>
+      chain.send(
+        [jobsInstruction('close', { market: market.publicKey, vault, user, authority: owner.publicKey }, {})],
+        [owner],
+      );
+    // SPL Token's MintMismatch (3), even for 0 tokens.
+    expect(close(otherAccount).err).toEqual({ InstructionError: [0, { Custom: 3 }] });
+    expect(close(chain.ata(owner.publicKey)).err).toBeNull();
+    expect(chain.bank.getAccount(market.publicKey)).toBeNull();
+    expect(chain.bank.getAccount(vault)).toBeNull();
+  });
+
+  it('a market account holds 10,224 bytes, and a queue that would not fit fails to serialize (3004)', () => {
+    const { chain, node } = setup();
+    const account = chain.bank.getAccount(chain.market)!;
+    expect(account.data.length).toBe(10_224);
+    const market = chain.marketAccount();
+    const full = Array.from({ length: 314 }, () => Keypair.generate().publicKey);
+    chain.bank.setAccount(chain.market, {
+      ...account,
+      data: encodeMarketAccount({ ...market, queueType: QueueType.Node, queue: full }, account.data.length),
+    });
+    expect(errorName(chain.work(node).result)).toBe('AccountDidNotSerialize');
+    chain.bank.setAccount(chain.market, {
+      ...account,
+      data: encodeMarketAccount(
+        { ...market, queueType: QueueType.Node, queue: full.slice(1) },
+        account.data.length,
+      ),
+    });
+    expect(chain.work(node).result.err).toBeNull();
+    expect(chain.marketAccount().queue).toHaveLength(314);
+  });
+
+  it('initializes a job account that already holds lamports, as Anchor does (top up, allocate, assign)', () => {
+    const { chain, poster } = setup();
+    const job = Keypair.generate();
+    chain.bank.airdrop(job.publicKey.toBase58(), 1_000_000n);
+    const run = Keypair.generate();
+    const before = chain.bank.getBalance(poster.publicKey);
+    const result = chain.send(
+      [
+        jobsInstruction(
+          'list',
+          {
+            job: job.publicKey,
+            market: chain.market,
+            run: run.publicKey,
+            user: chain.ata(poster.publicKey),
+            vault: chain.vault(),
+            payer: poster.publicKey,
+            rewardsReflection: rewardsReflectionAddress(chain.ids).address,
+            rewardsVault: rewardsVaultAddress(chain.ids).address,
+            authority: poster.publicKey,
+          },
+          { ipfsJob: new Uint8Array(32).fill(1), timeout: 10 },
+        ),
+      ],
+      [poster, job, run],
+    );
+    expect(result.err).toBeNull();
+    const rent = chain.bank.rentExempt(ACCOUNT_SPACE.JobAccount);
+    const created = chain.bank.getAccount(job.publicKey)!;
+    expect(created.lamports).toBe(rent);
+    expect(created.owner).toBe(chain.ids.jobs.toBase58());
+    expect(created.data.length).toBe(ACCOUNT_SPACE.JobAccount);
+    expect(chain.job(job.publicKey)!.project.equals(poster.publicKey)).toBe(true);
+    // The poster paid only the shortfall (and the fee).
+    expect(chain.bank.getBalance(poster.publicKey)).toBe(before - (rent - 1_000_000n) - 5000n * 3n);
+  });
+
+  it("checks the fresh run account's lamports before its owner (raw constraints precede `owner`)", () => {
+    const { chain, node } = setup();
+    const run = Keypair.generate();
+    const result = chain.send(
+      [
+        SystemProgram.createAccount({
+          fromPubkey: node.publicKey,
+          newAccountPubkey: run.publicKey,
+          lamports: 1_000_000,
+          space: 0,
+          programId: TOKEN_PROGRAM_ID,
+        }),
+        jobsInstruction(
+          'work',
+          {
+            run: run.publicKey,
+            market: chain.market,
+            payer: node.publicKey,
+            stake: stakeAddress(node.publicKey, chain.ids).address,
+            nft: chain.ata(node.publicKey),
+            metadata: SystemProgram.programId,
+            authority: node.publicKey,
+          },
+          {},
+        ),
+      ],
+      [node, run],
+    );
+    expect(errorName(result)).toBe('LamportsNonNull');
+  });
+
+  it('panics like the program on a negative timeout in a paid market (u64::try_from(timeout).unwrap())', () => {
+    const { chain, poster } = setup();
+    const { result } = chain.list(poster, -1);
+    expect(result.err).toEqual({ InstructionError: [0, 'ProgramFailedToComplete'] });
+    expect(chain.nos(poster.publicKey)).toBe(10n * NOS);
+  });
+});

@@ -8,6 +8,7 @@ import {
   ACCOUNT_SPACE,
   decodeJobAccount,
   decodeMarketAccount,
+  decodeReflectionAccount,
   decodeRunAccount,
   decodeStakeAccount,
   encodeJobAccount,
@@ -15,10 +16,10 @@ import {
   encodeRunAccount,
   type JobAccount,
   JobType,
-  MARKET_QUEUE_CAPACITY,
   type MarketAccount,
   NOSANA_JOBS_IDL,
   type NosanaProgramIds,
+  OFFSETS,
   QueueType,
   type RunAccount,
   SYSTEM_PROGRAM_ADDRESS,
@@ -37,9 +38,11 @@ import {
   commonError,
   ensure,
   expectAddress,
+  expectSysvar,
   frameworkError,
   initAccount,
   jobsError,
+  noDuplicateMutable,
   programAccount,
   readInstruction,
   signer,
@@ -52,6 +55,25 @@ const JOB_STATE = { Queued: 0, Done: 2, Stopped: 3 } as const;
 const NULL_RESULT = new Uint8Array(32);
 const SYSTEM = new PublicKey(SYSTEM_PROGRAM_ADDRESS);
 const isNull = (bytes: Uint8Array) => bytes.every((b) => b === 0);
+const U64_MAX = (1n << 64n) - 1n;
+
+/**
+ * The `mut` fields of each instruction's accounts struct that Anchor ≥ 1.0 checks for duplicates: typed
+ * accounts (`Account<T>`) that are neither `init` nor marked `dup` (finish's and end's `deposit` are `dup`, so
+ * a node may be paid into the poster's own account).
+ */
+const DUPLICATE_CHECKED: Record<string, readonly string[]> = {
+  close: ['market', 'vault', 'user'],
+  close_admin: ['market', 'vault', 'user'],
+  assign: ['market', 'user', 'vault', 'rewardsReflection', 'rewardsVault'],
+  list: ['market', 'user', 'vault', 'rewardsReflection', 'rewardsVault'],
+  delist: ['job', 'market', 'deposit', 'vault'],
+  recover: ['job', 'vault', 'user'],
+  extend: ['job', 'user', 'vault', 'rewardsReflection', 'rewardsVault'],
+  end: ['job', 'run', 'user', 'vault'],
+  finish: ['job', 'run', 'vault', 'user'],
+  quit: ['job', 'run'],
+};
 
 /**
  * The emulated Jobs program for a program set.
@@ -67,6 +89,7 @@ export function createJobsProgram(ids: NosanaProgramIds): EmulatedProgram {
     name: 'nosana_jobs',
     execute(context) {
       const ix = readInstruction(context, NOSANA_JOBS_IDL);
+      noDuplicateMutable(ix, DUPLICATE_CHECKED[ix.decoded.name] ?? []);
       const handler = handlers[ix.decoded.name as keyof typeof handlers];
       handler(new JobsInstruction(context, ix.account, ix.decoded.args, ids));
     },
@@ -110,13 +133,25 @@ class JobsInstruction {
   token(name: string) {
     return tokenAccount(this.context, this.meta(name), name);
   }
+  /** `rewards_reflection: Account<'info, ReflectionAccount>`: the Rewards program's reflection account. */
+  reflection(name = 'rewardsReflection') {
+    return programAccount(
+      this.context,
+      this.meta(name),
+      name,
+      this.ids.rewards,
+      'ReflectionAccount',
+      decodeReflectionAccount,
+    );
+  }
   program(name: string, id: PublicKey): void {
     expectAddress(this.meta(name), id, name);
   }
   saveMarket(market: MarketAccount, name = 'market'): void {
     const size = this.context.getAccount(this.key(name))!.data.length;
-    ensure(market.queue.length <= MARKET_QUEUE_CAPACITY, () =>
-      frameworkError('AccountDidNotDeserialize', name),
+    // Anchor serializes the account on exit into its fixed allocation; a longer queue does not fit.
+    ensure(OFFSETS.market.queue + 32 * market.queue.length <= size, () =>
+      frameworkError('AccountDidNotSerialize', name),
     );
     this.context.setData(this.key(name), encodeMarketAccount(market, size));
   }
@@ -134,12 +169,12 @@ class JobsInstruction {
   vaultSeeds(market: MarketAccount, marketKey: PublicKey): Uint8Array[] {
     return [marketKey.toBytes(), this.ids.nosMint.toBytes(), Uint8Array.of(market.vaultBump)];
   }
+  /** A token transfer into the vault; like the program, also for 0 (the Token program still checks accounts). */
   transferToVault(from: string, authority: PublicKey, amount: bigint): void {
-    if (amount === 0n) return;
     this.context.invoke([createTransferInstruction(this.key(from), this.key('vault'), authority, amount)]);
   }
+  /** A token transfer out of the vault signed by its PDA; also for 0, as the program does. */
   transferFromVault(to: string, market: MarketAccount, amount: bigint): void {
-    if (amount === 0n) return;
     this.context.invoke(
       [createTransferInstruction(this.key('vault'), this.key(to), this.key('vault'), amount)],
       [this.vaultSeeds(market, this.key('market'))],
@@ -165,8 +200,9 @@ class JobsInstruction {
     writable(meta, 'run');
     ensure(meta.isSigner, () => commonError('MissingSignature', 'run'));
     const account = this.context.getAccount(meta.pubkey);
-    ensure(account === null || account.owner.equals(SYSTEM), () => commonError('InvalidOwner', 'run'));
+    // Raw `constraint`s come before the `owner` constraint in Anchor's checks.
     ensure(account === null || account.lamports === 0n, () => commonError('LamportsNonNull', 'run'));
+    ensure(account === null || account.owner.equals(SYSTEM), () => commonError('InvalidOwner', 'run'));
   }
   /** `stake` and access checks of `work` and `claim`. */
   nodeAccess(market: MarketAccount, authority: PublicKey): void {
@@ -208,8 +244,10 @@ const popFromQueue = (market: MarketAccount): PublicKey => {
   if (market.queue.length === 1) market.queueType = QueueType.Empty;
   return market.queue.shift()!;
 };
+/** `price * u64::try_from(timeout).unwrap()`: the program panics on a negative timeout or an overflow. */
 const deposit = (price: bigint, timeout: bigint) => {
-  ensure(timeout >= 0n, () => frameworkError('InstructionDidNotDeserialize'));
+  if (timeout < 0n) throw new Error('called `Result::unwrap()` on an `Err` value: TryFromIntError(())');
+  if (price * timeout > U64_MAX) throw new Error('attempt to multiply with overflow');
   return price * timeout;
 };
 const reimbursement = (job: JobAccount) =>
@@ -222,7 +260,7 @@ const handlers = {
     const authority = x.signer('authority');
     x.mut('authority');
     ensure(x.key('mint').equals(x.ids.nosMint), () => commonError('InvalidMint', 'mint'));
-    x.program('rent', SYSVAR_RENT_PUBKEY);
+    expectSysvar(x.meta('rent'), SYSVAR_RENT_PUBKEY, 'rent');
     x.program('systemProgram', SystemProgram.programId);
     x.program('tokenProgram', TOKEN_PROGRAM_ID);
     const market = x.key('market');
@@ -310,6 +348,7 @@ const handlers = {
     x.mut('vault');
     x.token('vault');
     x.mut('rewardsReflection');
+    x.reflection();
     x.mut('rewardsVault');
     x.token('rewardsVault');
     const authority = x.signer('authority');
@@ -358,7 +397,9 @@ const handlers = {
     x.mut('vault');
     x.token('vault');
     x.mut('rewardsReflection');
+    x.reflection();
     x.mut('rewardsVault');
+    x.token('rewardsVault');
     const authority = x.signer('authority');
     x.program('rewardsProgram', x.ids.rewards);
     x.program('tokenProgram', TOKEN_PROGRAM_ID);
@@ -391,6 +432,7 @@ const handlers = {
     x.mut('job');
     const job = x.job();
     const authority = x.signer('authority');
+    x.mut('authority');
     ensure(job.payer.equals(x.key('payer')), () => commonError('InvalidPayer', 'job'));
     ensure(job.market.equals(x.key('market')), () => jobsError('InvalidMarketAccount', 'job'));
     ensure(job.project.equals(authority), () => commonError('Unauthorized', 'job'));
@@ -451,7 +493,9 @@ const handlers = {
     x.mut('vault');
     x.token('vault');
     x.mut('rewardsReflection');
+    x.reflection();
     x.mut('rewardsVault');
+    x.token('rewardsVault');
     x.program('rewardsProgram', x.ids.rewards);
     x.program('tokenProgram', TOKEN_PROGRAM_ID);
     const timeout = asBigInt(x.args.timeout);
@@ -669,11 +713,11 @@ function closeMarket(
   x.token('user');
   x.program('tokenProgram', TOKEN_PROGRAM_ID);
   const seeds = [x.vaultSeeds(market, x.key('market'))];
-  if (vault.amount > 0n)
-    x.context.invoke(
-      [createTransferInstruction(x.key('vault'), x.key('user'), x.key('vault'), vault.amount)],
-      seeds,
-    );
+  // The program drains the vault into `user` (even an empty one) before closing it.
+  x.context.invoke(
+    [createTransferInstruction(x.key('vault'), x.key('user'), x.key('vault'), vault.amount)],
+    seeds,
+  );
   x.context.invoke([createCloseAccountInstruction(x.key('vault'), authority, x.key('vault'))], seeds);
   x.context.closeAccount(x.key('market'), authority);
 }
