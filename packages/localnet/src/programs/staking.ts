@@ -25,8 +25,10 @@ import {
   commonError,
   ensure,
   expectAddress,
+  expectSysvar,
   frameworkError,
   initAccount,
+  noDuplicateMutable,
   programAccount,
   readInstruction,
   signer,
@@ -36,6 +38,12 @@ import {
 } from './anchor.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
+const SYSTEM = SystemProgram.programId;
+/** nosana-common's `account_is_closed`: owned by the System program, or Anchor's closed-account discriminator. */
+const isClosed = (account: { owner: PublicKey; data: Uint8Array } | null) =>
+  account === null ||
+  account.owner.equals(SYSTEM) ||
+  (account.data.length >= 8 && account.data.subarray(0, 8).every((b) => b === 255));
 
 /**
  * The emulated Staking program for a program set.
@@ -50,7 +58,8 @@ export function createStakingProgram(ids: NosanaProgramIds): EmulatedProgram {
     programId: ids.staking,
     name: 'nosana_staking',
     execute(context) {
-      const { decoded, account } = readInstruction(context, NOSANA_STAKING_IDL);
+      const ix = readInstruction(context, NOSANA_STAKING_IDL);
+      const { decoded, account } = ix;
       const args = decoded.args;
       const loadStake = () => {
         const meta = account('stake');
@@ -69,7 +78,7 @@ export function createStakingProgram(ids: NosanaProgramIds): EmulatedProgram {
           tokenAccount(context, account('user'), 'user');
           expectAddress(account('systemProgram'), SystemProgram.programId, 'systemProgram');
           expectAddress(account('tokenProgram'), TOKEN_PROGRAM_ID, 'tokenProgram');
-          expectAddress(account('rent'), SYSVAR_RENT_PUBKEY, 'rent');
+          expectSysvar(account('rent'), SYSVAR_RENT_PUBKEY, 'rent');
           const [vault, vaultBump] = PublicKey.findProgramAddressSync(
             [utf8('vault'), ids.nosMint.toBytes(), authority.toBytes()],
             ids.staking,
@@ -100,24 +109,26 @@ export function createStakingProgram(ids: NosanaProgramIds): EmulatedProgram {
           ensure(duration >= BigInt(STAKING.durationMin), () => stakingError('DurationTooShort'));
           ensure(duration <= BigInt(STAKING.durationMax), () => stakingError('DurationTooLong'));
           save({ amount, authority, duration: Number(duration), timeUnstake: 0, vault, vaultBump, xnos: 0n });
-          if (amount > 0n)
-            context.invoke([createTransferInstruction(account('user').pubkey, vault, authority, amount)]);
+          // Always a transfer, even of 0 NOS: the Token program checks `user`'s mint and owner either way.
+          context.invoke([createTransferInstruction(account('user').pubkey, vault, authority, amount)]);
           return;
         }
         case 'topup': {
+          tokenAccount(context, account('user'), 'user');
+          tokenAccount(context, account('vault'), 'vault');
           const authority = signer(account('authority'), 'authority');
           const stake = loadStake();
+          expectAddress(account('tokenProgram'), TOKEN_PROGRAM_ID, 'tokenProgram');
+          noDuplicateMutable(ix, ['user', 'vault', 'stake']);
+          writable(account('user'), 'user');
+          writable(account('vault'), 'vault');
           ensure(stake.vault.equals(account('vault').pubkey), () => commonError('InvalidVault', 'stake'));
           ensure(stake.authority.equals(authority), () => commonError('Unauthorized', 'stake'));
           ensure(stake.timeUnstake === 0, () => stakingError('AlreadyUnstaked', 'stake'));
-          writable(account('user'), 'user');
-          writable(account('vault'), 'vault');
           const amount = BigInt(args.amount as bigint);
+          ensure(amount > 0n, () => stakingError('AmountNotEnough'));
           save({ ...stake, amount: stake.amount + amount });
-          if (amount > 0n)
-            context.invoke([
-              createTransferInstruction(account('user').pubkey, stake.vault, authority, amount),
-            ]);
+          context.invoke([createTransferInstruction(account('user').pubkey, stake.vault, authority, amount)]);
           return;
         }
         case 'extend': {
@@ -125,9 +136,12 @@ export function createStakingProgram(ids: NosanaProgramIds): EmulatedProgram {
           const stake = loadStake();
           ensure(stake.authority.equals(authority), () => commonError('Unauthorized', 'stake'));
           ensure(stake.timeUnstake === 0, () => stakingError('AlreadyUnstaked', 'stake'));
-          const duration = stake.duration + Number(args.duration as bigint);
-          ensure(duration <= STAKING.durationMax, () => stakingError('DurationTooLong'));
-          save({ ...stake, duration });
+          const extra = BigInt(args.duration as bigint);
+          ensure(extra > 0n, () => stakingError('DurationTooShort'));
+          const duration = BigInt(stake.duration) + extra;
+          if (duration >= 1n << 64n) throw new Error('attempt to add with overflow');
+          ensure(duration <= BigInt(STAKING.durationMax), () => stakingError('DurationTooLong'));
+          save({ ...stake, duration: Number(duration) });
           return;
         }
         case 'unstake': {
@@ -138,8 +152,9 @@ export function createStakingProgram(ids: NosanaProgramIds): EmulatedProgram {
           ensure(account('reward').pubkey.equals(rewardAddress(authority, ids).address), () =>
             commonError('InvalidAccount', 'reward'),
           );
-          const reward = context.getAccount(account('reward').pubkey);
-          ensure(reward === null || reward.lamports === 0n, () => stakingError('HasReward', 'reward'));
+          ensure(isClosed(context.getAccount(account('reward').pubkey)), () =>
+            stakingError('HasReward', 'reward'),
+          );
           save({ ...stake, timeUnstake: context.now() });
           return;
         }
