@@ -400,6 +400,18 @@ describe('instruction data', () => {
       { timeout: 10 },
     );
     expect(() => decodeInstruction(NOSANA_JOBS_IDL, ix.data.subarray(0, 12))).toThrowError(/too short/);
+    // A byte array as the last argument is checked too (Anchor fails to deserialize it).
+    const complete = jobsInstruction(
+      'complete',
+      { job: k(), authority: k() },
+      { ipfsResult: new Uint8Array(32).fill(5) },
+    );
+    expect(() => decodeInstruction(NOSANA_JOBS_IDL, complete.data.subarray(0, 8 + 31))).toThrowError(
+      /complete: instruction data is too short/,
+    );
+    expect(decodeInstruction(NOSANA_JOBS_IDL, complete.data).args).toEqual({
+      ipfsResult: new Uint8Array(32).fill(5),
+    });
   });
 
   it('builds staking instructions from their IDL', () => {

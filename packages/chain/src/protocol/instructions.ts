@@ -64,9 +64,9 @@ function encodeArg(name: string, type: IdlArgType, value: unknown, out: number[]
 }
 
 function decodeArg(type: IdlArgType, data: Uint8Array, offset: number): [unknown, number] {
-  if (typeof type === 'object') return [new Uint8Array(data.subarray(offset, offset + 32)), offset + 32];
-  const bytes = { u8: 1, u64: 8, i64: 8, u128: 16 }[type];
+  const bytes = typeof type === 'object' ? 32 : { u8: 1, u64: 8, i64: 8, u128: 16 }[type];
   if (offset + bytes > data.length) throw new RangeError('instruction data too short');
+  if (typeof type === 'object') return [new Uint8Array(data.subarray(offset, offset + 32)), offset + 32];
   let n = 0n;
   for (let i = bytes - 1; i >= 0; i--) n = (n << 8n) | BigInt(data[offset + i]!);
   if (type === 'i64' && n >= 1n << 63n) n -= 1n << 64n;

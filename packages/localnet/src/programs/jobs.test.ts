@@ -776,6 +776,19 @@ describe('emulated Jobs program: Anchor 1.0 account handling of the real program
     expect(errorName(result)).toBe('LamportsNonNull');
   });
 
+  it('rejects instruction data too short for its byte-array argument (InstructionDidNotDeserialize)', () => {
+    const { chain, poster, node } = setup();
+    chain.work(node);
+    const { job } = chain.list(poster, 30);
+    const ix = jobsInstruction(
+      'complete',
+      { job: job.publicKey, authority: node.publicKey },
+      { ipfsResult: new Uint8Array(32).fill(3) },
+    );
+    ix.data = ix.data.subarray(0, 8 + 16);
+    expect(errorName(chain.send([ix], [node]))).toBe('InstructionDidNotDeserialize');
+  });
+
   it('panics like the program on a negative timeout in a paid market (u64::try_from(timeout).unwrap())', () => {
     const { chain, poster } = setup();
     const { result } = chain.list(poster, -1);
