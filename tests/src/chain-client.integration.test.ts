@@ -47,6 +47,26 @@ afterAll(async () => {
 });
 
 describe('@nosana/chain client against the localnet', () => {
+  it('airdrops SOL and NOS from the localnet faucets, and refuses NOS elsewhere before sending anything', async () => {
+    const key = Keypair.generate();
+    const client = createNosanaClient({
+      network: 'localnet',
+      rpcUrl: localnet.rpcUrl,
+      wsUrl: localnet.wsUrl,
+      wallet: key,
+    });
+    clients.push(client);
+    const { signatures } = await client.airdrop({ sol: 2n * BigInt(LAMPORTS_PER_SOL), nos: 5n * NOS });
+    expect(signatures).toHaveLength(2);
+    expect(await client.balances()).toEqual({ sol: 2n * BigInt(LAMPORTS_PER_SOL), nos: 5n * NOS });
+
+    const mainnet = createNosanaClient({ network: 'mainnet', wallet: key });
+    await expect(mainnet.airdrop({ nos: 1n })).rejects.toSatisfy((e: unknown) =>
+      isNosanaError(e, 'CHAIN__AIRDROP_UNAVAILABLE'),
+    );
+    mainnet.close();
+  });
+
   it('lists markets by name and address', async () => {
     const { client } = await actor();
     const markets = await client.markets.list();

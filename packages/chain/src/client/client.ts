@@ -584,12 +584,14 @@ export function createNosanaClient(parameters: CreateNosanaClientParameters = {}
           }
           if (until(job)) return job;
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, pollMs);
-            wake = () => {
+            const done = () => {
               clearTimeout(timer);
+              signal?.removeEventListener('abort', done);
               resolve();
             };
-            signal?.addEventListener('abort', () => wake?.(), { once: true });
+            const timer = setTimeout(done, pollMs);
+            wake = done;
+            signal?.addEventListener('abort', done, { once: true });
           });
         }
       } finally {
@@ -708,12 +710,14 @@ export function createNosanaClient(parameters: CreateNosanaClientParameters = {}
           const runs = await runsOf({ node: host });
           if (runs.length > 0) return runs.sort((a, b) => a.time - b.time)[0]!;
           await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, pollMs);
-            wake = () => {
+            const done = () => {
               clearTimeout(timer);
+              signal?.removeEventListener('abort', done);
               resolve();
             };
-            signal?.addEventListener('abort', () => wake?.(), { once: true });
+            const timer = setTimeout(done, pollMs);
+            wake = done;
+            signal?.addEventListener('abort', done, { once: true });
           });
         }
       } finally {
@@ -883,22 +887,76 @@ export function createNosanaClient(parameters: CreateNosanaClientParameters = {}
     },
   };
 
+  /**
+   * Funds an address from the network's faucets: SOL on localnet and devnet (`requestAirdrop`), NOS on localnet
+   * (its `localnet_airdropNos` method). Amounts in base units (lamports, NOS × 10⁶).
+   */
+  const airdrop = async ({
+    sol = 0n,
+    nos = 0n,
+    to = wallet().publicKey,
+  }: {
+    sol?: bigint;
+    nos?: bigint;
+    to?: PublicKey | string;
+  }): Promise<{ signatures: string[] }> => {
+    const target = pk(to);
+    const unavailable = (token: 'SOL' | 'NOS') =>
+      new NosanaError(
+        'CHAIN__AIRDROP_UNAVAILABLE',
+        `${network.name} has no ${token} faucet${token === 'NOS' ? ': NOS can be airdropped on localnet only — buy or transfer NOS' : ': SOL can be airdropped on localnet and devnet only'}`,
+        { network: network.name, token },
+      );
+    if (sol > 0n && network.name !== 'localnet' && network.name !== 'devnet') throw unavailable('SOL');
+    if (nos > 0n && network.name !== 'localnet') throw unavailable('NOS');
+    const signatures: string[] = [];
+    if (sol > 0n) {
+      const signature = await rpc(connection, () => connection.requestAirdrop(target, Number(sol)));
+      await rpc(connection, () => connection.confirmTransaction(signature, commitment));
+      signatures.push(signature);
+    }
+    if (nos > 0n) {
+      const response = await rpc(connection, async () => {
+        const answer = await fetch(network.rpcUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'localnet_airdropNos',
+            params: [target.toBase58(), nos.toString()],
+          }),
+        });
+        return (await answer.json()) as { result?: string; error?: { message: string } };
+      });
+      if (!response.result)
+        throw new Error(`localnet_airdropNos failed: ${response.error?.message ?? 'no result'}`);
+      signatures.push(response.result);
+    }
+    return { signatures };
+  };
+
   /** Closes the client's WebSocket (web3.js otherwise keeps reconnecting). */
   const close = () => {
     (connection as unknown as { _rpcWebSocket?: { close(): void } })._rpcWebSocket?.close();
   };
+
+  /** The wallet's address (throws when the client has no wallet). */
+  const address = () => wallet().publicKey;
 
   return {
     network,
     connection,
     ids,
     ipfs,
+    address,
     markets,
     jobs,
     node,
     balances,
     staking,
     tokens,
+    airdrop,
     close,
     vault: (market: PublicKey) => marketVaultAddress(market, ids).address,
   };

@@ -21,6 +21,8 @@ declare module '@nosana/core' {
     CHAIN__MARKET_NOT_FOUND: { market: string };
     /** The job is not in a state that allows the operation. */
     CHAIN__JOB_STATE: { address: string; state: string; operation: string };
+    /** The network has no faucet for this token (NOS only on localnet; SOL on localnet and devnet). */
+    CHAIN__AIRDROP_UNAVAILABLE: { network: string; token: 'SOL' | 'NOS' };
     /** An unknown network name. */
     CHAIN__NETWORK_UNKNOWN: { network: string };
   }

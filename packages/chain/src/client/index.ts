@@ -1,4 +1,10 @@
 export {
+  AUTH_HEADER_VALIDITY_MS,
+  createAuthHeader,
+  type VerifyAuthHeaderParameters,
+  verifyAuthHeader,
+} from './auth.js';
+export {
   type CreateNosanaClientParameters,
   createNosanaClient,
   type JobView,

@@ -1,0 +1,129 @@
+/** Shared set-up for tests that need the localnet, the Docker engine and nodes. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKuboStore, createNosanaClient, type NosanaClient } from '@nosana/chain';
+import { type Localnet, startLocalnet } from '@nosana/localnet';
+import { createNode, type NodeEvent, type NosanaNode, openNodeStore } from '@nosana/node';
+import {
+  type ConnectEngineResult,
+  connectEngine,
+  createRuntime,
+  LABELS,
+  seedBusyboxImage,
+} from '@nosana/runtime';
+import { Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
+
+export interface Network {
+  localnet: Localnet;
+  engine: ConnectEngineResult;
+  /** A funded client (SOL, and NOS base units when asked). */
+  actor(nos?: bigint, key?: Keypair): NosanaClient;
+  /** A node on `market`, started; resolves once it waits in the queue. */
+  node(options?: {
+    market?: string;
+    key?: Keypair;
+    dir?: string;
+    onEvent?: (event: NodeEvent) => void;
+  }): Promise<{
+    node: NosanaNode;
+    client: NosanaClient;
+    events: NodeEvent[];
+    done: Promise<void>;
+    dir: string;
+  }>;
+  /** Containers/volumes/networks left by nodes of this network. */
+  leftovers(scope: string): Promise<number>;
+  /** Stops every node started so far (each test gets the market to itself). */
+  stopNodes(): Promise<void>;
+  advanceClock(seconds: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startNetwork(): Promise<Network> {
+  const localnet = await startLocalnet({ dataDir: 'temporary', rpcPort: 0, ipfsPort: 0 });
+  const engine = await connectEngine();
+  await seedBusyboxImage({ docker: engine.docker });
+  const clients: NosanaClient[] = [];
+  const nodes: NosanaNode[] = [];
+  const dirs: string[] = [];
+  const actor = (nos = 0n, key = Keypair.generate()) => {
+    localnet.bank.airdrop(key.publicKey.toBase58(), 10n * BigInt(LAMPORTS_PER_SOL));
+    if (nos > 0n) localnet.airdropNos(key.publicKey.toBase58(), nos);
+    const client = createNosanaClient({
+      network: 'localnet',
+      rpcUrl: localnet.rpcUrl,
+      wsUrl: localnet.wsUrl,
+      wallet: key,
+      ipfs: createKuboStore({ url: localnet.ipfsApiUrl }),
+    });
+    clients.push(client);
+    return client;
+  };
+  return {
+    localnet,
+    engine,
+    actor,
+    async node({ market = 'cpu', key = Keypair.generate(), dir, onEvent } = {}) {
+      const client = actor(0n, key);
+      const stateDir = dir ?? mkdtempSync(join(tmpdir(), 'nosana-node-test-'));
+      if (!dir) dirs.push(stateDir);
+      const store = openNodeStore({ dir: stateDir });
+      const runtime = createRuntime({
+        engine: engine.engine,
+        scope: key.publicKey.toBase58(),
+        stopGraceSeconds: 2,
+      });
+      const events: NodeEvent[] = [];
+      const node = createNode({
+        client,
+        runtime,
+        engine: engine.engine,
+        store,
+        market,
+        gpus: { gpus: [], cudaVersion: null, reason: 'tests run without GPUs' },
+        pollMs: 500,
+        checks: { minDiskBytes: 1024 ** 2 },
+        onEvent: (event) => {
+          events.push(event);
+          onEvent?.(event);
+        },
+      });
+      nodes.push(node);
+      const done = node.start().finally(() => store.close());
+      const deadline = Date.now() + 30_000;
+      while (node.state() !== 'queued' && node.state() !== 'running' && Date.now() < deadline) {
+        await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 50))]);
+      }
+      return { node, client, events, done, dir: stateDir };
+    },
+    async stopNodes() {
+      await Promise.allSettled(nodes.map((n) => n.stop()));
+    },
+    async leftovers(scope) {
+      const filter = { [LABELS.scope]: scope };
+      return (
+        (await engine.engine.listContainers(filter)).length +
+        (await engine.engine.listVolumes(filter)).length +
+        (await engine.engine.listNetworks(filter)).length
+      );
+    },
+    async advanceClock(seconds) {
+      await fetch(localnet.rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'localnet_advanceClock', params: [seconds] }),
+      });
+    },
+    async close() {
+      await Promise.allSettled(nodes.map((n) => n.stop()));
+      for (const node of nodes)
+        await createRuntime({ engine: engine.engine, scope: node.address })
+          .reap()
+          .catch(() => undefined);
+      for (const client of clients) client.close();
+      await localnet.close();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    },
+  };
+}
