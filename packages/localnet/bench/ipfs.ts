@@ -1,0 +1,248 @@
+/**
+ * IPFS throughput of the localnet: `add` (with pin) and `cat` of 1 MiB and 50 MiB files
+ *
+ * - through the content store directly (`openContentStore`),
+ * - through the Kubo RPC server with an unmodified kubo-rpc-client in the same process (as tests that embed
+ *   `startLocalnet()` use it: client and server share one event loop),
+ * - through the Kubo RPC server in a child process (as `nosana localnet start` serves other processes),
+ *
+ * plus `computeCid` (only-hash, no I/O) as the ceiling. Every add uses fresh bytes (Kubo's deterministic ChaCha20
+ * data with a new seed) so every block is new to the store; the bytes are generated and their CID computed
+ * before the clock starts, and every CID an add returns is checked against it. Every timed cat checks the
+ * length it received, and the first file of each row is read back again untimed and compared by sha256.
+ *
+ * Run from packages/localnet (`--expose-gc` lets it collect garbage before each timed run):
+ *   node --expose-gc --conditions=@nosana/source --import tsx bench/ipfs.ts [--runs-1m 30] [--runs-50m 5]
+ *
+ * MB/s means 10^6 bytes of file content per second.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { computeCid } from '@nosana/chain';
+import { deterministicBytes } from '@nosana/chain/testing';
+import { create } from 'kubo-rpc-client';
+import { startIpfsServer } from '../src/ipfs/server.js';
+import { type ContentStore, openContentStore } from '../src/ipfs/store.js';
+
+const { values } = parseArgs({
+  options: {
+    'runs-1m': { type: 'string', default: '30' },
+    'runs-50m': { type: 'string', default: '5' },
+    /** Internal: run as the child-process server over this directory. */
+    serve: { type: 'string' },
+  },
+});
+
+if (values.serve) await serve(values.serve);
+else await bench();
+
+/** A way to add and read files. */
+interface Target {
+  name: string;
+  add(chunks: Uint8Array[]): Promise<string>;
+  cat(cid: string, onChunk: (chunk: Uint8Array) => void): Promise<void>;
+}
+
+interface Row {
+  size: string;
+  path: string;
+  op: string;
+  mbps: number[];
+  ms: number[];
+}
+
+async function bench() {
+  const MiB = 1024 * 1024;
+  const sizes = [
+    { label: '1 MiB', bytes: 1 * MiB, runs: Number(values['runs-1m']), warmup: 3 },
+    { label: '50 MiB', bytes: 50 * MiB, runs: Number(values['runs-50m']), warmup: 1 },
+  ];
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  const rows: Row[] = [];
+  const loadBefore = loadavg()[0]!;
+
+  const dir = mkdtempSync(join(tmpdir(), 'nosana-ipfs-bench-'));
+  const store = await openContentStore({ dir: join(dir, 'store') });
+  const server = await startIpfsServer({ store, port: 0 });
+  const child = await startChildServer(join(dir, 'child'));
+  try {
+    const targets: Target[] = [
+      storeTarget('store directly', store),
+      kuboTarget('server, same process', server.apiUrl),
+      kuboTarget('server, child process', child.apiUrl),
+    ];
+
+    for (const { label, bytes, runs, warmup } of sizes) {
+      /** Times `operation` `runs` times after `warmup` untimed runs; `prepare` runs before the clock starts. */
+      const measure = async <T>(
+        path: string,
+        op: string,
+        prepare: (run: number) => Promise<T> | T,
+        operation: (input: T, run: number) => Promise<void>,
+        warmupRuns = warmup,
+      ) => {
+        const row: Row = { size: label, path, op, mbps: [], ms: [] };
+        for (let run = -warmupRuns; run < runs; run++) {
+          const input = await prepare(run);
+          gc();
+          const start = process.hrtime.bigint();
+          await operation(input, run);
+          const ms = Number(process.hrtime.bigint() - start) / 1e6;
+          if (run < 0) continue;
+          row.ms.push(ms);
+          row.mbps.push(bytes / 1e6 / (ms / 1e3));
+        }
+        rows.push(row);
+      };
+      const content = (seed: string) => [...deterministicBytes(bytes, seed)];
+
+      await measure(
+        'computeCid (only-hash, no I/O)',
+        'hash',
+        (run) => content(`hash-${bytes}-${run}`),
+        async (chunks) => {
+          await computeCid(chunks);
+        },
+      );
+
+      for (const target of targets) {
+        const seed = (run: number) => `${target.name}-${bytes}-${run}`;
+        const added: string[] = [];
+        await measure(
+          target.name,
+          'add + pin',
+          async (run) => {
+            const chunks = content(seed(run));
+            return { chunks, expected: await computeCid(chunks) };
+          },
+          async ({ chunks, expected }, run) => {
+            const cid = await target.add(chunks);
+            if (cid !== expected) throw new Error(`${target.name}: add gave ${cid}, computeCid ${expected}`);
+            if (run >= 0) added.push(cid);
+          },
+        );
+        await measure(
+          target.name,
+          'cat',
+          () => undefined,
+          async (_, run) => {
+            let length = 0;
+            await target.cat(added[run]!, (chunk) => {
+              length += chunk.length;
+            });
+            if (length !== bytes) throw new Error(`${target.name}: cat gave ${length} B, expected ${bytes}`);
+          },
+          0,
+        );
+        // Untimed: the bytes read back are the bytes added.
+        const hash = createHash('sha256');
+        await target.cat(added[0]!, (chunk) => hash.update(chunk));
+        const want = createHash('sha256');
+        for (const chunk of content(seed(0))) want.update(chunk);
+        if (hash.digest('hex') !== want.digest('hex'))
+          throw new Error(`${target.name}: cat changed the bytes`);
+      }
+    }
+  } finally {
+    await child.close();
+    await server.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  const cpu = cpus();
+  out(`node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim()}, store in ${tmpdir()}`);
+  out(`load average (1 min) ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`);
+  out('MB/s = 10^6 content bytes per second; median [min–max] over the runs');
+  out();
+  printTable(out, rows);
+}
+
+function storeTarget(name: string, store: ContentStore): Target {
+  return {
+    name,
+    async add(chunks) {
+      let cid = '';
+      for await (const entry of store.add([{ content: chunks }])) cid = entry.cid.toString();
+      return cid;
+    },
+    async cat(cid, onChunk) {
+      const entry = await store.resolve(cid);
+      if (entry.type !== 'file') throw new Error(`${cid} is a ${entry.type}, not a file`);
+      for await (const chunk of entry.content()) onChunk(chunk);
+    },
+  };
+}
+
+function kuboTarget(name: string, url: string): Target {
+  const kubo = create({ url });
+  return {
+    name,
+    async add(chunks) {
+      return (await kubo.add(chunks, { cidVersion: 0, pin: true })).cid.toString();
+    },
+    async cat(cid, onChunk) {
+      for await (const chunk of kubo.cat(cid)) onChunk(chunk);
+    },
+  };
+}
+
+/** Starts this script as a server in a child process; it exits when closed or when its stdin ends. */
+async function startChildServer(dir: string): Promise<{ apiUrl: string; close(): Promise<void> }> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), '--serve', dir],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const apiUrl = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the child server exited (${code}) before it started`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line).apiUrl));
+  });
+  return {
+    apiUrl,
+    async close() {
+      child.stdin!.end();
+      await exited;
+    },
+  };
+}
+
+async function serve(dir: string) {
+  const store = await openContentStore({ dir });
+  const server = await startIpfsServer({ store, port: 0 });
+  process.stdout.write(`${JSON.stringify({ apiUrl: server.apiUrl })}\n`);
+  process.stdin.resume();
+  process.stdin.once('end', async () => {
+    await server.close();
+    await store.close();
+  });
+}
+
+function printTable(out: (line?: string) => void, rows: Row[]) {
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  };
+  const header = ['size', 'path', 'op', 'runs', 'MB/s median [min–max]', 'ms median'];
+  const table = rows.map((r) => [
+    r.size,
+    r.path,
+    r.op,
+    String(r.ms.length),
+    `${median(r.mbps).toFixed(0)} [${Math.min(...r.mbps).toFixed(0)}–${Math.max(...r.mbps).toFixed(0)}]`,
+    median(r.ms).toFixed(1),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  out(line(header));
+  out(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of table) out(line(r));
+}
