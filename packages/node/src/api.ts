@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type NosanaClient, verifyAuthHeader } from '@nosana/chain';
+import { jobAuthMessage, type NosanaClient, verifyAuthHeader } from '@nosana/chain';
 import { isNosanaError } from '@nosana/core';
 import { WebSocketServer } from 'ws';
 import type { NosanaNode } from './node.js';
@@ -25,9 +25,6 @@ export interface NodeApi {
   url: string;
   close(): Promise<void>;
 }
-
-/** The message a job owner signs to read a job's live state and logs. */
-export const jobAuthMessage = (job: string) => `nosana-job:${job}`;
 
 /**
  * Serves the node API.

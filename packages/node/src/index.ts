@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-export { jobAuthMessage, type NodeApi, type StartNodeApiParameters, startNodeApi } from './api.js';
+export { type NodeApi, type StartNodeApiParameters, startNodeApi } from './api.js';
 export {
   type CheckResult,
   runStartupChecks,

@@ -372,11 +372,19 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
     }
   };
 
-  const leaveQueue = () =>
-    client.node.leave(marketAddress!).then(
-      () => undefined,
-      (error: Error) => emit({ type: 'warning', message: `leaving the queue failed: ${error.message}` }),
-    );
+  // Leaving is serialized and checks the queue each time: `stop()` and the loop's exit may both ask for it.
+  let leaving: Promise<void> = Promise.resolve();
+  const leaveQueue = () => {
+    leaving = leaving.then(async () => {
+      if (!marketAddress || !(await client.node.isQueued(marketAddress).catch(() => false))) return;
+      await client.node
+        .leave(marketAddress)
+        .catch((error: Error) =>
+          emit({ type: 'warning', message: `leaving the queue failed: ${error.message}` }),
+        );
+    });
+    return leaving;
+  };
 
   let running: Promise<void> | undefined;
   return {
@@ -416,7 +424,7 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
               }),
             );
         }
-        if (await client.node.isQueued(marketAddress).catch(() => false)) await leaveQueue();
+        await leaveQueue();
         setState('stopped');
       })();
       return running;
@@ -426,7 +434,7 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
       setState('stopping');
       for (const job of active.keys()) runtime.stopFlow(job, reason);
       stopRequested.abort(reason);
-      if (marketAddress && (await client.node.isQueued(marketAddress).catch(() => false))) await leaveQueue();
+      await leaveQueue();
       await running;
     },
   };

@@ -92,3 +92,13 @@ export function verifyAuthHeader({
   if (!verify(null, Buffer.from(`${message}:${timestamp}`), key, bytes))
     fail(`not signed by ${publicKey.toBase58()}`);
 }
+
+/**
+ * The message a job's poster signs to read the job's live state and logs from the node running it.
+ *
+ * @example
+ * ```ts
+ * const authorization = createAuthHeader(wallet, jobAuthMessage(job));
+ * ```
+ */
+export const jobAuthMessage = (job: string): string => `nosana-job:${job}`;

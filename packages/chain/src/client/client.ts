@@ -936,9 +936,28 @@ export function createNosanaClient(parameters: CreateNosanaClientParameters = {}
     return { signatures };
   };
 
-  /** Closes the client's WebSocket (web3.js otherwise keeps reconnecting). */
+  /**
+   * Closes the client's WebSocket for good. web3.js reconnects forever (rpc-websockets with unlimited retries), even
+   * after `close()` when the server is gone, which would keep the process alive: reconnection is turned off first.
+   */
   const close = () => {
-    (connection as unknown as { _rpcWebSocket?: { close(): void } })._rpcWebSocket?.close();
+    const ws = (
+      connection as unknown as {
+        _rpcWebSocket?: {
+          setAutoReconnect?(on: boolean): void;
+          reconnect_timer_id?: NodeJS.Timeout;
+          close(code?: number): void;
+        };
+      }
+    )._rpcWebSocket;
+    if (!ws) return;
+    ws.setAutoReconnect?.(false);
+    clearTimeout(ws.reconnect_timer_id);
+    try {
+      ws.close(1000);
+    } catch {
+      // Not connected: nothing to close.
+    }
   };
 
   /** The wallet's address (throws when the client has no wallet). */

@@ -1,6 +1,7 @@
 export {
   AUTH_HEADER_VALIDITY_MS,
   createAuthHeader,
+  jobAuthMessage,
   type VerifyAuthHeaderParameters,
   verifyAuthHeader,
 } from './auth.js';
