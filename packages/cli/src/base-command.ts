@@ -45,8 +45,21 @@ export abstract class NosanaCommand<T> extends Command {
     };
   }
 
+  private envelopePrinted = false;
+
   override logJson(json: unknown): void {
+    if (this.envelopePrinted) return;
     ux.stdout(JSON.stringify(json, null, 2));
+  }
+
+  /**
+   * For long-running commands (servers): prints the success envelope now, with `--json`, so scripts can read it
+   * while the command keeps running; the envelope is then not printed again when the command returns.
+   */
+  protected printEnvelopeNow(result: T): void {
+    if (!this.jsonEnabled()) return;
+    this.logJson(this.toSuccessJson(result));
+    this.envelopePrinted = true;
   }
 
   protected override async catch(error: Error & { exitCode?: number }): Promise<void> {

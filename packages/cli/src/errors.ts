@@ -37,11 +37,13 @@ const EXIT_BY_CODE: Array<[string, ExitCode]> = [
   ['CLI__JOB_STOPPED', EXIT.JOB_FAILED],
   ['RUNTIME__FLOW_FAILED', EXIT.JOB_FAILED],
   ['CHAIN__RPC_*', EXIT.NETWORK],
-  ['CHAIN__NETWORK_*', EXIT.NETWORK],
   ['CHAIN__IPFS_UNREACHABLE', EXIT.NETWORK],
+  ['CHAIN__IPFS_TIMEOUT', EXIT.NETWORK],
   ['CHAIN__TRANSACTION_*', EXIT.NETWORK],
   ['RUNTIME__ENGINE_UNREACHABLE', EXIT.NETWORK],
   ['LOCALNET__NOT_RUNNING', EXIT.NETWORK],
+  ['CLI__NODE_UNREACHABLE', EXIT.NETWORK],
+  ['CLI__WAIT_TIMEOUT', EXIT.NETWORK],
 ];
 
 /** The exit code of an error code: explicit entries first, then bad input for everything else. */

@@ -2,7 +2,9 @@
 interface ManifestFlag {
   name: string;
   char?: string;
+  summary?: string;
   description?: string;
+  env?: string;
   type: 'boolean' | 'option';
   required?: boolean;
   multiple?: boolean;
@@ -77,9 +79,10 @@ export function renderCliReference(manifest: Manifest): string {
           f.options ? `one of ${f.options.map((o) => `\`${o}\``).join(', ')}` : '',
           f.default !== undefined && f.default !== false ? `default \`${String(f.default)}\`` : '',
           f.required ? 'required' : '',
+          f.env ? `env \`${f.env}\`` : '',
         ].filter(Boolean);
         lines.push(
-          `| ${name} | ${(f.description ?? '').replaceAll('|', '\\|')}${extra.length ? ` (${extra.join('; ')})` : ''} |`,
+          `| ${name} | ${[f.summary, f.description].filter(Boolean).join('. ').replaceAll('|', '\\|').replaceAll('\n', ' ')}${extra.length ? ` (${extra.join('; ')})` : ''} |`,
         );
       }
       lines.push('');

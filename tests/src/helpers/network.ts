@@ -25,6 +25,8 @@ export interface Network {
     key?: Keypair;
     dir?: string;
     onEvent?: (event: NodeEvent) => void;
+    /** Jobs run at once (default 1). */
+    concurrency?: number;
   }): Promise<{
     node: NosanaNode;
     client: NosanaClient;
@@ -64,7 +66,7 @@ export async function startNetwork(): Promise<Network> {
     localnet,
     engine,
     actor,
-    async node({ market = 'cpu', key = Keypair.generate(), dir, onEvent } = {}) {
+    async node({ market = 'cpu', key = Keypair.generate(), dir, onEvent, concurrency = 1 } = {}) {
       const client = actor(0n, key);
       const stateDir = dir ?? mkdtempSync(join(tmpdir(), 'nosana-node-test-'));
       if (!dir) dirs.push(stateDir);
@@ -83,6 +85,7 @@ export async function startNetwork(): Promise<Network> {
         market,
         gpus: { gpus: [], cudaVersion: null, reason: 'tests run without GPUs' },
         pollMs: 500,
+        concurrency,
         checks: { minDiskBytes: 1024 ** 2 },
         onEvent: (event) => {
           events.push(event);

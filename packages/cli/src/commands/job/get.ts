@@ -1,0 +1,91 @@
+import { Args, Flags } from '@oclif/core';
+import {
+  describeJob,
+  describeResult,
+  downloadJob,
+  followJob,
+  type JobSummary,
+  nodeApiFlag,
+  nodeApiUrl,
+  resultLogLines,
+  summarizeJob,
+} from '../../jobs.js';
+import { NetworkCommand } from '../../network-command.js';
+import { spin } from '../../output.js';
+import '../../cli-errors.js';
+
+/** What `nosana job get --json` returns. */
+export interface JobGetResult extends JobSummary {
+  /** The result's flow status, once posted. */
+  status: string | null;
+  /** Exposed services of the running job (from its node), when known. */
+  endpoints: Array<{ opId: string; port: number; url: string; status: string }>;
+  downloaded?: string[];
+}
+
+export default class JobGet extends NetworkCommand<JobGetResult> {
+  static override summary = 'show a job: state, node, price, timings, result; optionally wait for it';
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> <job-address>',
+    '<%= config.bin %> <%= command.id %> <job-address> --wait --logs',
+    '<%= config.bin %> <%= command.id %> <job-address> --download ./results --json',
+  ];
+  static override args = { job: Args.string({ description: 'job address', required: true }) };
+  static override flags = {
+    wait: Flags.boolean({ char: 'w', summary: 'wait until the job is finished and its result posted' }),
+    logs: Flags.boolean({ char: 'l', summary: 'print the logs of the result' }),
+    download: Flags.string({ summary: 'write the result and logs into this directory' }),
+    'node-api': nodeApiFlag,
+  };
+
+  async run(): Promise<JobGetResult> {
+    const { args, flags } = await this.parse(JobGet);
+    const client = await this.client(flags, { wallet: flags.wait ? 'read' : 'none' });
+    let job = await spin(this.jsonEnabled(), 'Fetching the job', () => client.jobs.get(args.job));
+    const nodeApi = nodeApiUrl(flags['node-api'], client.network.name);
+    let streamed = false;
+    if (flags.wait && job.state !== 'COMPLETED' && job.state !== 'STOPPED') {
+      const followed = await followJob({
+        client,
+        job: args.job,
+        ...(nodeApi ? { nodeApi } : {}),
+        wallet: this.keypair(),
+        json: this.jsonEnabled(),
+        ...(flags.logs ? { onLog: (entry: { log: string }) => this.log(entry.log) } : {}),
+      });
+      job = followed.job;
+      streamed = followed.streamed;
+    }
+    const flow = job.result ? await client.jobs.result(job.address) : null;
+    const endpoints = job.state === 'RUNNING' && nodeApi ? await liveEndpoints(nodeApi, args.job) : [];
+    this.log(await describeJob(job, client));
+    for (const endpoint of endpoints)
+      this.log(`service ${endpoint.opId}:${endpoint.port} ${endpoint.url} (${endpoint.status})`);
+    if (flow) {
+      if (flags.logs && !streamed) for (const line of resultLogLines(flow)) this.log(line);
+      this.log(describeResult(flow));
+    }
+    const downloaded = flags.download ? await downloadJob(client, job, flags.download) : undefined;
+    if (downloaded)
+      this.log(`Downloaded ${downloaded.length} files to ${downloaded[0]?.replace(/\/[^/]+$/, '')}`);
+    return {
+      ...summarizeJob(job),
+      status: flow?.status ?? null,
+      endpoints,
+      ...(downloaded ? { downloaded } : {}),
+    };
+  }
+}
+
+/** Endpoints of a running job as its node reports them (public: `/node/info`); none when the node is not reachable. */
+async function liveEndpoints(nodeApi: string, job: string): Promise<JobGetResult['endpoints']> {
+  try {
+    const response = await fetch(`${nodeApi}/node/info`, { signal: AbortSignal.timeout(2000) });
+    const info = (await response.json()) as {
+      jobs?: Array<{ job: string; endpoints: JobGetResult['endpoints'] }>;
+    };
+    return info.jobs?.find((j) => j.job === job)?.endpoints ?? [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,266 @@
+import { readFile } from 'node:fs/promises';
+import type { JobDefinition } from '@nosana/core';
+import { Args, Flags, ux } from '@oclif/core';
+import {
+  describeJob,
+  describeResult,
+  downloadJob,
+  followJob,
+  type JobSummary,
+  nodeApiFlag,
+  nodeApiUrl,
+  resultLogLines,
+  summarizeJob,
+} from '../../jobs.js';
+import { NetworkCommand } from '../../network-command.js';
+import { details, spin } from '../../output.js';
+import '../../cli-errors.js';
+
+/** What `nosana job post --json` returns. */
+export interface JobPostResult {
+  job: string;
+  market: string;
+  definition: string;
+  /** NOS base units held in escrow: price × timeout. */
+  deposit: string;
+  timeout: number;
+  signature: string;
+  /** True when the job was matched with a waiting node at once. */
+  matched: boolean;
+  /** Set with --dry-run: nothing was pinned or sent. */
+  dryRun: boolean;
+  /** With --wait: the job once finished, its result status and where it was downloaded. */
+  final?: JobSummary & { status: string | null; downloaded?: string[] };
+}
+
+export default class JobPost extends NetworkCommand<JobPostResult> {
+  static override summary =
+    'post a job to a market: from a job definition file, or a command to run in an image';
+  static override description =
+    `Validates the job definition first (bad input costs nothing: no upload, no transaction), shows the price, pins the definition to IPFS and lists the job with its deposit (price × timeout) in escrow. The node that runs it is paid for the time it ran; the rest is refunded.
+
+With --wait it follows the job (queued → running → completed) with its logs, prints the result, and exits 2 when the job failed or was stopped.`;
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --file examples/hello-world.json --wait',
+    '<%= config.bin %> <%= command.id %> --image ubuntu:24.04 --market cpu --timeout 10m -- echo hello',
+    '<%= config.bin %> <%= command.id %> -f examples/ollama-gpu-service.json --market <gpu-market-address> --network mainnet --timeout 2h',
+    '<%= config.bin %> <%= command.id %> -f job.json --dry-run --json',
+  ];
+  static override strict = false;
+  static override args = {
+    command: Args.string({
+      description: 'command to run in --image (instead of --file); put it after --',
+      required: false,
+    }),
+  };
+  static override flags = {
+    file: Flags.string({
+      char: 'f',
+      summary: 'job definition (JSON or YAML), or - for standard input',
+      exclusive: ['image'],
+    }),
+    image: Flags.string({ char: 'i', summary: 'container image for a command given as arguments' }),
+    gpu: Flags.boolean({ summary: 'the command needs a GPU (with --image)' }),
+    market: Flags.string({
+      char: 'm',
+      summary: 'market address (or name on localnet: cpu, gpu)',
+      default: 'cpu',
+      env: 'NOSANA_MARKET',
+    }),
+    timeout: Flags.string({
+      char: 't',
+      summary: 'how long the job may run: 90 (seconds), 30m, 2h, 1h30m',
+      default: '1h',
+    }),
+    host: Flags.string({ summary: 'post straight to this node (it must be queued in the market)' }),
+    wait: Flags.boolean({
+      char: 'w',
+      summary: 'follow the job to its end, with its logs, and print the result',
+    }),
+    download: Flags.string({ summary: 'with --wait: write the result and logs into this directory' }),
+    'dry-run': Flags.boolean({ summary: 'validate and price the job without posting it' }),
+    'node-api': nodeApiFlag,
+  };
+
+  async run(): Promise<JobPostResult> {
+    const { argv, flags } = await this.parse(JobPost);
+    const core = await import('@nosana/core');
+    const { NosanaError } = core;
+
+    // 1. The definition, validated before anything touches the network.
+    const command = argv as string[];
+    let definition: JobDefinition;
+    if (flags.file) {
+      if (command.length > 0)
+        throw new NosanaError(
+          'CLI__INVALID_FLAG',
+          `give either --file or a command, not both (got "${command.join(' ')}")`,
+          { flag: 'file', value: flags.file },
+        );
+      const text = flags.file === '-' ? await readStdin() : await readFile(flags.file, 'utf8');
+      definition = this.validated(core, text, flags.file === '-' ? '<stdin>' : flags.file);
+    } else {
+      if (!flags.image)
+        throw new NosanaError(
+          'CLI__INVALID_FLAG',
+          'nothing to run — pass --file <job.json>, or --image <image> followed by a command',
+          { flag: 'image', value: '' },
+        );
+      if (command.length === 0)
+        throw new NosanaError(
+          'CLI__INVALID_FLAG',
+          `--image ${flags.image} needs a command to run, e.g. -- echo hello`,
+          { flag: 'image', value: flags.image },
+        );
+      const text = JSON.stringify({
+        version: '0.1',
+        type: 'container',
+        meta: { trigger: 'cli' },
+        ops: [
+          {
+            type: 'container/run',
+            id: 'run',
+            args: { image: flags.image, cmd: command, ...(flags.gpu ? { gpu: true } : {}) },
+          },
+        ],
+      });
+      definition = this.validated(core, text, '<command line>');
+    }
+    if (flags.download && !flags.wait)
+      throw new NosanaError(
+        'CLI__INVALID_FLAG',
+        '--download needs --wait (or use `nosana job download` later)',
+        { flag: 'download', value: flags.download },
+      );
+    const timeout = core.parseDuration(flags.timeout);
+
+    // 2. Price, from the market.
+    const client = await this.client(flags, { wallet: 'create' });
+    const market = await spin(this.jsonEnabled(), 'Fetching the market', () =>
+      client.markets.get(flags.market),
+    );
+    const { total: deposit } = core.jobDeposit({ price: market.jobPrice, timeout });
+    const gpuOps = definition.ops.some(
+      (op) => op.type === 'container/run' && (op.args.gpu ?? definition.global?.gpu),
+    );
+    if (gpuOps && market.jobType !== 4)
+      this.warnUser(
+        `the job asks for a GPU but ${market.name ?? market.address.toBase58()} is not a GPU market`,
+      );
+    if (timeout > market.jobTimeout)
+      this.warnUser(
+        `the timeout (${timeout}s) is longer than the market's job timeout (${market.jobTimeout}s)`,
+      );
+    this.log(
+      details([
+        ['market', market.name ? `${market.name} (${market.address.toBase58()})` : market.address.toBase58()],
+        [
+          'price',
+          `${core.formatNos(market.jobPrice)} NOS/s (${core.formatNos(core.pricePerHour(market.jobPrice))} NOS/h)`,
+        ],
+        ['timeout', core.formatDuration(timeout)],
+        ['deposit', `${core.formatNos(deposit)} NOS (the unused part is refunded)`],
+      ]),
+    );
+    if (flags['dry-run']) {
+      const { computeCid } = await import('@nosana/chain');
+      const cid = await computeCid(new TextEncoder().encode(core.canonicalJson(definition)));
+      this.log(
+        `Dry run: the job is valid and would cost at most ${core.formatNos(deposit)} NOS; nothing was posted.`,
+      );
+      return {
+        job: '',
+        market: market.address.toBase58(),
+        definition: cid,
+        deposit: deposit.toString(),
+        timeout,
+        signature: '',
+        matched: false,
+        dryRun: true,
+      };
+    }
+
+    // 3. Pin and list (balances are checked before anything is pinned or sent).
+    const posted = await spin(this.jsonEnabled(), 'Posting the job', () =>
+      client.jobs.post({
+        definition,
+        market: market.address,
+        timeout,
+        ...(flags.host ? { node: flags.host } : {}),
+      }),
+    );
+    const job = posted.job.toBase58();
+    this.log(
+      `${ux.colorize('green', '✔')} Posted job ${ux.colorize('bold', job)}${posted.run ? ' (a node was waiting: it runs now)' : ' (queued until a node picks it up)'}`,
+    );
+    const services = definition.ops
+      .filter((op) => op.type === 'container/run' && op.args.expose !== undefined)
+      .map((op) => op.id);
+    if (services.length > 0)
+      this.log(`Services (${services.join(', ')}) get URLs once the job runs: nosana job get ${job}`);
+    const result: JobPostResult = {
+      job,
+      market: market.address.toBase58(),
+      definition: posted.definition,
+      deposit: posted.deposit.toString(),
+      timeout,
+      signature: posted.signature,
+      matched: posted.run !== null,
+      dryRun: false,
+    };
+    if (!flags.wait) {
+      this.log(`Follow it with: nosana job get ${job} --wait`);
+      return result;
+    }
+
+    // 4. Follow it to the end.
+    const {
+      job: done,
+      result: flow,
+      streamed,
+    } = await followJob({
+      client,
+      job,
+      nodeApi: nodeApiUrl(flags['node-api'], client.network.name),
+      wallet: this.keypair(),
+      json: this.jsonEnabled(),
+      onLog: (entry) => this.log(entry.log),
+    });
+    this.log(await describeJob(done, client));
+    if (flow && !streamed) for (const line of resultLogLines(flow)) this.log(line);
+    if (flow) this.log(describeResult(flow));
+    const downloaded = flags.download ? await downloadJob(client, done, flags.download) : undefined;
+    if (downloaded) this.log(`Downloaded to ${downloaded[0]?.replace(/\/[^/]+$/, '')}`);
+    result.final = {
+      ...summarizeJob(done),
+      status: flow?.status ?? null,
+      ...(downloaded ? { downloaded } : {}),
+    };
+    if (done.state === 'STOPPED')
+      throw new NosanaError(
+        'CLI__JOB_STOPPED',
+        `job ${job} was stopped before it finished (its node quit) — get the deposit back with nosana job recover ${job}`,
+        { job, state: done.state },
+      );
+    if (flow && flow.status !== 'success')
+      throw new NosanaError('CLI__JOB_FAILED', `job ${job} ended with status ${flow.status}`, {
+        job,
+        status: flow.status,
+      });
+    return result;
+  }
+
+  /** Parses and validates a definition; warnings are shown, errors thrown with every issue. */
+  private validated(core: typeof import('@nosana/core'), text: string, source: string): JobDefinition {
+    const parsed = core.parseJobDefinition({ text, source });
+    for (const warning of parsed.warnings) this.warnUser(`${source}: ${core.formatIssue(warning)}`);
+    if (!parsed.ok) throw core.invalidJobDefinitionError(parsed.errors, source);
+    return parsed.definition;
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,197 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { NodeEvent } from '@nosana/node';
+import { Flags, ux } from '@oclif/core';
+import { NetworkCommand } from '../../network-command.js';
+import { state } from '../../output.js';
+import '../../cli-errors.js';
+
+/** What `nosana node start --json` prints once the node is serving (and returns when it stops). */
+export interface NodeStartResult {
+  address: string;
+  market: string | null;
+  api: string;
+  stateDir: string;
+  jobs: number;
+}
+
+export default class NodeStart extends NetworkCommand<NodeStartResult> {
+  static override summary = 'run a host node: join a market, run its jobs in containers, get paid';
+  static override description =
+    `Checks the host (container engine, GPUs, disk, SOL, stake), then joins the market's queue and runs the jobs it is matched with, until Ctrl-C (or SIGTERM): running jobs are then stopped, their partial results posted and paid, and the node leaves the queue.
+
+State lives in --state-dir: after a crash (even kill -9) the next start resumes running containers or settles pinned results. The node API (--api-port, 127.0.0.1) serves its status and, to a job's poster, live logs.`;
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --market cpu',
+    '<%= config.bin %> <%= command.id %> --market <gpu-market> --network mainnet --gpu 0,1',
+    '<%= config.bin %> <%= command.id %> --provider podman --concurrency 2 --json',
+  ];
+  static override flags = {
+    market: Flags.string({
+      char: 'm',
+      summary: 'market to join (address, or name on localnet)',
+      default: 'cpu',
+      env: 'NOSANA_MARKET',
+    }),
+    provider: Flags.string({
+      summary: 'container engine (default: whichever answers, Docker first)',
+      options: ['docker', 'podman'],
+    }),
+    'engine-host': Flags.string({
+      summary:
+        'engine endpoint: unix:///path.sock or tcp://host:port (default: DOCKER_HOST, the standard sockets)',
+    }),
+    gpu: Flags.string({ summary: 'GPUs jobs may use: all, none, or indexes like 0,1', default: 'all' }),
+    concurrency: Flags.integer({ summary: 'jobs run at once', default: 1, min: 1, max: 16 }),
+    'api-port': Flags.integer({
+      summary: 'port of the node API on 127.0.0.1 (0: any free port)',
+      default: 5101,
+      min: 0,
+      max: 65535,
+    }),
+    'state-dir': Flags.string({
+      summary: 'where the node keeps its state and logs (default ~/.nosana/node)',
+    }),
+    'min-disk': Flags.integer({ summary: 'GiB of free disk required to start', default: 10, min: 0 }),
+  };
+
+  async run(): Promise<NodeStartResult> {
+    const { flags } = await this.parse(NodeStart);
+    const stateDir = flags['state-dir'] ?? join(homedir(), '.nosana', 'node');
+    const { NosanaError } = await import('@nosana/core');
+    const gpus = parseGpuFlag(flags.gpu, NosanaError);
+    const client = await this.client(flags, { wallet: 'create' });
+    const [{ createNode, createNodeLogger, openNodeStore, startNodeApi }, runtimePackage] = await Promise.all(
+      [import('@nosana/node'), import('@nosana/runtime')],
+    );
+    const { engine } = await runtimePackage.connectEngine({
+      ...(flags.provider ? { provider: flags.provider as 'docker' | 'podman' } : {}),
+      ...(flags['engine-host'] ? { host: flags['engine-host'] } : {}),
+    });
+    const detected =
+      gpus === 'none'
+        ? { gpus: [], cudaVersion: null, reason: '--gpu none' }
+        : await runtimePackage.detectGpus();
+    const store = openNodeStore({ dir: stateDir });
+    const logger = await createNodeLogger({ dir: join(stateDir, 'logs') });
+    const address = client.address().toBase58();
+    const runtime = runtimePackage.createRuntime({
+      engine,
+      scope: address,
+      gpus: gpus === 'all' ? { all: true } : gpus,
+    });
+    let jobs = 0;
+    const node = createNode({
+      client,
+      runtime,
+      engine,
+      store,
+      market: flags.market,
+      gpus: detected,
+      concurrency: flags.concurrency,
+      logger,
+      checks: { diskPath: stateDir, minDiskBytes: flags['min-disk'] * 1024 ** 3 },
+      onEvent: (event) => {
+        if (event.type === 'job-finished') jobs++;
+        this.show(event);
+      },
+    });
+    const api = await startNodeApi({ node, client, port: flags['api-port'], version: this.config.version });
+    const stop = () => {
+      this.log('Stopping: running jobs are stopped, their results posted; leaving the queue…');
+      void node.stop();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    this.log(`Node ${ux.colorize('bold', address)} on ${client.network.name}; API ${api.url}`);
+    let announced = false;
+    const announce = setInterval(() => {
+      if (announced || node.market() === undefined) return;
+      announced = true;
+      this.printEnvelopeNow({
+        address,
+        market: node.market() ?? null,
+        api: api.url,
+        stateDir: stateDir,
+        jobs,
+      });
+    }, 100);
+    try {
+      await node.start();
+    } finally {
+      clearInterval(announce);
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      await api.close();
+      await store.close();
+      logger.flush();
+    }
+    return { address, market: node.market() ?? null, api: api.url, stateDir: stateDir, jobs };
+  }
+
+  /** Last time pull progress of an image was shown (throttled to one line per 2 s). */
+  private readonly pulls = new Map<string, number>();
+
+  private show(event: NodeEvent): void {
+    const time = ux.colorize('dim', new Date().toISOString().slice(11, 19));
+    switch (event.type) {
+      case 'check':
+        this.log(
+          `${time} ${event.check.ok ? ux.colorize('green', '✔') : ux.colorize('red', '✖')} ${event.check.name}: ${event.check.detail}`,
+        );
+        break;
+      case 'state':
+        this.log(
+          `${time} ${state(event.state)}${event.state === 'queued' && event.market ? ` in market ${event.market}` : ''}`,
+        );
+        break;
+      case 'job-started':
+        this.log(`${time} running job ${ux.colorize('bold', event.job)}`);
+        break;
+      case 'job-finished': {
+        const paid = event.payout > 0n ? `, paid ${Number(event.payout) / 1e6} NOS` : '';
+        this.log(
+          `${time} job ${event.job}: ${state(event.status)} (${event.action}${paid}), result ${event.result}`,
+        );
+        break;
+      }
+      case 'job-recovered':
+        this.log(`${time} recovered job ${event.job}: ${event.action}`);
+        break;
+      case 'warning':
+        this.warnUser(event.message);
+        break;
+      case 'runtime':
+        if (event.event.type === 'op-status')
+          this.log(`${time}   ${event.event.opId}: ${state(event.event.status)}`);
+        else if (event.event.type === 'pull') {
+          const { image, current, total } = event.event.progress;
+          const last = this.pulls.get(image) ?? 0;
+          if (Date.now() - last < 2000 && current < total) break;
+          this.pulls.set(image, Date.now());
+          const mb = (n: number) => (n / 1e6).toFixed(0);
+          this.log(
+            `${time}   pulling ${image}: ${total > 0 ? `${mb(current)}/${mb(total)} MB (${Math.floor((current / total) * 100)}%)` : event.event.progress.status}`,
+          );
+        }
+        break;
+    }
+  }
+}
+
+/** `all`, `none` or `0,1` → what the runtime takes. */
+export function parseGpuFlag(
+  value: string,
+  NosanaError: typeof import('@nosana/core').NosanaError,
+): 'all' | 'none' | { ids: string[] } {
+  if (value === 'all' || value === 'none') return value;
+  const ids = value.split(',').map((s) => s.trim());
+  if (ids.some((id) => !/^\d+$|^GPU-[0-9a-f-]+$/i.test(id))) {
+    throw new NosanaError(
+      'CLI__INVALID_FLAG',
+      `--gpu takes all, none, or GPU indexes/UUIDs separated by commas (e.g. 0,1) — got "${value}"`,
+      { flag: 'gpu', value },
+    );
+  }
+  return { ids };
+}

@@ -1,0 +1,255 @@
+/** What the job commands share: the JSON form of a job, following one to its end, its logs, downloading its result. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { JobView, NosanaClient } from '@nosana/chain';
+import type { FlowState, JobState, LogEntry } from '@nosana/core';
+import { Flags, ux } from '@oclif/core';
+import type { Keypair } from '@solana/web3.js';
+import { details, formatSeconds, interactive, state } from './output.js';
+import './cli-errors.js';
+
+export const nodeApiFlag = Flags.string({
+  summary: 'the node’s API, to stream live logs of a running job',
+  description:
+    'Default on localnet: http://127.0.0.1:5101 (what `nosana node start` serves). Elsewhere logs come from the result.',
+  env: 'NOSANA_NODE_API',
+});
+
+/** A job in `--json` output (amounts in NOS base units, times in Unix seconds). */
+export interface JobSummary {
+  address: string;
+  state: JobState;
+  market: string;
+  node: string | null;
+  poster: string;
+  definition: string;
+  result: string | null;
+  price: string;
+  timeout: number;
+  timeStart: number;
+  timeEnd: number;
+  run: string | null;
+}
+
+/** The JSON form of a job. */
+export function summarizeJob(job: JobView): JobSummary {
+  return {
+    address: job.address.toBase58(),
+    state: job.state,
+    market: job.market.toBase58(),
+    node: job.node?.toBase58() ?? null,
+    poster: job.project.toBase58(),
+    definition: job.definition,
+    result: job.result,
+    price: job.price.toString(),
+    timeout: job.timeout,
+    timeStart: job.timeStart,
+    timeEnd: job.timeEnd,
+    run: job.run?.address.toBase58() ?? null,
+  };
+}
+
+/** Human lines about a job. */
+export async function describeJob(job: JobView, client: NosanaClient): Promise<string> {
+  const { formatNos, settleJob } = await import('@nosana/core');
+  const ran =
+    job.timeStart > 0
+      ? job.timeEnd > 0
+        ? job.timeEnd - job.timeStart
+        : Math.floor(Date.now() / 1000) - job.timeStart
+      : 0;
+  const cost =
+    job.state === 'COMPLETED' || job.state === 'STOPPED'
+      ? `${formatNos(settleJob({ price: job.price, timeout: job.timeout, timeStart: job.timeStart, timeEnd: Math.max(job.timeEnd, job.timeStart) }).payout)} NOS`
+      : undefined;
+  const explorer = client.network.explorer
+    ? `${client.network.explorer}/jobs/${job.address.toBase58()}`
+    : undefined;
+  return details([
+    ['job', job.address.toBase58()],
+    ['state', state(job.state)],
+    ['market', job.market.toBase58()],
+    ['node', job.node?.toBase58()],
+    ['price', `${formatNos(job.price)} NOS/s, timeout ${formatSeconds(job.timeout)}`],
+    ['ran', job.timeStart > 0 ? formatSeconds(ran) : undefined],
+    ['cost', cost],
+    ['definition', job.definition],
+    ['result', job.result ?? undefined],
+    ['explorer', explorer],
+  ]);
+}
+
+/** The node API to ask about a job: the flag, else the localnet default. */
+export function nodeApiUrl(flag: string | undefined, network: string): string | undefined {
+  return flag ?? (network === 'localnet' ? 'http://127.0.0.1:5101' : undefined);
+}
+
+/** A job's logs as lines, prefixed by op id when the flow has several ops. */
+export function resultLogLines(flow: FlowState): string[] {
+  const prefix = flow.opStates.length > 1;
+  return flow.opStates.flatMap((op) =>
+    op.logs.map((entry) =>
+      prefix ? `${ux.colorize('dim', `[${op.operationId}]`)} ${entry.log}` : entry.log,
+    ),
+  );
+}
+
+/** Human summary of a result: status, per-op exit codes, extracted results, endpoints, errors. */
+export function describeResult(flow: FlowState): string {
+  const lines = [`${ux.colorize('bold', 'status')}: ${state(flow.status)}`];
+  for (const error of flow.errors ?? []) lines.push(`  ${ux.colorize('red', 'error')}: ${error.message}`);
+  for (const op of flow.opStates) {
+    const took = op.startTime && op.endTime ? ` in ${formatSeconds((op.endTime - op.startTime) / 1000)}` : '';
+    lines.push(
+      `  ${op.operationId}: ${state(op.status)}${op.exitCode === null ? '' : ` (exit ${op.exitCode})`}${took}${op.error ? ` — ${op.error.message}` : ''}`,
+    );
+    for (const [key, values] of Object.entries(op.results ?? {}))
+      lines.push(`    ${ux.colorize('cyan', key)}: ${values.join(', ')}`);
+    for (const endpoint of op.endpoints ?? []) lines.push(`    ${endpoint.url} (${endpoint.status})`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Writes a job's result into `<dir>/<job>/`: `result.json` (the flow state), `job-definition.json`, and one
+ * `<op>.log` per op. Returns the files written.
+ */
+export async function downloadJob(client: NosanaClient, job: JobView, dir: string): Promise<string[]> {
+  const flow = job.result ? await client.jobs.result(job.address) : null;
+  const definition = await client.jobs.definition(job.address);
+  const target = join(dir, job.address.toBase58());
+  await mkdir(target, { recursive: true });
+  const files: Array<[string, string]> = [
+    ['job-definition.json', `${JSON.stringify(definition, null, 2)}\n`],
+  ];
+  if (flow) {
+    files.push(['result.json', `${JSON.stringify(flow, null, 2)}\n`]);
+    for (const op of flow.opStates)
+      files.push([
+        `${op.operationId.replace(/[^a-zA-Z0-9_.-]/g, '_')}.log`,
+        op.logs.map((l) => `${l.log}\n`).join(''),
+      ]);
+  }
+  const written: string[] = [];
+  for (const [name, text] of files) {
+    await writeFile(join(target, name), text);
+    written.push(join(target, name));
+  }
+  return written;
+}
+
+/** Parameters of {@link followJob}. */
+export interface FollowJobParameters {
+  client: NosanaClient;
+  job: string;
+  /** The node API to stream logs from (needs the poster's wallet to sign). */
+  nodeApi?: string;
+  wallet?: Keypair;
+  json: boolean;
+  /** Called with each live log line. */
+  onLog?: (entry: LogEntry & { opId?: string }) => void;
+}
+
+/**
+ * Waits until a job is finished and its result posted: a live status line on a terminal (state and elapsed time),
+ * log lines streamed from the node while it runs when its API is reachable. Returns the final job and its result.
+ */
+export async function followJob({
+  client,
+  job,
+  nodeApi,
+  wallet,
+  json,
+  onLog,
+}: FollowJobParameters): Promise<{ job: JobView; result: FlowState | null; streamed: boolean }> {
+  const live = interactive(json);
+  const started = Date.now();
+  let current: JobState | undefined;
+  let streamed = false;
+  let stream: Promise<void> | undefined;
+  const stopStream = new AbortController();
+  const status = () =>
+    `${state(current ?? 'QUEUED')} ${ux.colorize('dim', formatSeconds((Date.now() - started) / 1000))}`;
+  if (live) ux.action.start('Waiting for the job', status());
+  const ticker = live ? setInterval(() => (ux.action.status = status()), 1000) : undefined;
+  try {
+    const done = await client.jobs.waitFor(
+      job,
+      (j) =>
+        (j.state === 'COMPLETED' || j.state === 'STOPPED') && (j.result !== null || j.state === 'STOPPED'),
+      {
+        pollMs: 1000,
+        onChange: (j) => {
+          current = j.state;
+          if (live) ux.action.status = status();
+          if (j.state === 'RUNNING' && nodeApi && wallet && onLog && !stream) {
+            stream = streamLogs({
+              url: nodeApi,
+              job,
+              wallet,
+              signal: stopStream.signal,
+              onLog: (entry) => {
+                streamed = true;
+                if (live) ux.action.pause(() => onLog(entry));
+                else onLog(entry);
+              },
+            }).catch(() => undefined);
+          }
+        },
+      },
+    );
+    if (live) ux.action.stop(state(done.state));
+    const result = done.result ? await client.jobs.result(done.address) : null;
+    return { job: done, result, streamed };
+  } finally {
+    if (ticker) clearInterval(ticker);
+    stopStream.abort();
+    await stream;
+  }
+}
+
+/** Streams a running job's log lines from the node API's WebSocket until it closes or `signal` aborts. */
+export async function streamLogs({
+  url,
+  job,
+  wallet,
+  signal,
+  onLog,
+}: {
+  url: string;
+  job: string;
+  wallet: Keypair;
+  signal: AbortSignal;
+  onLog: (entry: LogEntry & { opId?: string }) => void;
+}): Promise<void> {
+  const [{ createAuthHeader, jobAuthMessage }, { default: WebSocket }] = await Promise.all([
+    import('@nosana/chain'),
+    import('ws'),
+  ]);
+  const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/job/${job}/logs`, {
+    headers: { authorization: createAuthHeader(wallet, jobAuthMessage(job)) },
+  });
+  await new Promise<void>((resolve, reject) => {
+    const close = () => {
+      socket.close();
+      resolve();
+    };
+    signal.addEventListener('abort', close, { once: true });
+    socket.on('message', (data) => onLog(JSON.parse(String(data)) as LogEntry & { opId?: string }));
+    socket.on('close', () => resolve());
+    socket.on('unexpected-response', (_, response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => {
+        body += chunk;
+      });
+      response.on('end', () =>
+        reject(
+          Object.assign(new Error(`the node answered ${response.statusCode}${body ? `: ${body}` : ''}`), {
+            status: response.statusCode,
+          }),
+        ),
+      );
+    });
+    socket.on('error', reject);
+  });
+}

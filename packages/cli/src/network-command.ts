@@ -1,0 +1,43 @@
+import type { NosanaClient } from '@nosana/chain';
+import type { Keypair } from '@solana/web3.js';
+import { NosanaCommand } from './base-command.js';
+import {
+  type Connection,
+  type ConnectParameters,
+  connect,
+  type NetworkFlags,
+  networkFlags,
+} from './network.js';
+
+/**
+ * A command that talks to a network: `--network`, `--rpc`, `--wallet`, `--ipfs`, and a client that is closed when
+ * the command ends (web3.js would otherwise keep the process alive with its WebSocket).
+ */
+export abstract class NetworkCommand<T> extends NosanaCommand<T> {
+  static override baseFlags = { ...NosanaCommand.baseFlags, ...networkFlags };
+
+  private readonly clients: NosanaClient[] = [];
+  /** The wallet of the last {@link NetworkCommand.client} call that loaded one. */
+  protected wallet: Connection['wallet'];
+
+  /** The client for the parsed network flags. */
+  protected async client(flags: NetworkFlags, options?: ConnectParameters): Promise<NosanaClient> {
+    const { client, wallet } = await connect(flags, options);
+    if (wallet?.created)
+      this.warnUser(`created a new wallet at ${wallet.path} (keep it safe: it holds your keys)`);
+    if (wallet) this.wallet = wallet;
+    this.clients.push(client);
+    return client;
+  }
+
+  /** The wallet's keypair (after a {@link NetworkCommand.client} call that loaded it). */
+  protected keypair(): Keypair {
+    if (!this.wallet) throw new Error('no wallet loaded');
+    return this.wallet.keypair;
+  }
+
+  protected override async finally(error: Error | undefined): Promise<unknown> {
+    for (const client of this.clients) client.close();
+    return super.finally(error);
+  }
+}

@@ -1,0 +1,113 @@
+/** Terminal output shared by the commands: tables, amounts, durations, states, and spinners only on a TTY. */
+import { ux } from '@oclif/core';
+
+/** Whether to draw spinners and live status lines: a terminal, not `--json`, not CI. */
+export function interactive(json: boolean): boolean {
+  return !json && Boolean(process.stderr.isTTY) && !process.env.CI;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences are what we strip.
+const ANSI = /\u001b\[[0-9;]*m/g;
+const width = (text: string) => text.replace(ANSI, '').length;
+
+/** A column of {@link table}. */
+export interface Column<T> {
+  header: string;
+  get: (row: T) => string;
+  align?: 'left' | 'right';
+}
+
+/**
+ * Renders rows as an aligned table with a header (colors are kept, and ignored for widths).
+ *
+ * @example
+ * ```ts
+ * table([{ a: 1 }], [{ header: 'A', get: (r) => String(r.a) }]);
+ * ```
+ */
+export function table<T>(rows: T[], columns: Array<Column<T>>): string {
+  const cells = rows.map((row) => columns.map((c) => c.get(row)));
+  const widths = columns.map((c, i) => Math.max(width(c.header), ...cells.map((r) => width(r[i]!))));
+  const pad = (text: string, i: number) => {
+    const fill = ' '.repeat(widths[i]! - width(text));
+    return columns[i]!.align === 'right' ? fill + text : text + fill;
+  };
+  const header = ux.colorize(
+    'bold',
+    columns
+      .map((c, i) => pad(c.header, i))
+      .join('  ')
+      .trimEnd(),
+  );
+  return [header, ...cells.map((r) => r.map(pad).join('  ').trimEnd())].join('\n');
+}
+
+/** `label: value` lines with aligned values. */
+export function details(entries: Array<[string, string | undefined]>): string {
+  const shown = entries.filter((e): e is [string, string] => e[1] !== undefined);
+  const labelWidth = Math.max(...shown.map(([label]) => label.length));
+  return shown
+    .map(([label, value]) => `${ux.colorize('dim', `${label}:`.padEnd(labelWidth + 1))} ${value}`)
+    .join('\n');
+}
+
+/** Seconds as `1h 02m 03s`. */
+export function formatSeconds(total: number): string {
+  const s = Math.max(0, Math.round(total));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = s % 60;
+  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m ${String(rest).padStart(2, '0')}s`;
+  if (m > 0) return `${m}m ${String(rest).padStart(2, '0')}s`;
+  return `${rest}s`;
+}
+
+const STATE_COLORS: Record<string, string> = {
+  QUEUED: 'yellow',
+  RUNNING: 'cyan',
+  COMPLETED: 'green',
+  STOPPED: 'red',
+  success: 'green',
+  failed: 'red',
+  stopped: 'red',
+  'validation-error': 'red',
+};
+
+/** A job state or flow status, colored. */
+export function state(text: string): string {
+  return ux.colorize(STATE_COLORS[text] ?? 'reset', text);
+}
+
+/** JSON-safe copy: bigint → string, PublicKey → base58 (via toJSON/toBase58). */
+export function plain<T>(value: T): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (_, v) => {
+      if (typeof v === 'bigint') return v.toString();
+      if (v && typeof v === 'object' && typeof (v as { toBase58?: unknown }).toBase58 === 'function') {
+        return (v as { toBase58(): string }).toBase58();
+      }
+      return v;
+    }),
+  );
+}
+
+/**
+ * Shows a spinner while `work` runs when the terminal is interactive; otherwise just runs it.
+ *
+ * @example
+ * ```ts
+ * const markets = await spin(json, 'Fetching markets', () => client.markets.list());
+ * ```
+ */
+export async function spin<T>(json: boolean, message: string, work: () => Promise<T>): Promise<T> {
+  if (!interactive(json)) return work();
+  ux.action.start(message);
+  try {
+    const result = await work();
+    ux.action.stop(ux.colorize('green', 'done'));
+    return result;
+  } catch (error) {
+    ux.action.stop(ux.colorize('red', 'failed'));
+    throw error;
+  }
+}
