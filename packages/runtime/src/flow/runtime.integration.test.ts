@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -270,7 +270,10 @@ describe('runtime on the real Docker engine', () => {
 
   it('after the controlling process is killed (-9), a new process finds the job, resumes it to completion, and leaves nothing behind', async () => {
     // The child lives in the package so it resolves @nosana/runtime like any consumer.
-    const child = join(repo, 'packages/runtime/test', `.crash-child-${process.pid}.ts`);
+    // (test/ holds only these throwaway files, so a fresh clone has no such folder yet.)
+    const childDir = join(repo, 'packages/runtime/test');
+    mkdirSync(childDir, { recursive: true });
+    const child = join(childDir, `.crash-child-${process.pid}.ts`);
     writeFileSync(
       child,
       `import { connectEngine, createRuntime } from '@nosana/runtime';
