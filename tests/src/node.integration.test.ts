@@ -69,12 +69,14 @@ describe('node (localnet + Docker)', () => {
       timeStart: job.timeStart,
       timeEnd: job.timeEnd,
     });
-    const finishedEvent = events.find(
-      (e): e is Extract<NodeEvent, { type: 'job-finished' }> =>
-        e.type === 'job-finished' && e.job === posted.job.toBase58(),
-    );
-    expect(finishedEvent?.action).toBe('finish');
-    expect(finishedEvent?.payout).toBe(payout);
+    // The poster can see COMPLETED on chain before the node's own confirmation of `finish` returns.
+    const finishedEvent = () =>
+      events.find(
+        (e): e is Extract<NodeEvent, { type: 'job-finished' }> =>
+          e.type === 'job-finished' && e.job === posted.job.toBase58(),
+      );
+    await expect.poll(() => finishedEvent()?.action, { timeout: 10_000 }).toBe('finish');
+    expect(finishedEvent()?.payout).toBe(payout);
     const after = await poster.balances();
     expect(before.nos - after.nos).toBe(payout);
     expect((await host.balances()).nos).toBe(payout);

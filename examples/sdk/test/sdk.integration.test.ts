@@ -75,8 +75,9 @@ describe('examples/sdk', () => {
       expect(result.status).toBe('success');
       expect(result.opStates[0]?.logs.map((l) => l.log)).toContain('Hello from the Nosana Network!');
       expect(states.at(-1)).toBe('COMPLETED');
-      const finished = events.find((e) => e.type === 'job-finished' && e.job === job);
-      expect(finished).toMatchObject({ action: 'finish', payout: paid });
+      // The poster can see COMPLETED before the node's own confirmation of `finish` returns.
+      const finished = () => events.find((e) => e.type === 'job-finished' && e.job === job);
+      await expect.poll(finished, { timeout: 10_000 }).toMatchObject({ action: 'finish', payout: paid });
     } finally {
       await node.stop();
       await done;
