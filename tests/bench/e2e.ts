@@ -10,8 +10,8 @@
  * Run from the repository root: pnpm bench (all benchmarks) or
  *   node --conditions=@nosana/source --import tsx tests/bench/e2e.ts [--runs 30] [--burst 30]
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,29 +140,7 @@ try {
   // --- idle node RSS (its own process, queued)
   const dir = mkdtempSync(join(tmpdir(), 'nosana-bench-node-'));
   try {
-    const key = Keypair.generate();
-    network.actor(0n, key);
-    const walletPath = join(dir, 'wallet.json');
-    writeFileSync(walletPath, JSON.stringify(Array.from(key.secretKey)), { mode: 0o600 });
-    const config = JSON.stringify({
-      rpcUrl: network.localnet.rpcUrl,
-      wsUrl: network.localnet.wsUrl,
-      ipfsApiUrl: network.localnet.ipfsApiUrl,
-      walletPath,
-      dir: join(dir, 'state'),
-      market: 'cpu',
-    });
-    const child = spawn(
-      process.execPath,
-      [
-        '--conditions=@nosana/source',
-        '--import',
-        'tsx',
-        join(root, 'tests', 'src', 'fixtures', 'node-process.ts'),
-        config,
-      ],
-      { cwd: join(root, 'tests'), stdio: ['ignore', 'pipe', 'ignore'] },
-    );
+    const child = network.nodeProcess(dir, { stderr: 'ignore' }).spawn();
     await new Promise<void>((resolve) =>
       child.stdout.on('data', (d: Buffer) => String(d).includes('"queued"') && resolve()),
     );

@@ -2,8 +2,8 @@
  * The host node end to end: the embedded localnet, the real Docker engine, real IPFS CIDs. A client posts jobs; a
  * node claims them, runs them in containers, pins results and gets paid on chain.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -241,33 +241,10 @@ describe('node (localnet + Docker)', () => {
 
   it('survives kill -9 mid-job: on restart it resumes the container, finishes the job and leaves nothing behind', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'nosana-node-crash-'));
-    const key = Keypair.generate();
-    const walletPath = join(dir, 'wallet.json');
-    writeFileSync(walletPath, JSON.stringify(Array.from(key.secretKey)), { mode: 0o600 });
-    network.actor(0n, key);
-    const config = JSON.stringify({
-      rpcUrl: network.localnet.rpcUrl,
-      wsUrl: network.localnet.wsUrl,
-      ipfsApiUrl: network.localnet.ipfsApiUrl,
-      walletPath,
-      dir: join(dir, 'state'),
-      market: 'cpu',
-    });
+    const launcher = network.nodeProcess(dir);
+    const { key } = launcher;
     const spawnNode = () => {
-      const child = spawn(
-        process.execPath,
-        [
-          '--conditions=@nosana/source',
-          '--import',
-          'tsx',
-          join(root, 'tests', 'src', 'fixtures', 'node-process.ts'),
-          config,
-        ],
-        {
-          cwd: join(root, 'tests'),
-          stdio: ['ignore', 'pipe', 'inherit'],
-        },
-      );
+      const child = launcher.spawn();
       const events: NodeEvent[] = [];
       const waiters: Array<{ test: (e: NodeEvent) => boolean; resolve: (e: NodeEvent) => void }> = [];
       createInterface({ input: child.stdout! }).on('line', (line) => {

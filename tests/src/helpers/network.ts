@@ -1,7 +1,10 @@
 /** Shared set-up for tests that need the localnet, the Docker engine and nodes. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { createKuboStore, createNosanaClient, type NosanaClient } from '@nosana/chain';
 import { type Localnet, startLocalnet } from '@nosana/localnet';
 import { createNode, type NodeEvent, type NosanaNode, openNodeStore } from '@nosana/node';
@@ -34,6 +37,15 @@ export interface Network {
     done: Promise<void>;
     dir: string;
   }>;
+  /**
+   * A node that runs in its own process (tests/src/fixtures/node-process.ts), for tests that kill it: its wallet
+   * (funded with SOL) and state live in `dir`. Each `spawn()` starts the process again on the same state; it prints
+   * its events as JSON lines on stdout and stops gracefully on SIGTERM.
+   */
+  nodeProcess(
+    dir: string,
+    options?: { key?: Keypair; stderr?: 'inherit' | 'ignore' },
+  ): { key: Keypair; spawn(): ChildProcessByStdio<null, Readable, null> };
   /** Containers/volumes/networks left by nodes of this network. */
   leftovers(scope: string): Promise<number>;
   /** Stops every node started so far (each test gets the market to itself). */
@@ -99,6 +111,35 @@ export async function startNetwork(): Promise<Network> {
         await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 50))]);
       }
       return { node, client, events, done, dir: stateDir };
+    },
+    nodeProcess(dir, { key = Keypair.generate(), stderr = 'inherit' } = {}) {
+      actor(0n, key);
+      const walletPath = join(dir, 'wallet.json');
+      writeFileSync(walletPath, JSON.stringify(Array.from(key.secretKey)), { mode: 0o600 });
+      const config = JSON.stringify({
+        rpcUrl: localnet.rpcUrl,
+        wsUrl: localnet.wsUrl,
+        ipfsApiUrl: localnet.ipfsApiUrl,
+        walletPath,
+        dir: join(dir, 'state'),
+        market: 'cpu',
+      });
+      const tests = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+      return {
+        key,
+        spawn: () =>
+          spawn(
+            process.execPath,
+            [
+              '--conditions=@nosana/source',
+              '--import',
+              'tsx',
+              join(tests, 'src', 'fixtures', 'node-process.ts'),
+              config,
+            ],
+            { cwd: tests, stdio: ['ignore', 'pipe', stderr] },
+          ),
+      };
     },
     async stopNodes() {
       await Promise.allSettled(nodes.map((n) => n.stop()));
