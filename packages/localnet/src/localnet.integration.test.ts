@@ -17,6 +17,7 @@ import {
   getAssociatedTokenAddressSync,
   getOrCreateAssociatedTokenAccount,
   mintTo,
+  TOKEN_PROGRAM_ID,
   transfer,
 } from '@solana/spl-token';
 import {
@@ -32,6 +33,7 @@ import {
   VersionedTransaction,
 } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { type Localnet, startLocalnet } from './localnet.js';
 
 let localnet: Localnet;
@@ -184,6 +186,101 @@ describe('localnet JSON-RPC with an unmodified @solana/web3.js v1 client', () =>
       owner: owner.publicKey.toBase58(),
       tokenAmount: { amount: '2550' },
     });
+  });
+
+  it('filters getProgramAccounts, getTokenAccountsByOwner and program subscriptions, and refuses malformed filters', async () => {
+    const payer = await funded(5);
+    const [alice, bob] = [Keypair.generate().publicKey, Keypair.generate().publicKey];
+    const mint = await createMint(connection, payer, payer.publicKey, null, 0);
+    const ofAlice = await getOrCreateAssociatedTokenAccount(connection, payer, mint, alice);
+    const ofBob = await getOrCreateAssociatedTokenAccount(connection, payer, mint, bob);
+    const rpc = async (method: string, params: unknown[]) => {
+      const response = await fetch(localnet.rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+      });
+      return (await response.json()) as { result?: unknown; error?: { code: number; message: string } };
+    };
+
+    const byOwner = [
+      { dataSize: 165 },
+      { memcmp: { offset: 0, bytes: mint.toBase58() } },
+      { memcmp: { offset: 32, bytes: alice.toBase58() } },
+    ];
+    const found = await connection.getProgramAccounts(TOKEN_PROGRAM_ID, { filters: byOwner });
+    expect(found.map((a) => a.pubkey.toBase58())).toEqual([ofAlice.address.toBase58()]);
+    const sliced = await connection.getProgramAccounts(TOKEN_PROGRAM_ID, {
+      filters: byOwner,
+      dataSlice: { offset: 32, length: 32 },
+    });
+    expect(new PublicKey(sliced[0]!.account.data).equals(alice)).toBe(true);
+    const base64Filter = await rpc('getProgramAccounts', [
+      TOKEN_PROGRAM_ID.toBase58(),
+      {
+        encoding: 'base64',
+        filters: [{ memcmp: { offset: 32, bytes: bob.toBuffer().toString('base64'), encoding: 'base64' } }],
+      },
+    ]);
+    expect((base64Filter.result as Array<{ pubkey: string }>).map((a) => a.pubkey)).toEqual([
+      ofBob.address.toBase58(),
+    ]);
+    expect(
+      (await connection.getTokenAccountsByOwner(bob, { mint })).value.map((a) => a.pubkey.toBase58()),
+    ).toEqual([ofBob.address.toBase58()]);
+    expect(
+      (await connection.getTokenAccountsByOwner(bob, { programId: TOKEN_PROGRAM_ID })).value.map((a) =>
+        a.pubkey.toBase58(),
+      ),
+    ).toEqual([ofBob.address.toBase58()]);
+    for (const filters of [[{ memcmp: { offset: 0, bytes: '0OIl' } }], [{ unknown: 1 }]]) {
+      expect((await rpc('getProgramAccounts', [TOKEN_PROGRAM_ID.toBase58(), { filters }])).error?.code).toBe(
+        -32602,
+      );
+    }
+    expect(
+      (await rpc('getTokenAccountsByOwner', ['not-an-address', { mint: mint.toBase58() }])).error?.code,
+    ).toBe(-32602);
+
+    // A program subscription with filters is told about Alice's account only.
+    const notified: string[] = [];
+    const first = new Promise<string>((resolve) =>
+      connection.onProgramAccountChange(
+        TOKEN_PROGRAM_ID,
+        (info) => {
+          notified.push(info.accountId.toBase58());
+          resolve(info.accountId.toBase58());
+        },
+        { commitment: 'confirmed', filters: byOwner },
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await mintTo(connection, payer, mint, ofBob.address, payer, 5);
+    await mintTo(connection, payer, mint, ofAlice.address, payer, 7);
+    expect(await first).toBe(ofAlice.address.toBase58());
+    expect(notified).not.toContain(ofBob.address.toBase58());
+
+    // A malformed filter fails the subscription at once; transactions afterwards are not affected.
+    const socket = new WebSocket(localnet.wsUrl);
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    const reply = new Promise<{ error?: { code: number } }>((resolve) =>
+      socket.once('message', (raw) => resolve(JSON.parse(raw.toString()))),
+    );
+    socket.send(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'programSubscribe',
+        params: [TOKEN_PROGRAM_ID.toBase58(), { filters: [{ unknown: 1 }] }],
+      }),
+    );
+    expect((await reply).error?.code).toBe(-32602);
+    await mintTo(connection, payer, mint, ofAlice.address, payer, 1);
+    expect((await getAccount(connection, ofAlice.address)).amount).toBe(8n);
+    socket.close();
   });
 
   it('mints NOS from the faucet (localnet_airdropNos)', async () => {

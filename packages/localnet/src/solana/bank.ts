@@ -307,20 +307,33 @@ export class Bank {
     return this.svm.getBalance(toBytes(address)) ?? 0n;
   }
 
-  /** Accounts owned by `program`. */
-  programAccounts(program: string | PublicKey): Array<{ address: string; account: AccountRecord }> {
-    return this.svm.getProgramAccounts(toBytes(program)).map((entry) => {
+  /**
+   * Accounts owned by `program`; with `filter` (see `compileFilters`), only those whose data passes it. The filter
+   * sees the raw data before anything else of the account is read or encoded, so a listing that keeps a few
+   * accounts out of many costs little more than the scan itself.
+   *
+   * @example
+   * ```ts
+   * const markets = bank.programAccounts(ids.jobs, (data) => isAccountOf('MarketAccount', data));
+   * ```
+   */
+  programAccounts(
+    program: string | PublicKey,
+    filter?: (data: Uint8Array) => boolean,
+  ): Array<{ address: string; account: AccountRecord }> {
+    const key = toBytes(program);
+    const owner = base58.encode(key);
+    const out: Array<{ address: string; account: AccountRecord }> = [];
+    for (const entry of this.svm.getProgramAccounts(key)) {
       const account = entry.account();
-      return {
+      const data = account.data();
+      if (filter && !filter(data)) continue;
+      out.push({
         address: base58.encode(entry.address),
-        account: {
-          lamports: account.lamports(),
-          owner: base58.encode(account.owner()),
-          data: account.data(),
-          executable: account.executable(),
-        },
-      };
-    });
+        account: { lamports: account.lamports(), owner, data, executable: account.executable() },
+      });
+    }
+    return out;
   }
 
   isEmulated(program: string): boolean {

@@ -1,17 +1,80 @@
 import { base58, base64 } from '@scure/base';
 import { RpcError } from './rpc-error.js';
 
-/** True when account data passes every `getProgramAccounts`-style filter (`dataSize`, `memcmp`). */
-export function matchesFilters(data: Uint8Array, filters: ReadonlyArray<Record<string, unknown>>): boolean {
-  return filters.every((filter) => {
-    if (typeof filter.dataSize === 'number') return data.length === filter.dataSize;
-    const memcmp = filter.memcmp as { offset: number; bytes: string; encoding?: string } | undefined;
-    if (memcmp) {
-      const bytes = memcmp.encoding === 'base64' ? base64.decode(memcmp.bytes) : base58.decode(memcmp.bytes);
-      if (memcmp.offset + bytes.length > data.length) return false;
-      return bytes.every((b, i) => data[memcmp.offset + i] === b);
+/** A predicate on account data compiled from `getProgramAccounts`-style filters. */
+export type DataFilter = (data: Uint8Array) => boolean;
+
+/**
+ * Compiles `getProgramAccounts`-style filters (`dataSize`, `memcmp` with base58 or base64 bytes,
+ * `tokenAccountState`) into one predicate on account data. The filters are checked and their bytes decoded once,
+ * here, so a scan over many accounts only compares bytes; an unsupported or malformed filter throws an `RpcError`
+ * (-32602) before any account is read.
+ *
+ * @example
+ * ```ts
+ * const isJobOfMarket = compileFilters([
+ *   { memcmp: { offset: 0, bytes: base58.encode(ACCOUNT_DISCRIMINATORS.JobAccount) } },
+ *   { memcmp: { offset: OFFSETS.job.market, bytes: market.toBase58() } },
+ * ]);
+ * const jobs = bank.programAccounts(programs.jobs, isJobOfMarket);
+ * ```
+ */
+export function compileFilters(filters: ReadonlyArray<Record<string, unknown>>): DataFilter {
+  if (!Array.isArray(filters)) throw new RpcError(-32602, 'Invalid param: filters must be an array');
+  const checks = filters.map((filter): DataFilter | undefined => {
+    if (typeof filter?.dataSize === 'number') {
+      const size = filter.dataSize;
+      return (data) => data.length === size;
     }
-    if (filter.tokenAccountState !== undefined) return true;
+    const memcmp = filter?.memcmp as { offset?: unknown; bytes?: unknown; encoding?: unknown } | undefined;
+    if (memcmp) {
+      const { offset, bytes: text, encoding = 'base58' } = memcmp;
+      if (!Number.isSafeInteger(offset) || (offset as number) < 0 || typeof text !== 'string')
+        throw new RpcError(
+          -32602,
+          `Invalid param: memcmp needs an offset ≥ 0 and bytes, got ${JSON.stringify(memcmp)}`,
+        );
+      if (encoding !== 'base58' && encoding !== 'base64')
+        throw new RpcError(
+          -32602,
+          `Invalid param: memcmp encoding ${JSON.stringify(encoding)} (base58 or base64)`,
+        );
+      let bytes: Uint8Array;
+      try {
+        bytes = encoding === 'base64' ? base64.decode(text) : base58.decode(text);
+      } catch {
+        throw new RpcError(
+          -32602,
+          `Invalid param: memcmp bytes are not ${encoding}: ${JSON.stringify(text)}`,
+        );
+      }
+      const start = offset as number;
+      const end = start + bytes.length;
+      return (data) => {
+        if (end > data.length) return false;
+        for (let i = 0; i < bytes.length; i++) if (data[start + i] !== bytes[i]) return false;
+        return true;
+      };
+    }
+    if (filter?.tokenAccountState !== undefined) return undefined;
     throw new RpcError(-32602, `unsupported filter ${JSON.stringify(filter)}`);
   });
+  const active = checks.filter((check): check is DataFilter => check !== undefined);
+  return (data) => {
+    for (const check of active) if (!check(data)) return false;
+    return true;
+  };
+}
+
+/**
+ * True when account data passes every `getProgramAccounts`-style filter (`dataSize`, `memcmp`). To test many
+ * accounts against the same filters, compile them once with {@link compileFilters}.
+ *
+ * @example
+ * ```ts
+ * matchesFilters(account.data, [{ dataSize: 165 }]);
+ * ```
+ */
+export function matchesFilters(data: Uint8Array, filters: ReadonlyArray<Record<string, unknown>>): boolean {
+  return compileFilters(filters)(data);
 }

@@ -6,7 +6,7 @@ import { base58, base64 } from '@scure/base';
 import { AccountLayout, MintLayout, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { PublicKey, VersionedTransaction } from '@solana/web3.js';
 import type { AccountRecord, Bank, ProcessResult } from './bank.js';
-import { matchesFilters } from './filters.js';
+import { compileFilters } from './filters.js';
 import { RpcError } from './rpc-error.js';
 import { transactionErrorMessage } from './transaction-errors.js';
 
@@ -98,20 +98,22 @@ export function createRpcHandler(bank: Bank, extensions: LocalnetExtensions) {
     });
 
   const tokenAccounts = (params: unknown[]) => {
-    const owner = params[0] as string;
-    const filter = params[1] as { mint?: string; programId?: string };
+    const owner = address(params[0]);
+    const filter = (params[1] ?? {}) as { mint?: string; programId?: string };
     const config = (params[2] ?? {}) as AccountConfig;
-    const programs = filter.programId ? [filter.programId] : [...TOKEN_PROGRAMS];
-    const ownerBytes = base58.decode(owner);
-    const mintBytes = filter.mint ? base58.decode(filter.mint) : undefined;
+    const programs = filter.programId ? [address(filter.programId)] : [...TOKEN_PROGRAMS];
+    // A token account (165 bytes, or more with Token-2022 extensions) has its mint at 0 and its owner at 32.
+    const isOwned = compileFilters([
+      { memcmp: { offset: 32, bytes: owner } },
+      ...(filter.mint ? [{ memcmp: { offset: 0, bytes: address(filter.mint) } }] : []),
+    ]);
     const out: unknown[] = [];
     for (const program of programs) {
-      for (const { address, account } of bank.programAccounts(program)) {
-        if (account.data.length < 165) continue;
-        if (!ownerBytes.every((b, i) => account.data[32 + i] === b)) continue;
-        if (mintBytes && !mintBytes.every((b, i) => account.data[i] === b)) continue;
-        out.push({ pubkey: address, account: accountJson(address, account, config) });
-      }
+      for (const { address: pubkey, account } of bank.programAccounts(
+        program,
+        (data) => data.length >= 165 && isOwned(data),
+      ))
+        out.push({ pubkey, account: accountJson(pubkey, account, config) });
     }
     return withContext(out);
   };
@@ -160,8 +162,7 @@ export function createRpcHandler(bank: Bank, extensions: LocalnetExtensions) {
         withContext?: boolean;
       };
       const out = bank
-        .programAccounts(address(p[0]))
-        .filter(({ account }) => matchesFilters(account.data, config.filters ?? []))
+        .programAccounts(address(p[0]), compileFilters(config.filters ?? []))
         .map(({ address: key, account }) => ({ pubkey: key, account: accountJson(key, account, config) }));
       return config.withContext ? withContext(out) : out;
     },

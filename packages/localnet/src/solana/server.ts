@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Bank, CommitEvent } from './bank.js';
-import { matchesFilters } from './filters.js';
+import { compileFilters, type DataFilter } from './filters.js';
 import { RpcError } from './rpc-error.js';
 
 type Handler = (method: string, params?: unknown[]) => unknown;
@@ -16,7 +16,8 @@ interface Subscription {
   kind: 'signature' | 'account' | 'program' | 'logs' | 'slot' | 'root';
   key?: string;
   encoding?: string;
-  filters?: Array<Record<string, unknown>>;
+  /** Program subscriptions: the compiled `filters`. */
+  matches?: DataFilter;
   mentions?: string;
 }
 
@@ -76,8 +77,7 @@ export async function startRpcServer({
       } else if (sub.kind === 'program') {
         for (const address of event.writable) {
           const account = bank.getAccount(address);
-          if (!account || account.owner !== sub.key || !matchesFilters(account.data, sub.filters ?? []))
-            continue;
+          if (!account || account.owner !== sub.key || (sub.matches && !sub.matches(account.data))) continue;
           send(sub, id, 'programNotification', {
             context,
             value: { pubkey: address, account: accountValue(address, sub.encoding) },
@@ -127,12 +127,20 @@ export async function startRpcServer({
       | { encoding?: string; filters?: Array<Record<string, unknown>> }
       | undefined;
     const logsFilter = params[0] as string | { mentions?: string[] } | undefined;
+    let matches: DataFilter | undefined;
+    try {
+      // Checked now: a malformed filter fails the subscription, not the transactions notified later.
+      if (kind === 'program' && config?.filters) matches = compileFilters(config.filters);
+    } catch (error) {
+      const rpc = error instanceof RpcError ? error : new RpcError(-32602, (error as Error).message);
+      return reply({ error: { code: rpc.code, message: rpc.message } });
+    }
     const subscription: Subscription = {
       socket,
       kind,
       ...(kind === 'signature' || kind === 'account' || kind === 'program' ? { key: String(params[0]) } : {}),
       ...(config?.encoding ? { encoding: config.encoding } : {}),
-      ...(config?.filters ? { filters: config.filters } : {}),
+      ...(matches ? { matches } : {}),
       ...(kind === 'logs' && typeof logsFilter === 'object' && logsFilter?.mentions?.[0]
         ? { mentions: logsFilter.mentions[0] }
         : {}),
