@@ -317,4 +317,34 @@ describe('runtime flow semantics (fake engine)', () => {
     });
     expect([...engine.networks.keys()]).toEqual(['theirs']);
   });
+
+  it('names a command that could not be run: exit 127/126 (Docker) or catatonit failing to exec (Podman)', async () => {
+    const byOp: Record<string, { exitCode: number; logs?: Array<{ stream: 'stderr'; line: string }> }> = {
+      docker: { exitCode: 127 },
+      dockerx: { exitCode: 126 },
+      podman: {
+        exitCode: 1,
+        logs: [
+          { stream: 'stderr', line: 'ERROR (catatonit:6): failed to exec pid1: No such file or directory' },
+        ],
+      },
+      podmanx: {
+        exitCode: 1,
+        logs: [{ stream: 'stderr', line: 'ERROR (catatonit:7): failed to exec pid1: Permission denied' }],
+      },
+      plain: { exitCode: 1, logs: [{ stream: 'stderr', line: 'No such file or directory' }] },
+    };
+    const engine = createFakeEngine((spec) => byOp[spec.labels['org.nosana.op']!]!);
+    const state = await createRuntime({ engine, scope: 'unit' }).runFlow({
+      jobId: 'job-14',
+      definition: job(Object.keys(byOp).map((id) => run(id, {}, { execution: { group: 'g' } }))),
+    });
+    expect(state.opStates.map((o) => [o.operationId, o.status, o.error?.message ?? null])).toEqual([
+      ['docker', 'failed', expect.stringContaining('was not found in the image (exit 127)')],
+      ['dockerx', 'failed', expect.stringContaining('is not executable (exit 126)')],
+      ['podman', 'failed', expect.stringContaining('was not found in the image (exit 1)')],
+      ['podmanx', 'failed', expect.stringContaining('is not executable (exit 1)')],
+      ['plain', 'failed', null],
+    ]);
+  });
 });

@@ -493,10 +493,11 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
             const message =
               (error as { json?: { message?: string } }).json?.message ?? (error as Error).message;
             if (/could not select device driver|nvidia|CDI/i.test(message)) {
+              const kind = (await engine.info().catch(() => undefined))?.kind ?? 'unknown';
               throw new NosanaError(
                 'RUNTIME__GPU_UNAVAILABLE',
                 `op "${op.id}" needs a GPU but the engine cannot provide one: ${message} — install the NVIDIA Container Toolkit (Docker) or generate a CDI spec (Podman)`,
-                { engine: 'docker', reason: message },
+                { engine: kind, reason: message },
                 { cause: error },
               );
             }
@@ -642,12 +643,15 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
             event: 'oom',
             message: `op "${op.id}" ran out of memory (limit ${limits.memoryBytes} bytes)`,
           };
-        } else if (!stopReason && (final.exitCode === 126 || final.exitCode === 127)) {
-          const what = final.exitCode === 127 ? 'was not found in the image' : 'is not executable';
-          opState.error = {
-            event: 'exit',
-            message: `op "${op.id}": the command ${what} (exit ${final.exitCode}) — check cmd/entrypoint and the image`,
-          };
+        } else if (!stopReason) {
+          const unrunnable = unrunnableCommand(final.exitCode, opState.logs);
+          if (unrunnable) {
+            const what = unrunnable === 'missing' ? 'was not found in the image' : 'is not executable';
+            opState.error = {
+              event: 'exit',
+              message: `op "${op.id}": the command ${what} (exit ${final.exitCode}) — check cmd/entrypoint and the image`,
+            };
+          }
         }
         // A service reaching the deadline did its job (it serves until then); a batch op cut short did not.
         const status: OpStatus = stopReason
@@ -692,6 +696,23 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
     },
     reap,
   };
+}
+
+/**
+ * Whether an exit means the command could not be run at all. Docker's init (tini) exits 127/126 like a shell;
+ * Podman's (catatonit) exits 1 after printing `failed to exec pid1: <errno text>` on stderr.
+ */
+function unrunnableCommand(exitCode: number, logs: LogEntry[]): 'missing' | 'not-executable' | undefined {
+  if (exitCode === 127) return 'missing';
+  if (exitCode === 126) return 'not-executable';
+  if (exitCode !== 1) return undefined;
+  const failed = logs.find(
+    (l) => l.type === 'stderr' && /\(catatonit:\d+\): failed to exec pid1: /.test(l.log),
+  );
+  if (!failed) return undefined;
+  if (/No such file or directory/.test(failed.log)) return 'missing';
+  if (/Permission denied/.test(failed.log)) return 'not-executable';
+  return undefined;
 }
 
 /** Concrete container ports of an (already hydrated) `expose`. */
