@@ -247,6 +247,19 @@ export function createDockerEngine({
         })
         .catch(rethrowConflict);
     },
+    async inspectNetwork(name) {
+      try {
+        const network = (await docker.getNetwork(name).inspect()) as {
+          Name: string;
+          Driver: string;
+          Options?: Record<string, string> | null;
+        };
+        return { name: network.Name, driver: network.Driver, options: network.Options ?? {} };
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      }
+    },
     async removeNetwork(name) {
       await docker
         .getNetwork(name)
@@ -273,8 +286,9 @@ export function createDockerEngine({
           AttachStderr: false,
           ExposedPorts: Object.fromEntries(spec.ports.map((p) => [`${p}/tcp`, {}])),
           HostConfig: hostConfig(spec),
-          ...(spec.network
-            ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases ?? [] } } } }
+          // Aliases exist on user-defined networks only (the default bridge refuses them).
+          ...(spec.network && spec.aliases?.length
+            ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } } }
             : {}),
         })
         .catch(rethrowConflict);

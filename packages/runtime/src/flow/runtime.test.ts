@@ -1,5 +1,6 @@
 import type { JobDefinition } from '@nosana/core';
 import { describe, expect, it } from 'vitest';
+import type { ContainerSpec } from '../engine/types.js';
 import { createFakeEngine } from '../testing.js';
 import { createRuntime, DEFAULT_CAPABILITIES, type RuntimeEvent } from './runtime.js';
 
@@ -346,5 +347,64 @@ describe('runtime flow semantics (fake engine)', () => {
       ['podmanx', 'failed', expect.stringContaining('is not executable (exit 1)')],
       ['plain', 'failed', null],
     ]);
+  });
+
+  it('puts a one-container flow on the default bridge when Docker keeps containers there apart (icc=false), and only then', async () => {
+    const specsOf = async (
+      engine: ReturnType<typeof createFakeEngine>,
+      definition: JobDefinition,
+      egress = true,
+    ) => {
+      const specs: ContainerSpec[] = [];
+      const created: string[] = [];
+      const createContainer = engine.createContainer;
+      const createNetwork = engine.createNetwork;
+      engine.createContainer = async (spec) => {
+        specs.push(spec);
+        return createContainer(spec);
+      };
+      engine.createNetwork = async (name, options) => {
+        created.push(options.internal ? `${name} (internal)` : name);
+        return createNetwork(name, options);
+      };
+      const state = await createRuntime({ engine, scope: 'unit', egress }).runFlow({
+        jobId: 'job-15',
+        definition,
+      });
+      expect(state.status).toBe('success');
+      return { networks: specs.map((s) => [s.network, s.aliases]), created };
+    };
+    const one = job([
+      { type: 'container/create-volume', id: 'vol', args: { name: 'data' } },
+      run('only', { expose: 8080 }, { execution: { depends_on: ['vol'] } }),
+    ]);
+    const two = job([
+      run('a', {}, { execution: { group: 'g' } }),
+      run('b', {}, { execution: { group: 'g' } }),
+    ]);
+    const isolated = () => createFakeEngine(() => ({}), { defaultBridgeIcc: false });
+
+    expect(await specsOf(isolated(), one)).toEqual({ networks: [['bridge', undefined]], created: [] });
+    // Several containers talk to each other by name: they need a network of their own.
+    const own = await specsOf(isolated(), two);
+    expect(own.created).toEqual([expect.stringMatching(/^nosana-[0-9a-f]{8}-job-15$/)]);
+    expect(own.networks).toEqual([
+      [own.created[0], ['a']],
+      [own.created[0], ['b']],
+    ]);
+    // No egress: an internal network of its own.
+    expect((await specsOf(isolated(), one, false)).created).toEqual([
+      expect.stringMatching(/-job-15 \(internal\)$/),
+    ]);
+    // Docker's default (icc=true) and Podman: always a network of its own.
+    expect((await specsOf(createFakeEngine(), one)).created).toHaveLength(1);
+    expect(
+      (
+        await specsOf(
+          createFakeEngine(() => ({}), { kind: 'podman' }),
+          one,
+        )
+      ).created,
+    ).toHaveLength(1);
   });
 });
