@@ -295,7 +295,7 @@ describe('runtime on Podman (Docker-compatible API)', () => {
   it('resumes a flow after its process was killed (-9): the existing network and container are reused', async () => {
     const childDir = join(repo, 'packages/runtime/test');
     mkdirSync(childDir, { recursive: true });
-    const child = join(childDir, `.podman-crash-child-${process.pid}.ts`);
+    const child = join(childDir, `.crash-child-podman-${process.pid}.ts`);
     const definition = job([
       {
         type: 'container/run',
