@@ -50,6 +50,14 @@ export interface FakeEngine extends ContainerEngine {
   readonly started: string[];
 }
 
+/** Options of {@link createFakeEngine}. */
+export interface FakeEngineOptions {
+  /** Which engine it claims to be. Default docker. */
+  kind?: 'docker' | 'podman';
+  /** Inter-container traffic on the default `bridge` network (Docker's `icc`). Default true, as on Docker. */
+  defaultBridgeIcc?: boolean;
+}
+
 /**
  * A fake engine: `behavior(spec)` decides what each container does.
  *
@@ -59,7 +67,10 @@ export interface FakeEngine extends ContainerEngine {
  * const state = await createRuntime({ engine, scope: 'test' }).runFlow({ jobId: 'j', definition });
  * ```
  */
-export function createFakeEngine(behavior: (spec: ContainerSpec) => FakeBehavior = () => ({})): FakeEngine {
+export function createFakeEngine(
+  behavior: (spec: ContainerSpec) => FakeBehavior = () => ({}),
+  { kind = 'docker', defaultBridgeIcc = true }: FakeEngineOptions = {},
+): FakeEngine {
   const containers = new Map<string, FakeContainer>();
   const volumes = new Map<string, Record<string, string>>();
   const networks = new Map<string, Record<string, string>>();
@@ -93,7 +104,7 @@ export function createFakeEngine(behavior: (spec: ContainerSpec) => FakeBehavior
     networks,
     pulled,
     started,
-    info: async () => ({ kind: 'docker', version: 'fake', apiVersion: '1.41' }),
+    info: async () => ({ kind, version: 'fake', apiVersion: '1.41' }),
     imageExists: async (image) => images.has(image) || !image.startsWith('pull-me/'),
     pullImage: async (image, options) => {
       if (image.includes('missing')) {
@@ -117,6 +128,14 @@ export function createFakeEngine(behavior: (spec: ContainerSpec) => FakeBehavior
     },
     removeNetwork: async (name) => {
       networks.delete(name);
+    },
+    inspectNetwork: async (name) => {
+      if (name === (kind === 'podman' ? 'podman' : 'bridge')) {
+        const options: Record<string, string> =
+          kind === 'docker' ? { 'com.docker.network.bridge.enable_icc': String(defaultBridgeIcc) } : {};
+        return { name, driver: 'bridge', options };
+      }
+      return networks.has(name) ? { name, driver: 'bridge', options: {} } : undefined;
     },
     createContainer: async (spec) => {
       if (find(spec.name)) throw Object.assign(new Error(`name ${spec.name} in use`), { statusCode: 409 });

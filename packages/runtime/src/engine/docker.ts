@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { NosanaError } from '@nosana/core';
 import Docker from 'dockerode';
 import { pack } from 'tar-stream';
 import '../errors.js';
+import { createLogLineReader } from './log-frames.js';
 import type {
   ContainerEngine,
   ContainerLogLine,
@@ -26,6 +27,15 @@ const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCo
 const messageOf = (error: unknown) => {
   const json = (error as { json?: { message?: string } }).json;
   return json?.message ?? (error as Error).message ?? String(error);
+};
+/**
+ * Podman's compat API answers 500 where Docker answers 409 Conflict (a container or network name already in
+ * use); callers match 409, so such errors are given that status before being rethrown.
+ */
+const rethrowConflict = (error: unknown): never => {
+  if (statusOf(error) === 500 && /already (exists|in use|used)/i.test(messageOf(error)))
+    (error as { statusCode?: number }).statusCode = 409;
+  throw error;
 };
 
 /**
@@ -127,6 +137,9 @@ export function createDockerEngine({
           ? { memory: { limit: spec.limits.memoryBytes, swap: spec.limits.memoryBytes } }
           : {}),
         ...(spec.limits.pids ? { pids: { limit: spec.limits.pids } } : {}),
+        ...(spec.limits.nanoCpus
+          ? { cpu: { quota: Math.round(spec.limits.nanoCpus / 10_000), period: 100_000 } }
+          : {}),
       },
       log_configuration: { driver: 'json-file', size: spec.logLimit.maxSizeBytes },
       ...(spec.restart && spec.restart.policy !== 'no'
@@ -152,7 +165,7 @@ export function createDockerEngine({
         },
         (error, result) => (error ? reject(error) : resolve(result as { Id: string })),
       ),
-    );
+    ).catch(rethrowConflict);
     return created.Id;
   };
 
@@ -224,13 +237,28 @@ export function createDockerEngine({
         });
     },
     async createNetwork(name, { labels, internal }) {
-      await docker.createNetwork({
-        Name: name,
-        Labels: labels,
-        Internal: internal,
-        CheckDuplicate: true,
-        Driver: 'bridge',
-      });
+      await docker
+        .createNetwork({
+          Name: name,
+          Labels: labels,
+          Internal: internal,
+          CheckDuplicate: true,
+          Driver: 'bridge',
+        })
+        .catch(rethrowConflict);
+    },
+    async inspectNetwork(name) {
+      try {
+        const network = (await docker.getNetwork(name).inspect()) as {
+          Name: string;
+          Driver: string;
+          Options?: Record<string, string> | null;
+        };
+        return { name: network.Name, driver: network.Driver, options: network.Options ?? {} };
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw error;
+      }
     },
     async removeNetwork(name) {
       await docker
@@ -244,23 +272,26 @@ export function createDockerEngine({
     async createContainer(spec) {
       const kind = (await engineInfo()).kind;
       if (spec.gpu && kind === 'podman') return createPodmanGpuContainer(spec);
-      const container = await docker.createContainer({
-        name: spec.name,
-        Image: spec.image,
-        ...(spec.cmd ? { Cmd: spec.cmd } : {}),
-        ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
-        Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
-        ...(spec.workDir ? { WorkingDir: spec.workDir } : {}),
-        Labels: spec.labels,
-        Tty: false,
-        AttachStdout: false,
-        AttachStderr: false,
-        ExposedPorts: Object.fromEntries(spec.ports.map((p) => [`${p}/tcp`, {}])),
-        HostConfig: hostConfig(spec),
-        ...(spec.network
-          ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases ?? [] } } } }
-          : {}),
-      });
+      const container = await docker
+        .createContainer({
+          name: spec.name,
+          Image: spec.image,
+          ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+          ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+          Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+          ...(spec.workDir ? { WorkingDir: spec.workDir } : {}),
+          Labels: spec.labels,
+          Tty: false,
+          AttachStdout: false,
+          AttachStderr: false,
+          ExposedPorts: Object.fromEntries(spec.ports.map((p) => [`${p}/tcp`, {}])),
+          HostConfig: hostConfig(spec),
+          // Aliases exist on user-defined networks only (the default bridge refuses them).
+          ...(spec.network && spec.aliases?.length
+            ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } } }
+            : {}),
+        })
+        .catch(rethrowConflict);
       return container.id;
     },
 
@@ -314,34 +345,26 @@ export function createDockerEngine({
         timestamps: true,
         ...(since ? { since: since / 1000 } : {}),
         ...(signal ? { abortSignal: signal } : {}),
-      })) as unknown as NodeJS.ReadableStream;
-      const stdout = new PassThrough();
-      const stderr = new PassThrough();
-      docker.modem.demuxStream(raw, stdout, stderr);
+      })) as unknown as NodeJS.ReadableStream | Buffer;
       const lines: ContainerLogLine[] = [];
       let wake: (() => void) | undefined;
       let ended = false;
-      const split = (stream: 'stdout' | 'stderr', source: PassThrough) => {
-        let partial = '';
-        source.on('data', (chunk: Buffer) => {
-          const text = partial + chunk.toString('utf8');
-          const parts = text.split('\n');
-          partial = parts.pop() ?? '';
-          for (const part of parts) lines.push(parse(stream, part));
-          wake?.();
-        });
-        return () => {
-          if (partial) lines.push(parse(stream, partial));
-          partial = '';
-        };
-      };
-      const flushOut = split('stdout', stdout);
-      const flushErr = split('stderr', stderr);
+      const reader = createLogLineReader((line) => {
+        lines.push(line);
+        wake?.();
+      });
+      if (Buffer.isBuffer(raw)) {
+        // Without follow, dockerode answers with the whole (still multiplexed) body.
+        reader.push(raw);
+        reader.end();
+        yield* lines;
+        return;
+      }
+      raw.on('data', (chunk: Buffer) => reader.push(chunk));
       const finish = () => {
         if (ended) return;
         ended = true;
-        flushOut();
-        flushErr();
+        reader.end();
         wake?.();
       };
       raw.on('end', finish);
@@ -413,13 +436,4 @@ export function createDockerEngine({
       return found.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
     },
   };
-}
-
-/** Parses an engine log line `<RFC3339 timestamp> <text>`. */
-function parse(stream: 'stdout' | 'stderr', raw: string): ContainerLogLine {
-  const space = raw.indexOf(' ');
-  const stamp = space > 0 ? Date.parse(raw.slice(0, space)) : Number.NaN;
-  return Number.isNaN(stamp)
-    ? { stream, line: raw, timestamp: Date.now() }
-    : { stream, line: raw.slice(space + 1), timestamp: stamp };
 }

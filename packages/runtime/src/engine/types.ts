@@ -97,6 +97,10 @@ export interface ContainerEngine {
   removeVolume(name: string): Promise<void>;
   createNetwork(name: string, options: { labels: Record<string, string>; internal: boolean }): Promise<void>;
   removeNetwork(name: string): Promise<void>;
+  /** A network's driver options (e.g. `com.docker.network.bridge.enable_icc`), or undefined if it does not exist. */
+  inspectNetwork(
+    name: string,
+  ): Promise<{ name: string; driver: string; options: Record<string, string> } | undefined>;
   /** Creates (does not start) a container; returns its id. */
   createContainer(spec: ContainerSpec): Promise<string>;
   /**

@@ -1,5 +1,6 @@
 import type { JobDefinition } from '@nosana/core';
 import { describe, expect, it } from 'vitest';
+import type { ContainerSpec } from '../engine/types.js';
 import { createFakeEngine } from '../testing.js';
 import { createRuntime, DEFAULT_CAPABILITIES, type RuntimeEvent } from './runtime.js';
 
@@ -316,5 +317,94 @@ describe('runtime flow semantics (fake engine)', () => {
       networks: 1,
     });
     expect([...engine.networks.keys()]).toEqual(['theirs']);
+  });
+
+  it('names a command that could not be run: exit 127/126 (Docker) or catatonit failing to exec (Podman)', async () => {
+    const byOp: Record<string, { exitCode: number; logs?: Array<{ stream: 'stderr'; line: string }> }> = {
+      docker: { exitCode: 127 },
+      dockerx: { exitCode: 126 },
+      podman: {
+        exitCode: 1,
+        logs: [
+          { stream: 'stderr', line: 'ERROR (catatonit:6): failed to exec pid1: No such file or directory' },
+        ],
+      },
+      podmanx: {
+        exitCode: 1,
+        logs: [{ stream: 'stderr', line: 'ERROR (catatonit:7): failed to exec pid1: Permission denied' }],
+      },
+      plain: { exitCode: 1, logs: [{ stream: 'stderr', line: 'No such file or directory' }] },
+    };
+    const engine = createFakeEngine((spec) => byOp[spec.labels['org.nosana.op']!]!);
+    const state = await createRuntime({ engine, scope: 'unit' }).runFlow({
+      jobId: 'job-14',
+      definition: job(Object.keys(byOp).map((id) => run(id, {}, { execution: { group: 'g' } }))),
+    });
+    expect(state.opStates.map((o) => [o.operationId, o.status, o.error?.message ?? null])).toEqual([
+      ['docker', 'failed', expect.stringContaining('was not found in the image (exit 127)')],
+      ['dockerx', 'failed', expect.stringContaining('is not executable (exit 126)')],
+      ['podman', 'failed', expect.stringContaining('was not found in the image (exit 1)')],
+      ['podmanx', 'failed', expect.stringContaining('is not executable (exit 1)')],
+      ['plain', 'failed', null],
+    ]);
+  });
+
+  it('puts a one-container flow on the default bridge when Docker keeps containers there apart (icc=false), and only then', async () => {
+    const specsOf = async (
+      engine: ReturnType<typeof createFakeEngine>,
+      definition: JobDefinition,
+      egress = true,
+    ) => {
+      const specs: ContainerSpec[] = [];
+      const created: string[] = [];
+      const createContainer = engine.createContainer;
+      const createNetwork = engine.createNetwork;
+      engine.createContainer = async (spec) => {
+        specs.push(spec);
+        return createContainer(spec);
+      };
+      engine.createNetwork = async (name, options) => {
+        created.push(options.internal ? `${name} (internal)` : name);
+        return createNetwork(name, options);
+      };
+      const state = await createRuntime({ engine, scope: 'unit', egress }).runFlow({
+        jobId: 'job-15',
+        definition,
+      });
+      expect(state.status).toBe('success');
+      return { networks: specs.map((s) => [s.network, s.aliases]), created };
+    };
+    const one = job([
+      { type: 'container/create-volume', id: 'vol', args: { name: 'data' } },
+      run('only', { expose: 8080 }, { execution: { depends_on: ['vol'] } }),
+    ]);
+    const two = job([
+      run('a', {}, { execution: { group: 'g' } }),
+      run('b', {}, { execution: { group: 'g' } }),
+    ]);
+    const isolated = () => createFakeEngine(() => ({}), { defaultBridgeIcc: false });
+
+    expect(await specsOf(isolated(), one)).toEqual({ networks: [['bridge', undefined]], created: [] });
+    // Several containers talk to each other by name: they need a network of their own.
+    const own = await specsOf(isolated(), two);
+    expect(own.created).toEqual([expect.stringMatching(/^nosana-[0-9a-f]{8}-job-15$/)]);
+    expect(own.networks).toEqual([
+      [own.created[0], ['a']],
+      [own.created[0], ['b']],
+    ]);
+    // No egress: an internal network of its own.
+    expect((await specsOf(isolated(), one, false)).created).toEqual([
+      expect.stringMatching(/-job-15 \(internal\)$/),
+    ]);
+    // Docker's default (icc=true) and Podman: always a network of its own.
+    expect((await specsOf(createFakeEngine(), one)).created).toHaveLength(1);
+    expect(
+      (
+        await specsOf(
+          createFakeEngine(() => ({}), { kind: 'podman' }),
+          one,
+        )
+      ).created,
+    ).toHaveLength(1);
   });
 });

@@ -28,10 +28,11 @@ import {
   type OpStatus,
 } from '@nosana/core';
 import '../errors.js';
-import type { ContainerEngine, GpuRequest, PullProgress } from '../engine/types.js';
+import type { ContainerEngine, ContainerLogLine, GpuRequest, PullProgress } from '../engine/types.js';
 import { type DownloadOptions, downloadResource } from '../resources/download.js';
 import { toArgv } from './command.js';
 import { watchEndpoint } from './health.js';
+import { createLogCursor } from './log-cursor.js';
 
 /** Why running ops were stopped. */
 export type StopReason = 'stopped' | 'expired' | 'shutdown';
@@ -170,6 +171,22 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
     ...(opId ? { [LABELS.op]: opId } : {}),
   });
 
+  /**
+   * Whether Docker's default bridge keeps containers apart (the daemon runs with `"icc": false`). Then a flow with
+   * a single container gets the isolation, egress and published ports of a network of its own on the default
+   * bridge, without creating and removing one — which costs Docker about 250 ms (its iptables rules) per job.
+   * Asked once per runtime.
+   */
+  let bridgeIsolated: Promise<boolean> | undefined;
+  const defaultBridgeIsolated = () => {
+    bridgeIsolated ??= (async () => {
+      if ((await engine.info()).kind !== 'docker') return false;
+      const bridge = await engine.inspectNetwork('bridge');
+      return bridge?.options['com.docker.network.bridge.enable_icc'] === 'false';
+    })().catch(() => false);
+    return bridgeIsolated;
+  };
+
   const reap = async (jobId?: string) => {
     const filter = { [LABELS.scope]: scope, ...(jobId ? { [LABELS.job]: jobId } : {}) };
     const keep = (labels: Record<string, string>) => !jobId && active.has(labels[LABELS.job] ?? '');
@@ -253,15 +270,20 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
     }
 
     let network: string | undefined;
+    /** The job's own network (DNS aliases between its ops), not the engine's default bridge. */
+    let ownNetwork = false;
     const runOps = definition.ops.filter((op): op is ContainerRunOperation => op.type === 'container/run');
     try {
-      if (runOps.length > 0) {
+      if (runOps.length === 1 && egress && (await defaultBridgeIsolated())) {
+        network = 'bridge';
+      } else if (runOps.length > 0) {
         await engine
           .createNetwork(n.network, { labels: labelsOf(jobId), internal: !egress })
           .catch((error) => {
             if (!(resume && (error as { statusCode?: number }).statusCode === 409)) throw error;
           });
         network = n.network;
+        ownNetwork = true;
       }
       let failedGroup: string | undefined;
       for (const group of groups) {
@@ -429,7 +451,7 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
             labels: labelsOf(jobId, op.id),
             volumes: (args.volumes ?? []).map((v) => ({ name: n.volume(v.name), dest: v.dest })),
             ports,
-            ...(network ? { network, aliases } : {}),
+            ...(network ? { network, ...(ownNetwork ? { aliases } : {}) } : {}),
             ...(wantsGpu
               ? { gpu: parameters.gpus && parameters.gpus !== 'none' ? parameters.gpus : { all: true } }
               : {}),
@@ -493,10 +515,11 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
             const message =
               (error as { json?: { message?: string } }).json?.message ?? (error as Error).message;
             if (/could not select device driver|nvidia|CDI/i.test(message)) {
+              const kind = (await engine.info().catch(() => undefined))?.kind ?? 'unknown';
               throw new NosanaError(
                 'RUNTIME__GPU_UNAVAILABLE',
                 `op "${op.id}" needs a GPU but the engine cannot provide one: ${message} — install the NVIDIA Container Toolkit (Docker) or generate a CDI spec (Podman)`,
-                { engine: 'docker', reason: message },
+                { engine: kind, reason: message },
                 { cause: error },
               );
             }
@@ -513,32 +536,30 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
 
         // Logs: followed from the start (so a resumed flow gets them all), capped, streamed as events.
         let finalised = false;
+        const cursor = createLogCursor();
+        const logStop = new AbortController();
+        const logSignal = AbortSignal.any([opStop.signal, logStop.signal]);
+        const take = (line: ContainerLogLine) => {
+          const entry: LogEntry = { type: line.stream, log: line.line, timestamp: line.timestamp };
+          logs.push(entry);
+          emit({ type: 'log', jobId, opId: op.id, entry });
+        };
+        /** Reads from the cursor on; a followed stream ends when the container stops (or is cut). */
+        const read = async (follow: boolean, signal: AbortSignal) => {
+          const since = cursor.since;
+          const isNew = cursor.begin();
+          for await (const line of engine.logs(containerId!, {
+            follow,
+            signal,
+            ...(since === undefined ? {} : { since }),
+          }))
+            if (isNew(line)) take(line);
+        };
         const follow = (async () => {
-          // A log stream ends when the container exits; re-attach after restarts until the op is final.
-          let last: number | undefined;
-          let atLast = new Set<string>();
+          // Re-attach after restarts until the op is final.
           while (true) {
-            const since = last;
-            for await (const line of engine.logs(containerId!, {
-              follow: true,
-              signal: opStop.signal,
-              ...(since === undefined ? {} : { since }),
-            })) {
-              // A re-attached stream starts at `since` (millisecond precision): skip what was already seen.
-              const key = `${line.stream}|${line.line}`;
-              if (
-                since !== undefined &&
-                (line.timestamp < since || (line.timestamp === since && atLast.has(key)))
-              )
-                continue;
-              if (line.timestamp !== last) atLast = new Set();
-              atLast.add(key);
-              last = line.timestamp;
-              const entry: LogEntry = { type: line.stream, log: line.line, timestamp: line.timestamp };
-              logs.push(entry);
-              emit({ type: 'log', jobId, opId: op.id, entry });
-            }
-            if (finalised || opStop.signal.aborted) return;
+            await read(true, logSignal);
+            if (finalised || logSignal.aborted) return;
             const current = await engine.inspectContainer(containerId!);
             if (!current.running && !current.restarting) return;
             await new Promise((resolve) => setTimeout(resolve, 100));
@@ -608,7 +629,17 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
         endpointWatch.abort();
         const final = await engine.inspectContainer(containerId);
         finalised = true;
-        await Promise.race([follow, new Promise((resolve) => setTimeout(resolve, 2000))]);
+        // Docker ends a followed log as the container exits; Podman only ~300 ms later, and a stop cuts it. Then
+        // the stream is cut and the rest read without following.
+        const ended = await Promise.race([
+          follow.then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 25)),
+        ]);
+        if (!ended || opStop.signal.aborted) {
+          logStop.abort();
+          await Promise.race([follow, new Promise((resolve) => setTimeout(resolve, 2000))]);
+          await read(false, AbortSignal.timeout(10_000)).catch(() => undefined);
+        }
         opState.exitCode = final.exitCode;
         opState.logs = logs.entries();
         if (logs.dropped > 0) opState.logsTruncated = true;
@@ -642,12 +673,15 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
             event: 'oom',
             message: `op "${op.id}" ran out of memory (limit ${limits.memoryBytes} bytes)`,
           };
-        } else if (!stopReason && (final.exitCode === 126 || final.exitCode === 127)) {
-          const what = final.exitCode === 127 ? 'was not found in the image' : 'is not executable';
-          opState.error = {
-            event: 'exit',
-            message: `op "${op.id}": the command ${what} (exit ${final.exitCode}) — check cmd/entrypoint and the image`,
-          };
+        } else if (!stopReason) {
+          const unrunnable = unrunnableCommand(final.exitCode, opState.logs);
+          if (unrunnable) {
+            const what = unrunnable === 'missing' ? 'was not found in the image' : 'is not executable';
+            opState.error = {
+              event: 'exit',
+              message: `op "${op.id}": the command ${what} (exit ${final.exitCode}) — check cmd/entrypoint and the image`,
+            };
+          }
         }
         // A service reaching the deadline did its job (it serves until then); a batch op cut short did not.
         const status: OpStatus = stopReason
@@ -692,6 +726,23 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
     },
     reap,
   };
+}
+
+/**
+ * Whether an exit means the command could not be run at all. Docker's init (tini) exits 127/126 like a shell;
+ * Podman's (catatonit) exits 1 after printing `failed to exec pid1: <errno text>` on stderr.
+ */
+function unrunnableCommand(exitCode: number, logs: LogEntry[]): 'missing' | 'not-executable' | undefined {
+  if (exitCode === 127) return 'missing';
+  if (exitCode === 126) return 'not-executable';
+  if (exitCode !== 1) return undefined;
+  const failed = logs.find(
+    (l) => l.type === 'stderr' && /\(catatonit:\d+\): failed to exec pid1: /.test(l.log),
+  );
+  if (!failed) return undefined;
+  if (/No such file or directory/.test(failed.log)) return 'missing';
+  if (/Permission denied/.test(failed.log)) return 'not-executable';
+  return undefined;
 }
 
 /** Concrete container ports of an (already hydrated) `expose`. */
