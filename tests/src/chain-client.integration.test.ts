@@ -1,10 +1,22 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKuboStore, createNosanaClient, loadWallet, type NosanaClient } from '@nosana/chain';
+import {
+  ACCOUNT_SPACE,
+  createKuboStore,
+  createNosanaClient,
+  JobType,
+  loadWallet,
+  type MarketView,
+  marketVaultAddress,
+  type NosanaClient,
+  QueueType,
+  sendTransaction,
+} from '@nosana/chain';
 import { isNosanaError, type JobDefinition } from '@nosana/core';
 import { type Localnet, startLocalnet } from '@nosana/localnet';
-import { Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
+import { AccountLayout, createTransferInstruction } from '@solana/spl-token';
+import { Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const NOS = 1_000_000n;
@@ -258,6 +270,135 @@ describe('@nosana/chain client against the localnet', () => {
     await expect(client.markets.list()).rejects.toSatisfy((e: unknown) =>
       isNosanaError(e, 'CHAIN__RPC_UNREACHABLE'),
     );
+  });
+});
+
+describe('market authority operations', () => {
+  /** A market view with its keys as strings, for exact comparisons. */
+  const plain = (market: MarketView) =>
+    Object.fromEntries(
+      Object.entries(market).map(([k, v]) => [
+        k,
+        v instanceof PublicKey ? v.toBase58() : Array.isArray(v) ? v.map(String) : v,
+      ]),
+    );
+  const rentOf = async (client: NosanaClient, space: number) =>
+    BigInt(await client.connection.getMinimumBalanceForRentExemption(space));
+  const FEE = 5000n;
+
+  it('opens a market, gets it back, a node works a job in it, updates it, refuses outsiders and closes it once empty', async () => {
+    const { key: authorityKey, client: authority } = await actor(NOS);
+    const start = await authority.balances();
+    await expect(authority.markets.open({ price: -1n, timeout: 60 })).rejects.toSatisfy(
+      (e: unknown) => isNosanaError(e, 'CHAIN__MARKET_PARAMETER_INVALID') && e.context.field === 'price',
+    );
+    expect(await authority.balances()).toEqual(start);
+
+    const rent =
+      (await rentOf(authority, ACCOUNT_SPACE.MarketAccount)) + (await rentOf(authority, AccountLayout.span));
+    const opened = await authority.markets.open({ price: 10n, timeout: 120, jobExpiration: 30 });
+    const vault = marketVaultAddress(opened.market, authority.ids);
+    expect(opened.vault.equals(vault.address)).toBe(true);
+    expect((await authority.balances()).sol).toBe(start.sol - rent - 2n * FEE);
+    expect(plain(await authority.markets.get(opened.market))).toEqual({
+      address: opened.market.toBase58(),
+      authority: authorityKey.publicKey.toBase58(),
+      jobExpiration: 30,
+      jobPrice: 10n,
+      jobTimeout: 120,
+      jobType: JobType.Default,
+      vault: vault.address.toBase58(),
+      vaultBump: vault.bump,
+      nodeAccessKey: SystemProgram.programId.toBase58(),
+      nodeXnosMinimum: 0n,
+      queueType: QueueType.Empty,
+      queue: [],
+      queueKind: 'empty',
+    });
+    expect((await authority.markets.list()).map((m) => m.address.toBase58())).toContain(
+      opened.market.toBase58(),
+    );
+
+    const { key: posterKey, client: poster } = await actor(10n * NOS);
+    const first = await poster.jobs.post({ definition, market: opened.market.toBase58(), timeout: 60 });
+    expect(first).toMatchObject({ run: null, deposit: 600n });
+    expect((await poster.markets.get(opened.market)).queue.map(String)).toEqual([first.job.toBase58()]);
+    const { client: node } = await host();
+    const { run } = await node.node.work(opened.market);
+    expect(run?.job.equals(first.job)).toBe(true);
+    await node.node.finish({ run: run!, result: first.definition });
+    const done = await poster.jobs.get(first.job);
+    expect(done).toMatchObject({ state: 'COMPLETED', price: 10n });
+    expect((await node.balances()).nos).toBe(10n * BigInt(done.timeEnd - done.timeStart));
+
+    await authority.markets.update(opened.market, { price: 25n, timeout: 300 });
+    expect(await authority.markets.get(opened.market)).toMatchObject({
+      jobPrice: 25n,
+      jobTimeout: 300,
+      jobExpiration: 30,
+      jobType: JobType.Default,
+    });
+    const second = await poster.jobs.post({ definition, market: opened.market, timeout: 60 });
+    expect(second.deposit).toBe(60n * 25n);
+
+    const outsider = await poster.balances();
+    for (const attempt of [
+      () => poster.markets.update(opened.market, { price: 1n }),
+      () => poster.markets.close(opened.market),
+    ]) {
+      await expect(attempt()).rejects.toSatisfy(
+        (e: unknown) =>
+          isNosanaError(e, 'CHAIN__NOT_MARKET_AUTHORITY') &&
+          e.context.authority === authorityKey.publicKey.toBase58() &&
+          e.context.wallet === posterKey.publicKey.toBase58(),
+      );
+    }
+    expect(await poster.balances()).toEqual(outsider);
+    expect((await poster.markets.get(opened.market)).jobPrice).toBe(25n);
+
+    const beforeClose = await authority.balances();
+    await expect(authority.markets.close(opened.market)).rejects.toSatisfy(
+      (e: unknown) =>
+        isNosanaError(e, 'CHAIN__MARKET_NOT_EMPTY') &&
+        e.context.queueKind === 'jobs' &&
+        e.context.queued === 1 &&
+        e.context.openJobs === 1 &&
+        e.context.vault === '1500',
+    );
+    expect(await authority.balances()).toEqual(beforeClose);
+
+    await poster.jobs.stop(second.job);
+    const closed = await authority.markets.close(opened.market);
+    expect(closed).toMatchObject({ rent, swept: 0n });
+    await expect(authority.markets.get(opened.market)).rejects.toSatisfy((e: unknown) =>
+      isNosanaError(e, 'CHAIN__MARKET_NOT_FOUND'),
+    );
+    expect(await authority.connection.getAccountInfo(opened.vault)).toBeNull();
+    expect(await authority.balances()).toEqual({ sol: beforeClose.sol + rent - FEE, nos: NOS });
+    expect((await poster.balances()).nos).toBe(10n * NOS - (await node.balances()).nos);
+  });
+
+  it('closes a market with NOS in its vault only when forced, sweeping it to the authority', async () => {
+    const { client: authority } = await actor(NOS);
+    const { market, vault } = await authority.markets.open({ price: 0n, timeout: 60, jobType: JobType.Gpu });
+    const { key: donorKey, client: donor } = await actor(7n);
+    await sendTransaction({
+      connection: donor.connection,
+      payer: donorKey,
+      instructions: [
+        createTransferInstruction(donor.tokens.ata(donorKey.publicKey), vault, donorKey.publicKey, 7n),
+      ],
+    });
+    await expect(authority.markets.close(market)).rejects.toSatisfy(
+      (e: unknown) =>
+        isNosanaError(e, 'CHAIN__MARKET_NOT_EMPTY') &&
+        e.context.queued === 0 &&
+        e.context.openJobs === 0 &&
+        e.context.vault === '7',
+    );
+    expect(await authority.markets.close(market, { force: true })).toMatchObject({ swept: 7n });
+    expect((await authority.balances()).nos).toBe(NOS + 7n);
+    expect(await authority.connection.getAccountInfo(market)).toBeNull();
   });
 });
 

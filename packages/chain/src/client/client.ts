@@ -55,6 +55,12 @@ import {
   stakeAddress,
   stakeVaultAddress,
 } from '../protocol/pda.js';
+import {
+  type MarketSettings,
+  type OpenMarketParameters,
+  type UpdateMarketParameters,
+  validateMarketParameters,
+} from './market-parameters.js';
 import { type NetworkConfig, resolveNetwork } from './networks.js';
 import { type PriorityFee, rpc, sendTransaction } from './send.js';
 import './errors.js';
@@ -85,6 +91,41 @@ export interface MarketView extends MarketAccount {
   name?: string;
   /** Which side waits in the queue. */
   queueKind: 'jobs' | 'nodes' | 'empty';
+}
+
+/** Result of `markets.open`. */
+export interface OpenMarketResult {
+  /** The new market's address (a fresh keypair; the wallet is its authority). */
+  market: PublicKey;
+  /** Its NOS escrow vault, the PDA `[market, mint]` of the Jobs program. */
+  vault: PublicKey;
+  signature: string;
+}
+
+/** Result of `markets.update`. */
+export interface UpdateMarketResult {
+  signature: string;
+  /** Every setting the market has now (the ones not given were kept). */
+  settings: MarketSettings;
+}
+
+/** Parameters of `markets.close`. */
+export interface CloseMarketParameters {
+  /**
+   * Close even when jobs or nodes are queued, jobs are open or the vault holds NOS: the program then sweeps the
+   * vault's NOS (the deposits of open jobs included) to the authority's token account, and those jobs can no
+   * longer be settled. Default false.
+   */
+  force?: boolean;
+}
+
+/** Result of `markets.close`. */
+export interface CloseMarketResult {
+  signature: string;
+  /** Lamports returned to the authority: the rent of the market and vault accounts. */
+  rent: bigint;
+  /** NOS base units moved from the vault to the authority's token account (0n unless forced), as read before. */
+  swept: bigint;
 }
 
 /** A run: the match between a job and a node. */
@@ -289,7 +330,194 @@ export function createNosanaClient(parameters: CreateNosanaClientParameters = {}
         );
       }
     },
+
+    /**
+     * Opens a market with the wallet as its authority: a new market account (a fresh keypair) and its NOS vault,
+     * with exactly the settings of the program's `open`. Checks the settings and the SOL for rent and fees first:
+     * bad input sends nothing.
+     *
+     * @example
+     * ```ts
+     * const { market, vault } = await client.markets.open({ price: 100n, timeout: 3600 }); // 0.0001 NOS/s
+     * const gpu = await client.markets.open({ price: 500n, timeout: 7200, jobType: JobType.Gpu, nodeStakeMinimum: 1_000_000n });
+     * ```
+     */
+    async open(parameters: OpenMarketParameters): Promise<OpenMarketResult> {
+      const settings = validateMarketParameters('open', parameters);
+      const authority = wallet();
+      await requireFunds(authority.publicKey, 0n, [ACCOUNT_SPACE.MarketAccount, AccountLayout.span]);
+      const market = Keypair.generate();
+      const vault = marketVaultAddress(market.publicKey, ids).address;
+      const { signature } = await send(
+        [
+          jobsInstruction(
+            'open',
+            {
+              mint: ids.nosMint,
+              market: market.publicKey,
+              vault,
+              authority: authority.publicKey,
+              accessKey: settings.nodeAccessKey,
+            },
+            {
+              jobExpiration: settings.jobExpiration,
+              jobPrice: settings.price,
+              jobTimeout: settings.timeout,
+              jobType: settings.jobType,
+              nodeXnosMinimum: settings.nodeStakeMinimum,
+            },
+            ids.jobs,
+          ),
+        ],
+        [market],
+        async () => (await account(market.publicKey)) !== null,
+      );
+      return { market: market.publicKey, vault, signature };
+    },
+
+    /**
+     * Changes settings of a market the wallet is the authority of; the settings not given keep their values.
+     * Checks the settings, and that the wallet is the market's authority, before sending anything.
+     *
+     * @example
+     * ```ts
+     * await client.markets.update(market, { price: 150n, timeout: 1800 });
+     * ```
+     */
+    async update(
+      marketRef: PublicKey | string,
+      parameters: UpdateMarketParameters,
+    ): Promise<UpdateMarketResult> {
+      validateMarketParameters('update', parameters);
+      const authority = wallet();
+      const market = await markets.get(marketRef);
+      requireAuthority(market, 'update');
+      const settings = validateMarketParameters('update', parameters, market);
+      const { signature } = await send(
+        [
+          jobsInstruction(
+            'update',
+            { market: market.address, accessKey: settings.nodeAccessKey, authority: authority.publicKey },
+            {
+              jobExpiration: settings.jobExpiration,
+              jobPrice: settings.price,
+              jobType: settings.jobType,
+              nodeStakeMinimum: settings.nodeStakeMinimum,
+              jobTimeout: settings.timeout,
+            },
+            ids.jobs,
+          ),
+        ],
+        [],
+        async () => hasSettings(await markets.get(market.address), settings),
+      );
+      return { signature, settings };
+    },
+
+    /**
+     * Closes a market the wallet is the authority of: the market and vault accounts go, their rent returns to the
+     * wallet. The program would close a market whatever it holds (sweeping its vault to the authority), so this
+     * refuses first, with `CHAIN__MARKET_NOT_EMPTY`, while jobs or nodes are queued, jobs are open (queued,
+     * running, or stopped awaiting recovery) or the vault holds NOS — unless `force` is set.
+     *
+     * @example
+     * ```ts
+     * const { rent } = await client.markets.close(market); // lamports back
+     * ```
+     */
+    async close(
+      marketRef: PublicKey | string,
+      { force = false }: CloseMarketParameters = {},
+    ): Promise<CloseMarketResult> {
+      const authority = wallet();
+      const market = await markets.get(marketRef);
+      requireAuthority(market, 'close');
+      const user = ata(authority.publicKey);
+      const [marketInfo, vaultInfo, userInfo, openJobs] = await Promise.all([
+        account(market.address),
+        account(market.vault),
+        account(user),
+        openJobsOf(market.address),
+      ]);
+      const vaultBalance =
+        vaultInfo && vaultInfo.data.length >= AccountLayout.span
+          ? AccountLayout.decode(vaultInfo.data).amount
+          : 0n;
+      if (!force && (market.queue.length > 0 || openJobs > 0 || vaultBalance > 0n)) {
+        const what = [
+          ...(market.queue.length > 0 ? [`${market.queue.length} ${market.queueKind} queued`] : []),
+          ...(openJobs > 0 ? [`${openJobs} open job(s) (queued, running or stopped)`] : []),
+          ...(vaultBalance > 0n ? [`${vaultBalance} NOS base units in its vault`] : []),
+        ];
+        throw new NosanaError(
+          'CHAIN__MARKET_NOT_EMPTY',
+          `markets.close: market ${market.address.toBase58()} is not empty (${what.join(', ')}); the program would sweep its vault to your token account and leave its jobs without a market — wait until its jobs are finished or delisted and its nodes have left, or pass { force: true } (nothing was sent)`,
+          {
+            market: market.address.toBase58(),
+            queueKind: market.queueKind,
+            queued: market.queue.length,
+            openJobs,
+            vault: vaultBalance.toString(),
+          },
+        );
+      }
+      await requireFunds(authority.publicKey, 0n, userInfo ? [] : [AccountLayout.span]);
+      const { signature } = await send(
+        [
+          createAssociatedTokenAccountIdempotentInstruction(
+            authority.publicKey,
+            user,
+            authority.publicKey,
+            ids.nosMint,
+          ),
+          jobsInstruction(
+            'close',
+            { market: market.address, vault: market.vault, user, authority: authority.publicKey },
+            {},
+            ids.jobs,
+          ),
+        ],
+        [],
+        async () => (await account(market.address)) === null,
+      );
+      return {
+        signature,
+        rent: BigInt((marketInfo?.lamports ?? 0) + (vaultInfo?.lamports ?? 0)),
+        swept: vaultBalance,
+      };
+    },
   };
+  /** Throws `CHAIN__NOT_MARKET_AUTHORITY` unless the wallet is the market's authority (as the program requires). */
+  const requireAuthority = (market: MarketView, operation: 'update' | 'close') => {
+    const me = wallet().publicKey;
+    if (market.authority.equals(me)) return;
+    throw new NosanaError(
+      'CHAIN__NOT_MARKET_AUTHORITY',
+      `markets.${operation}: wallet ${me.toBase58()} is not the authority of market ${market.address.toBase58()} (${market.authority.toBase58()} is) — only its authority may ${operation} it; use that wallet (nothing was sent)`,
+      {
+        market: market.address.toBase58(),
+        authority: market.authority.toBase58(),
+        wallet: me.toBase58(),
+        operation,
+      },
+    );
+  };
+  const hasSettings = (market: MarketAccount, settings: MarketSettings) =>
+    market.jobPrice === settings.price &&
+    market.jobTimeout === settings.timeout &&
+    market.jobExpiration === settings.jobExpiration &&
+    market.jobType === settings.jobType &&
+    market.nodeAccessKey.equals(settings.nodeAccessKey) &&
+    market.nodeXnosMinimum === settings.nodeStakeMinimum;
+  /** Jobs of a market whose deposit is still in its vault: on-chain state 0 (queued or running) or 3 (stopped). */
+  const openJobsOf = async (market: PublicKey) =>
+    (
+      await programAccounts(ids.jobs, [
+        discriminator('JobAccount'),
+        memcmp(OFFSETS.job.market, market.toBytes()),
+      ])
+    ).filter(({ account: info }) => info.data[OFFSETS.job.state] === 0 || info.data[OFFSETS.job.state] === 3)
+      .length;
 
   // ----------------------------------------------------------------- jobs
   const runView = (address: PublicKey, data: Uint8Array): RunView => ({ address, ...decodeRunAccount(data) });
@@ -378,7 +606,7 @@ export function createNosanaClient(parameters: CreateNosanaClientParameters = {}
         );
       }
       const { total: deposit } = jobDeposit({ price: market.jobPrice, timeout });
-      await requireFunds(poster.publicKey, deposit, ACCOUNT_SPACE.JobAccount + ACCOUNT_SPACE.RunAccount);
+      await requireFunds(poster.publicKey, deposit, [ACCOUNT_SPACE.JobAccount, ACCOUNT_SPACE.RunAccount]);
       const cid = 'cid' in definition ? definition.cid : await putJson(ipfs, definition);
       const job = Keypair.generate();
       const run = Keypair.generate();
@@ -482,7 +710,7 @@ export function createNosanaClient(parameters: CreateNosanaClientParameters = {}
         );
       }
       const market = await markets.get(job.market);
-      await requireFunds(owner.publicKey, job.price * BigInt(seconds), 0);
+      await requireFunds(owner.publicKey, job.price * BigInt(seconds), []);
       const timeout = job.timeout + seconds;
       const { signature } = await send([
         jobsInstruction(
@@ -836,13 +1064,16 @@ export function createNosanaClient(parameters: CreateNosanaClientParameters = {}
     ]);
     return { sol: BigInt(sol), nos };
   };
-  /** Fails with a clear error, before anything is sent, when SOL (fees + rent of `space` bytes) or NOS is missing. */
-  const requireFunds = async (owner: PublicKey, nos: bigint, space: number) => {
+  /**
+   * Fails with a clear error, before anything is sent, when SOL (fees + the rent of new accounts of `spaces` bytes)
+   * or NOS is missing.
+   */
+  const requireFunds = async (owner: PublicKey, nos: bigint, spaces: number[]) => {
     const { sol, nos: available } = await balances(owner);
-    const rent =
-      space > 0
-        ? BigInt(await rpc(connection, () => connection.getMinimumBalanceForRentExemption(space)))
-        : 0n;
+    const rents = await Promise.all(
+      spaces.map((space) => rpc(connection, () => connection.getMinimumBalanceForRentExemption(space))),
+    );
+    const rent = rents.reduce((sum, lamports) => sum + BigInt(lamports), 0n);
     const needSol = rent + 50_000n;
     if (sol < needSol) {
       throw new NosanaError(
@@ -879,7 +1110,7 @@ export function createNosanaClient(parameters: CreateNosanaClientParameters = {}
     async transferNos(to: PublicKey | string, amount: bigint): Promise<{ signature: string }> {
       const from = wallet();
       const target = pk(to);
-      await requireFunds(from.publicKey, amount, 0);
+      await requireFunds(from.publicKey, amount, []);
       return send([
         createAssociatedTokenAccountIdempotentInstruction(from.publicKey, ata(target), target, ids.nosMint),
         createTransferInstruction(ata(from.publicKey), ata(target), from.publicKey, amount),

@@ -25,6 +25,27 @@ declare module '@nosana/core' {
     CHAIN__AIRDROP_UNAVAILABLE: { network: string; token: 'SOL' | 'NOS' };
     /** An unknown network name. */
     CHAIN__NETWORK_UNKNOWN: { network: string };
+    /** A setting given to `markets.open` or `markets.update` is missing or out of range (nothing was sent). */
+    CHAIN__MARKET_PARAMETER_INVALID: { operation: 'open' | 'update'; field: string; value: string };
+    /** The wallet is not the market's authority, which the program requires (nothing was sent). */
+    CHAIN__NOT_MARKET_AUTHORITY: {
+      market: string;
+      authority: string;
+      wallet: string;
+      operation: 'update' | 'close';
+    };
+    /**
+     * The market still has jobs or nodes queued, jobs open (queued, running or stopped, whose deposits sit in its
+     * vault) or NOS in its vault: closing would sweep that NOS to the authority and strand the jobs (nothing was sent).
+     */
+    CHAIN__MARKET_NOT_EMPTY: {
+      market: string;
+      queueKind: 'jobs' | 'nodes' | 'empty';
+      queued: number;
+      openJobs: number;
+      /** NOS base units in the vault. */
+      vault: string;
+    };
   }
 }
 

@@ -6,16 +6,26 @@ export {
   verifyAuthHeader,
 } from './auth.js';
 export {
+  type CloseMarketParameters,
+  type CloseMarketResult,
   type CreateNosanaClientParameters,
   createNosanaClient,
   type JobView,
   type ListJobsParameters,
   type MarketView,
   type NosanaClient,
+  type OpenMarketResult,
   type PostJobParameters,
   type PostJobResult,
   type RunView,
+  type UpdateMarketResult,
 } from './client.js';
+export {
+  type MarketSettings,
+  type OpenMarketParameters,
+  type UpdateMarketParameters,
+  validateMarketParameters,
+} from './market-parameters.js';
 export {
   NETWORKS,
   type NetworkConfig,
