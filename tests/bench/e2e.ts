@@ -5,13 +5,13 @@
  *   the definition run by the runtime alone (no chain, no IPFS) — what the protocol adds, in seconds and as a ratio;
  * - throughput: a burst of trivial jobs posted at once into a market served by one node, then by two nodes
  *   (jobs completed per minute);
- * - the RSS of an idle node process (queued, waiting).
+ * - the RSS of an idle `nosana node start` daemon (the built CLI, queued, waiting).
  *
  * Run from the repository root: pnpm bench (all benchmarks) or
  *   node --conditions=@nosana/source --import tsx tests/bench/e2e.ts [--runs 30] [--burst 30]
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,19 +137,57 @@ try {
     await network.stopNodes();
   }
 
-  // --- idle node RSS (its own process, queued)
+  // --- idle node RSS: the built `nosana node start` daemon, what a host runs, queued and waiting
   const dir = mkdtempSync(join(tmpdir(), 'nosana-bench-node-'));
   try {
-    const child = network.nodeProcess(dir, { stderr: 'ignore' }).spawn();
-    await new Promise<void>((resolve) =>
-      child.stdout.on('data', (d: Buffer) => String(d).includes('"queued"') && resolve()),
+    const key = Keypair.generate();
+    network.actor(0n, key);
+    const walletPath = join(dir, 'wallet.json');
+    writeFileSync(walletPath, JSON.stringify(Array.from(key.secretKey)), { mode: 0o600 });
+    const child = spawn(
+      process.execPath,
+      [
+        join(root, 'packages', 'cli', 'bin', 'run.js'),
+        'node',
+        'start',
+        '--market',
+        'cpu',
+        '--rpc',
+        network.localnet.rpcUrl,
+        '--ipfs',
+        network.localnet.ipfsApiUrl,
+        '--wallet',
+        walletPath,
+        '--state-dir',
+        join(dir, 'state'),
+        '--api-port',
+        '0',
+        '--min-disk',
+        '0',
+      ],
+      { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } },
     );
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
-    const rss =
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const host = network.actor(0n, key);
+    const deadline = Date.now() + 60_000;
+    while (!(await host.node.isQueued('cpu'))) {
+      if (Date.now() > deadline || child.exitCode !== null)
+        throw new Error('nosana node start did not queue');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const rssMiB = () =>
       Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    const samples: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      samples.push(rssMiB());
+    }
     child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    lines.push('', `Idle node (queued for 10 s, sources through tsx): RSS ${rss.toFixed(0)} MiB.`);
+    await exited;
+    lines.push(
+      '',
+      `Idle node (\`nosana node start\`, built, queued on the cpu market; RSS sampled each second for 10 s): p50 ${percentile(samples, 50).toFixed(0)} MiB, max ${Math.max(...samples).toFixed(0)} MiB.`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

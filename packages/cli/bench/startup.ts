@@ -7,11 +7,11 @@
  * Run from packages/cli after `pnpm build`: node --import tsx bench/startup.ts [--runs 20]
  * (or `pnpm bench` from the repository root).
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { startLocalnet } from '@nosana/localnet';
 import { Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
 
@@ -34,13 +34,18 @@ try {
     NOSANA_IPFS_API: localnet.ipfsApiUrl,
     NOSANA_WALLET: join(dir, 'wallet.json'),
   };
-  const nosana = (args: string[]) => {
-    const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env });
-    if (result.status !== 0) throw new Error(`nosana ${args.join(' ')} failed: ${result.stderr}`);
-    return result.stdout;
+  // Asynchronous on purpose: the localnet serves from this process's event loop, which a spawnSync would block.
+  const run = promisify(execFile);
+  const nosana = async (args: string[]) => {
+    try {
+      return (await run(process.execPath, [bin, ...args], { encoding: 'utf8', env })).stdout;
+    } catch (error) {
+      throw new Error(`nosana ${args.join(' ')} failed: ${(error as { stderr?: string }).stderr}`);
+    }
   };
-  const job = (JSON.parse(nosana(['job', 'post', '-f', example, '--json'])) as { result: { job: string } })
-    .result.job;
+  const job = (
+    JSON.parse(await nosana(['job', 'post', '-f', example, '--json'])) as { result: { job: string } }
+  ).result.job;
 
   const percentile = (samples: number[], p: number) =>
     [...samples].sort((a, b) => a - b)[
@@ -57,7 +62,7 @@ try {
     const samples: number[] = [];
     for (let i = 0; i < runs + 2; i++) {
       const started = performance.now();
-      nosana([...args]);
+      await nosana([...args]);
       if (i >= 2) samples.push(performance.now() - started);
     }
     lines.push(
