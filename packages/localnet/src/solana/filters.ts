@@ -65,16 +65,3 @@ export function compileFilters(filters: ReadonlyArray<Record<string, unknown>>):
     return true;
   };
 }
-
-/**
- * True when account data passes every `getProgramAccounts`-style filter (`dataSize`, `memcmp`). To test many
- * accounts against the same filters, compile them once with {@link compileFilters}.
- *
- * @example
- * ```ts
- * matchesFilters(account.data, [{ dataSize: 165 }]);
- * ```
- */
-export function matchesFilters(data: Uint8Array, filters: ReadonlyArray<Record<string, unknown>>): boolean {
-  return compileFilters(filters)(data);
-}
