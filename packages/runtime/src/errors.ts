@@ -15,6 +15,19 @@ declare module '@nosana/core' {
     RUNTIME__FLOW_FAILED: { status: string };
     /** GPU detection (nvidia-smi) failed in a way other than "no GPU". */
     RUNTIME__GPU_DETECTION_FAILED: { command: string; reason: string };
+    /**
+     * A resource names a file (in the definition or in a remote listing) that could leave its download directory:
+     * absolute, with a `..` segment, a control character, too long, or clashing with another file.
+     */
+    RUNTIME__RESOURCE_UNSAFE_PATH: { op: string; resource: string; name: string; reason: string };
+    /** A resource download would connect to a non-public address (loopback, private, link-local…) not allowed by the host. */
+    RUNTIME__RESOURCE_ADDRESS_REFUSED: {
+      op: string;
+      resource: string;
+      url: string;
+      address: string;
+      reason: string;
+    };
   }
 }
 

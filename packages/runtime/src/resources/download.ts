@@ -1,18 +1,36 @@
 /**
  * Resource downloads: files an op needs (model weights, datasets) fetched before it starts and copied into its
  * container at `target`. URL, Hugging Face and S3 (public, the Nosana model mirror, or signed with the op's
- * credentials) are supported; every download is size-capped, and checksummed when a sha256 is given.
+ * credentials) are supported. Resources are hostile: every file name must stay inside the download directory
+ * (checked before anything is written), every connection must go to a public address unless the operator allows
+ * more (checked at each redirect and on the connected socket), and each resource is size-capped, time-limited
+ * and checksummed when a sha256 is given.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, posix } from 'node:path';
-import { NosanaError, type Resource } from '@nosana/core';
+import { join } from 'node:path';
+import { isNosanaError, NosanaError, type Resource } from '@nosana/core';
 import { AwsClient } from 'aws4fetch';
+import { type AddressPolicy, createAddressPolicy } from './address-policy.js';
+import {
+  AddressRefusedError,
+  createHttpAgents,
+  type HttpResponse,
+  httpGet,
+  type Resolver,
+} from './http-get.js';
+import { type PlannedFile, planResource, UnsafeNameError } from './plan.js';
+import { createFileInside } from './safe-path.js';
 import '../errors.js';
 
 /** Where downloads go and how they are made (injectable for tests). */
 export interface DownloadOptions {
+  /**
+   * Requests go through this `fetch` instead of the built-in transport. Redirects are still followed and checked
+   * here, and names are resolved and checked before each request, but the address the connection ends up using
+   * is only checked by the built-in transport: leave this unset on hosts.
+   */
   fetch?: typeof fetch;
   /** Default https://huggingface.co. */
   huggingFaceUrl?: string;
@@ -20,9 +38,27 @@ export interface DownloadOptions {
   nosanaModelsUrl?: string;
   /** S3 endpoint for a bucket. Default `https://<bucket>.s3.amazonaws.com`. */
   s3Endpoint?: (bucket: string, region?: string) => string;
-  /** Refuse more than this many bytes per resource. Default 200 GiB. */
+  /** Refuse more than this many bytes per resource (all its files together). Default 200 GiB. */
   maxBytes?: number;
   signal?: AbortSignal;
+  /**
+   * Non-public addresses downloads may connect to: CIDRs (`10.0.0.0/8`, `fd00::/8`), addresses (`127.0.0.1`) or host
+   * names (`minio.lan`, allowing whatever it resolves to). Default none: loopback, private (RFC 1918), CGNAT,
+   * link-local (cloud metadata), ULA, multicast, unspecified and reserved addresses are refused.
+   */
+  allow?: readonly string[];
+  /** Resolves host names (default `dns.lookup`); every answer is checked against the policy. */
+  resolve?: Resolver;
+  /** Redirects followed per request, each re-checked. Default 5. */
+  maxRedirects?: number;
+  /** The whole resource (listings and every file) must be downloaded within this time. Default 4 hours. */
+  timeoutMs?: number;
+  /** A request that receives nothing for this long fails. Default 60 s. */
+  idleTimeoutMs?: number;
+  /** Most files per resource. Default 10,000. */
+  maxFiles?: number;
+  /** Parent of the temporary download directories. Default the OS temporary directory. */
+  scratchDir?: string;
 }
 
 /** Downloaded files, ready to copy into a container. */
@@ -34,14 +70,21 @@ export interface DownloadedResource {
   cleanup(): void;
 }
 
-const NOSANA_MIRROR_BUCKET = 'nos-ai-models-qllsn32u';
+const DEFAULT_MAX_BYTES = 200 * 1024 ** 3;
+const DEFAULT_TIMEOUT_MS = 4 * 3600_000;
+const MAX_LISTING_BYTES = 64 * 1024 ** 2;
 
 /**
- * Downloads a resource into a temporary directory.
+ * Downloads a resource into a temporary directory. Throws `RUNTIME__RESOURCE_UNSAFE_PATH` when a file name (from
+ * the definition or a listing) could leave the download directory, `RUNTIME__RESOURCE_ADDRESS_REFUSED` when a
+ * request would reach a non-public address the operator did not allow, `RUNTIME__RESOURCE_FAILED` otherwise; in
+ * every case nothing is left on disk.
  *
  * @example
  * ```ts
  * const downloaded = await downloadResource({ type: 'URL', url: 'https://example.com/model.bin', target: '/models/model.bin' }, 'main');
+ * // a test server on loopback must be allowed explicitly:
+ * await downloadResource({ type: 'URL', url: 'http://127.0.0.1:8080/m.bin', target: '/m.bin' }, 'main', { allow: ['127.0.0.1'] });
  * ```
  */
 export async function downloadResource(
@@ -49,137 +92,148 @@ export async function downloadResource(
   op: string,
   options: DownloadOptions = {},
 ): Promise<DownloadedResource> {
-  const scratch = mkdtempSync(join(tmpdir(), 'nosana-resource-'));
-  const cleanup = () => rmSync(scratch, { recursive: true, force: true });
-  const fail = (reason: string, cause?: unknown): never => {
-    cleanup();
-    throw new NosanaError(
+  const described = describe(resource);
+  const failed = (reason: string, cause?: unknown) =>
+    new NosanaError(
       'RUNTIME__RESOURCE_FAILED',
-      `op "${op}": resource ${describe(resource)} failed: ${reason}`,
-      { op, resource: describe(resource), reason },
+      `op "${op}": resource ${described} failed: ${reason}`,
+      { op, resource: described, reason },
       cause ? { cause } : {},
     );
-  };
-  const maxBytes = options.maxBytes ?? 200 * 1024 ** 3;
-  const get = async (
-    url: string,
-    name: string,
-    init: RequestInit = {},
-    limit = maxBytes,
-    sha256?: string,
-  ) => {
-    const path = join(scratch, 'files', name);
-    const size = await fetchToFile(options.fetch ?? fetch, url, path, init, limit, options.signal).catch(
-      (error: Error) => fail(error.message, error),
+  if (resource.type === 'Ollama')
+    throw new NosanaError(
+      'RUNTIME__RESOURCE_FAILED',
+      `op "${op}": Ollama resources are pulled by the Ollama service itself on first use; this runtime does not pre-pull ${resource.model}`,
+      { op, resource: described, reason: 'not supported by this runtime' },
     );
-    if (sha256) {
-      const actual = await fileSha256(path);
-      if (actual !== sha256.toLowerCase()) fail(`sha256 is ${actual}, expected ${sha256.toLowerCase()}`);
-    }
-    return { name, path, size };
+  let policy: AddressPolicy;
+  try {
+    policy = createAddressPolicy({ allow: options.allow ?? [] });
+  } catch (error) {
+    throw failed(`the host's download allow list is invalid: ${(error as Error).message}`, error);
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const agents = createHttpAgents();
+  const signer =
+    resource.type === 'S3' && resource.IAM
+      ? new AwsClient({
+          accessKeyId: resource.IAM.ACCESS_KEY_ID,
+          secretAccessKey: resource.IAM.SECRET_ACCESS_KEY,
+          region: resource.IAM.REGION,
+          service: 's3',
+        })
+      : undefined;
+  const get = async (url: string, init: { headers?: Record<string, string>; sign?: boolean } = {}) => {
+    let headers = init.headers ?? {};
+    if (init.sign && signer)
+      headers = Object.fromEntries((await signer.sign(url, { method: 'GET' })).headers.entries());
+    return httpGet({
+      url,
+      headers,
+      policy,
+      agents,
+      signal,
+      ...(options.resolve ? { resolve: options.resolve } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.maxRedirects !== undefined ? { maxRedirects: options.maxRedirects } : {}),
+      ...(options.idleTimeoutMs !== undefined ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    });
   };
 
-  switch (resource.type) {
-    case 'URL': {
-      const file = await get(
-        resource.url,
-        posix.basename(resource.target),
-        {},
-        resource.max_bytes ?? maxBytes,
-        resource.sha256,
-      );
-      return { directory: posix.dirname(resource.target), files: [file], cleanup };
+  let scratch: string | undefined;
+  const cleanup = () => {
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  };
+  try {
+    const plan = await planResource(resource, {
+      get,
+      huggingFaceUrl: options.huggingFaceUrl ?? 'https://huggingface.co',
+      nosanaModelsUrl: options.nosanaModelsUrl ?? 'https://models.nosana.io',
+      ...(options.s3Endpoint ? { s3Endpoint: options.s3Endpoint } : {}),
+      maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+      maxFiles: options.maxFiles ?? 10_000,
+      maxListingBytes: MAX_LISTING_BYTES,
+    });
+    scratch = mkdtempSync(join(options.scratchDir ?? tmpdir(), 'nosana-resource-'));
+    const root = join(scratch, 'files');
+    const files: DownloadedResource['files'] = [];
+    let total = 0;
+    for (const file of plan.files) {
+      const response = await get(file.url, {
+        ...(file.headers ? { headers: file.headers } : {}),
+        ...(file.sign ? { sign: true } : {}),
+      });
+      const written = await writeBody(response, root, file, plan.maxBytes - total, plan.maxBytes);
+      total += written.size;
+      files.push(written);
     }
-    case 'HF': {
-      const base = (options.huggingFaceUrl ?? 'https://huggingface.co').replace(/\/+$/, '');
-      const revision = resource.revision ?? 'main';
-      const headers: Record<string, string> = resource.accessToken
-        ? { authorization: `Bearer ${resource.accessToken}` }
-        : {};
-      let paths = resource.files;
-      if (!paths) {
-        const listing = await (options.fetch ?? fetch)(
-          `${base}/api/models/${resource.repo}/tree/${revision}?recursive=1`,
-          { headers, ...(options.signal ? { signal: options.signal } : {}) },
-        ).catch((error: Error) => fail(error.message, error));
-        if (!listing.ok)
-          fail(
-            `listing ${resource.repo}@${revision} answered ${listing.status}${listing.status === 401 ? ' (a private repository needs accessToken)' : ''}`,
-          );
-        paths = ((await listing.json()) as Array<{ type: string; path: string }>)
-          .filter((e) => e.type === 'file')
-          .map((e) => e.path);
-      }
-      const files = [];
-      for (const path of paths)
-        files.push(await get(`${base}/${resource.repo}/resolve/${revision}/${path}`, path, { headers }));
-      return { directory: resource.target, files, cleanup };
-    }
-    case 'S3': {
-      const sources = resource.buckets ?? [
-        {
-          url: resource.url ?? `s3://${resource.bucket}`,
-          ...(resource.files ? { files: resource.files } : {}),
-        },
-      ];
-      const client = resource.IAM
-        ? new AwsClient({
-            accessKeyId: resource.IAM.ACCESS_KEY_ID,
-            secretAccessKey: resource.IAM.SECRET_ACCESS_KEY,
-            region: resource.IAM.REGION,
-            service: 's3',
-          })
-        : undefined;
-      const request = (url: string) =>
-        client
-          ? client.fetch(url, options.signal ? { signal: options.signal } : {})
-          : (options.fetch ?? fetch)(url, options.signal ? { signal: options.signal } : {});
-      const files = [];
-      for (const source of sources) {
-        const { origin, prefix } = s3Location(source.url, resource.IAM?.REGION, options);
-        let keys = source.files?.map((f) => posix.join(prefix, f));
-        if (!keys) {
-          keys = [];
-          let token: string | undefined;
-          do {
-            const query = new URLSearchParams({
-              'list-type': '2',
-              prefix: prefix ? `${prefix.replace(/\/+$/, '')}/` : '',
-              ...(token ? { 'continuation-token': token } : {}),
-            });
-            const listing = await request(`${origin}/?${query}`).catch((error: Error) =>
-              fail(error.message, error),
-            );
-            if (!listing.ok) fail(`listing ${source.url} answered ${listing.status}`);
-            const xml = await listing.text();
-            keys.push(...[...xml.matchAll(/<Key>([^<]+)<\/Key>/g)].map((m) => decodeXml(m[1]!)));
-            token = /<IsTruncated>true<\/IsTruncated>/.test(xml)
-              ? /<NextContinuationToken>([^<]+)</.exec(xml)?.[1]
-              : undefined;
-          } while (token);
-        }
-        for (const key of keys.filter((k) => !k.endsWith('/'))) {
-          const name = prefix ? posix.relative(prefix.replace(/\/+$/, ''), key) || posix.basename(key) : key;
-          const response = await request(
-            `${origin}/${key.split('/').map(encodeURIComponent).join('/')}`,
-          ).catch((error: Error) => fail(error.message, error));
-          const path = join(scratch, 'files', name);
-          const size = await streamToFile(response, path, maxBytes, `${source.url}/${key}`).catch(
-            (error: Error) => fail(error.message, error),
-          );
-          files.push({ name, path, size });
-        }
-      }
-      return { directory: resource.target, files, cleanup };
-    }
-    case 'Ollama':
-      cleanup();
+    return { directory: plan.directory, files, cleanup };
+  } catch (error) {
+    cleanup();
+    if (error instanceof UnsafeNameError)
       throw new NosanaError(
-        'RUNTIME__RESOURCE_FAILED',
-        `op "${op}": Ollama resources are pulled by the Ollama service itself on first use; this runtime does not pre-pull ${resource.model}`,
-        { op, resource: describe(resource), reason: 'not supported by this runtime' },
+        'RUNTIME__RESOURCE_UNSAFE_PATH',
+        `op "${op}": resource ${described} was refused: ${error.message}. File names must be relative paths that stay inside the target (no "..", no leading "/", no control characters); fix the definition or the listing`,
+        { op, resource: described, name: error.fileName.slice(0, 1024), reason: error.reason },
+        { cause: error },
       );
+    if (error instanceof AddressRefusedError)
+      throw new NosanaError(
+        'RUNTIME__RESOURCE_ADDRESS_REFUSED',
+        `op "${op}": resource ${described} was refused: ${error.message}. Resources are downloaded from public addresses only; a host operator can allow more with the download allow list`,
+        { op, resource: described, url: error.url, address: error.address, reason: error.reason },
+        { cause: error },
+      );
+    if (isNosanaError(error)) throw error;
+    if (timeout.aborted) throw failed(`not downloaded within ${Math.round(timeoutMs / 1000)} s`, error);
+    throw failed((error as Error).message, error);
+  } finally {
+    agents.destroy();
   }
+}
+
+/** Writes a response body to the file for `file.name` under `root`, within `remaining` bytes; checks the sha256. */
+async function writeBody(
+  response: HttpResponse,
+  root: string,
+  file: PlannedFile,
+  remaining: number,
+  limit: number,
+): Promise<{ name: string; path: string; size: number }> {
+  if (response.status !== 200) {
+    response.cancel();
+    throw new Error(`${file.url} answered ${response.status}`);
+  }
+  const tooLarge = () => new Error(`${file.url} makes the resource larger than the ${limit} bytes allowed`);
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > remaining) {
+    response.cancel();
+    throw tooLarge();
+  }
+  const { path, fd } = createFileInside(root, file.name);
+  const out = createWriteStream(path, { fd });
+  const hash = file.sha256 ? createHash('sha256') : undefined;
+  let size = 0;
+  try {
+    for await (const chunk of response.body) {
+      size += chunk.length;
+      if (size > remaining) {
+        response.cancel();
+        throw tooLarge();
+      }
+      hash?.update(chunk);
+      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+    }
+  } finally {
+    await new Promise<void>((resolve) => out.end(() => resolve()));
+  }
+  if (hash) {
+    const actual = hash.digest('hex');
+    if (actual !== file.sha256) throw new Error(`sha256 is ${actual}, expected ${file.sha256}`);
+  }
+  return { name: file.name, path, size };
 }
 
 function describe(resource: Resource): string {
@@ -189,76 +243,8 @@ function describe(resource: Resource): string {
     case 'HF':
       return `hf:${resource.repo}`;
     case 'S3':
-      return resource.url ?? resource.bucket ?? 's3';
+      return resource.url ?? resource.bucket ?? resource.buckets?.[0]?.url ?? 's3';
     case 'Ollama':
       return `ollama:${resource.model}`;
   }
-}
-
-/** An S3 URL (`s3://bucket/prefix`, or https) as an HTTP origin and a key prefix. */
-function s3Location(
-  url: string,
-  region: string | undefined,
-  options: DownloadOptions,
-): { origin: string; prefix: string } {
-  if (url.startsWith('s3://')) {
-    const [bucket, ...rest] = url.slice('s3://'.length).split('/');
-    const prefix = rest.join('/').replace(/\/+$/, '');
-    if (bucket === NOSANA_MIRROR_BUCKET)
-      return { origin: (options.nosanaModelsUrl ?? 'https://models.nosana.io').replace(/\/+$/, ''), prefix };
-    const origin = options.s3Endpoint
-      ? options.s3Endpoint(bucket!, region)
-      : `https://${bucket}.s3.${region ? `${region}.` : ''}amazonaws.com`;
-    return { origin: origin.replace(/\/+$/, ''), prefix };
-  }
-  const parsed = new URL(url);
-  return { origin: parsed.origin, prefix: parsed.pathname.replace(/^\/+|\/+$/g, '') };
-}
-
-const decodeXml = (text: string) =>
-  text
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'");
-
-async function fetchToFile(
-  fetcher: typeof fetch,
-  url: string,
-  path: string,
-  init: RequestInit,
-  limit: number,
-  signal?: AbortSignal,
-): Promise<number> {
-  const response = await fetcher(url, { ...init, ...(signal ? { signal } : {}) });
-  return streamToFile(response, path, limit, url);
-}
-
-async function streamToFile(response: Response, path: string, limit: number, url: string): Promise<number> {
-  if (!response.ok || !response.body) throw new Error(`${url} answered ${response.status}`);
-  const declared = Number(response.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) {
-    await response.body.cancel();
-    throw new Error(`${url} is ${declared} bytes, more than the ${limit} allowed`);
-  }
-  mkdirSync(dirname(path), { recursive: true });
-  const out = createWriteStream(path);
-  let size = 0;
-  try {
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-      size += chunk.length;
-      if (size > limit) throw new Error(`${url} is larger than the ${limit} bytes allowed`);
-      if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-    }
-  } finally {
-    await new Promise<void>((resolve) => out.end(() => resolve()));
-  }
-  return size;
-}
-
-async function fileSha256(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
