@@ -88,7 +88,9 @@ describe('runtime on the real Docker engine', () => {
 
   it('downloads a URL resource (size-capped, sha256-checked) into the container before it starts', async () => {
     const sha256 = createHash('sha256').update(payload).digest('hex');
-    const ok = await createRuntime({ engine, scope }).runFlow({
+    // The file server is on loopback, which hosts refuse unless the operator allows it.
+    const downloads = { allow: ['127.0.0.1'] };
+    const ok = await createRuntime({ engine, scope, downloads }).runFlow({
       jobId: 'it-resource',
       definition: job([
         {
@@ -105,7 +107,7 @@ describe('runtime on the real Docker engine', () => {
       ]),
     });
     expect(ok.opStates[0]).toMatchObject({ status: 'success', logs: [{ log: 'model weights v1' }] });
-    const bad = await createRuntime({ engine, scope }).runFlow({
+    const bad = await createRuntime({ engine, scope, downloads }).runFlow({
       jobId: 'it-resource-bad',
       definition: job([
         {
@@ -123,6 +125,24 @@ describe('runtime on the real Docker engine', () => {
     });
     expect(bad.opStates[0]).toMatchObject({ status: 'failed', error: { code: 'RUNTIME__RESOURCE_FAILED' } });
     expect(bad.opStates[0]!.error?.message).toContain('sha256 is');
+    const refused = await createRuntime({ engine, scope }).runFlow({
+      jobId: 'it-resource-loopback',
+      definition: job([
+        {
+          type: 'container/run',
+          id: 'read',
+          args: {
+            image: 'busybox:1.35',
+            cmd: ['true'],
+            resources: [{ type: 'URL', url: `${filesUrl}/weights.bin`, target: '/w.bin' }],
+          },
+        },
+      ]),
+    });
+    expect(refused.opStates[0]).toMatchObject({
+      status: 'failed',
+      error: { code: 'RUNTIME__RESOURCE_ADDRESS_REFUSED' },
+    });
   });
 
   it('restarts an op with restart_policy on-failure up to restart_tries, then reports it failed', async () => {

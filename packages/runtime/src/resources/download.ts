@@ -187,7 +187,7 @@ export async function downloadResource(
         { cause: error },
       );
     if (isNosanaError(error)) throw error;
-    if (timeout.aborted) throw failed(`not downloaded within ${Math.round(timeoutMs / 1000)} s`, error);
+    if (timeout.aborted) throw failed(`not downloaded within ${timeoutMs / 1000} s`, error);
     throw failed((error as Error).message, error);
   } finally {
     agents.destroy();
