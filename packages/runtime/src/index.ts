@@ -50,4 +50,16 @@ export {
   type SeedBusyboxImageResult,
   seedBusyboxImage,
 } from './images/seed-busybox.js';
-export { type DownloadedResource, type DownloadOptions, downloadResource } from './resources/download.js';
+export {
+  type AddressDecision,
+  type AddressPolicy,
+  type AddressPolicyParameters,
+  createAddressPolicy,
+  refusedRange,
+} from './resources/address-policy.js';
+export {
+  checkResourceNames,
+  type DownloadedResource,
+  type DownloadOptions,
+  downloadResource,
+} from './resources/download.js';

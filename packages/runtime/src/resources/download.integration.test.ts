@@ -38,7 +38,10 @@ beforeAll(async () => {
     else if (request.url === '/to-other-loopback')
       response.writeHead(302, { location: `${other.url}/secret` }).end();
     else if (request.url === '/hang') request.on('close', () => response.destroy());
-    else response.writeHead(404).end();
+    else if (request.url === '/stall') {
+      response.writeHead(200, { 'content-length': '1000' }).write('first bytes');
+      request.on('close', () => response.destroy());
+    } else response.writeHead(404).end();
   });
   // a second server on another loopback address, which the operator did not allow
   other = await startServer((_request, response) => response.writeHead(200).end(secret), '127.0.0.2');
@@ -360,5 +363,17 @@ describe('downloadResource: limits', () => {
       },
     );
     expect(error.message).toContain('not downloaded within 0.2 s');
+  });
+
+  it('gives up on a download that stops sending, and removes what it had written', async () => {
+    const error = await refusal(
+      { type: 'URL', url: `${files.url}/stall`, target: '/m/x' },
+      'RUNTIME__RESOURCE_FAILED',
+      {
+        allow: ['127.0.0.1'],
+        idleTimeoutMs: 200,
+      },
+    );
+    expect(error.message).toContain(`${files.url}/stall: nothing received for 0.2 s`);
   });
 });

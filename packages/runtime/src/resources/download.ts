@@ -20,7 +20,7 @@ import {
   httpGet,
   type Resolver,
 } from './http-get.js';
-import { type PlannedFile, planResource, UnsafeNameError } from './plan.js';
+import { checkDefinedNames, type PlannedFile, planResource, UnsafeNameError } from './plan.js';
 import { createFileInside } from './safe-path.js';
 import '../errors.js';
 
@@ -147,6 +147,7 @@ export async function downloadResource(
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   };
   try {
+    checkDefinedNames(resource);
     const plan = await planResource(resource, {
       get,
       huggingFaceUrl: options.huggingFaceUrl ?? 'https://huggingface.co',
@@ -172,13 +173,7 @@ export async function downloadResource(
     return { directory: plan.directory, files, cleanup };
   } catch (error) {
     cleanup();
-    if (error instanceof UnsafeNameError)
-      throw new NosanaError(
-        'RUNTIME__RESOURCE_UNSAFE_PATH',
-        `op "${op}": resource ${described} was refused: ${error.message}. File names must be relative paths that stay inside the target (no "..", no leading "/", no control characters); fix the definition or the listing`,
-        { op, resource: described, name: error.fileName.slice(0, 1024), reason: error.reason },
-        { cause: error },
-      );
+    if (error instanceof UnsafeNameError) throw unsafePath(error, op, described);
     if (error instanceof AddressRefusedError)
       throw new NosanaError(
         'RUNTIME__RESOURCE_ADDRESS_REFUSED',
@@ -191,6 +186,34 @@ export async function downloadResource(
     throw failed((error as Error).message, error);
   } finally {
     agents.destroy();
+  }
+}
+
+const unsafePath = (error: UnsafeNameError, op: string, resource: string) =>
+  new NosanaError(
+    'RUNTIME__RESOURCE_UNSAFE_PATH',
+    `op "${op}": resource ${resource} was refused: ${error.message}. File names must be relative paths that stay inside the target (no "..", no leading "/", no control characters); fix the definition or the listing`,
+    { op, resource, name: error.fileName.slice(0, 1024), reason: error.reason },
+    { cause: error },
+  );
+
+/**
+ * Checks the file names a resource's definition names, with no request and nothing written: call it before
+ * creating an op's container, so that a definition refused for its names costs nothing. Names that listings
+ * answer are checked by {@link downloadResource}. Throws `RUNTIME__RESOURCE_UNSAFE_PATH`.
+ *
+ * @example
+ * ```ts
+ * checkResourceNames({ type: 'URL', url: 'https://example.com/m.bin', target: '/models/m.bin' }, 'main'); // fine
+ * checkResourceNames({ type: 'S3', url: 's3://b/p', files: ['../../etc/x'], target: '/d' }, 'main'); // throws
+ * ```
+ */
+export function checkResourceNames(resource: Resource, op: string): void {
+  try {
+    checkDefinedNames(resource);
+  } catch (error) {
+    if (error instanceof UnsafeNameError) throw unsafePath(error, op, describe(resource));
+    throw error;
   }
 }
 

@@ -195,6 +195,7 @@ function viaNode(
   const secure = url.protocol === 'https:';
   const agents = parameters.agents;
   return new Promise((fulfil, reject) => {
+    let response: IncomingMessage | undefined;
     const request = (secure ? httpsRequest : httpRequest)(
       url,
       {
@@ -205,6 +206,7 @@ function viaNode(
         ...(parameters.signal ? { signal: parameters.signal } : {}),
       },
       (message: IncomingMessage) => {
+        response = message;
         const remote = message.socket.remoteAddress;
         const decision = remote
           ? parameters.policy.check(remote, url.hostname.replace(/^\[|\]$/g, ''))
@@ -227,9 +229,11 @@ function viaNode(
       },
     );
     const idle = parameters.idleTimeoutMs ?? 60_000;
-    request.setTimeout(idle, () =>
-      request.destroy(new Error(`${url.href}: nothing received for ${Math.round(idle / 1000)} s`)),
-    );
+    request.setTimeout(idle, () => {
+      const error = new Error(`${url.href}: nothing received for ${idle / 1000} s`);
+      response?.destroy(error);
+      request.destroy(error);
+    });
     request.on('error', reject);
     request.end();
   });

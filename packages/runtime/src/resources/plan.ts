@@ -93,6 +93,31 @@ export async function planResource(resource: Resource, context: PlanContext): Pr
   return plan;
 }
 
+/**
+ * Checks the file names a resource's definition gives (a URL resource's target, `files` of S3 and Hugging Face
+ * resources) without any request: what can be refused before a container is created. Names from listings are
+ * checked by {@link planResource}. Throws {@link UnsafeNameError}.
+ *
+ * @example
+ * ```ts
+ * checkDefinedNames({ type: 'S3', url: 's3://b/p', files: ['../x'], target: '/d' }); // throws UnsafeNameError
+ * ```
+ */
+export function checkDefinedNames(resource: Resource): void {
+  const names: string[] = [];
+  if (resource.type === 'URL')
+    names.push(check(posix.basename(resource.target), 'the last segment of target'));
+  if (resource.type === 'HF') names.push(...(resource.files ?? []).map((f, i) => check(f, `files[${i}]`)));
+  if (resource.type === 'S3') {
+    const sources = resource.buckets ?? [{ url: '', ...(resource.files ? { files: resource.files } : {}) }];
+    for (const [s, source] of sources.entries())
+      for (const [i, file] of (source.files ?? []).entries())
+        names.push(check(file, `${resource.buckets ? `buckets[${s}]` : 'the resource'}.files[${i}]`));
+  }
+  const conflict = nameConflict(names);
+  if (conflict) throw new UnsafeNameError(conflict.name, conflict.reason, 'the files of this resource');
+}
+
 function planUrl(resource: URLResource, context: PlanContext): ResourcePlan {
   const name = check(posix.basename(resource.target), 'the last segment of target');
   return {
