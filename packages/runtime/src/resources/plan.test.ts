@@ -81,6 +81,19 @@ describe('planResource', () => {
     expect((await refusal({ type: 'S3', bucket: 'b', target: '/d' }, ctx)).reason).toBe('has a ".." segment');
   });
 
+  it('stops following a listing that pages forever without keys', async () => {
+    const endless =
+      '<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>again</NextContinuationToken></ListBucketResult>';
+    const { ctx, asked } = context({
+      'https://b.s3.test/?list-type=2&prefix=': { body: endless },
+      'https://b.s3.test/?list-type=2&prefix=&continuation-token=again': { body: endless },
+    });
+    await expect(
+      planResource({ type: 'S3', bucket: 'b', target: '/d' }, { ...ctx, maxFiles: 3 }),
+    ).rejects.toThrow('the listing of s3://b has more pages than files allowed');
+    expect(asked).toHaveLength(4);
+  });
+
   it('refuses unsafe `files` of S3 resources and buckets without any request', async () => {
     const { ctx, asked } = context({});
     const single = await refusal(

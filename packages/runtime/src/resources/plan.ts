@@ -146,7 +146,9 @@ async function planHuggingFace(resource: HFResource, context: PlanContext): Prom
   } else {
     paths = [];
     let next: string | undefined = `${base}/api/models/${resource.repo}/tree/${revision}?recursive=1`;
-    while (next) {
+    for (let page = 0; next; page++) {
+      if (page > context.maxFiles)
+        throw new Error(`the listing of ${resource.repo} has more pages than files allowed`);
       const listing = await context.get(next, { headers });
       if (listing.status !== 200) {
         listing.cancel();
@@ -229,7 +231,11 @@ async function listS3(
 ): Promise<string[]> {
   const keys: string[] = [];
   let token: string | undefined;
+  let pages = 0;
   do {
+    // an empty page that says it is truncated would otherwise be followed forever
+    if (++pages > context.maxFiles + 1)
+      throw new Error(`the listing of ${sourceUrl} has more pages than files allowed`);
     const query = new URLSearchParams({
       'list-type': '2',
       prefix: prefix ? `${prefix}/` : '',
