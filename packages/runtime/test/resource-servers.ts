@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AwsV4Signer } from 'aws4fetch';
 
 export interface TestServer {
   url: string;
@@ -16,13 +17,15 @@ export interface TestServer {
 }
 
 export async function startServer(
-  handler: (request: IncomingMessage, response: ServerResponse) => void,
+  handler: (request: IncomingMessage, response: ServerResponse) => unknown,
   host = '127.0.0.1',
 ): Promise<TestServer> {
   const requests: TestServer['requests'] = [];
   const server: Server = createServer((request, response) => {
     requests.push({ path: request.url ?? '', headers: request.headers });
-    handler(request, response);
+    Promise.resolve(handler(request, response)).catch((error: Error) =>
+      response.writeHead(500).end(error.message),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
@@ -44,23 +47,21 @@ const xmlEscape = (text: string) =>
 /**
  * An S3-compatible server: `GET /<bucket>/?list-type=2&prefix=…` lists (`pageSize` keys a page, with continuation
  * tokens), `GET /<bucket>/<key>` reads. `objects` maps bucket → key → body; listed keys may be anything, even
- * keys no real bucket would hold. With `credential`, requests without a SigV4 `Authorization` of that access key
- * are refused with 403.
+ * keys no real bucket would hold. With `credentials`, every request must carry a SigV4 `Authorization` header
+ * that these credentials reproduce (computed again here from the request), or it gets a 403.
  */
 export function startS3Server(
   objects: Record<string, Record<string, string | Buffer>>,
-  options: { pageSize?: number; credential?: string } = {},
+  options: {
+    pageSize?: number;
+    credentials?: { accessKeyId: string; secretAccessKey: string; region: string };
+  } = {},
 ): Promise<TestServer> {
   const pageSize = options.pageSize ?? 1000;
-  return startServer((request, response) => {
+  return startServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://s3.local');
-    if (
-      options.credential &&
-      !String(request.headers.authorization ?? '').startsWith(
-        `AWS4-HMAC-SHA256 Credential=${options.credential}/`,
-      )
-    ) {
-      response.writeHead(403).end('<Error><Code>AccessDenied</Code></Error>');
+    if (options.credentials && !(await signatureMatches(request, options.credentials))) {
+      response.writeHead(403).end('<Error><Code>SignatureDoesNotMatch</Code></Error>');
       return;
     }
     const [, bucket = '', ...rest] = url.pathname.split('/');
@@ -96,6 +97,28 @@ export function startS3Server(
     if (body === undefined) response.writeHead(404).end('<Error><Code>NoSuchKey</Code></Error>');
     else response.writeHead(200, { 'content-length': String(Buffer.byteLength(body)) }).end(body);
   });
+}
+
+/** Does the request's SigV4 `Authorization` match the one these credentials give for the same request? */
+async function signatureMatches(
+  request: IncomingMessage,
+  credentials: { accessKeyId: string; secretAccessKey: string; region: string },
+): Promise<boolean> {
+  const authorization = String(request.headers.authorization ?? '');
+  const signed = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(';') ?? [];
+  const datetime = String(request.headers['x-amz-date'] ?? '');
+  if (!signed.includes('host') || !datetime) return false;
+  const headers: Record<string, string> = {};
+  for (const name of signed) if (name !== 'host') headers[name] = String(request.headers[name] ?? '');
+  const expected = await new AwsV4Signer({
+    method: request.method ?? 'GET',
+    url: `http://${request.headers.host}${request.url}`,
+    headers,
+    ...credentials,
+    service: 's3',
+    datetime,
+  }).authHeader();
+  return expected === authorization;
 }
 
 /**

@@ -78,22 +78,29 @@ async function refusal(resource: Resource, code: NosanaErrorCode, options: Downl
 }
 
 describe('downloadResource: file names', () => {
-  it('downloads an S3 prefix (paged listing, signed requests) into the scratch directory and cleans up', async () => {
+  it('downloads an S3 prefix (paged listing, SigV4-signed requests) into the scratch directory and cleans up', async () => {
     const s3 = await startS3Server(
       { bucket: { 'models/a.bin': 'A', 'models/sub/b.bin': 'BB', 'other/c.bin': 'C' } },
-      { pageSize: 1, credential: 'AKID' },
+      { pageSize: 1, credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret', region: 'eu-west-1' } },
     );
+    const resource = (secret: string): Resource => ({
+      type: 'S3',
+      url: 's3://bucket/models',
+      target: '/data',
+      IAM: { REGION: 'eu-west-1', ACCESS_KEY_ID: 'AKID', SECRET_ACCESS_KEY: secret },
+    });
+    const s3Endpoint = (bucket: string) => `${s3.url}/${bucket}`;
     try {
-      const downloaded = await downloadResource(
-        {
-          type: 'S3',
-          url: 's3://bucket/models',
-          target: '/data',
-          IAM: { REGION: 'us-east-1', ACCESS_KEY_ID: 'AKID', SECRET_ACCESS_KEY: 'secret' },
-        },
-        'op1',
-        { scratchDir, allow: ['127.0.0.1'], s3Endpoint: (bucket) => `${s3.url}/${bucket}` },
-      );
+      const denied = await refusal(resource('wrong'), 'RUNTIME__RESOURCE_FAILED', {
+        allow: ['127.0.0.1'],
+        s3Endpoint,
+      });
+      expect(denied.message).toContain('listing s3://bucket/models answered 403');
+      const downloaded = await downloadResource(resource('secret'), 'op1', {
+        scratchDir,
+        allow: ['127.0.0.1'],
+        s3Endpoint,
+      });
       expect(downloaded.files.map((f) => [f.name, readFileSync(f.path, 'utf8'), f.size])).toEqual([
         ['a.bin', 'A', 1],
         ['sub/b.bin', 'BB', 2],
