@@ -297,7 +297,9 @@ describe('downloadResource: addresses', () => {
     // the check before the request saw the public answer; the connection's own lookup got loopback and refused it
     expect(answers).toEqual(['93.184.215.14', '127.0.0.1']);
     expect(error.context).toMatchObject({ address: '127.0.0.1' });
-    expect(error.context.reason).toMatch(/^rebind\.test resolves to 127\.0\.0\.1 is a loopback address/);
+    expect(error.context.reason).toMatch(
+      /^rebind\.test resolves to 127\.0\.0\.1; 127\.0\.0\.1 is a loopback address/,
+    );
     expect(files.requests).toEqual([]);
   });
 

@@ -63,7 +63,9 @@ describe('httpGet', () => {
         ],
       }),
     );
-    expect(error.reason).toMatch(/^metadata\.test resolves to 169\.254\.169\.254 is a link-local address/);
+    expect(error.reason).toMatch(
+      /^metadata\.test resolves to 169\.254\.169\.254; 169\.254\.169\.254 is a link-local address/,
+    );
     expect(asked).toEqual([]);
   });
 

@@ -100,7 +100,11 @@ async function checkUrl(url: URL, policy: AddressPolicy, resolve: Resolver): Pro
   for (const { address } of answers) {
     const decision = policy.check(address, hostname);
     if (!decision.allowed)
-      throw new AddressRefusedError(url.href, address, `${hostname} resolves to ${decision.reason}`);
+      throw new AddressRefusedError(
+        url.href,
+        address,
+        `${hostname} resolves to ${address}; ${decision.reason}`,
+      );
   }
 }
 
@@ -114,7 +118,7 @@ function checkedLookup(policy: AddressPolicy, resolve: Resolver, url: string): L
           const decision = policy.check(address, hostname);
           if (!decision.allowed)
             return callback(
-              new AddressRefusedError(url, address, `${hostname} resolves to ${decision.reason}`),
+              new AddressRefusedError(url, address, `${hostname} resolves to ${address}; ${decision.reason}`),
               '',
               0,
             );
