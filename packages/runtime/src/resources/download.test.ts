@@ -87,6 +87,24 @@ describe('downloadResource refusals without a request', () => {
     expect((error as Error).message).toContain("the host's download allow list is invalid");
   });
 
+  it('keeps credentials of URLs out of errors, which end up in public results', async () => {
+    const fetcher = (async () => new Response('denied', { status: 403 })) as unknown as typeof fetch;
+    const error = await downloadResource(
+      {
+        type: 'URL',
+        url: 'https://user:hunter2@files.test/m.bin?X-Amz-Signature=deadbeef',
+        target: '/m.bin',
+      },
+      'op1',
+      { fetch: fetcher, resolve: async () => [{ address: '93.184.215.14', family: 4 }] },
+    ).catch((e: unknown) => e);
+    expectCode(error, 'RUNTIME__RESOURCE_FAILED');
+    expect((error as Error).message).toBe(
+      'op "op1": resource https://files.test/m.bin?… failed: https://files.test/m.bin?… answered 403',
+    );
+    expect(JSON.stringify((error as { context: unknown }).context)).not.toMatch(/hunter2|deadbeef/);
+  });
+
   it('refuses Ollama resources, which the Ollama service pulls itself', async () => {
     const error = await downloadResource({ type: 'Ollama', model: 'llama3' }, 'op1', {
       fetch: noFetch,

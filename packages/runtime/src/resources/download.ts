@@ -92,12 +92,12 @@ export async function downloadResource(
   op: string,
   options: DownloadOptions = {},
 ): Promise<DownloadedResource> {
-  const described = describe(resource);
+  const described = redactUrls(describe(resource));
   const failed = (reason: string, cause?: unknown) =>
     new NosanaError(
       'RUNTIME__RESOURCE_FAILED',
-      `op "${op}": resource ${described} failed: ${reason}`,
-      { op, resource: described, reason },
+      `op "${op}": resource ${described} failed: ${redactUrls(reason)}`,
+      { op, resource: described, reason: redactUrls(reason) },
       cause ? { cause } : {},
     );
   if (resource.type === 'Ollama')
@@ -177,8 +177,8 @@ export async function downloadResource(
     if (error instanceof AddressRefusedError)
       throw new NosanaError(
         'RUNTIME__RESOURCE_ADDRESS_REFUSED',
-        `op "${op}": resource ${described} was refused: ${error.message}. Resources are downloaded from public addresses only; a host operator can allow more with the download allow list`,
-        { op, resource: described, url: error.url, address: error.address, reason: error.reason },
+        `op "${op}": resource ${described} was refused: ${redactUrls(error.message)}. Resources are downloaded from public addresses only; a host operator can allow more with the download allow list`,
+        { op, resource: described, url: redactUrls(error.url), address: error.address, reason: error.reason },
         { cause: error },
       );
     if (isNosanaError(error)) throw error;
@@ -189,10 +189,20 @@ export async function downloadResource(
   }
 }
 
+/**
+ * `text` with the credentials URLs may carry removed: user and password, and query strings (pre-signed URLs):
+ * errors end up in job results, which are public.
+ */
+const redactUrls = (text: string) =>
+  text.replace(
+    /\b(https?:\/\/)(?:[^\s/@?#]*@)?([^\s?#]*)(\?[^\s#]*)?/g,
+    (_, scheme: string, rest: string, query?: string) => `${scheme}${rest}${query ? '?…' : ''}`,
+  );
+
 const unsafePath = (error: UnsafeNameError, op: string, resource: string) =>
   new NosanaError(
     'RUNTIME__RESOURCE_UNSAFE_PATH',
-    `op "${op}": resource ${resource} was refused: ${error.message}. File names must be relative paths that stay inside the target (no "..", no leading "/", no control characters); fix the definition or the listing`,
+    `op "${op}": resource ${resource} was refused: ${redactUrls(error.message)}. File names must be relative paths that stay inside the target (no "..", no leading "/", no control characters); fix the definition or the listing`,
     { op, resource, name: error.fileName.slice(0, 1024), reason: error.reason },
     { cause: error },
   );
@@ -212,7 +222,7 @@ export function checkResourceNames(resource: Resource, op: string): void {
   try {
     checkDefinedNames(resource);
   } catch (error) {
-    if (error instanceof UnsafeNameError) throw unsafePath(error, op, describe(resource));
+    if (error instanceof UnsafeNameError) throw unsafePath(error, op, redactUrls(describe(resource)));
     throw error;
   }
 }
