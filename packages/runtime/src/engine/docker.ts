@@ -4,6 +4,7 @@ import { NosanaError } from '@nosana/core';
 import Docker from 'dockerode';
 import { pack } from 'tar-stream';
 import '../errors.js';
+import { engineFailure, messageOf, startFailure, statusOf } from './failures.js';
 import { createLogLineReader } from './log-frames.js';
 import type {
   ContainerEngine,
@@ -23,20 +24,16 @@ export interface CreateDockerEngineParameters {
 const labelFilter = (labels: Record<string, string>) => ({
   label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
 });
-const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
-const messageOf = (error: unknown) => {
-  const json = (error as { json?: { message?: string } }).json;
-  return json?.message ?? (error as Error).message ?? String(error);
-};
-/**
- * Podman's compat API answers 500 where Docker answers 409 Conflict (a container or network name already in
- * use); callers match 409, so such errors are given that status before being rethrown.
- */
-const rethrowConflict = (error: unknown): never => {
-  if (statusOf(error) === 500 && /already (exists|in use|used)/i.test(messageOf(error)))
-    (error as { statusCode?: number }).statusCode = 409;
-  throw error;
-};
+/** Runs an engine request, turning its failure into a coded error. */
+const request = <T>(
+  operation: string,
+  target: string,
+  promise: Promise<T>,
+  kind?: 'container' | 'network' | 'volume',
+): Promise<T> =>
+  promise.catch((error: unknown) => {
+    throw engineFailure(operation, target, error, kind);
+  });
 
 /**
  * The container engine over dockerode, for Docker and for Podman's Docker-compatible API. GPU containers use
@@ -165,7 +162,9 @@ export function createDockerEngine({
         },
         (error, result) => (error ? reject(error) : resolve(result as { Id: string })),
       ),
-    ).catch(rethrowConflict);
+    ).catch((error: unknown) => {
+      throw engineFailure('create container', spec.name, error, 'container');
+    });
     return created.Id;
   };
 
@@ -178,7 +177,7 @@ export function createDockerEngine({
         return true;
       } catch (error) {
         if (statusOf(error) === 404) return false;
-        throw error;
+        throw engineFailure('inspect image', image, error);
       }
     },
 
@@ -194,7 +193,15 @@ export function createDockerEngine({
             stream,
             (error, output) => {
               const failure = (output as Array<{ error?: string }> | undefined)?.find((o) => o.error);
-              if (error || failure) reject(error ?? new Error(failure!.error));
+              if (error) reject(error);
+              else if (failure)
+                reject(
+                  new NosanaError(
+                    'RUNTIME__IMAGE_PULL_FAILED',
+                    `cannot pull image ${image}: ${failure.error}`,
+                    { image, reason: failure.error ?? '' },
+                  ),
+                );
               else resolve();
             },
             (event: {
@@ -226,26 +233,29 @@ export function createDockerEngine({
     },
 
     async createVolume(name, labels) {
-      await docker.createVolume({ Name: name, Labels: labels });
+      await request('create volume', name, docker.createVolume({ Name: name, Labels: labels }), 'volume');
     },
     async removeVolume(name) {
       await docker
         .getVolume(name)
         .remove({ force: true })
         .catch((error) => {
-          if (statusOf(error) !== 404) throw error;
+          if (statusOf(error) !== 404) throw engineFailure('remove volume', name, error);
         });
     },
     async createNetwork(name, { labels, internal }) {
-      await docker
-        .createNetwork({
+      await request(
+        'create network',
+        name,
+        docker.createNetwork({
           Name: name,
           Labels: labels,
           Internal: internal,
           CheckDuplicate: true,
           Driver: 'bridge',
-        })
-        .catch(rethrowConflict);
+        }),
+        'network',
+      );
     },
     async inspectNetwork(name) {
       try {
@@ -257,7 +267,7 @@ export function createDockerEngine({
         return { name: network.Name, driver: network.Driver, options: network.Options ?? {} };
       } catch (error) {
         if (statusOf(error) === 404) return undefined;
-        throw error;
+        throw engineFailure('inspect network', name, error);
       }
     },
     async removeNetwork(name) {
@@ -265,7 +275,7 @@ export function createDockerEngine({
         .getNetwork(name)
         .remove()
         .catch((error) => {
-          if (statusOf(error) !== 404) throw error;
+          if (statusOf(error) !== 404) throw engineFailure('remove network', name, error);
         });
     },
 
@@ -291,7 +301,9 @@ export function createDockerEngine({
             ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } } }
             : {}),
         })
-        .catch(rethrowConflict);
+        .catch((error: unknown) => {
+          throw engineFailure('create container', spec.name, error, 'container');
+        });
       return container.id;
     },
 
@@ -302,19 +314,23 @@ export function createDockerEngine({
         .wait({ condition: 'next-exit' })
         .then((r: { StatusCode: number }) => ({ exitCode: r.StatusCode }));
       exited.catch(() => undefined);
-      await container.start();
+      await container.start().catch(async (error: unknown) => {
+        throw startFailure(id, error, (await engineInfo().catch(() => undefined))?.kind ?? 'unknown');
+      });
       return { exited };
     },
 
     async waitContainer(id) {
-      const result = (await docker.getContainer(id).wait({ condition: 'next-exit' })) as {
-        StatusCode: number;
-      };
+      const result = (await request(
+        'wait for container',
+        id,
+        docker.getContainer(id).wait({ condition: 'next-exit' }),
+      )) as { StatusCode: number };
       return { exitCode: result.StatusCode };
     },
 
     async inspectContainer(id): Promise<ContainerState> {
-      const c = await docker.getContainer(id).inspect();
+      const c = await request('inspect container', id, docker.getContainer(id).inspect());
       const ports: Record<number, number> = {};
       for (const [key, bindings] of Object.entries(c.NetworkSettings?.Ports ?? {})) {
         const binding = (bindings as Array<{ HostPort: string }> | null)?.[0];
@@ -336,23 +352,31 @@ export function createDockerEngine({
       };
     },
 
-    async *logs(id, { since, follow, signal }): AsyncGenerator<ContainerLogLine> {
+    async *logs(id, { since, follow, signal, maxLineBytes }): AsyncGenerator<ContainerLogLine> {
       const container = docker.getContainer(id);
-      const raw = (await container.logs({
-        follow: follow as true,
-        stdout: true,
-        stderr: true,
-        timestamps: true,
-        ...(since ? { since: since / 1000 } : {}),
-        ...(signal ? { abortSignal: signal } : {}),
-      })) as unknown as NodeJS.ReadableStream | Buffer;
+      const raw = (await request(
+        'read the log of',
+        id,
+        container.logs({
+          follow: follow as true,
+          stdout: true,
+          stderr: true,
+          timestamps: true,
+          ...(since ? { since: since / 1000 } : {}),
+          ...(signal ? { abortSignal: signal } : {}),
+        }) as Promise<unknown>,
+      )) as NodeJS.ReadableStream | Buffer;
       const lines: ContainerLogLine[] = [];
       let wake: (() => void) | undefined;
       let ended = false;
-      const reader = createLogLineReader((line) => {
-        lines.push(line);
-        wake?.();
-      });
+      const reader = createLogLineReader(
+        (line) => {
+          lines.push(line);
+          wake?.();
+        },
+        Date.now,
+        { ...(maxLineBytes === undefined ? {} : { maxLineBytes }) },
+      );
       if (Buffer.isBuffer(raw)) {
         // Without follow, dockerode answers with the whole (still multiplexed) body.
         reader.push(raw);
@@ -385,9 +409,14 @@ export function createDockerEngine({
 
     async putFiles(id, directory, files) {
       const tar = pack();
-      const done = docker
-        .getContainer(id)
-        .putArchive(Readable.from(tar as unknown as AsyncIterable<Buffer>), { path: directory });
+      const done = request(
+        'copy files into container',
+        id,
+        docker
+          .getContainer(id)
+          .putArchive(Readable.from(tar as unknown as AsyncIterable<Buffer>), { path: directory }),
+      );
+      done.catch(() => undefined);
       for (const file of files) {
         await new Promise<void>((resolve, reject) => {
           const entry = tar.entry({ name: file.name, size: file.size, mode: 0o644 }, (error) =>
@@ -406,7 +435,8 @@ export function createDockerEngine({
         .stop({ t: graceSeconds })
         .catch((error) => {
           // 304: already stopped; 404: already gone.
-          if (statusOf(error) !== 304 && statusOf(error) !== 404) throw error;
+          if (statusOf(error) !== 304 && statusOf(error) !== 404)
+            throw engineFailure('stop container', id, error);
         });
     },
 
@@ -415,12 +445,17 @@ export function createDockerEngine({
         .getContainer(id)
         .remove({ force: true, v: true })
         .catch((error) => {
-          if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
+          if (statusOf(error) !== 404 && statusOf(error) !== 409)
+            throw engineFailure('remove container', id, error);
         });
     },
 
     async listContainers(labels): Promise<LabelledResource[]> {
-      const found = await docker.listContainers({ all: true, filters: labelFilter(labels) });
+      const found = await request(
+        'list containers',
+        'by label',
+        docker.listContainers({ all: true, filters: labelFilter(labels) }),
+      );
       return found.map((c) => ({
         id: c.Id,
         name: c.Names?.[0]?.replace(/^\//, '') ?? c.Id,
@@ -428,11 +463,19 @@ export function createDockerEngine({
       }));
     },
     async listVolumes(labels): Promise<LabelledResource[]> {
-      const found = await docker.listVolumes({ filters: labelFilter(labels) });
+      const found = await request(
+        'list volumes',
+        'by label',
+        docker.listVolumes({ filters: labelFilter(labels) }),
+      );
       return (found.Volumes ?? []).map((v) => ({ id: v.Name, name: v.Name, labels: v.Labels ?? {} }));
     },
     async listNetworks(labels): Promise<LabelledResource[]> {
-      const found = await docker.listNetworks({ filters: labelFilter(labels) });
+      const found = await request(
+        'list networks',
+        'by label',
+        docker.listNetworks({ filters: labelFilter(labels) }),
+      );
       return found.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
     },
   };

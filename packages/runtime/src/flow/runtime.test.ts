@@ -270,7 +270,9 @@ describe('runtime flow semantics (fake engine)', () => {
       'line 0',
       'line 1',
       'line 2',
-      'Found too many logs: 7 line(s) dropped after the first 3',
+      expect.stringMatching(
+        /^Found too many logs: 7 line\(s\) \(42 bytes\) dropped after the first 3 line\(s\)/,
+      ),
     ]);
     expect(state.opStates[0]!.logsTruncated).toBe(true);
   });
