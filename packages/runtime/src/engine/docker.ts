@@ -4,6 +4,7 @@ import { NosanaError } from '@nosana/core';
 import Docker from 'dockerode';
 import { pack } from 'tar-stream';
 import '../errors.js';
+import { dockerHostConfig, libpodCreateBody } from './container-config.js';
 import { engineFailure, messageOf, startFailure, statusOf } from './failures.js';
 import { createLogLineReader } from './log-frames.js';
 import type {
@@ -57,95 +58,8 @@ export function createDockerEngine({
     return info;
   };
 
-  const hostConfig = (spec: ContainerSpec): Docker.HostConfig => ({
-    Privileged: false,
-    CapDrop: ['ALL'],
-    CapAdd: spec.capAdd,
-    SecurityOpt: ['no-new-privileges'],
-    Init: true,
-    ...(spec.limits.memoryBytes
-      ? { Memory: spec.limits.memoryBytes, MemorySwap: spec.limits.memoryBytes }
-      : {}),
-    ...(spec.limits.nanoCpus ? { NanoCpus: spec.limits.nanoCpus } : {}),
-    ...(spec.limits.pids ? { PidsLimit: spec.limits.pids } : {}),
-    LogConfig: {
-      Type: 'json-file',
-      Config: { 'max-size': String(spec.logLimit.maxSizeBytes), 'max-file': String(spec.logLimit.maxFiles) },
-    },
-    Mounts: spec.volumes.map((v) => ({
-      Type: 'volume',
-      Source: v.name,
-      Target: v.dest,
-      ReadOnly: v.readOnly ?? false,
-    })),
-    PortBindings: Object.fromEntries(
-      spec.ports.map((p) => [`${p}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]]),
-    ),
-    NetworkMode: spec.network ?? 'none',
-    ...(spec.restart && spec.restart.policy !== 'no'
-      ? {
-          RestartPolicy: {
-            Name: spec.restart.policy,
-            ...(spec.restart.policy === 'on-failure' && spec.restart.maxRetries !== undefined
-              ? { MaximumRetryCount: spec.restart.maxRetries }
-              : {}),
-          },
-        }
-      : {}),
-    ...(spec.gpu
-      ? {
-          DeviceRequests: [
-            {
-              Driver: 'nvidia',
-              ...('all' in spec.gpu ? { Count: -1 } : { DeviceIDs: spec.gpu.ids }),
-              Capabilities: [['gpu', 'compute', 'utility']],
-            },
-          ],
-        }
-      : {}),
-  });
-
   const createPodmanGpuContainer = async (spec: ContainerSpec): Promise<string> => {
-    // Podman's compat API ignores DeviceRequests; CDI devices are only honoured by the libpod endpoint.
-    const devices =
-      spec.gpu && 'all' in spec.gpu
-        ? [{ path: 'nvidia.com/gpu=all' }]
-        : (spec.gpu as { ids: string[] }).ids.map((id) => ({ path: `nvidia.com/gpu=${id}` }));
-    const body = {
-      name: spec.name,
-      image: spec.image,
-      ...(spec.cmd ? { command: spec.cmd } : {}),
-      ...(spec.entrypoint ? { entrypoint: spec.entrypoint } : {}),
-      env: spec.env,
-      ...(spec.workDir ? { work_dir: spec.workDir } : {}),
-      labels: spec.labels,
-      devices,
-      cap_drop: ['ALL'],
-      cap_add: spec.capAdd,
-      no_new_privileges: true,
-      init: true,
-      volumes: spec.volumes.map((v) => ({ Name: v.name, Dest: v.dest, Options: v.readOnly ? ['ro'] : [] })),
-      portmappings: spec.ports.map((p) => ({ container_port: p, host_ip: '127.0.0.1', protocol: 'tcp' })),
-      ...(spec.network
-        ? { netns: { nsmode: 'bridge' }, Networks: { [spec.network]: { aliases: spec.aliases ?? [] } } }
-        : { netns: { nsmode: 'none' } }),
-      resource_limits: {
-        ...(spec.limits.memoryBytes
-          ? { memory: { limit: spec.limits.memoryBytes, swap: spec.limits.memoryBytes } }
-          : {}),
-        ...(spec.limits.pids ? { pids: { limit: spec.limits.pids } } : {}),
-        ...(spec.limits.nanoCpus
-          ? { cpu: { quota: Math.round(spec.limits.nanoCpus / 10_000), period: 100_000 } }
-          : {}),
-      },
-      log_configuration: { driver: 'json-file', size: spec.logLimit.maxSizeBytes },
-      ...(spec.restart && spec.restart.policy !== 'no'
-        ? {
-            restart_policy: spec.restart.policy,
-            ...(spec.restart.maxRetries !== undefined ? { restart_tries: spec.restart.maxRetries } : {}),
-          }
-        : {}),
-    };
+    const body = libpodCreateBody(spec);
     const created = await new Promise<{ Id: string }>((resolve, reject) =>
       docker.modem.dial(
         {
@@ -295,7 +209,7 @@ export function createDockerEngine({
           AttachStdout: false,
           AttachStderr: false,
           ExposedPorts: Object.fromEntries(spec.ports.map((p) => [`${p}/tcp`, {}])),
-          HostConfig: hostConfig(spec),
+          HostConfig: dockerHostConfig(spec),
           // Aliases exist on user-defined networks only (the default bridge refuses them).
           ...(spec.network && spec.aliases?.length
             ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } } }

@@ -21,7 +21,7 @@ import { installResources } from '../resources/install.js';
 import { buildContainerSpec, dnsName } from './container-spec.js';
 import { exposedPorts, watchEndpoints } from './endpoints.js';
 import type { RuntimeEvent, StopReason } from './events.js';
-import { cappedResults, createOpLogs, type LogBudget, type LogCaps } from './log-caps.js';
+import { cappedResults, createOpLogs, type LogBudget, type LogCaps, type OpLogs } from './log-caps.js';
 import { followLogs } from './log-follower.js';
 import { classifyOutcome } from './op-outcome.js';
 
@@ -133,6 +133,72 @@ function stopWithDependencies(context: ContainerRunContext, op: ContainerRunOper
   });
 }
 
+/** Waits for the container's final exit (through restarts) or a stop; returns the stop's reason, if any. */
+async function waitForEnd(
+  context: ContainerRunContext,
+  containerId: string,
+  firstExit: Promise<{ exitCode: number }>,
+  signal: AbortSignal,
+  opState: OpState,
+): Promise<StopReason | undefined> {
+  const { engine } = context;
+  const stopped = new Promise<{ kind: 'stop' }>((resolve) => {
+    if (signal.aborted) resolve({ kind: 'stop' });
+    signal.addEventListener('abort', () => resolve({ kind: 'stop' }), { once: true });
+  });
+  let exited = firstExit;
+  while (true) {
+    const outcome = await Promise.race([exited.then((r) => ({ kind: 'exit' as const, ...r })), stopped]);
+    if (outcome.kind === 'stop') {
+      context.setStatus(opState, 'stopping');
+      await engine.stopContainer(containerId, context.settings.graceSeconds);
+      return (signal.reason as StopReason) ?? 'stopped';
+    }
+    const after = await engine.inspectContainer(containerId);
+    if (!after.running && !after.restarting) return undefined;
+    context.setStatus(opState, 'restarting');
+    exited = engine.waitContainer(containerId);
+  }
+}
+
+/** Puts the kept log and the results extracted from it (within the flow's budget) into the op state. */
+function keepLogsAndResults(
+  context: ContainerRunContext,
+  op: ContainerRunOperation,
+  opState: OpState,
+  logs: OpLogs,
+): void {
+  opState.logs = logs.entries();
+  if (op.results) {
+    const { results, dropped } = cappedResults(op.results, opState.logs, context.budget);
+    opState.results = results;
+    if (dropped > 0)
+      opState.logs.push({
+        type: 'nodeerr',
+        log: `Results truncated: ${dropped} match(es) dropped to keep the result under its size limit`,
+        timestamp: context.now(),
+      });
+  }
+  if (logs.truncated || opState.logs.at(-1)?.type === 'nodeerr') opState.logsTruncated = true;
+  context.hydration.ops[op.id]!.results = opState.results ?? {};
+}
+
+/** An op that failed before its container could run to an outcome: the error event says at which step. */
+function failOp(context: ContainerRunContext, opState: OpState, error: unknown): void {
+  opState.error = {
+    event: isNosanaError(error, 'CORE__LITERAL_UNRESOLVED')
+      ? 'hydration'
+      : isNosanaError(error, 'RUNTIME__IMAGE_PULL_FAILED')
+        ? 'pull'
+        : 'container',
+    message: (error as Error).message,
+    ...(isNosanaError(error) ? { code: error.code } : {}),
+  };
+  opState.endTime = context.now();
+  if (!isFinalOpStatus(opState.status))
+    context.setStatus(opState, 'failed', { error: opState.error.message });
+}
+
 /**
  * Runs one `container/run` op; never throws (failures end up in the op state). `markReady(ok)` is called once:
  * when the op is final, or earlier for a service whose endpoints are all ONLINE.
@@ -210,41 +276,12 @@ export async function runContainer(
     if (endpoints.length > 0) opState.endpoints = endpoints;
 
     // Wait for the final exit (restart policies may restart it), or a stop.
-    let stopReason: StopReason | undefined;
-    const stopped = new Promise<{ kind: 'stop' }>((resolve) => {
-      if (opStop.signal.aborted) resolve({ kind: 'stop' });
-      opStop.signal.addEventListener('abort', () => resolve({ kind: 'stop' }), { once: true });
-    });
-    while (true) {
-      const outcome = await Promise.race([exited.then((r) => ({ kind: 'exit' as const, ...r })), stopped]);
-      if (outcome.kind === 'stop') {
-        stopReason = (opStop.signal.reason as StopReason) ?? 'stopped';
-        context.setStatus(opState, 'stopping');
-        await engine.stopContainer(containerId, settings.graceSeconds);
-        break;
-      }
-      const after = await engine.inspectContainer(containerId);
-      if (!after.running && !after.restarting) break;
-      context.setStatus(opState, 'restarting');
-      exited = engine.waitContainer(containerId);
-    }
+    const stopReason = await waitForEnd(context, containerId, exited, opStop.signal, opState);
     endpointWatch.abort();
     const final = await engine.inspectContainer(containerId);
     await follower.finish();
     opState.exitCode = final.exitCode;
-    opState.logs = logs.entries();
-    if (op.results) {
-      const { results, dropped } = cappedResults(op.results, opState.logs, context.budget);
-      opState.results = results;
-      if (dropped > 0)
-        opState.logs.push({
-          type: 'nodeerr',
-          log: `Results truncated: ${dropped} match(es) dropped to keep the result under its size limit`,
-          timestamp: context.now(),
-        });
-    }
-    if (logs.truncated || opState.logs.at(-1)?.type === 'nodeerr') opState.logsTruncated = true;
-    context.hydration.ops[op.id]!.results = opState.results ?? {};
+    keepLogsAndResults(context, op, opState, logs);
     opState.endTime = context.now();
     const outcome = classifyOutcome({
       opId: op.id,
@@ -261,18 +298,7 @@ export async function runContainer(
   } catch (error) {
     endpointWatch.abort();
     opState.logs = logs.entries();
-    opState.error = {
-      event: isNosanaError(error, 'CORE__LITERAL_UNRESOLVED')
-        ? 'hydration'
-        : isNosanaError(error, 'RUNTIME__IMAGE_PULL_FAILED')
-          ? 'pull'
-          : 'container',
-      message: (error as Error).message,
-      ...(isNosanaError(error) ? { code: error.code } : {}),
-    };
-    opState.endTime = context.now();
-    if (!isFinalOpStatus(opState.status))
-      context.setStatus(opState, 'failed', { error: opState.error.message });
+    failOp(context, opState, error);
     markOnce(false);
   } finally {
     unsubscribe();

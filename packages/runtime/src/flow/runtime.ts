@@ -193,93 +193,18 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
     return { name, aliases: true };
   };
 
-  const runFlow = async ({
-    jobId,
-    definition,
-    globals = {},
-    signal,
-    deadline,
-    onEvent,
-    resume = false,
-  }: RunFlowParameters): Promise<FlowState> => {
-    if (active.has(jobId))
-      throw new NosanaError(
-        'RUNTIME__FLOW_ALREADY_RUNNING',
-        `flow ${jobId} is already running in this runtime — wait for it to end, or stop it with stopFlow`,
-        { job: jobId },
-      );
-    const controller = new AbortController();
-    active.set(jobId, controller);
-    const stop = (reason: StopReason) => {
-      if (!controller.signal.aborted) controller.abort(reason);
-    };
-    const onAbort = () => stop(((signal?.reason as StopReason) ?? 'stopped') as StopReason);
-    if (signal?.aborted) onAbort();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const timer =
-      deadline !== undefined ? setTimeout(() => stop('expired'), Math.max(0, deadline - now())) : undefined;
-    const emit = (event: RuntimeEvent) => {
-      try {
-        onEvent?.(event);
-      } catch {
-        // A listener's failure must not break the flow.
-      }
-    };
-    const state = initialState(definition, now());
-    const statusListeners = new Set<(opId: string, status: OpStatus) => void>();
-    const setStatus: ContainerRunContext['setStatus'] = (opState, status, extra = {}) => {
-      opState.status = status;
-      emit({ type: 'op-status', jobId, opId: opState.operationId, status, ...extra });
-      for (const listener of [...statusListeners]) listener(opState.operationId, status);
-    };
-    const n = names(jobId);
-    const context: Omit<ContainerRunContext, 'network'> = {
-      engine,
-      jobId,
-      definition,
-      hydration: {
-        globals,
-        ...(definition.global?.variables ? { variables: definition.global.variables } : {}),
-        ops: {},
-      },
-      flowSignal: controller.signal,
-      resume,
-      containerName: n.container,
-      volumeName: n.volume,
-      labels: (opId) => labelsOf(jobId, opId),
-      settings,
-      budget: createLogBudget(logCaps.maxFlowBytes),
-      now,
-      emit,
-      setStatus,
-      onStatus: (listener) => {
-        statusListeners.add(listener);
-        return () => statusListeners.delete(listener);
-      },
-      statusOf: (opId) => state.opStates.find((o) => o.operationId === opId)?.status,
-    };
-    try {
-      const network = await prepareNetwork(jobId, definition, resume);
-      await runGroups({ ...context, ...(network ? { network } : {}) }, state);
-    } catch (error) {
-      state.errors = [
-        ...(state.errors ?? []),
-        { message: (error as Error).message, ...(isNosanaError(error) ? { code: error.code } : {}) },
-      ];
-      for (const opState of state.opStates)
-        if (!isFinalOpStatus(opState.status)) setStatus(opState, 'failed');
-    } finally {
-      if (timer) clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      await reap(jobId).catch(() => undefined);
-      active.delete(jobId);
-    }
-    state.status = state.errors?.length ? 'failed' : flowStatusOf(state.opStates);
-    state.endTime = now();
-    fitResult(state, logCaps.maxResultBytes);
-    emit({ type: 'flow-finished', jobId, state });
-    return state;
+  const internals: FlowInternals = {
+    engine,
+    now,
+    active,
+    settings,
+    logCaps,
+    names,
+    labelsOf,
+    prepareNetwork,
+    reap,
   };
+  const runFlow = (flow: RunFlowParameters) => executeFlow(internals, flow);
 
   return {
     runFlow,
@@ -395,4 +320,104 @@ function deferred(): { promise: Promise<boolean>; resolve: (ok: boolean) => void
     resolve = r;
   });
   return { promise, resolve };
+}
+
+/** What a flow needs of the runtime that runs it. */
+interface FlowInternals {
+  engine: ContainerEngine;
+  now: () => number;
+  active: Map<string, AbortController>;
+  settings: ContainerRunContext['settings'];
+  logCaps: LogCaps;
+  names(jobId: string): { network: string; container(index: number): string; volume(name: string): string };
+  labelsOf(jobId: string, opId?: string): Record<string, string>;
+  prepareNetwork(
+    jobId: string,
+    definition: JobDefinition,
+    resume: boolean,
+  ): Promise<{ name: string; aliases: boolean } | undefined>;
+  reap(jobId?: string): Promise<unknown>;
+}
+
+/** One flow from start to result (see {@link Runtime.runFlow}). */
+async function executeFlow(
+  { engine, now, active, settings, logCaps, names, labelsOf, prepareNetwork, reap }: FlowInternals,
+  { jobId, definition, globals = {}, signal, deadline, onEvent, resume = false }: RunFlowParameters,
+): Promise<FlowState> {
+  if (active.has(jobId))
+    throw new NosanaError(
+      'RUNTIME__FLOW_ALREADY_RUNNING',
+      `flow ${jobId} is already running in this runtime — wait for it to end, or stop it with stopFlow`,
+      { job: jobId },
+    );
+  const controller = new AbortController();
+  active.set(jobId, controller);
+  const stop = (reason: StopReason) => {
+    if (!controller.signal.aborted) controller.abort(reason);
+  };
+  const onAbort = () => stop(((signal?.reason as StopReason) ?? 'stopped') as StopReason);
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer =
+    deadline !== undefined ? setTimeout(() => stop('expired'), Math.max(0, deadline - now())) : undefined;
+  const emit = (event: RuntimeEvent) => {
+    try {
+      onEvent?.(event);
+    } catch {
+      // A listener's failure must not break the flow.
+    }
+  };
+  const state = initialState(definition, now());
+  const statusListeners = new Set<(opId: string, status: OpStatus) => void>();
+  const setStatus: ContainerRunContext['setStatus'] = (opState, status, extra = {}) => {
+    opState.status = status;
+    emit({ type: 'op-status', jobId, opId: opState.operationId, status, ...extra });
+    for (const listener of [...statusListeners]) listener(opState.operationId, status);
+  };
+  const n = names(jobId);
+  const context: Omit<ContainerRunContext, 'network'> = {
+    engine,
+    jobId,
+    definition,
+    hydration: {
+      globals,
+      ...(definition.global?.variables ? { variables: definition.global.variables } : {}),
+      ops: {},
+    },
+    flowSignal: controller.signal,
+    resume,
+    containerName: n.container,
+    volumeName: n.volume,
+    labels: (opId) => labelsOf(jobId, opId),
+    settings,
+    budget: createLogBudget(logCaps.maxFlowBytes),
+    now,
+    emit,
+    setStatus,
+    onStatus: (listener) => {
+      statusListeners.add(listener);
+      return () => statusListeners.delete(listener);
+    },
+    statusOf: (opId) => state.opStates.find((o) => o.operationId === opId)?.status,
+  };
+  try {
+    const network = await prepareNetwork(jobId, definition, resume);
+    await runGroups({ ...context, ...(network ? { network } : {}) }, state);
+  } catch (error) {
+    state.errors = [
+      ...(state.errors ?? []),
+      { message: (error as Error).message, ...(isNosanaError(error) ? { code: error.code } : {}) },
+    ];
+    for (const opState of state.opStates) if (!isFinalOpStatus(opState.status)) setStatus(opState, 'failed');
+  } finally {
+    if (timer) clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+    await reap(jobId).catch(() => undefined);
+    active.delete(jobId);
+  }
+  state.status = state.errors?.length ? 'failed' : flowStatusOf(state.opStates);
+  state.endTime = now();
+  fitResult(state, logCaps.maxResultBytes);
+  emit({ type: 'flow-finished', jobId, state });
+  return state;
 }
