@@ -175,7 +175,10 @@ export function describeEngineConformance(
         },
       ]);
       for (const round of [1, 2]) {
-        const state = await createRuntime({ engine, scope }).runFlow({ jobId: id(`unterminated-${round}`), definition });
+        const state = await createRuntime({ engine, scope }).runFlow({
+          jobId: id(`unterminated-${round}`),
+          definition,
+        });
         expect(state.status).toBe('success');
         for (const n of [0, 1, 2, 3, 4]) {
           const op = state.opStates[n]!;
