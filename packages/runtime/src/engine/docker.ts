@@ -36,55 +36,9 @@ const request = <T>(
     throw engineFailure(operation, target, error, kind);
   });
 
-/**
- * The container engine over dockerode, for Docker and for Podman's Docker-compatible API. GPU containers use
- * Docker's `DeviceRequests` (driver nvidia) or, on Podman, CDI devices through the libpod create endpoint.
- *
- * @example
- * ```ts
- * const engine = createDockerEngine({ docker: new Docker({ socketPath: '/var/run/docker.sock' }) });
- * ```
- */
-export function createDockerEngine({
-  docker = new Docker(),
-}: CreateDockerEngineParameters = {}): ContainerEngine {
-  let info: Promise<EngineInfo> | undefined;
-  const engineInfo = () => {
-    info ??= docker.version().then((v) => ({
-      kind: v.Components?.some((c) => /podman/i.test(c.Name)) ? 'podman' : 'docker',
-      version: v.Version,
-      apiVersion: v.ApiVersion,
-    }));
-    return info;
-  };
-
-  const createPodmanGpuContainer = async (spec: ContainerSpec): Promise<string> => {
-    const body = libpodCreateBody(spec);
-    const created = await new Promise<{ Id: string }>((resolve, reject) =>
-      docker.modem.dial(
-        {
-          path: '/v4.0.0/libpod/containers/create',
-          method: 'POST',
-          options: body,
-          statusCodes: {
-            201: true,
-            400: 'bad parameter',
-            404: 'no such image',
-            409: 'conflict',
-            500: 'server error',
-          },
-        },
-        (error, result) => (error ? reject(error) : resolve(result as { Id: string })),
-      ),
-    ).catch((error: unknown) => {
-      throw engineFailure('create container', spec.name, error, 'container');
-    });
-    return created.Id;
-  };
-
+/** Images: presence and pulls (with progress and registry credentials). */
+function imageMethods(docker: Docker): Pick<ContainerEngine, 'imageExists' | 'pullImage'> {
   return {
-    info: engineInfo,
-
     async imageExists(image) {
       try {
         await docker.getImage(image).inspect();
@@ -145,7 +99,17 @@ export function createDockerEngine({
         );
       }
     },
+  };
+}
 
+/** Volumes and networks of jobs. */
+function networkAndVolumeMethods(
+  docker: Docker,
+): Pick<
+  ContainerEngine,
+  'createVolume' | 'removeVolume' | 'createNetwork' | 'inspectNetwork' | 'removeNetwork'
+> {
+  return {
     async createVolume(name, labels) {
       await request('create volume', name, docker.createVolume({ Name: name, Labels: labels }), 'volume');
     },
@@ -192,80 +156,12 @@ export function createDockerEngine({
           if (statusOf(error) !== 404) throw engineFailure('remove network', name, error);
         });
     },
+  };
+}
 
-    async createContainer(spec) {
-      const kind = (await engineInfo()).kind;
-      if (spec.gpu && kind === 'podman') return createPodmanGpuContainer(spec);
-      const container = await docker
-        .createContainer({
-          name: spec.name,
-          Image: spec.image,
-          ...(spec.cmd ? { Cmd: spec.cmd } : {}),
-          ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
-          Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
-          ...(spec.workDir ? { WorkingDir: spec.workDir } : {}),
-          Labels: spec.labels,
-          Tty: false,
-          AttachStdout: false,
-          AttachStderr: false,
-          ExposedPorts: Object.fromEntries(spec.ports.map((p) => [`${p}/tcp`, {}])),
-          HostConfig: dockerHostConfig(spec),
-          // Aliases exist on user-defined networks only (the default bridge refuses them).
-          ...(spec.network && spec.aliases?.length
-            ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } } }
-            : {}),
-        })
-        .catch((error: unknown) => {
-          throw engineFailure('create container', spec.name, error, 'container');
-        });
-      return container.id;
-    },
-
-    async startContainer(id) {
-      const container = docker.getContainer(id);
-      // Waiting is set up before starting so a container that exits at once is not missed.
-      const exited = container
-        .wait({ condition: 'next-exit' })
-        .then((r: { StatusCode: number }) => ({ exitCode: r.StatusCode }));
-      exited.catch(() => undefined);
-      await container.start().catch(async (error: unknown) => {
-        throw startFailure(id, error, (await engineInfo().catch(() => undefined))?.kind ?? 'unknown');
-      });
-      return { exited };
-    },
-
-    async waitContainer(id) {
-      const result = (await request(
-        'wait for container',
-        id,
-        docker.getContainer(id).wait({ condition: 'next-exit' }),
-      )) as { StatusCode: number };
-      return { exitCode: result.StatusCode };
-    },
-
-    async inspectContainer(id): Promise<ContainerState> {
-      const c = await request('inspect container', id, docker.getContainer(id).inspect());
-      const ports: Record<number, number> = {};
-      for (const [key, bindings] of Object.entries(c.NetworkSettings?.Ports ?? {})) {
-        const binding = (bindings as Array<{ HostPort: string }> | null)?.[0];
-        if (binding?.HostPort) ports[Number.parseInt(key, 10)] = Number(binding.HostPort);
-      }
-      return {
-        id: c.Id,
-        status: c.State.Status,
-        running: c.State.Running,
-        restarting: c.State.Restarting,
-        exitCode: c.State.ExitCode,
-        oomKilled: c.State.OOMKilled,
-        error: c.State.Error ?? '',
-        startedAt: c.State.StartedAt,
-        finishedAt: c.State.FinishedAt,
-        restartCount: c.RestartCount ?? 0,
-        ports,
-        labels: c.Config.Labels ?? {},
-      };
-    },
-
+/** Reading container logs (lines, per-line cap) and copying files in. */
+function logAndFileMethods(docker: Docker): Pick<ContainerEngine, 'logs' | 'putFiles'> {
+  return {
     async *logs(id, { since, follow, signal, maxLineBytes }): AsyncGenerator<ContainerLogLine> {
       const container = docker.getContainer(id);
       const raw = (await request(
@@ -342,7 +238,17 @@ export function createDockerEngine({
       tar.finalize();
       await done;
     },
+  };
+}
 
+/** Stopping, removing and listing what the runtime created. */
+function lifecycleMethods(
+  docker: Docker,
+): Pick<
+  ContainerEngine,
+  'stopContainer' | 'removeContainer' | 'listContainers' | 'listVolumes' | 'listNetworks'
+> {
+  return {
     async stopContainer(id, graceSeconds) {
       await docker
         .getContainer(id)
@@ -392,5 +298,131 @@ export function createDockerEngine({
       );
       return found.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
     },
+  };
+}
+
+/**
+ * The container engine over dockerode, for Docker and for Podman's Docker-compatible API. GPU containers use
+ * Docker's `DeviceRequests` (driver nvidia) or, on Podman, CDI devices through the libpod create endpoint.
+ *
+ * @example
+ * ```ts
+ * const engine = createDockerEngine({ docker: new Docker({ socketPath: '/var/run/docker.sock' }) });
+ * ```
+ */
+export function createDockerEngine({
+  docker = new Docker(),
+}: CreateDockerEngineParameters = {}): ContainerEngine {
+  let info: Promise<EngineInfo> | undefined;
+  const engineInfo = () => {
+    info ??= docker.version().then((v) => ({
+      kind: v.Components?.some((c) => /podman/i.test(c.Name)) ? 'podman' : 'docker',
+      version: v.Version,
+      apiVersion: v.ApiVersion,
+    }));
+    return info;
+  };
+
+  const createPodmanGpuContainer = async (spec: ContainerSpec): Promise<string> => {
+    const body = libpodCreateBody(spec);
+    const created = await new Promise<{ Id: string }>((resolve, reject) =>
+      docker.modem.dial(
+        {
+          path: '/v4.0.0/libpod/containers/create',
+          method: 'POST',
+          options: body,
+          statusCodes: {
+            201: true,
+            400: 'bad parameter',
+            404: 'no such image',
+            409: 'conflict',
+            500: 'server error',
+          },
+        },
+        (error, result) => (error ? reject(error) : resolve(result as { Id: string })),
+      ),
+    ).catch((error: unknown) => {
+      throw engineFailure('create container', spec.name, error, 'container');
+    });
+    return created.Id;
+  };
+  return {
+    info: engineInfo,
+    ...imageMethods(docker),
+    ...networkAndVolumeMethods(docker),
+    async createContainer(spec) {
+      const kind = (await engineInfo()).kind;
+      if (spec.gpu && kind === 'podman') return createPodmanGpuContainer(spec);
+      const container = await docker
+        .createContainer({
+          name: spec.name,
+          Image: spec.image,
+          ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+          ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+          Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+          ...(spec.workDir ? { WorkingDir: spec.workDir } : {}),
+          Labels: spec.labels,
+          Tty: false,
+          AttachStdout: false,
+          AttachStderr: false,
+          ExposedPorts: Object.fromEntries(spec.ports.map((p) => [`${p}/tcp`, {}])),
+          HostConfig: dockerHostConfig(spec),
+          // Aliases exist on user-defined networks only (the default bridge refuses them).
+          ...(spec.network && spec.aliases?.length
+            ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } } }
+            : {}),
+        })
+        .catch((error: unknown) => {
+          throw engineFailure('create container', spec.name, error, 'container');
+        });
+      return container.id;
+    },
+
+    async startContainer(id) {
+      const container = docker.getContainer(id);
+      // Waiting is set up before starting so a container that exits at once is not missed.
+      const exited = container
+        .wait({ condition: 'next-exit' })
+        .then((r: { StatusCode: number }) => ({ exitCode: r.StatusCode }));
+      exited.catch(() => undefined);
+      await container.start().catch(async (error: unknown) => {
+        throw startFailure(id, error, (await engineInfo().catch(() => undefined))?.kind ?? 'unknown');
+      });
+      return { exited };
+    },
+
+    async waitContainer(id) {
+      const result = (await request(
+        'wait for container',
+        id,
+        docker.getContainer(id).wait({ condition: 'next-exit' }),
+      )) as { StatusCode: number };
+      return { exitCode: result.StatusCode };
+    },
+
+    async inspectContainer(id): Promise<ContainerState> {
+      const c = await request('inspect container', id, docker.getContainer(id).inspect());
+      const ports: Record<number, number> = {};
+      for (const [key, bindings] of Object.entries(c.NetworkSettings?.Ports ?? {})) {
+        const binding = (bindings as Array<{ HostPort: string }> | null)?.[0];
+        if (binding?.HostPort) ports[Number.parseInt(key, 10)] = Number(binding.HostPort);
+      }
+      return {
+        id: c.Id,
+        status: c.State.Status,
+        running: c.State.Running,
+        restarting: c.State.Restarting,
+        exitCode: c.State.ExitCode,
+        oomKilled: c.State.OOMKilled,
+        error: c.State.Error ?? '',
+        startedAt: c.State.StartedAt,
+        finishedAt: c.State.FinishedAt,
+        restartCount: c.RestartCount ?? 0,
+        ports,
+        labels: c.Config.Labels ?? {},
+      };
+    },
+    ...logAndFileMethods(docker),
+    ...lifecycleMethods(docker),
   };
 }
