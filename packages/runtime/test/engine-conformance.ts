@@ -446,7 +446,8 @@ setInterval(() => {}, 1000);
       });
       const runtime = createRuntime({ engine, scope });
       try {
-        for (let i = 0; i < 100 && !(await runtime.listJobs()).includes(jobId); i++)
+        // The child starts Node, tsx and the sources: on a loaded machine that alone can take more than 10 s.
+        for (let i = 0; i < 600 && !(await runtime.listJobs()).includes(jobId); i++)
           await new Promise((r) => setTimeout(r, 100));
         await new Promise((r) => setTimeout(r, 500));
       } finally {

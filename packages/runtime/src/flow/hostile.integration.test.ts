@@ -152,7 +152,7 @@ describe('hostile jobs on the real Docker engine', () => {
       expect(op.logs.at(-1)).toMatchObject({
         type: 'nodeerr',
         log: expect.stringMatching(
-          /^Found too many logs: \d+ line\(s\) \([\d.]+ MiB\) dropped after the first \d+ line\(s\).*; \d+ line\(s\) cut to the line cap, [\d.]+ MiB dropped$/,
+          /^Found too many logs: \d+ line\(s\) \([\d.]+ MiB\) dropped after the first \d+ line\(s\).*; \d+ kept line\(s\) cut to the line cap, [\d.]+ MiB more dropped$/,
         ),
       });
     }

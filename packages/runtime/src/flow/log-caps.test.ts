@@ -62,7 +62,7 @@ describe('log caps', () => {
     expect(logs.entries().map((e) => e.log)).toEqual([
       'a'.repeat(10),
       'ok',
-      'Logs truncated: 1 line(s) cut to the line cap, 2.0 MiB dropped',
+      'Logs truncated: 1 kept line(s) cut to the line cap, 2.0 MiB more dropped',
     ]);
     expect(logs.truncated).toBe(true);
   });

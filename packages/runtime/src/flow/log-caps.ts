@@ -108,7 +108,6 @@ export function createOpLogs({
   return {
     push(line) {
       const entry: LogEntry = { type: line.stream, log: line.line, timestamp: line.timestamp };
-      if (line.droppedBytes) cut = { lines: cut.lines + 1, bytes: cut.bytes + line.droppedBytes };
       const bytes = entryBytes(line.line);
       if (
         !full &&
@@ -118,6 +117,7 @@ export function createOpLogs({
       ) {
         kept.push(entry);
         keptBytes += bytes;
+        if (line.droppedBytes) cut = { lines: cut.lines + 1, bytes: cut.bytes + line.droppedBytes };
       } else {
         full = true;
         dropped = {
@@ -137,7 +137,7 @@ export function createOpLogs({
           : []),
         ...(cut.lines > 0
           ? [
-              `${dropped.lines > 0 ? '' : 'Logs truncated: '}${cut.lines} line(s) cut to the line cap, ${size(cut.bytes)} dropped`,
+              `${dropped.lines > 0 ? '' : 'Logs truncated: '}${cut.lines} kept line(s) cut to the line cap, ${size(cut.bytes)} more dropped`,
             ]
           : []),
       ];
