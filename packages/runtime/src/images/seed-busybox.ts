@@ -15,6 +15,7 @@ import { NosanaError } from '@nosana/core';
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
 import '../errors.js';
+import { engineFailure, statusOf } from '../engine/failures.js';
 
 /** Where Debian's busybox-static installs the binary. */
 export const DEFAULT_BUSYBOX_PATH = '/bin/busybox';
@@ -61,9 +62,9 @@ export async function seedBusyboxImage({
     const existing = await docker
       .getImage(tag)
       .inspect()
-      .catch((error: { statusCode?: number }) => {
-        if (error.statusCode === 404) return undefined;
-        throw error;
+      .catch((error: unknown) => {
+        if (statusOf(error) === 404) return undefined;
+        throw engineFailure('inspect image', tag, error);
       });
     if (existing) return { tag, id: existing.Id, created: false };
   }
