@@ -132,7 +132,7 @@ describe('hostile jobs on the real Docker engine', () => {
     expect(await leftovers()).toEqual({ containers: 0, volumes: 0, networks: 0 });
   });
 
-  it('oversized logs (100 lines of 1 MiB on two ops) are capped per line, per op and per flow; the result stays under its limit and says what was dropped', async () => {
+  it('oversized logs (100 lines of 1 MiB on two ops) are capped per line and per op; the result stays under its limit and says what was dropped', async () => {
     const script =
       'i=0; while [ $i -lt 100 ]; do head -c 1048576 /dev/zero | tr "\\0" a; echo; i=$((i+1)); done; echo result=done';
     const definition = job([
