@@ -28,6 +28,24 @@ declare module '@nosana/core' {
       address: string;
       reason: string;
     };
+    /**
+     * The engine named explicitly (the `host` parameter, i.e. `nosana node start --engine-host`, or `DOCKER_HOST`)
+     * does not answer, or is not the engine asked for; the standard sockets are not tried instead.
+     */
+    RUNTIME__ENGINE_SETTING_UNREACHABLE: { setting: string; endpoint: string; reason: string };
+    /** A container, network or volume of that name exists already on the engine. */
+    RUNTIME__ENGINE_CONFLICT: { kind: 'container' | 'network' | 'volume'; name: string };
+    /** The engine refused or failed a request (what was asked, of which object, the engine's answer). */
+    RUNTIME__ENGINE_REQUEST_FAILED: {
+      operation: string;
+      target: string;
+      status: number | null;
+      reason: string;
+    };
+    /** `runFlow` was called for a job this runtime is already running. */
+    RUNTIME__FLOW_ALREADY_RUNNING: { job: string };
+    /** The busybox image could not be built or loaded from the host's static busybox. */
+    RUNTIME__IMAGE_SEED_FAILED: { image: string; reason: string };
   }
 }
 

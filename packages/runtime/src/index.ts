@@ -23,6 +23,7 @@ export type {
 } from './engine/types.js';
 export { toArgv } from './flow/command.js';
 export { probe, type WatchEndpointParameters, watchEndpoint } from './flow/health.js';
+export { DEFAULT_LOG_CAPS, type LogCaps } from './flow/log-caps.js';
 export {
   type CreateRuntimeParameters,
   createRuntime,

@@ -6,6 +6,7 @@
  */
 import { NosanaError } from '@nosana/core';
 import './errors.js';
+import { engineFailure, startFailure } from './engine/failures.js';
 import type {
   ContainerEngine,
   ContainerLogLine,
@@ -138,7 +139,13 @@ export function createFakeEngine(
       return networks.has(name) ? { name, driver: 'bridge', options: {} } : undefined;
     },
     createContainer: async (spec) => {
-      if (find(spec.name)) throw Object.assign(new Error(`name ${spec.name} in use`), { statusCode: 409 });
+      if (find(spec.name))
+        throw engineFailure(
+          'create container',
+          spec.name,
+          { statusCode: 409, message: 'name in use' },
+          'container',
+        );
       const id = `fake-${next++}`;
       containers.set(id, {
         id,
@@ -155,9 +162,7 @@ export function createFakeEngine(
     startContainer: async (id) => {
       const container = find(id)!;
       if (container.behavior.startError)
-        throw Object.assign(new Error(container.behavior.startError), {
-          json: { message: container.behavior.startError },
-        });
+        throw startFailure(id, { statusCode: 500, json: { message: container.behavior.startError } }, kind);
       const exited = new Promise<{ exitCode: number }>((resolve) =>
         container.waiters.push((exitCode) => resolve({ exitCode })),
       );
@@ -183,7 +188,8 @@ export function createFakeEngine(
     },
     inspectContainer: async (id): Promise<ContainerState> => {
       const container = find(id);
-      if (!container) throw Object.assign(new Error('no such container'), { statusCode: 404 });
+      if (!container)
+        throw engineFailure('inspect container', id, { statusCode: 404, message: 'no such container' });
       return {
         id: container.id,
         status: container.state,

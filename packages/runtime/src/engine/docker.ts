@@ -4,6 +4,8 @@ import { NosanaError } from '@nosana/core';
 import Docker from 'dockerode';
 import { pack } from 'tar-stream';
 import '../errors.js';
+import { dockerHostConfig, libpodCreateBody } from './container-config.js';
+import { engineFailure, messageOf, startFailure, statusOf } from './failures.js';
 import { createLogLineReader } from './log-frames.js';
 import type {
   ContainerEngine,
@@ -23,162 +25,27 @@ export interface CreateDockerEngineParameters {
 const labelFilter = (labels: Record<string, string>) => ({
   label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
 });
-const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
-const messageOf = (error: unknown) => {
-  const json = (error as { json?: { message?: string } }).json;
-  return json?.message ?? (error as Error).message ?? String(error);
-};
-/**
- * Podman's compat API answers 500 where Docker answers 409 Conflict (a container or network name already in
- * use); callers match 409, so such errors are given that status before being rethrown.
- */
-const rethrowConflict = (error: unknown): never => {
-  if (statusOf(error) === 500 && /already (exists|in use|used)/i.test(messageOf(error)))
-    (error as { statusCode?: number }).statusCode = 409;
-  throw error;
-};
-
-/**
- * The container engine over dockerode, for Docker and for Podman's Docker-compatible API. GPU containers use
- * Docker's `DeviceRequests` (driver nvidia) or, on Podman, CDI devices through the libpod create endpoint.
- *
- * @example
- * ```ts
- * const engine = createDockerEngine({ docker: new Docker({ socketPath: '/var/run/docker.sock' }) });
- * ```
- */
-export function createDockerEngine({
-  docker = new Docker(),
-}: CreateDockerEngineParameters = {}): ContainerEngine {
-  let info: Promise<EngineInfo> | undefined;
-  const engineInfo = () => {
-    info ??= docker.version().then((v) => ({
-      kind: v.Components?.some((c) => /podman/i.test(c.Name)) ? 'podman' : 'docker',
-      version: v.Version,
-      apiVersion: v.ApiVersion,
-    }));
-    return info;
-  };
-
-  const hostConfig = (spec: ContainerSpec): Docker.HostConfig => ({
-    Privileged: false,
-    CapDrop: ['ALL'],
-    CapAdd: spec.capAdd,
-    SecurityOpt: ['no-new-privileges'],
-    Init: true,
-    ...(spec.limits.memoryBytes
-      ? { Memory: spec.limits.memoryBytes, MemorySwap: spec.limits.memoryBytes }
-      : {}),
-    ...(spec.limits.nanoCpus ? { NanoCpus: spec.limits.nanoCpus } : {}),
-    ...(spec.limits.pids ? { PidsLimit: spec.limits.pids } : {}),
-    LogConfig: {
-      Type: 'json-file',
-      Config: { 'max-size': String(spec.logLimit.maxSizeBytes), 'max-file': String(spec.logLimit.maxFiles) },
-    },
-    Mounts: spec.volumes.map((v) => ({
-      Type: 'volume',
-      Source: v.name,
-      Target: v.dest,
-      ReadOnly: v.readOnly ?? false,
-    })),
-    PortBindings: Object.fromEntries(
-      spec.ports.map((p) => [`${p}/tcp`, [{ HostIp: '127.0.0.1', HostPort: '' }]]),
-    ),
-    NetworkMode: spec.network ?? 'none',
-    ...(spec.restart && spec.restart.policy !== 'no'
-      ? {
-          RestartPolicy: {
-            Name: spec.restart.policy,
-            ...(spec.restart.policy === 'on-failure' && spec.restart.maxRetries !== undefined
-              ? { MaximumRetryCount: spec.restart.maxRetries }
-              : {}),
-          },
-        }
-      : {}),
-    ...(spec.gpu
-      ? {
-          DeviceRequests: [
-            {
-              Driver: 'nvidia',
-              ...('all' in spec.gpu ? { Count: -1 } : { DeviceIDs: spec.gpu.ids }),
-              Capabilities: [['gpu', 'compute', 'utility']],
-            },
-          ],
-        }
-      : {}),
+/** Runs an engine request, turning its failure into a coded error. */
+const request = <T>(
+  operation: string,
+  target: string,
+  promise: Promise<T>,
+  kind?: 'container' | 'network' | 'volume',
+): Promise<T> =>
+  promise.catch((error: unknown) => {
+    throw engineFailure(operation, target, error, kind);
   });
 
-  const createPodmanGpuContainer = async (spec: ContainerSpec): Promise<string> => {
-    // Podman's compat API ignores DeviceRequests; CDI devices are only honoured by the libpod endpoint.
-    const devices =
-      spec.gpu && 'all' in spec.gpu
-        ? [{ path: 'nvidia.com/gpu=all' }]
-        : (spec.gpu as { ids: string[] }).ids.map((id) => ({ path: `nvidia.com/gpu=${id}` }));
-    const body = {
-      name: spec.name,
-      image: spec.image,
-      ...(spec.cmd ? { command: spec.cmd } : {}),
-      ...(spec.entrypoint ? { entrypoint: spec.entrypoint } : {}),
-      env: spec.env,
-      ...(spec.workDir ? { work_dir: spec.workDir } : {}),
-      labels: spec.labels,
-      devices,
-      cap_drop: ['ALL'],
-      cap_add: spec.capAdd,
-      no_new_privileges: true,
-      init: true,
-      volumes: spec.volumes.map((v) => ({ Name: v.name, Dest: v.dest, Options: v.readOnly ? ['ro'] : [] })),
-      portmappings: spec.ports.map((p) => ({ container_port: p, host_ip: '127.0.0.1', protocol: 'tcp' })),
-      ...(spec.network
-        ? { netns: { nsmode: 'bridge' }, Networks: { [spec.network]: { aliases: spec.aliases ?? [] } } }
-        : { netns: { nsmode: 'none' } }),
-      resource_limits: {
-        ...(spec.limits.memoryBytes
-          ? { memory: { limit: spec.limits.memoryBytes, swap: spec.limits.memoryBytes } }
-          : {}),
-        ...(spec.limits.pids ? { pids: { limit: spec.limits.pids } } : {}),
-        ...(spec.limits.nanoCpus
-          ? { cpu: { quota: Math.round(spec.limits.nanoCpus / 10_000), period: 100_000 } }
-          : {}),
-      },
-      log_configuration: { driver: 'json-file', size: spec.logLimit.maxSizeBytes },
-      ...(spec.restart && spec.restart.policy !== 'no'
-        ? {
-            restart_policy: spec.restart.policy,
-            ...(spec.restart.maxRetries !== undefined ? { restart_tries: spec.restart.maxRetries } : {}),
-          }
-        : {}),
-    };
-    const created = await new Promise<{ Id: string }>((resolve, reject) =>
-      docker.modem.dial(
-        {
-          path: '/v4.0.0/libpod/containers/create',
-          method: 'POST',
-          options: body,
-          statusCodes: {
-            201: true,
-            400: 'bad parameter',
-            404: 'no such image',
-            409: 'conflict',
-            500: 'server error',
-          },
-        },
-        (error, result) => (error ? reject(error) : resolve(result as { Id: string })),
-      ),
-    ).catch(rethrowConflict);
-    return created.Id;
-  };
-
+/** Images: presence and pulls (with progress and registry credentials). */
+function imageMethods(docker: Docker): Pick<ContainerEngine, 'imageExists' | 'pullImage'> {
   return {
-    info: engineInfo,
-
     async imageExists(image) {
       try {
         await docker.getImage(image).inspect();
         return true;
       } catch (error) {
         if (statusOf(error) === 404) return false;
-        throw error;
+        throw engineFailure('inspect image', image, error);
       }
     },
 
@@ -194,7 +61,15 @@ export function createDockerEngine({
             stream,
             (error, output) => {
               const failure = (output as Array<{ error?: string }> | undefined)?.find((o) => o.error);
-              if (error || failure) reject(error ?? new Error(failure!.error));
+              if (error) reject(error);
+              else if (failure)
+                reject(
+                  new NosanaError(
+                    'RUNTIME__IMAGE_PULL_FAILED',
+                    `cannot pull image ${image}: ${failure.error}`,
+                    { image, reason: failure.error ?? '' },
+                  ),
+                );
               else resolve();
             },
             (event: {
@@ -224,28 +99,41 @@ export function createDockerEngine({
         );
       }
     },
+  };
+}
 
+/** Volumes and networks of jobs. */
+function networkAndVolumeMethods(
+  docker: Docker,
+): Pick<
+  ContainerEngine,
+  'createVolume' | 'removeVolume' | 'createNetwork' | 'inspectNetwork' | 'removeNetwork'
+> {
+  return {
     async createVolume(name, labels) {
-      await docker.createVolume({ Name: name, Labels: labels });
+      await request('create volume', name, docker.createVolume({ Name: name, Labels: labels }), 'volume');
     },
     async removeVolume(name) {
       await docker
         .getVolume(name)
         .remove({ force: true })
         .catch((error) => {
-          if (statusOf(error) !== 404) throw error;
+          if (statusOf(error) !== 404) throw engineFailure('remove volume', name, error);
         });
     },
     async createNetwork(name, { labels, internal }) {
-      await docker
-        .createNetwork({
+      await request(
+        'create network',
+        name,
+        docker.createNetwork({
           Name: name,
           Labels: labels,
           Internal: internal,
           CheckDuplicate: true,
           Driver: 'bridge',
-        })
-        .catch(rethrowConflict);
+        }),
+        'network',
+      );
     },
     async inspectNetwork(name) {
       try {
@@ -257,7 +145,7 @@ export function createDockerEngine({
         return { name: network.Name, driver: network.Driver, options: network.Options ?? {} };
       } catch (error) {
         if (statusOf(error) === 404) return undefined;
-        throw error;
+        throw engineFailure('inspect network', name, error);
       }
     },
     async removeNetwork(name) {
@@ -265,94 +153,40 @@ export function createDockerEngine({
         .getNetwork(name)
         .remove()
         .catch((error) => {
-          if (statusOf(error) !== 404) throw error;
+          if (statusOf(error) !== 404) throw engineFailure('remove network', name, error);
         });
     },
+  };
+}
 
-    async createContainer(spec) {
-      const kind = (await engineInfo()).kind;
-      if (spec.gpu && kind === 'podman') return createPodmanGpuContainer(spec);
-      const container = await docker
-        .createContainer({
-          name: spec.name,
-          Image: spec.image,
-          ...(spec.cmd ? { Cmd: spec.cmd } : {}),
-          ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
-          Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
-          ...(spec.workDir ? { WorkingDir: spec.workDir } : {}),
-          Labels: spec.labels,
-          Tty: false,
-          AttachStdout: false,
-          AttachStderr: false,
-          ExposedPorts: Object.fromEntries(spec.ports.map((p) => [`${p}/tcp`, {}])),
-          HostConfig: hostConfig(spec),
-          // Aliases exist on user-defined networks only (the default bridge refuses them).
-          ...(spec.network && spec.aliases?.length
-            ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } } }
-            : {}),
-        })
-        .catch(rethrowConflict);
-      return container.id;
-    },
-
-    async startContainer(id) {
+/** Reading container logs (lines, per-line cap) and copying files in. */
+function logAndFileMethods(docker: Docker): Pick<ContainerEngine, 'logs' | 'putFiles'> {
+  return {
+    async *logs(id, { since, follow, signal, maxLineBytes }): AsyncGenerator<ContainerLogLine> {
       const container = docker.getContainer(id);
-      // Waiting is set up before starting so a container that exits at once is not missed.
-      const exited = container
-        .wait({ condition: 'next-exit' })
-        .then((r: { StatusCode: number }) => ({ exitCode: r.StatusCode }));
-      exited.catch(() => undefined);
-      await container.start();
-      return { exited };
-    },
-
-    async waitContainer(id) {
-      const result = (await docker.getContainer(id).wait({ condition: 'next-exit' })) as {
-        StatusCode: number;
-      };
-      return { exitCode: result.StatusCode };
-    },
-
-    async inspectContainer(id): Promise<ContainerState> {
-      const c = await docker.getContainer(id).inspect();
-      const ports: Record<number, number> = {};
-      for (const [key, bindings] of Object.entries(c.NetworkSettings?.Ports ?? {})) {
-        const binding = (bindings as Array<{ HostPort: string }> | null)?.[0];
-        if (binding?.HostPort) ports[Number.parseInt(key, 10)] = Number(binding.HostPort);
-      }
-      return {
-        id: c.Id,
-        status: c.State.Status,
-        running: c.State.Running,
-        restarting: c.State.Restarting,
-        exitCode: c.State.ExitCode,
-        oomKilled: c.State.OOMKilled,
-        error: c.State.Error ?? '',
-        startedAt: c.State.StartedAt,
-        finishedAt: c.State.FinishedAt,
-        restartCount: c.RestartCount ?? 0,
-        ports,
-        labels: c.Config.Labels ?? {},
-      };
-    },
-
-    async *logs(id, { since, follow, signal }): AsyncGenerator<ContainerLogLine> {
-      const container = docker.getContainer(id);
-      const raw = (await container.logs({
-        follow: follow as true,
-        stdout: true,
-        stderr: true,
-        timestamps: true,
-        ...(since ? { since: since / 1000 } : {}),
-        ...(signal ? { abortSignal: signal } : {}),
-      })) as unknown as NodeJS.ReadableStream | Buffer;
+      const raw = (await request(
+        'read the log of',
+        id,
+        container.logs({
+          follow: follow as true,
+          stdout: true,
+          stderr: true,
+          timestamps: true,
+          ...(since ? { since: since / 1000 } : {}),
+          ...(signal ? { abortSignal: signal } : {}),
+        }) as Promise<unknown>,
+      )) as NodeJS.ReadableStream | Buffer;
       const lines: ContainerLogLine[] = [];
       let wake: (() => void) | undefined;
       let ended = false;
-      const reader = createLogLineReader((line) => {
-        lines.push(line);
-        wake?.();
-      });
+      const reader = createLogLineReader(
+        (line) => {
+          lines.push(line);
+          wake?.();
+        },
+        Date.now,
+        { ...(maxLineBytes === undefined ? {} : { maxLineBytes }) },
+      );
       if (Buffer.isBuffer(raw)) {
         // Without follow, dockerode answers with the whole (still multiplexed) body.
         reader.push(raw);
@@ -385,9 +219,14 @@ export function createDockerEngine({
 
     async putFiles(id, directory, files) {
       const tar = pack();
-      const done = docker
-        .getContainer(id)
-        .putArchive(Readable.from(tar as unknown as AsyncIterable<Buffer>), { path: directory });
+      const done = request(
+        'copy files into container',
+        id,
+        docker
+          .getContainer(id)
+          .putArchive(Readable.from(tar as unknown as AsyncIterable<Buffer>), { path: directory }),
+      );
+      done.catch(() => undefined);
       for (const file of files) {
         await new Promise<void>((resolve, reject) => {
           const entry = tar.entry({ name: file.name, size: file.size, mode: 0o644 }, (error) =>
@@ -399,14 +238,25 @@ export function createDockerEngine({
       tar.finalize();
       await done;
     },
+  };
+}
 
+/** Stopping, removing and listing what the runtime created. */
+function lifecycleMethods(
+  docker: Docker,
+): Pick<
+  ContainerEngine,
+  'stopContainer' | 'removeContainer' | 'listContainers' | 'listVolumes' | 'listNetworks'
+> {
+  return {
     async stopContainer(id, graceSeconds) {
       await docker
         .getContainer(id)
         .stop({ t: graceSeconds })
         .catch((error) => {
           // 304: already stopped; 404: already gone.
-          if (statusOf(error) !== 304 && statusOf(error) !== 404) throw error;
+          if (statusOf(error) !== 304 && statusOf(error) !== 404)
+            throw engineFailure('stop container', id, error);
         });
     },
 
@@ -415,12 +265,17 @@ export function createDockerEngine({
         .getContainer(id)
         .remove({ force: true, v: true })
         .catch((error) => {
-          if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
+          if (statusOf(error) !== 404 && statusOf(error) !== 409)
+            throw engineFailure('remove container', id, error);
         });
     },
 
     async listContainers(labels): Promise<LabelledResource[]> {
-      const found = await docker.listContainers({ all: true, filters: labelFilter(labels) });
+      const found = await request(
+        'list containers',
+        'by label',
+        docker.listContainers({ all: true, filters: labelFilter(labels) }),
+      );
       return found.map((c) => ({
         id: c.Id,
         name: c.Names?.[0]?.replace(/^\//, '') ?? c.Id,
@@ -428,12 +283,146 @@ export function createDockerEngine({
       }));
     },
     async listVolumes(labels): Promise<LabelledResource[]> {
-      const found = await docker.listVolumes({ filters: labelFilter(labels) });
+      const found = await request(
+        'list volumes',
+        'by label',
+        docker.listVolumes({ filters: labelFilter(labels) }),
+      );
       return (found.Volumes ?? []).map((v) => ({ id: v.Name, name: v.Name, labels: v.Labels ?? {} }));
     },
     async listNetworks(labels): Promise<LabelledResource[]> {
-      const found = await docker.listNetworks({ filters: labelFilter(labels) });
+      const found = await request(
+        'list networks',
+        'by label',
+        docker.listNetworks({ filters: labelFilter(labels) }),
+      );
       return found.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
     },
+  };
+}
+
+/**
+ * The container engine over dockerode, for Docker and for Podman's Docker-compatible API. GPU containers use
+ * Docker's `DeviceRequests` (driver nvidia) or, on Podman, CDI devices through the libpod create endpoint.
+ *
+ * @example
+ * ```ts
+ * const engine = createDockerEngine({ docker: new Docker({ socketPath: '/var/run/docker.sock' }) });
+ * ```
+ */
+export function createDockerEngine({
+  docker = new Docker(),
+}: CreateDockerEngineParameters = {}): ContainerEngine {
+  let info: Promise<EngineInfo> | undefined;
+  const engineInfo = () => {
+    info ??= docker.version().then((v) => ({
+      kind: v.Components?.some((c) => /podman/i.test(c.Name)) ? 'podman' : 'docker',
+      version: v.Version,
+      apiVersion: v.ApiVersion,
+    }));
+    return info;
+  };
+
+  const createPodmanGpuContainer = async (spec: ContainerSpec): Promise<string> => {
+    const body = libpodCreateBody(spec);
+    const created = await new Promise<{ Id: string }>((resolve, reject) =>
+      docker.modem.dial(
+        {
+          path: '/v4.0.0/libpod/containers/create',
+          method: 'POST',
+          options: body,
+          statusCodes: {
+            201: true,
+            400: 'bad parameter',
+            404: 'no such image',
+            409: 'conflict',
+            500: 'server error',
+          },
+        },
+        (error, result) => (error ? reject(error) : resolve(result as { Id: string })),
+      ),
+    ).catch((error: unknown) => {
+      throw engineFailure('create container', spec.name, error, 'container');
+    });
+    return created.Id;
+  };
+  return {
+    info: engineInfo,
+    ...imageMethods(docker),
+    ...networkAndVolumeMethods(docker),
+    async createContainer(spec) {
+      const kind = (await engineInfo()).kind;
+      if (spec.gpu && kind === 'podman') return createPodmanGpuContainer(spec);
+      const container = await docker
+        .createContainer({
+          name: spec.name,
+          Image: spec.image,
+          ...(spec.cmd ? { Cmd: spec.cmd } : {}),
+          ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
+          Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+          ...(spec.workDir ? { WorkingDir: spec.workDir } : {}),
+          Labels: spec.labels,
+          Tty: false,
+          AttachStdout: false,
+          AttachStderr: false,
+          ExposedPorts: Object.fromEntries(spec.ports.map((p) => [`${p}/tcp`, {}])),
+          HostConfig: dockerHostConfig(spec),
+          // Aliases exist on user-defined networks only (the default bridge refuses them).
+          ...(spec.network && spec.aliases?.length
+            ? { NetworkingConfig: { EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } } } }
+            : {}),
+        })
+        .catch((error: unknown) => {
+          throw engineFailure('create container', spec.name, error, 'container');
+        });
+      return container.id;
+    },
+
+    async startContainer(id) {
+      const container = docker.getContainer(id);
+      // Waiting is set up before starting so a container that exits at once is not missed.
+      const exited = container
+        .wait({ condition: 'next-exit' })
+        .then((r: { StatusCode: number }) => ({ exitCode: r.StatusCode }));
+      exited.catch(() => undefined);
+      await container.start().catch(async (error: unknown) => {
+        throw startFailure(id, error, (await engineInfo().catch(() => undefined))?.kind ?? 'unknown');
+      });
+      return { exited };
+    },
+
+    async waitContainer(id) {
+      const result = (await request(
+        'wait for container',
+        id,
+        docker.getContainer(id).wait({ condition: 'next-exit' }),
+      )) as { StatusCode: number };
+      return { exitCode: result.StatusCode };
+    },
+
+    async inspectContainer(id): Promise<ContainerState> {
+      const c = await request('inspect container', id, docker.getContainer(id).inspect());
+      const ports: Record<number, number> = {};
+      for (const [key, bindings] of Object.entries(c.NetworkSettings?.Ports ?? {})) {
+        const binding = (bindings as Array<{ HostPort: string }> | null)?.[0];
+        if (binding?.HostPort) ports[Number.parseInt(key, 10)] = Number(binding.HostPort);
+      }
+      return {
+        id: c.Id,
+        status: c.State.Status,
+        running: c.State.Running,
+        restarting: c.State.Restarting,
+        exitCode: c.State.ExitCode,
+        oomKilled: c.State.OOMKilled,
+        error: c.State.Error ?? '',
+        startedAt: c.State.StartedAt,
+        finishedAt: c.State.FinishedAt,
+        restartCount: c.RestartCount ?? 0,
+        ports,
+        labels: c.Config.Labels ?? {},
+      };
+    },
+    ...logAndFileMethods(docker),
+    ...lifecycleMethods(docker),
   };
 }

@@ -96,3 +96,37 @@ describe('log stream reader', () => {
     expect(whole.map((l) => l.line)).toEqual(records.map(([, text]) => text.replace(/\n/g, '')));
   });
 });
+
+describe('log stream reader line cap', () => {
+  const capped = (chunks: Buffer[], maxLineBytes: number) => {
+    const lines: ContainerLogLine[] = [];
+    const reader = createLogLineReader(
+      (l) => lines.push(l),
+      () => 42,
+      { maxLineBytes },
+    );
+    for (const chunk of chunks) reader.push(chunk);
+    reader.end();
+    return lines;
+  };
+
+  it('keeps the first maxLineBytes of a long line, across records, and counts the rest', () => {
+    const lines = capped(
+      [frame(1, `${T1} ${'a'.repeat(6)}`), frame(1, `${T1} ${'b'.repeat(6)}\n`), frame(1, `${T1} next\n`)],
+      8,
+    );
+    expect(lines.map((l) => [l.line, l.droppedBytes])).toEqual([
+      ['aaaaaabb', 4],
+      ['next', undefined],
+    ]);
+  });
+
+  it('cuts at a character boundary, never inside a UTF-8 sequence', () => {
+    const [line] = capped([frame(1, `${T1} aé€\n`)], 4); // a(1) é(2) €(3): 4 bytes end inside €
+    expect(line).toMatchObject({ line: 'aé', droppedBytes: 3 });
+  });
+
+  it('keeps a single line without a trailing newline byte-exact', () => {
+    expect(capped([frame(1, `${T1} result=42`)], 1024).map((l) => l.line)).toEqual(['result=42']);
+  });
+});

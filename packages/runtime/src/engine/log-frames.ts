@@ -10,6 +10,9 @@
  *
  * A stream that does not start with a frame header (a TTY container) is read as stdout lines that each begin
  * with a timestamp.
+ *
+ * A line longer than `maxLineBytes` keeps its first bytes (cut at a character boundary) and counts the rest in
+ * `droppedBytes`, so a job printing gigabytes without a newline never makes the reader hold them.
  */
 import type { ContainerLogLine } from './types.js';
 
@@ -36,12 +39,28 @@ const STAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$/;
 export function createLogLineReader(
   onLine: (line: ContainerLogLine) => void,
   now: () => number = Date.now,
+  { maxLineBytes = Number.POSITIVE_INFINITY }: { maxLineBytes?: number } = {},
 ): LogLineReader {
   let pending: Buffer = Buffer.alloc(0);
   let mode: 'unknown' | 'frames' | 'raw' = 'unknown';
   const partial = {
-    stdout: { pieces: [] as Buffer[], stamp: 0 },
-    stderr: { pieces: [] as Buffer[], stamp: 0 },
+    stdout: { pieces: [] as Buffer[], stamp: 0, size: 0, dropped: 0 },
+    stderr: { pieces: [] as Buffer[], stamp: 0, size: 0, dropped: 0 },
+  };
+  /** Keeps what fits of a piece of a line; counts the rest. */
+  const keep = (line: (typeof partial)['stdout'], piece: Buffer) => {
+    const room = maxLineBytes - line.size;
+    if (piece.length <= room) {
+      line.pieces.push(piece);
+      line.size += piece.length;
+      return;
+    }
+    let cut = Math.max(0, room);
+    // Back off to a character boundary (a UTF-8 continuation byte is 10xxxxxx).
+    while (cut > 0 && cut < piece.length && (piece[cut]! & 0xc0) === 0x80) cut--;
+    if (cut > 0) line.pieces.push(piece.subarray(0, cut));
+    line.size = maxLineBytes;
+    line.dropped += piece.length - cut;
   };
 
   /** Splits a leading `<timestamp> ` off a record. */
@@ -56,9 +75,17 @@ export function createLogLineReader(
 
   const emit = (stream: 'stdout' | 'stderr') => {
     const line = partial[stream];
-    onLine({ stream, line: Buffer.concat(line.pieces).toString('utf8'), timestamp: line.stamp });
+    onLine({
+      stream,
+      line: Buffer.concat(line.pieces).toString('utf8'),
+      timestamp: line.stamp,
+      ...(line.dropped > 0 ? { droppedBytes: line.dropped } : {}),
+    });
     line.pieces = [];
+    line.size = 0;
+    line.dropped = 0;
   };
+  const started = (line: (typeof partial)['stdout']) => line.pieces.length > 0 || line.dropped > 0;
 
   /** One record of a stream: its timestamp, then text that may finish a line, hold whole ones, or start one. */
   const record = (stream: 'stdout' | 'stderr', data: Buffer) => {
@@ -66,13 +93,13 @@ export function createLogLineReader(
     const line = partial[stream];
     let rest = body;
     while (rest.length > 0) {
-      if (line.pieces.length === 0) line.stamp = stamp ?? now();
+      if (!started(line)) line.stamp = stamp ?? now();
       const newline = rest.indexOf(NEWLINE);
       if (newline < 0) {
-        line.pieces.push(rest);
+        keep(line, rest);
         return;
       }
-      line.pieces.push(rest.subarray(0, newline));
+      keep(line, rest.subarray(0, newline));
       emit(stream);
       rest = rest.subarray(newline + 1);
     }
@@ -112,7 +139,7 @@ export function createLogLineReader(
       drain();
       if (mode === 'raw' && pending.length > 0) record('stdout', pending);
       pending = Buffer.alloc(0);
-      for (const stream of ['stdout', 'stderr'] as const) if (partial[stream].pieces.length > 0) emit(stream);
+      for (const stream of ['stdout', 'stderr'] as const) if (started(partial[stream])) emit(stream);
     },
   };
 }

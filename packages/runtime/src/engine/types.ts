@@ -64,6 +64,8 @@ export interface ContainerLogLine {
   line: string;
   /** Unix milliseconds (from the engine's timestamps). */
   timestamp: number;
+  /** Bytes cut off the end of a line longer than the reader's `maxLineBytes`. */
+  droppedBytes?: number;
 }
 
 /** Image pull progress. */
@@ -111,10 +113,13 @@ export interface ContainerEngine {
   /** Waits for the next exit of a running container. */
   waitContainer(id: string): Promise<{ exitCode: number }>;
   inspectContainer(id: string): Promise<ContainerState>;
-  /** Log lines, following until the container stops (or `signal` aborts); `since` in unix ms. */
+  /**
+   * Log lines, following until the container stops (or `signal` aborts); `since` in unix ms. A line longer than
+   * `maxLineBytes` is cut (its `droppedBytes` say how much), never held whole.
+   */
   logs(
     id: string,
-    options: { since?: number; follow: boolean; signal?: AbortSignal },
+    options: { since?: number; follow: boolean; signal?: AbortSignal; maxLineBytes?: number },
   ): AsyncIterable<ContainerLogLine>;
   /** Copies files into a (created or running) container, e.g. downloaded resources. */
   putFiles(

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import type { JobDefinition } from '@nosana/core';
 import { describe, expect, it } from 'vitest';
 import type { ContainerSpec } from '../engine/types.js';
@@ -270,9 +271,45 @@ describe('runtime flow semantics (fake engine)', () => {
       'line 0',
       'line 1',
       'line 2',
-      'Found too many logs: 7 line(s) dropped after the first 3',
+      expect.stringMatching(
+        /^Found too many logs: 7 line\(s\) \(42 bytes\) dropped after the first 3 line\(s\)/,
+      ),
     ]);
     expect(state.opStates[0]!.logsTruncated).toBe(true);
+  });
+
+  it('stops an op when a dependency it runs alongside fails (stop_if_dependent_stops), from status events', async () => {
+    // The dependency is a service: its dependent starts once it is ONLINE, while it still runs.
+    const server = createServer((socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const hostPort = (server.address() as { port: number }).port;
+    const engine = createFakeEngine((spec) =>
+      spec.name.endsWith('-0') ? { forever: true, ports: { 8080: hostPort } } : { forever: true },
+    );
+    const flow = createRuntime({ engine, scope: 'unit' }).runFlow({
+      jobId: 'job-deps',
+      definition: job([
+        run('api', { expose: 8080 }, { execution: { group: 'g' } }),
+        run('client', {}, { execution: { group: 'g', depends_on: ['api'], stop_if_dependent_stops: true } }),
+        run('bystander', {}, { execution: { group: 'g', depends_on: ['api'] } }),
+      ]),
+      onEvent: (event) => {
+        // Once the dependents run, the service dies on its own (exit 143, not a stop of the flow).
+        if (event.type === 'op-status' && event.opId === 'client' && event.status === 'running')
+          void engine.stopContainer(engine.started.find((name) => name.endsWith('-0'))!, 1);
+        // The flow itself is never stopped: the bystander (no stop_if_dependent_stops) ends on its own after.
+        if (event.type === 'op-status' && event.opId === 'client' && event.status === 'stopped')
+          void engine.stopContainer(engine.started.find((name) => name.endsWith('-2'))!, 1);
+      },
+    });
+    const state = await flow;
+    server.close();
+    const byId = Object.fromEntries(state.opStates.map((o) => [o.operationId, o]));
+    expect(byId.api).toMatchObject({ status: 'failed', exitCode: 143 });
+    expect(byId.client).toMatchObject({ status: 'stopped', diagnostics: { reason: { reason: 'stopped' } } });
+    // Not stopped by the rule: it ran on until its container ended.
+    expect(byId.bystander).toMatchObject({ status: 'failed', exitCode: 143 });
+    expect(engine.started).toHaveLength(3);
   });
 
   it('creates named volumes for create-volume ops and mounts them by job-scoped name', async () => {

@@ -11,8 +11,11 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { NosanaError } from '@nosana/core';
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
+import '../errors.js';
+import { engineFailure, statusOf } from '../engine/failures.js';
 
 /** Where Debian's busybox-static installs the binary. */
 export const DEFAULT_BUSYBOX_PATH = '/bin/busybox';
@@ -59,22 +62,24 @@ export async function seedBusyboxImage({
     const existing = await docker
       .getImage(tag)
       .inspect()
-      .catch((error: { statusCode?: number }) => {
-        if (error.statusCode === 404) return undefined;
-        throw error;
+      .catch((error: unknown) => {
+        if (statusOf(error) === 404) return undefined;
+        throw engineFailure('inspect image', tag, error);
       });
     if (existing) return { tag, id: existing.Id, created: false };
   }
   const binary = await readFile(busyboxPath).catch((error: NodeJS.ErrnoException) => {
-    throw new Error(
+    throw new NosanaError(
+      'RUNTIME__IMAGE_SEED_FAILED',
       `cannot read ${busyboxPath} (${error.code}): install a static busybox (Debian/Ubuntu: apt-get install busybox-static)`,
+      { image: tag, reason: `cannot read ${busyboxPath} (${error.code})` },
       { cause: error },
     );
   });
   const applets = await listApplets(busyboxPath);
   const archive = await dockerArchive({ tag, binary, applets });
   const output = await docker.loadImage(archive as unknown as NodeJS.ReadableStream, { quiet: true });
-  await drainLoadOutput(output);
+  await drainLoadOutput(output, tag);
   const image = await docker.getImage(tag).inspect();
   return { tag, id: image.Id, created: true };
 }
@@ -153,15 +158,17 @@ async function tarToBuffer(fill: (tar: ReturnType<typeof pack>) => void): Promis
 }
 
 /** Reads the engine's JSON-lines answer to a load and fails on an `error` entry. */
-async function drainLoadOutput(output: NodeJS.ReadableStream): Promise<void> {
+async function drainLoadOutput(output: NodeJS.ReadableStream, tag: string): Promise<void> {
   let text = '';
   for await (const chunk of output) text += chunk.toString();
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     const message = JSON.parse(line) as { error?: string; errorDetail?: { message?: string } };
     if (message.error)
-      throw new Error(
-        `the engine refused the seeded image: ${message.errorDetail?.message ?? message.error}`,
+      throw new NosanaError(
+        'RUNTIME__IMAGE_SEED_FAILED',
+        `the engine refused the seeded image ${tag}: ${message.errorDetail?.message ?? message.error}`,
+        { image: tag, reason: message.errorDetail?.message ?? message.error },
       );
   }
 }
