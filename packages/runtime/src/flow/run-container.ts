@@ -17,6 +17,7 @@ import {
 import '../errors.js';
 import type { ContainerEngine, ContainerSpec, GpuRequest } from '../engine/types.js';
 import type { DownloadOptions } from '../resources/download.js';
+import { checkResourceNames } from '../resources/download.js';
 import { installResources } from '../resources/install.js';
 import { buildContainerSpec, dnsName } from './container-spec.js';
 import { exposedPorts, watchEndpoints } from './endpoints.js';
@@ -100,6 +101,10 @@ async function createOrResume(
     capabilities: context.settings.capabilities,
     ...(context.settings.gpus ? { gpus: context.settings.gpus } : {}),
   });
+  // Names a definition gives are checked before anything is pulled or created: a refused resource costs nothing.
+  for (const resource of op.args.resources ?? []) {
+    if (typeof resource === 'object' && !('__spread__' in resource)) checkResourceNames(resource, op.id);
+  }
   if (!(await engine.imageExists(spec.image))) {
     context.setStatus(opState, 'pulling');
     await engine.pullImage(spec.image, {

@@ -259,6 +259,33 @@ describe('runtime flow semantics (fake engine)', () => {
     expect(engine.containers.size).toBe(0);
   });
 
+  it('refuses a resource whose file names leave its directory before pulling or creating anything', async () => {
+    const engine = createFakeEngine();
+    const state = await createRuntime({ engine, scope: 'unit' }).runFlow({
+      jobId: 'job-unsafe',
+      definition: job([
+        run('a', {
+          image: 'pull-me/app:1',
+          resources: [
+            {
+              type: 'S3',
+              url: 'https://bucket.example/data',
+              target: '/data',
+              files: ['../../etc/cron.d/x'],
+            },
+          ],
+        }),
+      ]),
+    });
+    expect(state.opStates[0]).toMatchObject({
+      status: 'failed',
+      error: { code: 'RUNTIME__RESOURCE_UNSAFE_PATH' },
+    });
+    expect(engine.pulled).toEqual([]);
+    expect(engine.started).toEqual([]);
+    expect(engine.containers.size).toBe(0);
+  });
+
   it('caps logs per op and marks the cut', async () => {
     const engine = createFakeEngine(() => ({
       logs: Array.from({ length: 10 }, (_, i) => ({ line: `line ${i}` })),
