@@ -63,7 +63,7 @@ import {
 } from './market-parameters.js';
 import { type NetworkConfig, resolveNetwork } from './networks.js';
 import { type PriorityFee, rpc, sendTransaction } from './send.js';
-import './errors.js';
+import '../errors.js';
 
 /** Parameters of {@link createNosanaClient}. */
 export interface CreateNosanaClientParameters {

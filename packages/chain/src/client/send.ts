@@ -8,7 +8,7 @@ import {
   VersionedTransaction,
 } from '@solana/web3.js';
 import { programErrorFromLogs, toProgramError } from '../protocol/program-error.js';
-import './errors.js';
+import '../errors.js';
 
 /** How much priority fee to pay, in micro-lamports per compute unit. */
 export type PriorityFee =

@@ -6,7 +6,7 @@
 
 import { NosanaError } from '@nosana/core';
 import { PublicKey, TransactionInstruction } from '@solana/web3.js';
-import './errors.js';
+import '../errors.js';
 import { NOSANA_JOBS_IDL, type NOSANA_REWARDS_IDL, NOSANA_STAKING_IDL } from './idl.js';
 
 type AnyIdl = typeof NOSANA_JOBS_IDL | typeof NOSANA_STAKING_IDL | typeof NOSANA_REWARDS_IDL;
