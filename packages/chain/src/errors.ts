@@ -72,6 +72,8 @@ declare module '@nosana/core' {
     CHAIN__RUN_NOT_FOUND: { address: string; operation: string };
     /** A localnet-only JSON-RPC method (`localnet_*`) answered an error. */
     CHAIN__LOCALNET_RPC_FAILED: { method: string; url: string; error: string };
+    /** `waitUntil` gave up: its condition did not hold within `timeoutMs`. */
+    CHAIN__WAIT_TIMEOUT: { timeoutMs: number };
     // ---- protocol
     /** Account data is not the expected Nosana account (wrong discriminator or too short). */
     CHAIN__ACCOUNT_INVALID: { account: string; address?: string };
