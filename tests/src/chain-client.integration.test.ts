@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ACCOUNT_SPACE,
+  callLocalnetRpc,
   createKuboStore,
   createNosanaClient,
   JobType,
@@ -107,11 +108,7 @@ describe('@nosana/chain client against the localnet', () => {
 
     const [run] = await node.host.runs();
     expect(run?.job.equals(posted.job)).toBe(true);
-    await fetch(localnet.rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'localnet_advanceClock', params: [42] }),
-    });
+    await callLocalnetRpc(localnet.rpcUrl, 'localnet_advanceClock', [42]);
     const resultCid = await node.ipfs.putBytes(
       new TextEncoder().encode(JSON.stringify({ status: 'success', startTime: 1, endTime: 2, opStates: [] })),
     );

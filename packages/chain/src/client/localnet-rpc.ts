@@ -37,6 +37,8 @@ export interface LocalnetRpcMethods {
   localnet_info: { params: []; result: LocalnetInfoResult };
   /** Mints NOS (base units, a decimal string) to `owner`'s token account; answers the signature. */
   localnet_airdropNos: { params: [owner: string, amount: string]; result: string };
+  /** Moves the cluster clock forward by `seconds` (tests of timeouts and payouts); answers the new unix time. */
+  localnet_advanceClock: { params: [seconds: number]; result: number };
 }
 export type LocalnetRpcMethod = keyof LocalnetRpcMethods;
 export type LocalnetRpcParams<M extends LocalnetRpcMethod> = LocalnetRpcMethods[M]['params'];
