@@ -74,9 +74,9 @@ function decodeArg(
   if (offset + bytes > data.length) {
     throw new NosanaError(
       'CHAIN__INSTRUCTION_INVALID',
-      `instruction data too short for argument ${camel(name)}`,
+      `${instruction}: instruction data too short for argument ${camel(name)}`,
       {
-        instruction: name,
+        instruction,
         field: camel(name),
       },
     );
