@@ -20,7 +20,7 @@ import '../errors.js';
 
 export type { CreateNosanaClientParameters } from './context.js';
 export type { AirdropParameters, BalancesResult } from './funds.js';
-export type { WaitForRunOptions } from './host.js';
+export type { FinishRunParameters, WaitForRunOptions } from './host.js';
 export type { ListJobsParameters, PostJobParameters, PostJobResult, WaitForJobOptions } from './jobs.js';
 export type {
   CloseMarketParameters,

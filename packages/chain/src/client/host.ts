@@ -33,6 +33,50 @@ export interface WaitForRunOptions {
   timeoutMs?: number;
 }
 
+/** Parameters of `host.finish`. */
+export interface FinishRunParameters {
+  run: RunView;
+  /** CID of the pinned result (flow state). */
+  result: CidV0;
+}
+
+/** Finishes a run (see `host.finish`). */
+async function finishRun(
+  ctx: ClientContext,
+  markets: Markets,
+  { run, result }: FinishRunParameters,
+): Promise<{ signature: string; alreadyDone?: boolean }> {
+  const { ids } = ctx;
+  const node = ctx.wallet().publicKey;
+  const info = await ctx.account(run.job);
+  if (!info?.owner.equals(ids.jobs) || info.data.length < ACCOUNT_DATA_LENGTH.JobAccount) {
+    throw new NosanaError(
+      'CHAIN__JOB_NOT_FOUND',
+      `finish: no job at ${run.job.toBase58()} (the job of run ${run.address.toBase58()}) on ${ctx.network.name}`,
+      { address: run.job.toBase58() },
+    );
+  }
+  const job = decodeJobAccount(info.data);
+  const market = await markets.get(job.market);
+  return ctx.send(
+    [
+      createAssociatedTokenAccountIdempotentInstruction(node, ctx.ata(node), node, ids.nosMint),
+      finishJobInstruction({
+        job: run.job,
+        run: run.address,
+        market: market.address,
+        node,
+        jobPayer: job.payer,
+        runPayer: run.payer,
+        ipfsResult: cidToBytes32(result),
+        ids,
+      }),
+    ],
+    [],
+    async () => (await ctx.account(run.address)) === null,
+  );
+}
+
 /** The host area of the client (`client.host`). */
 export function createHost(ctx: ClientContext, markets: Markets, jobs: Jobs) {
   const { ids, connection, commitment } = ctx;
@@ -120,43 +164,15 @@ export function createHost(ctx: ClientContext, markets: Markets, jobs: Jobs) {
       );
     },
 
-    /** Posts the result of a run and gets paid `price × min(elapsed, timeout)`; the rest goes back to the poster. */
-    async finish({
-      run,
-      result,
-    }: {
-      run: RunView;
-      result: CidV0;
-    }): Promise<{ signature: string; alreadyDone?: boolean }> {
-      const node = me();
-      const info = await ctx.account(run.job);
-      if (!info?.owner.equals(ids.jobs) || info.data.length < ACCOUNT_DATA_LENGTH.JobAccount) {
-        throw new NosanaError(
-          'CHAIN__JOB_NOT_FOUND',
-          `finish: no job at ${run.job.toBase58()} (the job of run ${run.address.toBase58()}) on ${ctx.network.name}`,
-          { address: run.job.toBase58() },
-        );
-      }
-      const job = decodeJobAccount(info.data);
-      const market = await markets.get(job.market);
-      return ctx.send(
-        [
-          createAssociatedTokenAccountIdempotentInstruction(node, ctx.ata(node), node, ids.nosMint),
-          finishJobInstruction({
-            job: run.job,
-            run: run.address,
-            market: market.address,
-            node,
-            jobPayer: job.payer,
-            runPayer: run.payer,
-            ipfsResult: cidToBytes32(result),
-            ids,
-          }),
-        ],
-        [],
-        async () => (await ctx.account(run.address)) === null,
-      );
-    },
+    /**
+     * Posts the result of a run and gets paid `price × min(elapsed, timeout)`; the rest goes back to the poster.
+     *
+     * @example
+     * ```ts
+     * await client.host.finish({ run, result: resultCid });
+     * ```
+     */
+    finish: (parameters: FinishRunParameters) => finishRun(ctx, markets, parameters),
 
     /** Posts results for a job its owner ended while it ran. */
     async complete({ job, result }: { job: PublicKey; result: CidV0 }): Promise<{ signature: string }> {

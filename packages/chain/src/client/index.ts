@@ -12,6 +12,7 @@ export {
   type CloseMarketResult,
   type CreateNosanaClientParameters,
   createNosanaClient,
+  type FinishRunParameters,
   type JobsProgramChange,
   type JobView,
   type ListJobsParameters,

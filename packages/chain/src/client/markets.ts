@@ -110,6 +110,98 @@ export function createMarketNames(ctx: Pick<ClientContext, 'network'>) {
   };
 }
 
+/** Throws `CHAIN__NOT_MARKET_AUTHORITY` unless the wallet is the market's authority (as the program requires). */
+const requireAuthority = (ctx: ClientContext, market: MarketView, operation: 'update' | 'close') => {
+  const me = ctx.wallet().publicKey;
+  if (market.authority.equals(me)) return;
+  throw new NosanaError(
+    'CHAIN__NOT_MARKET_AUTHORITY',
+    `markets.${operation}: wallet ${me.toBase58()} is not the authority of market ${market.address.toBase58()} (${market.authority.toBase58()} is) — only its authority may ${operation} it; use that wallet (nothing was sent)`,
+    {
+      market: market.address.toBase58(),
+      authority: market.authority.toBase58(),
+      wallet: me.toBase58(),
+      operation,
+    },
+  );
+};
+const hasSettings = (market: MarketAccount, settings: MarketSettings) =>
+  market.jobPrice === settings.price &&
+  market.jobTimeout === settings.timeout &&
+  market.jobExpiration === settings.jobExpiration &&
+  market.jobType === settings.jobType &&
+  market.nodeAccessKey.equals(settings.nodeAccessKey) &&
+  market.nodeXnosMinimum === settings.nodeStakeMinimum;
+/** Jobs of a market whose deposit is still in its vault: on-chain state `Queued` (queued or running) or `Stopped`. */
+const openJobsOf = async (ctx: ClientContext, market: PublicKey) =>
+  (
+    await ctx.programAccounts(ctx.ids.jobs, [
+      discriminator('JobAccount'),
+      memcmp(OFFSETS.job.market, market.toBytes()),
+    ])
+  ).filter(({ account: info }) => OPEN_JOB_STATES.has(info.data[OFFSETS.job.state]!)).length;
+
+/** Closes a market (see `markets.close`). */
+async function closeMarket(
+  ctx: ClientContext,
+  funds: Funds,
+  getMarket: (market: PublicKey | string) => Promise<MarketView>,
+  marketRef: PublicKey | string,
+  { force = false }: CloseMarketParameters,
+): Promise<CloseMarketResult> {
+  const authority = ctx.wallet();
+  const market = await getMarket(marketRef);
+  requireAuthority(ctx, market, 'close');
+  const user = ctx.ata(authority.publicKey);
+  const [marketInfo, vaultInfo, userInfo, openJobs] = await Promise.all([
+    ctx.account(market.address),
+    ctx.account(market.vault),
+    ctx.account(user),
+    openJobsOf(ctx, market.address),
+  ]);
+  const vaultBalance =
+    vaultInfo && vaultInfo.data.length >= AccountLayout.span
+      ? AccountLayout.decode(vaultInfo.data).amount
+      : 0n;
+  if (!force && (market.queue.length > 0 || openJobs > 0 || vaultBalance > 0n)) {
+    const what = [
+      ...(market.queue.length > 0 ? [`${market.queue.length} ${market.queueKind} queued`] : []),
+      ...(openJobs > 0 ? [`${openJobs} open job(s) (queued, running or stopped)`] : []),
+      ...(vaultBalance > 0n ? [`${vaultBalance} NOS base units in its vault`] : []),
+    ];
+    throw new NosanaError(
+      'CHAIN__MARKET_NOT_EMPTY',
+      `markets.close: market ${market.address.toBase58()} is not empty (${what.join(', ')}); the program would sweep its vault to your token account and leave its jobs without a market — wait until its jobs are finished or delisted and its nodes have left, or pass { force: true } (nothing was sent)`,
+      {
+        market: market.address.toBase58(),
+        queueKind: market.queueKind,
+        queued: market.queue.length,
+        openJobs,
+        vault: vaultBalance.toString(),
+      },
+    );
+  }
+  await funds.requireFunds(authority.publicKey, 0n, userInfo ? [] : [AccountLayout.span]);
+  const { signature } = await ctx.send(
+    [
+      createAssociatedTokenAccountIdempotentInstruction(
+        authority.publicKey,
+        user,
+        authority.publicKey,
+        ctx.ids.nosMint,
+      ),
+      closeMarketInstruction({ market: market.address, authority: authority.publicKey, ids: ctx.ids }),
+    ],
+    [],
+    async () => (await ctx.account(market.address)) === null,
+  );
+  return {
+    signature,
+    rent: BigInt((marketInfo?.lamports ?? 0) + (vaultInfo?.lamports ?? 0)),
+    swept: vaultBalance,
+  };
+}
+
 /** The markets area of the client. */
 export function createMarkets(ctx: ClientContext, funds: Funds) {
   const { ids, network } = ctx;
@@ -204,7 +296,7 @@ export function createMarkets(ctx: ClientContext, funds: Funds) {
       validateMarketParameters('update', parameters);
       const authority = ctx.wallet();
       const market = await markets.get(marketRef);
-      requireAuthority(market, 'update');
+      requireAuthority(ctx, market, 'update');
       const settings = validateMarketParameters('update', parameters, market);
       const { signature } = await ctx.send(
         [
@@ -232,94 +324,9 @@ export function createMarkets(ctx: ClientContext, funds: Funds) {
      * const { rent } = await client.markets.close(market); // lamports back
      * ```
      */
-    async close(
-      marketRef: PublicKey | string,
-      { force = false }: CloseMarketParameters = {},
-    ): Promise<CloseMarketResult> {
-      const authority = ctx.wallet();
-      const market = await markets.get(marketRef);
-      requireAuthority(market, 'close');
-      const user = ctx.ata(authority.publicKey);
-      const [marketInfo, vaultInfo, userInfo, openJobs] = await Promise.all([
-        ctx.account(market.address),
-        ctx.account(market.vault),
-        ctx.account(user),
-        openJobsOf(market.address),
-      ]);
-      const vaultBalance =
-        vaultInfo && vaultInfo.data.length >= AccountLayout.span
-          ? AccountLayout.decode(vaultInfo.data).amount
-          : 0n;
-      if (!force && (market.queue.length > 0 || openJobs > 0 || vaultBalance > 0n)) {
-        const what = [
-          ...(market.queue.length > 0 ? [`${market.queue.length} ${market.queueKind} queued`] : []),
-          ...(openJobs > 0 ? [`${openJobs} open job(s) (queued, running or stopped)`] : []),
-          ...(vaultBalance > 0n ? [`${vaultBalance} NOS base units in its vault`] : []),
-        ];
-        throw new NosanaError(
-          'CHAIN__MARKET_NOT_EMPTY',
-          `markets.close: market ${market.address.toBase58()} is not empty (${what.join(', ')}); the program would sweep its vault to your token account and leave its jobs without a market — wait until its jobs are finished or delisted and its nodes have left, or pass { force: true } (nothing was sent)`,
-          {
-            market: market.address.toBase58(),
-            queueKind: market.queueKind,
-            queued: market.queue.length,
-            openJobs,
-            vault: vaultBalance.toString(),
-          },
-        );
-      }
-      await funds.requireFunds(authority.publicKey, 0n, userInfo ? [] : [AccountLayout.span]);
-      const { signature } = await ctx.send(
-        [
-          createAssociatedTokenAccountIdempotentInstruction(
-            authority.publicKey,
-            user,
-            authority.publicKey,
-            ids.nosMint,
-          ),
-          closeMarketInstruction({ market: market.address, authority: authority.publicKey, ids }),
-        ],
-        [],
-        async () => (await ctx.account(market.address)) === null,
-      );
-      return {
-        signature,
-        rent: BigInt((marketInfo?.lamports ?? 0) + (vaultInfo?.lamports ?? 0)),
-        swept: vaultBalance,
-      };
-    },
+    close: (marketRef: PublicKey | string, options: CloseMarketParameters = {}) =>
+      closeMarket(ctx, funds, markets.get, marketRef, options),
   };
-  /** Throws `CHAIN__NOT_MARKET_AUTHORITY` unless the wallet is the market's authority (as the program requires). */
-  const requireAuthority = (market: MarketView, operation: 'update' | 'close') => {
-    const me = ctx.wallet().publicKey;
-    if (market.authority.equals(me)) return;
-    throw new NosanaError(
-      'CHAIN__NOT_MARKET_AUTHORITY',
-      `markets.${operation}: wallet ${me.toBase58()} is not the authority of market ${market.address.toBase58()} (${market.authority.toBase58()} is) — only its authority may ${operation} it; use that wallet (nothing was sent)`,
-      {
-        market: market.address.toBase58(),
-        authority: market.authority.toBase58(),
-        wallet: me.toBase58(),
-        operation,
-      },
-    );
-  };
-  const hasSettings = (market: MarketAccount, settings: MarketSettings) =>
-    market.jobPrice === settings.price &&
-    market.jobTimeout === settings.timeout &&
-    market.jobExpiration === settings.jobExpiration &&
-    market.jobType === settings.jobType &&
-    market.nodeAccessKey.equals(settings.nodeAccessKey) &&
-    market.nodeXnosMinimum === settings.nodeStakeMinimum;
-  /** Jobs of a market whose deposit is still in its vault: on-chain state `Queued` (queued or running) or `Stopped`. */
-  const openJobsOf = async (market: PublicKey) =>
-    (
-      await ctx.programAccounts(ids.jobs, [
-        discriminator('JobAccount'),
-        memcmp(OFFSETS.job.market, market.toBytes()),
-      ])
-    ).filter(({ account: info }) => OPEN_JOB_STATES.has(info.data[OFFSETS.job.state]!)).length;
-
   return markets;
 }
 
