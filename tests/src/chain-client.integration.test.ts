@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ACCOUNT_SPACE,
+  callLocalnetRpc,
   createKuboStore,
   createNosanaClient,
   JobType,
@@ -46,7 +47,7 @@ async function actor(nos = 0n): Promise<{ key: Keypair; client: NosanaClient }> 
 
 async function host(): Promise<{ key: Keypair; client: NosanaClient }> {
   const node = await actor();
-  await node.client.node.prepare();
+  await node.client.host.prepare();
   return node;
 }
 
@@ -93,9 +94,9 @@ describe('@nosana/chain client against the localnet', () => {
   it('runs the whole lifecycle: post → a queued node is matched → finish pays price × elapsed and refunds the rest', async () => {
     const { key: nodeKey, client: node } = await host();
     const { key: posterKey, client: poster } = await actor(100n * NOS);
-    const queued = await node.node.work('cpu');
+    const queued = await node.host.work('cpu');
     expect(queued.run).toBeNull();
-    expect(await node.node.isQueued('cpu')).toBe(true);
+    expect(await node.host.isQueued('cpu')).toBe(true);
 
     const posted = await poster.jobs.post({ definition, market: 'cpu', timeout: 600 });
     expect(posted.run).not.toBeNull();
@@ -105,17 +106,13 @@ describe('@nosana/chain client against the localnet', () => {
     expect(running).toMatchObject({ state: 'RUNNING', definition: posted.definition, result: null });
     expect(running.node?.equals(nodeKey.publicKey)).toBe(true);
 
-    const [run] = await node.node.runs();
+    const [run] = await node.host.runs();
     expect(run?.job.equals(posted.job)).toBe(true);
-    await fetch(localnet.rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'localnet_advanceClock', params: [42] }),
-    });
+    await callLocalnetRpc(localnet.rpcUrl, 'localnet_advanceClock', [42]);
     const resultCid = await node.ipfs.putBytes(
       new TextEncoder().encode(JSON.stringify({ status: 'success', startTime: 1, endTime: 2, opStates: [] })),
     );
-    await node.node.finish({ run: run!, result: resultCid });
+    await node.host.finish({ run: run!, result: resultCid });
 
     const done = await poster.jobs.get(posted.job);
     expect(done.state).toBe('COMPLETED');
@@ -125,7 +122,7 @@ describe('@nosana/chain client against the localnet', () => {
     expect((await node.balances()).nos).toBe(100n * billed);
     expect((await poster.balances(posterKey.publicKey)).nos).toBe(100n * NOS - 100n * billed);
     expect(await poster.jobs.result(posted.job)).toMatchObject({ status: 'success' });
-    expect(await node.node.runs()).toEqual([]);
+    expect(await node.host.runs()).toEqual([]);
   });
 
   it('queues a job when no node waits; the next node to work takes it; waitFor sees RUNNING', async () => {
@@ -136,10 +133,10 @@ describe('@nosana/chain client against the localnet', () => {
     expect((await poster.markets.get('gpu')).queueKind).toBe('jobs');
     const { client: node } = await host();
     const waiting = poster.jobs.waitFor(posted.job, (j) => j.state === 'RUNNING', { pollMs: 200 });
-    const { run } = await node.node.work('gpu');
+    const { run } = await node.host.work('gpu');
     expect(run?.job.equals(posted.job)).toBe(true);
     expect((await waiting).state).toBe('RUNNING');
-    await node.node.finish({ run: run!, result: posted.definition });
+    await node.host.finish({ run: run!, result: posted.definition });
   });
 
   it('stops a queued job (full refund) and a running job (node paid for the time used)', async () => {
@@ -152,7 +149,7 @@ describe('@nosana/chain client against the localnet', () => {
     );
 
     const { client: node } = await host();
-    await node.node.work('gpu');
+    await node.host.work('gpu');
     const running = await poster.jobs.post({ definition, market: 'gpu', timeout: 100 });
     expect(await poster.jobs.stop(running.job)).toMatchObject({ action: 'end' });
     const ended = await poster.jobs.get(running.job);
@@ -168,25 +165,25 @@ describe('@nosana/chain client against the localnet', () => {
   it('extends a running job, and a node quits; the owner recovers the deposit or another node claims it', async () => {
     const { client: poster } = await actor(10n * NOS);
     const { client: first } = await host();
-    await first.node.work('cpu');
+    await first.host.work('cpu');
     const posted = await poster.jobs.post({ definition, market: 'cpu', timeout: 30 });
     expect(await poster.jobs.extend(posted.job, 30)).toMatchObject({ timeout: 60 });
     expect((await poster.jobs.get(posted.job)).timeout).toBe(60);
     expect((await poster.balances()).nos).toBe(10n * NOS - 60n * 100n);
 
-    const [run] = await first.node.runs();
-    await first.node.quit(run!);
+    const [run] = await first.host.runs();
+    await first.host.quit(run!);
     expect((await poster.jobs.get(posted.job)).state).toBe('STOPPED');
     const { client: second } = await host();
-    const claimed = await second.node.claim(posted.job);
+    const claimed = await second.host.claim(posted.job);
     expect((await poster.jobs.get(posted.job)).state).toBe('RUNNING');
-    await second.node.finish({ run: claimed.run, result: posted.definition });
+    await second.host.finish({ run: claimed.run, result: posted.definition });
     expect((await poster.jobs.get(posted.job)).state).toBe('COMPLETED');
 
     const other = await poster.jobs.post({ definition, market: 'gpu', timeout: 20 });
     const { client: third } = await host();
-    const { run: taken } = await third.node.work('gpu');
-    await third.node.quit(taken!);
+    const { run: taken } = await third.host.work('gpu');
+    await third.host.quit(taken!);
     const before = (await poster.balances()).nos;
     await poster.jobs.recover(other.job);
     expect((await poster.balances()).nos).toBe(before + 20n * 300n);
@@ -196,13 +193,13 @@ describe('@nosana/chain client against the localnet', () => {
     const { client: poster } = await actor(10n * NOS);
     const posted = await poster.jobs.post({ definition, market: 'cpu', timeout: 30 });
     const racers = await Promise.all([host(), host(), host()]);
-    const results = await Promise.all(racers.map(({ client }) => client.node.work('cpu')));
+    const results = await Promise.all(racers.map(({ client }) => client.host.work('cpu')));
     const winners = results.filter((r) => r.run !== null);
     expect(winners).toHaveLength(1);
     expect(winners[0]!.run!.job.equals(posted.job)).toBe(true);
     const queuedNodes = (await poster.markets.get('cpu')).queue;
     expect(queuedNodes).toHaveLength(2);
-    for (const { client } of racers) if (await client.node.isQueued('cpu')) await client.node.leave('cpu');
+    for (const { client } of racers) if (await client.host.isQueued('cpu')) await client.host.leave('cpu');
     expect((await poster.markets.get('cpu')).queueKind).toBe('empty');
   });
 
@@ -218,6 +215,85 @@ describe('@nosana/chain client against the localnet', () => {
     ).toEqual([a.job.toBase58()]);
     expect(await poster.jobs.list({ project: key.publicKey, state: 'COMPLETED' })).toEqual([]);
     await poster.jobs.stop(a.job);
+  });
+
+  it("finds a node's running jobs (its Run account) and claimed jobs (state byte Stopped) by node and as RUNNING", async () => {
+    const { key: posterKey, client: poster } = await actor(10n * NOS);
+    const { key: firstKey, client: first } = await host();
+    await first.host.work('cpu');
+    const posted = await poster.jobs.post({ definition, market: 'cpu', timeout: 30 });
+    const ids = (jobs: Array<{ address: PublicKey }>) => jobs.map((j) => j.address.toBase58());
+    // The Job account's node stays empty while it runs: only the Run account names the node.
+    expect(ids(await poster.jobs.list({ node: firstKey.publicKey }))).toEqual([posted.job.toBase58()]);
+    expect(ids(await poster.jobs.list({ node: firstKey.publicKey, state: 'RUNNING' }))).toEqual([
+      posted.job.toBase58(),
+    ]);
+
+    const [run] = await first.host.runs();
+    await first.host.quit(run!);
+    expect(ids(await poster.jobs.list({ project: posterKey.publicKey, state: 'STOPPED' }))).toEqual([
+      posted.job.toBase58(),
+    ]);
+    const { key: secondKey, client: second } = await host();
+    const claimed = await second.host.claim(posted.job);
+    // A claimed job keeps the Stopped state byte while it runs.
+    const running = await poster.jobs.list({ project: posterKey.publicKey, state: 'RUNNING' });
+    expect(ids(running)).toEqual([posted.job.toBase58()]);
+    expect(running[0]?.node?.equals(secondKey.publicKey)).toBe(true);
+    expect(await poster.jobs.list({ project: posterKey.publicKey, state: 'STOPPED' })).toEqual([]);
+    expect(ids(await poster.jobs.list({ node: secondKey.publicKey, market: 'cpu' }))).toEqual([
+      posted.job.toBase58(),
+    ]);
+    expect(await poster.jobs.list({ node: secondKey.publicKey, market: 'gpu' })).toEqual([]);
+    await second.host.finish({ run: claimed.run, result: posted.definition });
+    const done = await poster.jobs.list({ node: secondKey.publicKey });
+    expect(done.map((j) => [j.address.toBase58(), j.state])).toEqual([[posted.job.toBase58(), 'COMPLETED']]);
+  });
+
+  it('reports a run whose job is gone as CHAIN__JOB_NOT_FOUND, not a TypeError', async () => {
+    const { key, client: node } = await host();
+    const missing = Keypair.generate().publicKey;
+    const run = {
+      address: Keypair.generate().publicKey,
+      job: missing,
+      node: key.publicKey,
+      payer: key.publicKey,
+      time: 0,
+    };
+    await expect(
+      node.host.finish({ run, result: 'QmUKJAymjnAe2811uB7ATRduxzR2rd6XfUFXaF5ReLafhr' }),
+    ).rejects.toSatisfy(
+      (e: unknown) => isNosanaError(e, 'CHAIN__JOB_NOT_FOUND') && e.context.address === missing.toBase58(),
+    );
+  });
+
+  it('tells the chain time, and notifies job and Jobs program changes', async () => {
+    const { client: poster } = await actor(10n * NOS);
+    const { client: node } = await host();
+    const before = localnet.bank.unixTime();
+    const time = await poster.chainTime();
+    expect(time).toBeGreaterThanOrEqual(before);
+    expect(time).toBeLessThanOrEqual(localnet.bank.unixTime());
+
+    const programChange = new Promise<PublicKey>((resolve) => {
+      const unsubscribe = poster.subscribeJobsProgram(({ address }) => {
+        unsubscribe();
+        resolve(address);
+      });
+    });
+    const posted = await poster.jobs.post({ definition, market: 'gpu', timeout: 30 });
+    expect(await programChange).toBeInstanceOf(PublicKey);
+
+    const jobChange = new Promise<number | undefined>((resolve) => {
+      const unsubscribe = poster.jobs.subscribe(posted.job, (job) => {
+        unsubscribe();
+        resolve(job?.timeout);
+      });
+    });
+    await poster.jobs.extend(posted.job, 30);
+    expect(await jobChange).toBe(60);
+    const { run } = await node.host.work('gpu');
+    await node.host.finish({ run: run!, result: posted.definition });
   });
 
   it('refuses to post without enough NOS, before pinning or sending anything', async () => {
@@ -240,24 +316,24 @@ describe('@nosana/chain client against the localnet', () => {
     const { client: poster } = await actor(10n * NOS);
     const { client: node } = await host();
     const { client: intruder } = await host();
-    await node.node.work('cpu');
+    await node.host.work('cpu');
     await poster.jobs.post({ definition, market: 'cpu', timeout: 30 });
-    const [run] = await node.node.runs();
+    const [run] = await node.host.runs();
     await expect(
-      intruder.node.finish({ run: run!, result: 'QmUKJAymjnAe2811uB7ATRduxzR2rd6XfUFXaF5ReLafhr' }),
+      intruder.host.finish({ run: run!, result: 'QmUKJAymjnAe2811uB7ATRduxzR2rd6XfUFXaF5ReLafhr' }),
     ).rejects.toSatisfy((e: unknown) => isNosanaError(e, 'CHAIN__PROGRAM_UNAUTHORIZED'));
-    await node.node.finish({ run: run!, result: 'QmUKJAymjnAe2811uB7ATRduxzR2rd6XfUFXaF5ReLafhr' });
+    await node.host.finish({ run: run!, result: 'QmUKJAymjnAe2811uB7ATRduxzR2rd6XfUFXaF5ReLafhr' });
   });
 
   it('waits for a run assigned to this node', async () => {
     const { client: node } = await host();
     const { client: poster } = await actor(10n * NOS);
-    await node.node.work('gpu');
-    const waiting = node.node.waitForRun({ pollMs: 200 });
+    await node.host.work('gpu');
+    const waiting = node.host.waitForRun({ pollMs: 200 });
     const posted = await poster.jobs.post({ definition, market: 'gpu', timeout: 30 });
     const run = await waiting;
     expect(run.job.equals(posted.job)).toBe(true);
-    await node.node.finish({ run, result: posted.definition });
+    await node.host.finish({ run, result: posted.definition });
   });
 
   it('fails with CHAIN__RPC_UNREACHABLE when no network answers', async () => {
@@ -324,9 +400,9 @@ describe('market authority operations', () => {
     expect(first).toMatchObject({ run: null, deposit: 600n });
     expect((await poster.markets.get(opened.market)).queue.map(String)).toEqual([first.job.toBase58()]);
     const { client: node } = await host();
-    const { run } = await node.node.work(opened.market);
+    const { run } = await node.host.work(opened.market);
     expect(run?.job.equals(first.job)).toBe(true);
-    await node.node.finish({ run: run!, result: first.definition });
+    await node.host.finish({ run: run!, result: first.definition });
     const done = await poster.jobs.get(first.job);
     expect(done).toMatchObject({ state: 'COMPLETED', price: 10n });
     expect((await node.balances()).nos).toBe(10n * BigInt(done.timeEnd - done.timeStart));

@@ -6,5 +6,6 @@
  */
 
 export * from './client/index.js';
+export type { ProgramErrorContext } from './errors.js';
 export * from './ipfs/index.js';
 export * from './protocol/index.js';

@@ -511,7 +511,7 @@ async function jobListing(localnet: Localnet): Promise<void> {
     () => rawCall({ dataSlice: { offset: 0, length: 0 } }),
   );
   // The same request on the RPC handler in the same process: no HTTP, no web3.js; JSON.stringify included.
-  const handle = createRpcHandler(localnet.bank, { info: () => ({}), airdropNos: () => '' });
+  const handle = createRpcHandler(localnet.bank, { info: () => localnet, airdropNos: () => '' });
   await measure(
     'job listing, in-process',
     'RPC handler getProgramAccounts + JSON.stringify (no HTTP)',

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AnchorProvider, type Idl, Program, Wallet } from '@coral-xyz/anchor';
 import {
+  callLocalnetRpc,
+  closeConnection,
   marketVaultAddress,
   NOSANA_JOBS_IDL,
   stakeAddress,
@@ -60,7 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // web3.js keeps reconnecting its WebSocket forever; close it before the server goes away.
-  for (const c of connections) (c as unknown as { _rpcWebSocket: { close(): void } })._rpcWebSocket.close();
+  for (const c of connections) closeConnection(c);
   await localnet.close();
 });
 
@@ -285,17 +287,11 @@ describe('localnet JSON-RPC with an unmodified @solana/web3.js v1 client', () =>
 
   it('mints NOS from the faucet (localnet_airdropNos)', async () => {
     const owner = Keypair.generate();
-    const response = await fetch(localnet.rpcUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'localnet_airdropNos',
-        params: [owner.publicKey.toBase58(), '2500000'],
-      }),
-    });
-    expect(await response.json()).toMatchObject({ result: expect.any(String) });
+    const signature = await callLocalnetRpc(localnet.rpcUrl, 'localnet_airdropNos', [
+      owner.publicKey.toBase58(),
+      '2500000',
+    ]);
+    expect(signature).toMatch(/^[1-9A-HJ-NP-Za-km-z]{64,88}$/);
     const ata = getAssociatedTokenAddressSync(new PublicKey(localnet.mint), owner.publicKey);
     expect((await connection.getTokenAccountBalance(ata)).value.uiAmountString).toBe('2.5');
   });

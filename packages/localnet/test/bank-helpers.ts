@@ -3,15 +3,13 @@ import {
   decodeJobAccount,
   decodeMarketAccount,
   decodeRunAccount,
+  finishJobInstruction,
   getProgramIds,
-  jobsInstruction,
+  listJobInstruction,
   marketVaultAddress,
   type NosanaProgramIds,
-  rewardsReflectionAddress,
-  rewardsVaultAddress,
-  stakeAddress,
-  stakeVaultAddress,
-  stakingInstruction,
+  stakeInstruction,
+  workInstruction,
 } from '@nosana/chain';
 import {
   AccountLayout,
@@ -21,7 +19,6 @@ import {
 import {
   Keypair,
   PublicKey,
-  SystemProgram,
   type TransactionInstruction,
   TransactionMessage,
   VersionedTransaction,
@@ -120,17 +117,7 @@ export function createTestChain(now?: () => number): TestChain {
             node.publicKey,
             ids.nosMint,
           ),
-          stakingInstruction(
-            'stake',
-            {
-              mint: ids.nosMint,
-              user: ata(node.publicKey),
-              vault: stakeVaultAddress(node.publicKey, ids).address,
-              stake: stakeAddress(node.publicKey, ids).address,
-              authority: node.publicKey,
-            },
-            { amount: 0, duration: 14 * 86_400 },
-          ),
+          stakeInstruction({ authority: node.publicKey, ids }),
         ],
         [node],
       );
@@ -143,21 +130,15 @@ export function createTestChain(now?: () => number): TestChain {
       const m = options.market ?? market;
       const result = send(
         [
-          jobsInstruction(
-            'list',
-            {
-              job: job.publicKey,
-              market: m,
-              run: run.publicKey,
-              user: ata(poster.publicKey),
-              vault: vault(m),
-              payer: poster.publicKey,
-              rewardsReflection: rewardsReflectionAddress(ids).address,
-              rewardsVault: rewardsVaultAddress(ids).address,
-              authority: poster.publicKey,
-            },
-            { ipfsJob: options.digest ?? new Uint8Array(32).fill(7), timeout },
-          ),
+          listJobInstruction({
+            market: m,
+            poster: poster.publicKey,
+            job: job.publicKey,
+            run: run.publicKey,
+            ipfsJob: options.digest ?? new Uint8Array(32).fill(7),
+            timeout,
+            ids,
+          }),
         ],
         [poster, job, run],
       );
@@ -166,21 +147,7 @@ export function createTestChain(now?: () => number): TestChain {
     work(node, m = market) {
       const run = Keypair.generate();
       const result = send(
-        [
-          jobsInstruction(
-            'work',
-            {
-              run: run.publicKey,
-              market: m,
-              payer: node.publicKey,
-              stake: stakeAddress(node.publicKey, ids).address,
-              nft: ata(node.publicKey),
-              metadata: SystemProgram.programId,
-              authority: node.publicKey,
-            },
-            {},
-          ),
-        ],
+        [workInstruction({ market: m, node: node.publicKey, run: run.publicKey, ids })],
         [node, run],
       );
       return { run, result };
@@ -190,21 +157,16 @@ export function createTestChain(now?: () => number): TestChain {
       const runAccount = chain.run(run)!;
       return send(
         [
-          jobsInstruction(
-            'finish',
-            {
-              job,
-              run,
-              market: jobAccount.market,
-              vault: vault(jobAccount.market),
-              deposit: ata(jobAccount.payer),
-              user: ata(node.publicKey),
-              payerRun: runAccount.payer,
-              payerJob: jobAccount.payer,
-              authority: node.publicKey,
-            },
-            { ipfsResult: options.result ?? new Uint8Array(32).fill(9) },
-          ),
+          finishJobInstruction({
+            job,
+            run,
+            market: jobAccount.market,
+            node: node.publicKey,
+            jobPayer: jobAccount.payer,
+            runPayer: runAccount.payer,
+            ipfsResult: options.result ?? new Uint8Array(32).fill(9),
+            ids,
+          }),
         ],
         [node],
       );

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { createKuboStore, createNosanaClient, type NosanaClient } from '@nosana/chain';
+import { callLocalnetRpc, createKuboStore, createNosanaClient, type NosanaClient } from '@nosana/chain';
 import { type Localnet, startLocalnet } from '@nosana/localnet';
 import { createNode, type NodeEvent, type NosanaNode, openNodeStore } from '@nosana/node';
 import {
@@ -153,11 +153,7 @@ export async function startNetwork(): Promise<Network> {
       );
     },
     async advanceClock(seconds) {
-      await fetch(localnet.rpcUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'localnet_advanceClock', params: [seconds] }),
-      });
+      await callLocalnetRpc(localnet.rpcUrl, 'localnet_advanceClock', [seconds]);
     },
     async close() {
       await Promise.allSettled(nodes.map((n) => n.stop()));

@@ -6,10 +6,14 @@ export {
   verifyAuthHeader,
 } from './auth.js';
 export {
+  type AirdropParameters,
+  type BalancesResult,
   type CloseMarketParameters,
   type CloseMarketResult,
   type CreateNosanaClientParameters,
   createNosanaClient,
+  type FinishRunParameters,
+  type JobsProgramChange,
   type JobView,
   type ListJobsParameters,
   type MarketView,
@@ -19,7 +23,20 @@ export {
   type PostJobResult,
   type RunView,
   type UpdateMarketResult,
+  type WaitForJobOptions,
+  type WaitForRunOptions,
 } from './client.js';
+export { closeConnection } from './context.js';
+export {
+  type CallLocalnetRpcOptions,
+  callLocalnetRpc,
+  type LocalnetInfoResult,
+  type LocalnetMarketInfo,
+  type LocalnetRpcMethod,
+  type LocalnetRpcMethods,
+  type LocalnetRpcParams,
+  type LocalnetRpcResult,
+} from './localnet-rpc.js';
 export {
   type MarketSettings,
   type OpenMarketParameters,
@@ -34,12 +51,14 @@ export {
   resolveNetwork,
 } from './networks.js';
 export {
+  isNetworkError,
   type PriorityFee,
   rpc,
   type SendTransactionParameters,
   type SendTransactionResult,
   sendTransaction,
 } from './send.js';
+export { type WaitClock, type WaitSubscribe, type WaitUntilOptions, waitUntil } from './wait.js';
 export {
   DEFAULT_WALLET_PATH,
   type LoadWalletParameters,

@@ -1,8 +1,9 @@
 import { NosanaError } from '@nosana/core';
 import { PublicKey } from '@solana/web3.js';
-import { JobType, type MarketAccount } from '../protocol/accounts.js';
+import type { MarketAccount } from '../protocol/accounts.js';
+import { JobType } from '../protocol/constants.js';
 import { SYSTEM_PROGRAM_ADDRESS } from '../protocol/ids.js';
-import './errors.js';
+import '../errors.js';
 
 /**
  * What a market authority sets with `markets.open`: exactly the arguments (and the access-key account) of the

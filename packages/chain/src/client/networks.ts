@@ -1,6 +1,6 @@
 import { NosanaError } from '@nosana/core';
 import type { ProgramSet } from '../protocol/ids.js';
-import './errors.js';
+import '../errors.js';
 
 /** Known networks. */
 export type NetworkName = 'localnet' | 'devnet' | 'mainnet';

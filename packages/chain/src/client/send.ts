@@ -8,7 +8,7 @@ import {
   VersionedTransaction,
 } from '@solana/web3.js';
 import { programErrorFromLogs, toProgramError } from '../protocol/program-error.js';
-import './errors.js';
+import '../errors.js';
 
 /** How much priority fee to pay, in micro-lamports per compute unit. */
 export type PriorityFee =
@@ -63,12 +63,28 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     );
   });
 
-const isNetworkError = (error: unknown) => {
-  const message = String((error as Error)?.message ?? error);
-  return /fetch failed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|429|502|503|504|network/i.test(
-    message,
-  );
-};
+const NETWORK_ERROR =
+  /fetch failed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_CONNECT_TIMEOUT|UND_ERR_SOCKET|socket hang up|429|502|503|504|network/i;
+
+/**
+ * True when `error` (or one of its causes) is a failure to reach the endpoint: connection refused or reset, DNS,
+ * timeouts, `fetch failed`, overloaded gateways (429, 502–504). Program and validation errors are not.
+ *
+ * @example
+ * ```ts
+ * if (isNetworkError(error)) throw new NosanaError('CHAIN__RPC_UNREACHABLE', …);
+ * ```
+ */
+export function isNetworkError(error: unknown): boolean {
+  for (let current = error, depth = 0; current != null && depth < 5; depth++) {
+    const { message, code, name } = current as { message?: unknown; code?: unknown; name?: unknown };
+    if (name === 'TimeoutError') return true;
+    if (typeof code === 'string' && NETWORK_ERROR.test(code)) return true;
+    if (NETWORK_ERROR.test(String(message ?? current))) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
 
 /**
  * Signs and sends a transaction and waits until it is confirmed, safely:

@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NosanaError } from '@nosana/core';
 import { Keypair } from '@solana/web3.js';
-import './errors.js';
+import '../errors.js';
 
 /** Where the wallet lives unless `SOLANA_WALLET` or an explicit path says otherwise. */
 export const DEFAULT_WALLET_PATH = join(homedir(), '.nosana', 'nosana_key.json');

@@ -1,6 +1,6 @@
 import { type CidV0, canonicalJson, isCidV0, NosanaError } from '@nosana/core';
 import { computeCid } from './cid.js';
-import './errors.js';
+import '../errors.js';
 
 /** Options of reads from a content store. */
 export interface GetOptions {

@@ -5,7 +5,6 @@ import { Keypair, PublicKey } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import {
   ACCOUNT_DISCRIMINATORS,
-  ACCOUNT_SPACE,
   decodeJobAccount,
   decodeMarketAccount,
   decodeRunAccount,
@@ -15,11 +14,10 @@ import {
   encodeRunAccount,
   encodeStakeAccount,
   type JobAccount,
-  MARKET_QUEUE_CAPACITY,
   type MarketAccount,
-  OFFSETS,
   stakeXnos,
 } from './accounts.js';
+import { ACCOUNT_SPACE, MARKET_QUEUE_CAPACITY, OFFSETS } from './constants.js';
 import { NOSANA_JOBS_IDL, NOSANA_REWARDS_IDL, NOSANA_STAKING_IDL } from './idl.js';
 
 const key = (seed: number) => new PublicKey(Uint8Array.from({ length: 32 }, (_, i) => (seed * 31 + i) % 256));

@@ -6,7 +6,8 @@
 
 import { NosanaError } from '@nosana/core';
 import { PublicKey } from '@solana/web3.js';
-import './errors.js';
+import '../errors.js';
+import { ACCOUNT_DATA_LENGTH, ACCOUNT_SPACE, MARKET_QUEUE_CAPACITY, OFFSETS } from './constants.js';
 
 /** 8-byte Anchor account discriminators (sha256("account:<Name>")[0..8]). */
 export const ACCOUNT_DISCRIMINATORS = {
@@ -17,64 +18,6 @@ export const ACCOUNT_DISCRIMINATORS = {
   ReflectionAccount: Uint8Array.from([0xcd, 0x99, 0xa0, 0x36, 0xef, 0x1a, 0xdb, 0xbc]),
 } as const;
 export type NosanaAccountName = keyof typeof ACCOUNT_DISCRIMINATORS;
-
-/** Maximum number of entries in a market queue (the account is allocated for 314). */
-export const MARKET_QUEUE_CAPACITY = 314;
-
-/**
- * Bytes allocated for each account: `8 + size_of::<T>()` as the program computes it on Solana's SBF target,
- * where `u128` is 8-byte aligned (its data layout has no `i128` entry, so Rust aligns it like `u64`): the
- * Market struct's 163 bytes of fields pad to 168 (queue `Vec` counted as 24) and the Reflection struct's 81 to 88.
- * Clients should still filter program accounts by discriminator rather than by size.
- */
-export const ACCOUNT_SPACE = {
-  MarketAccount: 8 + 168 + 32 * MARKET_QUEUE_CAPACITY,
-  JobAccount: 8 + 232,
-  RunAccount: 8 + 112,
-  StakeAccount: 8 + 112,
-  ReflectionAccount: 8 + 88,
-} as const;
-
-/** Byte offsets of the fields clients filter on with `memcmp`. */
-export const OFFSETS = {
-  job: {
-    ipfsJob: 8,
-    ipfsResult: 40,
-    market: 72,
-    node: 104,
-    payer: 136,
-    price: 168,
-    project: 176,
-    state: 208,
-    timeEnd: 209,
-    timeStart: 217,
-    timeout: 225,
-  },
-  market: {
-    authority: 8,
-    jobExpiration: 40,
-    jobPrice: 48,
-    jobTimeout: 56,
-    jobType: 64,
-    vault: 65,
-    vaultBump: 97,
-    nodeAccessKey: 98,
-    nodeXnosMinimum: 130,
-    queueType: 146,
-    queueLength: 147,
-    queue: 151,
-  },
-  run: { job: 8, node: 40, payer: 72, state: 104, time: 105 },
-  stake: { amount: 8, authority: 16, duration: 48, timeUnstake: 56, vault: 64, vaultBump: 96, xnos: 97 },
-  reflection: { rate: 8, totalReflection: 24, totalXnos: 40, vault: 56, vaultBump: 88 },
-} as const;
-
-/** `queue_type` of a market: which side is waiting. */
-export const QueueType = { Job: 0, Node: 1, Empty: 255 } as const;
-export type QueueType = (typeof QueueType)[keyof typeof QueueType];
-
-/** `job_type` of a market. */
-export const JobType = { Default: 0, Small: 1, Medium: 2, Large: 3, Gpu: 4, Unknown: 255 } as const;
 
 /** A market: price, timeouts, access rules and the queue of waiting jobs or nodes. */
 export interface MarketAccount {
@@ -185,7 +128,7 @@ export function isAccountOf(name: NosanaAccountName, data: Uint8Array): boolean 
  * ```
  */
 export function decodeMarketAccount(data: Uint8Array): MarketAccount {
-  checkDiscriminator('MarketAccount', data, OFFSETS.market.queue);
+  checkDiscriminator('MarketAccount', data, ACCOUNT_DATA_LENGTH.MarketAccount);
   const v = view(data);
   const o = OFFSETS.market;
   const length = v.getUint32(o.queueLength, true);
@@ -262,7 +205,7 @@ export function encodeMarketAccount(
  * ```
  */
 export function decodeJobAccount(data: Uint8Array): JobAccount {
-  checkDiscriminator('JobAccount', data, 233);
+  checkDiscriminator('JobAccount', data, ACCOUNT_DATA_LENGTH.JobAccount);
   const v = view(data);
   const o = OFFSETS.job;
   return {
@@ -302,7 +245,7 @@ export function encodeJobAccount(job: JobAccount, space: number = ACCOUNT_SPACE.
 
 /** Decodes a Run account. */
 export function decodeRunAccount(data: Uint8Array): RunAccount {
-  checkDiscriminator('RunAccount', data, 113);
+  checkDiscriminator('RunAccount', data, ACCOUNT_DATA_LENGTH.RunAccount);
   const v = view(data);
   const o = OFFSETS.run;
   return {
@@ -330,7 +273,7 @@ export function encodeRunAccount(run: RunAccount, space: number = ACCOUNT_SPACE.
 
 /** Decodes a Stake account. */
 export function decodeStakeAccount(data: Uint8Array): StakeAccount {
-  checkDiscriminator('StakeAccount', data, 113);
+  checkDiscriminator('StakeAccount', data, ACCOUNT_DATA_LENGTH.StakeAccount);
   const v = view(data);
   const o = OFFSETS.stake;
   return {
@@ -365,7 +308,7 @@ export function encodeStakeAccount(
 
 /** Decodes the rewards Reflection account. */
 export function decodeReflectionAccount(data: Uint8Array): ReflectionAccount {
-  checkDiscriminator('ReflectionAccount', data, 89);
+  checkDiscriminator('ReflectionAccount', data, ACCOUNT_DATA_LENGTH.ReflectionAccount);
   const v = view(data);
   const o = OFFSETS.reflection;
   return {

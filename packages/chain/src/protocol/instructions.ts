@@ -6,7 +6,7 @@
 
 import { NosanaError } from '@nosana/core';
 import { PublicKey, TransactionInstruction } from '@solana/web3.js';
-import './errors.js';
+import '../errors.js';
 import { NOSANA_JOBS_IDL, type NOSANA_REWARDS_IDL, NOSANA_STAKING_IDL } from './idl.js';
 
 type AnyIdl = typeof NOSANA_JOBS_IDL | typeof NOSANA_STAKING_IDL | typeof NOSANA_REWARDS_IDL;
@@ -63,9 +63,24 @@ function encodeArg(name: string, type: IdlArgType, value: unknown, out: number[]
   }
 }
 
-function decodeArg(type: IdlArgType, data: Uint8Array, offset: number): [unknown, number] {
+function decodeArg(
+  instruction: string,
+  name: string,
+  type: IdlArgType,
+  data: Uint8Array,
+  offset: number,
+): [unknown, number] {
   const bytes = typeof type === 'object' ? 32 : { u8: 1, u64: 8, i64: 8, u128: 16 }[type];
-  if (offset + bytes > data.length) throw new RangeError('instruction data too short');
+  if (offset + bytes > data.length) {
+    throw new NosanaError(
+      'CHAIN__INSTRUCTION_INVALID',
+      `${instruction}: instruction data too short for argument ${camel(name)}`,
+      {
+        instruction,
+        field: camel(name),
+      },
+    );
+  }
   if (typeof type === 'object') return [new Uint8Array(data.subarray(offset, offset + 32)), offset + 32];
   let n = 0n;
   for (let i = bytes - 1; i >= 0; i--) n = (n << 8n) | BigInt(data[offset + i]!);
@@ -173,7 +188,7 @@ export function decodeInstruction<I extends AnyIdl>(
   let offset = 8;
   try {
     for (const arg of definition.args) {
-      const [value, next] = decodeArg(arg.type as IdlArgType, data, offset);
+      const [value, next] = decodeArg(definition.name, arg.name, arg.type as IdlArgType, data, offset);
       args[camel(arg.name)] = value;
       offset = next;
     }

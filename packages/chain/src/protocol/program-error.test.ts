@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ANCHOR_ERRORS, programErrorCode } from './errors.js';
 import { programErrorFromLogs, toProgramError } from './program-error.js';
+import { ANCHOR_ERRORS, programErrorCode } from './program-error-tables.js';
 
 const JOBS = 'nosJhNRqr2bc9g1nfGDcXXTXvYUmxD4cVwy2pMWhrYM';
 const STAKING = 'nosScmHY2uR24Zh751PmGj9ww9QRNHewh9H59AfrTJE';

@@ -1,14 +1,14 @@
 import { NosanaError } from '@nosana/core';
+import type { ProgramErrorContext } from '../errors.js';
+import { PROGRAM_ADDRESSES } from './ids.js';
 import {
   ANCHOR_ERRORS,
   JOBS_PROGRAM_ERRORS,
-  type ProgramErrorContext,
   type ProgramErrorInfo,
   programErrorByName,
   programErrorCode,
   STAKING_PROGRAM_ERRORS,
-} from './errors.js';
-import { PROGRAM_ADDRESSES } from './ids.js';
+} from './program-error-tables.js';
 
 // Anchor logs an error in one of three forms (anchor-lang `Error::log`): "AnchorError occurred.", "AnchorError
 // caused by account: <name>." (account constraints) and "AnchorError thrown in <file>:<line>." (`require!`,

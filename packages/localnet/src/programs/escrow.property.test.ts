@@ -1,6 +1,14 @@
 import { fc, test } from '@fast-check/vitest';
-import { jobsInstruction, rewardsReflectionAddress, rewardsVaultAddress, stakeAddress } from '@nosana/chain';
-import { Keypair, type PublicKey, SystemProgram } from '@solana/web3.js';
+import {
+  claimJobInstruction,
+  delistJobInstruction,
+  endJobInstruction,
+  extendJobInstruction,
+  quitJobInstruction,
+  recoverJobInstruction,
+  stopWorkInstruction,
+} from '@nosana/chain';
+import { Keypair, type PublicKey } from '@solana/web3.js';
 import { describe, expect } from 'vitest';
 import { createTestChain, type TestChain } from '../../test/bank-helpers.js';
 
@@ -148,13 +156,7 @@ function apply(
     }
     case 'stop':
       return chain.send(
-        [
-          jobsInstruction(
-            'stop',
-            { market: chain.market, node: nodes[s.node]!.publicKey, authority: nodes[s.node]!.publicKey },
-            {},
-          ),
-        ],
+        [stopWorkInstruction({ market: chain.market, node: nodes[s.node]!.publicKey, ids })],
         [nodes[s.node]!],
       );
     case 'wait':
@@ -179,20 +181,16 @@ function apply(
       const poster = owner(s.poster);
       return chain.send(
         [
-          jobsInstruction(
-            'end',
-            {
-              job: target.job,
-              market: chain.market,
-              run,
-              deposit: chain.ata(job.payer),
-              user: chain.ata(runAccount.node),
-              vault: chain.vault(),
-              payer: runAccount.payer,
-              authority: poster.publicKey,
-            },
-            {},
-          ),
+          endJobInstruction({
+            job: target.job,
+            market: chain.market,
+            run,
+            node: runAccount.node,
+            jobPayer: job.payer,
+            runPayer: runAccount.payer,
+            authority: poster.publicKey,
+            ids,
+          }),
         ],
         [poster],
       );
@@ -201,13 +199,7 @@ function apply(
       if (!run || !runAccount) return undefined;
       const node = nodes[s.node]!;
       return chain.send(
-        [
-          jobsInstruction(
-            'quit',
-            { job: target.job, run, payer: runAccount.payer, authority: node.publicKey },
-            {},
-          ),
-        ],
+        [quitJobInstruction({ job: target.job, run, runPayer: runAccount.payer, node: node.publicKey, ids })],
         [node],
       );
     }
@@ -216,20 +208,13 @@ function apply(
       const claim = Keypair.generate();
       const result = chain.send(
         [
-          jobsInstruction(
-            'claim',
-            {
-              job: target.job,
-              run: claim.publicKey,
-              market: chain.market,
-              stake: stakeAddress(node.publicKey, ids).address,
-              nft: chain.ata(node.publicKey),
-              metadata: SystemProgram.programId,
-              payer: node.publicKey,
-              authority: node.publicKey,
-            },
-            {},
-          ),
+          claimJobInstruction({
+            job: target.job,
+            market: chain.market,
+            node: node.publicKey,
+            run: claim.publicKey,
+            ids,
+          }),
         ],
         [node, claim],
       );
@@ -241,18 +226,13 @@ function apply(
       const poster = owner(s.poster);
       return chain.send(
         [
-          jobsInstruction(
-            'recover',
-            {
-              job: target.job,
-              market: chain.market,
-              vault: chain.vault(),
-              user: chain.ata(poster.publicKey),
-              payer: job.payer,
-              authority: poster.publicKey,
-            },
-            {},
-          ),
+          recoverJobInstruction({
+            job: target.job,
+            market: chain.market,
+            payer: job.payer,
+            authority: poster.publicKey,
+            ids,
+          }),
         ],
         [poster],
       );
@@ -262,18 +242,13 @@ function apply(
       const poster = owner(s.poster);
       return chain.send(
         [
-          jobsInstruction(
-            'delist',
-            {
-              job: target.job,
-              market: chain.market,
-              deposit: chain.ata(job.payer),
-              payer: job.payer,
-              vault: chain.vault(),
-              authority: poster.publicKey,
-            },
-            {},
-          ),
+          delistJobInstruction({
+            job: target.job,
+            market: chain.market,
+            payer: job.payer,
+            authority: poster.publicKey,
+            ids,
+          }),
         ],
         [poster],
       );
@@ -283,20 +258,13 @@ function apply(
       const poster = owner(s.poster);
       return chain.send(
         [
-          jobsInstruction(
-            'extend',
-            {
-              job: target.job,
-              market: chain.market,
-              user: chain.ata(poster.publicKey),
-              vault: chain.vault(),
-              rewardsReflection: rewardsReflectionAddress(ids).address,
-              rewardsVault: rewardsVaultAddress(ids).address,
-              authority: poster.publicKey,
-              payer: poster.publicKey,
-            },
-            { timeout: job.timeout + s.by },
-          ),
+          extendJobInstruction({
+            job: target.job,
+            market: chain.market,
+            authority: poster.publicKey,
+            timeout: job.timeout + s.by,
+            ids,
+          }),
         ],
         [poster],
       );

@@ -2,6 +2,7 @@ import {
   ACCOUNT_SPACE,
   encodeMarketAccount,
   jobsInstruction,
+  listJobInstruction,
   marketVaultAddress,
   QueueType,
   rewardsReflectionAddress,
@@ -716,21 +717,15 @@ describe('emulated Jobs program: Anchor 1.0 account handling of the real program
     const before = chain.bank.getBalance(poster.publicKey);
     const result = chain.send(
       [
-        jobsInstruction(
-          'list',
-          {
-            job: job.publicKey,
-            market: chain.market,
-            run: run.publicKey,
-            user: chain.ata(poster.publicKey),
-            vault: chain.vault(),
-            payer: poster.publicKey,
-            rewardsReflection: rewardsReflectionAddress(chain.ids).address,
-            rewardsVault: rewardsVaultAddress(chain.ids).address,
-            authority: poster.publicKey,
-          },
-          { ipfsJob: new Uint8Array(32).fill(1), timeout: 10 },
-        ),
+        listJobInstruction({
+          market: chain.market,
+          poster: poster.publicKey,
+          job: job.publicKey,
+          run: run.publicKey,
+          ipfsJob: new Uint8Array(32).fill(1),
+          timeout: 10,
+          ids: chain.ids,
+        }),
       ],
       [poster, job, run],
     );

@@ -15,6 +15,7 @@ import {
   encodeMarketAccount,
   encodeRunAccount,
   type JobAccount,
+  JobAccountState,
   JobType,
   type MarketAccount,
   NOSANA_JOBS_IDL,
@@ -22,6 +23,7 @@ import {
   OFFSETS,
   QueueType,
   type RunAccount,
+  RunAccountState,
   SYSTEM_PROGRAM_ADDRESS,
   stakeAddress,
 } from '@nosana/chain';
@@ -51,7 +53,6 @@ import {
   writable,
 } from './anchor.js';
 
-const JOB_STATE = { Queued: 0, Done: 2, Stopped: 3 } as const;
 const NULL_RESULT = new Uint8Array(32);
 const SYSTEM = new PublicKey(SYSTEM_PROGRAM_ADDRESS);
 const isNull = (bytes: Uint8Array) => bytes.every((b) => b === 0);
@@ -192,7 +193,10 @@ class JobsInstruction {
       space: ACCOUNT_SPACE.RunAccount,
       owner: this.ids.jobs,
     });
-    this.context.setData(this.key('run'), encodeRunAccount({ ...run, state: 0, time: this.context.now() }));
+    this.context.setData(
+      this.key('run'),
+      encodeRunAccount({ ...run, state: RunAccountState.Running, time: this.context.now() }),
+    );
   }
   /** The checks of the fresh `run` account of `list` and `work`: signer, system-owned, no lamports. */
   freshRun(): void {
@@ -365,7 +369,7 @@ const handlers = {
       payer,
       price: market.jobPrice,
       project: authority,
-      state: JOB_STATE.Queued,
+      state: JobAccountState.Queued,
       timeEnd: 0,
       timeStart: 0,
       timeout: Number(timeout),
@@ -416,7 +420,7 @@ const handlers = {
       payer,
       price: market.jobPrice,
       project: authority,
-      state: JOB_STATE.Queued,
+      state: JobAccountState.Queued,
       timeEnd: 0,
       timeStart: 0,
       timeout: Number(timeout),
@@ -436,7 +440,7 @@ const handlers = {
     ensure(job.payer.equals(x.key('payer')), () => commonError('InvalidPayer', 'job'));
     ensure(job.market.equals(x.key('market')), () => jobsError('InvalidMarketAccount', 'job'));
     ensure(job.project.equals(authority), () => commonError('Unauthorized', 'job'));
-    ensure(job.state === JOB_STATE.Queued, () => jobsError('JobInWrongState', 'job'));
+    ensure(job.state === JobAccountState.Queued, () => jobsError('JobInWrongState', 'job'));
     x.mut('market');
     const market = x.market();
     ensure(market.vault.equals(x.key('vault')), () => commonError('InvalidVault', 'market'));
@@ -463,7 +467,7 @@ const handlers = {
     ensure(job.payer.equals(x.key('payer')), () => commonError('InvalidPayer', 'job'));
     ensure(job.market.equals(x.key('market')), () => jobsError('InvalidMarketAccount', 'job'));
     ensure(job.project.equals(authority), () => commonError('Unauthorized', 'job'));
-    ensure(job.state === JOB_STATE.Stopped, () => jobsError('JobInWrongState', 'job'));
+    ensure(job.state === JobAccountState.Stopped, () => jobsError('JobInWrongState', 'job'));
     const market = x.market();
     ensure(market.vault.equals(x.key('vault')), () => commonError('InvalidVault', 'market'));
     x.mut('vault');
@@ -484,7 +488,7 @@ const handlers = {
     ensure(job.market.equals(x.key('market')), () => jobsError('InvalidMarketAccount', 'job'));
     ensure(job.project.equals(authority), () => commonError('Unauthorized', 'job'));
     ensure(job.price === 0n || job.payer.equals(payer), () => commonError('Unauthorized', 'job'));
-    ensure(job.state === JOB_STATE.Queued, () => jobsError('JobInWrongState', 'job'));
+    ensure(job.state === JobAccountState.Queued, () => jobsError('JobInWrongState', 'job'));
     const market = x.market();
     ensure(market.vault.equals(x.key('vault')), () => commonError('InvalidVault', 'market'));
     x.mut('user');
@@ -535,7 +539,7 @@ const handlers = {
     x.program('tokenProgram', TOKEN_PROGRAM_ID);
     const ended: JobAccount = {
       ...job,
-      state: JOB_STATE.Done,
+      state: JobAccountState.Done,
       timeStart: run.time,
       timeEnd: x.context.now(),
       node: run.node,
@@ -584,7 +588,7 @@ const handlers = {
     x.mut('job');
     const job = x.job();
     ensure(job.market.equals(x.key('market')), () => jobsError('InvalidMarketAccount', 'job'));
-    ensure(job.state === JOB_STATE.Stopped, () => jobsError('JobInWrongState', 'job'));
+    ensure(job.state === JobAccountState.Stopped, () => jobsError('JobInWrongState', 'job'));
     x.signer('run');
     x.mut('run');
     const market = x.market();
@@ -600,7 +604,7 @@ const handlers = {
     x.mut('job');
     const job = x.job();
     const authority = x.signer('authority');
-    ensure(job.state === JOB_STATE.Done, () => jobsError('JobInWrongState', 'job'));
+    ensure(job.state === JobAccountState.Done, () => jobsError('JobInWrongState', 'job'));
     ensure(job.node.equals(authority), () => commonError('Unauthorized', 'job'));
     ensure(isNull(job.ipfsResult), () => jobsError('JobResultsAlreadySet', 'job'));
     const result = bytes32(x.args.ipfsResult);
@@ -640,7 +644,7 @@ const handlers = {
       ...job,
       ipfsResult: result,
       node: authority,
-      state: JOB_STATE.Done,
+      state: JobAccountState.Done,
       timeEnd: x.context.now(),
       timeStart: run.time,
     };
@@ -664,7 +668,7 @@ const handlers = {
     ensure(run.payer.equals(x.key('payer')), () => commonError('InvalidPayer', 'run'));
     ensure(run.node.equals(authority), () => commonError('Unauthorized', 'run'));
     x.mut('payer');
-    x.saveJob({ ...job, state: JOB_STATE.Stopped });
+    x.saveJob({ ...job, state: JobAccountState.Stopped });
     x.close('run', 'payer');
   },
 
@@ -681,7 +685,7 @@ const handlers = {
     x.mut('job');
     const job = x.job();
     ensure(job.payer.equals(x.key('payer')), () => commonError('InvalidPayer', 'job'));
-    ensure(job.state === JOB_STATE.Done, () => jobsError('JobInWrongState', 'job'));
+    ensure(job.state === JobAccountState.Done, () => jobsError('JobInWrongState', 'job'));
     const market = x.market();
     ensure(market.jobExpiration < x.context.now() - job.timeEnd, () => jobsError('JobNotExpired', 'job'));
     x.mut('payer');

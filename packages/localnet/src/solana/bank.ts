@@ -32,6 +32,7 @@ import {
 import {
   type InstructionErrorJson,
   REJECTING_ERRORS,
+  remapInstructionIndexes,
   type TransactionErrorJson,
   transactionErrorJson,
 } from './transaction-errors.js';
@@ -664,9 +665,13 @@ export class Bank {
     );
     const budget = instructions.filter((ix) => ix.programId.equals(ComputeBudgetProgram.programId));
     const txSigners = new Set(metas.filter((m) => m.isSigner).map((m) => m.pubkey.toBase58()));
+    // Sub-transactions of real instructions run with every budget instruction first: their indexes in the transaction.
+    const budgetIndexes = instructions.flatMap((ix, k) =>
+      ix.programId.equals(ComputeBudgetProgram.programId) ? [k] : [],
+    );
     let err: TransactionErrorJson | null = null;
+    let i = 0;
     try {
-      let i = 0;
       while (i < instructions.length) {
         const program = this.emulated.get(instructions[i]!.programId.toBase58());
         if (program) {
@@ -684,10 +689,7 @@ export class Bank {
           const run = this.runReal([...budget, ...indexes.map((k) => instructions[k]!)], logs, txSigners, 1);
           units += run.units;
           if (run.err) {
-            const inner = (run.err as { InstructionError?: [number, InstructionErrorJson] }).InstructionError;
-            err = inner
-              ? { InstructionError: [indexes[Math.max(0, inner[0] - budget.length)] ?? i, inner[1]] }
-              : run.err;
+            err = remapInstructionIndexes(run.err, [...budgetIndexes, ...indexes]);
             break;
           }
         }
@@ -696,7 +698,7 @@ export class Bank {
     } catch (error) {
       if (error instanceof InstructionFailure) err = { InstructionError: [error.index, error.error] };
       else {
-        err = { InstructionError: [0, 'ProgramFailedToComplete'] };
+        err = { InstructionError: [i, 'ProgramFailedToComplete'] };
         logs.push(`Program log: emulator failure: ${(error as Error).message}`);
       }
     }
@@ -733,7 +735,7 @@ export class Bank {
     for (const [index, ix] of instructions.entries()) {
       for (const key of ix.keys) {
         if (key.isSigner && !signers.has(key.pubkey.toBase58()))
-          throw new InstructionFailure(index, 'MissingRequiredSignature');
+          return { err: { InstructionError: [index, 'MissingRequiredSignature'] }, units: 0 };
       }
     }
     const message = new TransactionMessage({

@@ -2,6 +2,7 @@
  * The Solana JSON-RPC methods of the localnet, over a {@link Bank}. Enough of the API for unmodified
  * @solana/web3.js v1, @solana/spl-token and Anchor clients; everything is `finalized` as soon as it is processed.
  */
+import type { LocalnetRpcParams, LocalnetRpcResult } from '@nosana/chain';
 import { base58, base64 } from '@scure/base';
 import { AccountLayout, MintLayout, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { PublicKey, VersionedTransaction } from '@solana/web3.js';
@@ -12,10 +13,10 @@ import { transactionErrorMessage } from './transaction-errors.js';
 
 export { RpcError };
 
-/** Methods the localnet adds to the Solana API (`localnet_*`). */
+/** Methods the localnet adds to the Solana API (`localnet_*`; their JSON shapes are typed in `@nosana/chain`). */
 export interface LocalnetExtensions {
-  info(): unknown;
-  airdropNos(owner: string, amount: bigint): string;
+  info(): LocalnetRpcResult<'localnet_info'>;
+  airdropNos(owner: string, amount: bigint): LocalnetRpcResult<'localnet_airdropNos'>;
 }
 
 const API_VERSION = '2.2.0';
@@ -337,8 +338,11 @@ export function createRpcHandler(bank: Bank, extensions: LocalnetExtensions) {
     getRecentPrioritizationFees: () => [],
     getBlockTime: () => bank.unixTime(),
     getStakeMinimumDelegation: () => withContext(1_000_000_000),
-    localnet_info: () => extensions.info(),
-    localnet_airdropNos: (p) => extensions.airdropNos(address(p[0]), BigInt(String(p[1]))),
+    localnet_info: (): LocalnetRpcResult<'localnet_info'> => extensions.info(),
+    localnet_airdropNos: (p): LocalnetRpcResult<'localnet_airdropNos'> => {
+      const [owner, amount] = p as Partial<LocalnetRpcParams<'localnet_airdropNos'>>;
+      return extensions.airdropNos(address(owner), BigInt(String(amount)));
+    },
     localnet_advanceClock: (p) => bank.advanceClock(Number(p[0])),
     localnet_warpSlots: (p) => {
       bank.advance(Number(p[0]));

@@ -159,6 +159,30 @@ export function transactionErrorJson(
   return String(error);
 }
 
+/**
+ * The error of a sub-transaction with its instruction indexes replaced by those of the whole transaction:
+ * `indexes[k]` is the transaction index of the sub-transaction's instruction `k`.
+ *
+ * @example
+ * ```ts
+ * remapInstructionIndexes({ InstructionError: [0, 'InvalidInstructionData'] }, [1, 0]); // { InstructionError: [1, …] }
+ * ```
+ */
+export function remapInstructionIndexes(
+  error: TransactionErrorJson,
+  indexes: readonly number[],
+): TransactionErrorJson {
+  if (typeof error !== 'object') return error;
+  const at = (k: number) => indexes[k] ?? k;
+  if (Array.isArray(error.InstructionError)) {
+    const [k, detail] = error.InstructionError as [number, InstructionErrorJson];
+    return { InstructionError: [at(k), detail] };
+  }
+  if (typeof error.DuplicateInstruction === 'number')
+    return { DuplicateInstruction: at(error.DuplicateInstruction) };
+  return error;
+}
+
 /** The message a validator puts in a preflight failure for `error`. */
 export function transactionErrorMessage(error: TransactionErrorJson): string {
   if (typeof error === 'object' && Array.isArray(error.InstructionError)) {

@@ -1,35 +1,7 @@
 /**
- * Error codes of the chain package, and the program errors of the Nosana programs (the Jobs program's own
- * errors, the errors shared by all Nosana programs, the Staking program's, and Anchor's framework errors).
+ * The program errors of the Nosana programs: the Jobs program's own errors, the errors shared by all Nosana
+ * programs, the Staking program's, and Anchor's framework errors. Their codes are declared in `../errors.ts`.
  */
-
-/** Context of an error returned by an on-chain program. */
-export interface ProgramErrorContext {
-  /** Program that failed (base58). */
-  program?: string;
-  /** Anchor error name, e.g. `JobInWrongState`. */
-  errorName: string;
-  /** Anchor error number, e.g. 6004. */
-  errorNumber: number;
-  /** Index of the failing instruction in the transaction. */
-  instruction?: number;
-  /** Program logs of the failed transaction. */
-  logs?: string[];
-}
-
-declare module '@nosana/core' {
-  interface NosanaErrorContextMap {
-    /** Account data is not the expected Nosana account (wrong discriminator or too short). */
-    CHAIN__ACCOUNT_INVALID: { account: string; address?: string };
-    /** An instruction's arguments or accounts are missing or malformed. */
-    CHAIN__INSTRUCTION_INVALID: { instruction: string; field?: string };
-    /** Instruction data does not start with a known discriminator. */
-    CHAIN__INSTRUCTION_UNKNOWN: { discriminator: string };
-    /** A Nosana or Anchor program rejected a transaction: `CHAIN__PROGRAM_<ERROR_NAME>`. */
-    [code: `CHAIN__PROGRAM_${string}`]: ProgramErrorContext;
-  }
-}
-
 /** A program error's name and message. */
 export interface ProgramErrorInfo {
   name: string;

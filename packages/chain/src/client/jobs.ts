@@ -1,0 +1,422 @@
+/**
+ * Jobs as posters see them: post, read, list, stop, extend, recover, clean, their definition and result, and
+ * waiting for (or subscribing to) their changes.
+ */
+import {
+  type CidV0,
+  cidToBytes32,
+  type FlowState,
+  type JobDefinition,
+  type JobState,
+  jobDeposit,
+  NosanaError,
+} from '@nosana/core';
+import { createAssociatedTokenAccountIdempotentInstruction } from '@solana/spl-token';
+import { Keypair, type PublicKey } from '@solana/web3.js';
+import { getJson, putJson } from '../ipfs/content-store.js';
+import { decodeJobAccount, type JobAccount } from '../protocol/accounts.js';
+import {
+  assignJobInstruction,
+  delistJobInstruction,
+  endJobInstruction,
+  extendJobInstruction,
+  listJobInstruction,
+  recoverJobInstruction,
+} from '../protocol/builders.js';
+import { ACCOUNT_DATA_LENGTH, ACCOUNT_SPACE, JobAccountState, OFFSETS } from '../protocol/constants.js';
+import { cleanJobInstruction } from '../protocol/host-builders.js';
+import { type ClientContext, discriminator, memcmp, pk } from './context.js';
+import type { Funds } from './funds.js';
+import type { Markets } from './markets.js';
+import { type JobView, jobView, type RunView, runsOf } from './views.js';
+import { waitUntil } from './wait.js';
+import '../errors.js';
+
+/** Parameters of `jobs.post`. */
+export interface PostJobParameters {
+  /** A validated definition (pinned here) or the CID of one already pinned. */
+  definition: JobDefinition | { cid: CidV0 };
+  market: PublicKey | string;
+  /** Seconds: the longest the job may run and be billed. */
+  timeout: number;
+  /** Target a node waiting in the market queue (`assign`). */
+  node?: PublicKey | string;
+}
+
+/** Result of `jobs.post`. */
+export interface PostJobResult {
+  job: PublicKey;
+  /** The run, when a waiting node took the job at once. */
+  run: PublicKey | null;
+  definition: CidV0;
+  signature: string;
+  /** NOS base units placed in escrow. */
+  deposit: bigint;
+}
+
+/** Job filters for `jobs.list`. */
+export interface ListJobsParameters {
+  market?: PublicKey | string;
+  /** The node running the job (its Run account) or that finished, quit or was ended on it (the Job account). */
+  node?: PublicKey | string;
+  project?: PublicKey | string;
+  state?: JobState;
+  limit?: number;
+}
+
+/** Options of `jobs.waitFor`. */
+export interface WaitForJobOptions {
+  signal?: AbortSignal;
+  /** Default 2000 ms. */
+  pollMs?: number;
+  /** Give up with `CHAIN__WAIT_TIMEOUT`; default never. */
+  timeoutMs?: number;
+  /** Called with the job whenever its state changes (and once at the start). */
+  onChange?: (job: JobView) => void;
+}
+
+/** The state byte a job of a (non-RUNNING) client state has on chain. */
+const STATE_BYTE: Record<Exclude<JobState, 'RUNNING'>, number> = {
+  QUEUED: JobAccountState.Queued,
+  COMPLETED: JobAccountState.Done,
+  STOPPED: JobAccountState.Stopped,
+};
+
+const jobNotFound = (ctx: ClientContext, key: PublicKey) =>
+  new NosanaError(
+    'CHAIN__JOB_NOT_FOUND',
+    `no job at ${key.toBase58()} on ${ctx.network.name} (it may have been delisted or cleaned)`,
+    { address: key.toBase58() },
+  );
+
+const isJobAccount = (
+  ctx: ClientContext,
+  info: { owner: PublicKey; data: Uint8Array } | null,
+): info is { owner: PublicKey; data: Buffer } =>
+  !!info?.owner.equals(ctx.ids.jobs) && info.data.length >= ACCOUNT_DATA_LENGTH.JobAccount;
+
+/**
+ * Jobs matching filters, newest first. A running job's node is in its Run account (the Job account's node is
+ * set only when it ends), and a claimed job keeps the Stopped state byte while it runs: so RUNNING jobs and the
+ * jobs of a node are found through the Run accounts, the others with memcmp filters on the Job accounts.
+ */
+async function listJobs(
+  ctx: ClientContext,
+  markets: Markets,
+  { market, node, project, state, limit }: ListJobsParameters,
+): Promise<JobView[]> {
+  const marketKey = market ? await markets.resolve(market) : undefined;
+  const nodeKey = node ? pk(node) : undefined;
+  const projectKey = project ? pk(project) : undefined;
+  const runs = await runsOf(ctx, state === 'RUNNING' && nodeKey ? { node: nodeKey } : {});
+  const runByJob = new Map(runs.map((r) => [r.job.toBase58(), r]));
+  const found = new Map<string, { address: PublicKey; data: Uint8Array }>();
+  if (state !== 'RUNNING') {
+    const filters = [discriminator('JobAccount')];
+    if (marketKey) filters.push(memcmp(OFFSETS.job.market, marketKey.toBytes()));
+    if (projectKey) filters.push(memcmp(OFFSETS.job.project, projectKey.toBytes()));
+    if (nodeKey) filters.push(memcmp(OFFSETS.job.node, nodeKey.toBytes()));
+    if (state) filters.push(memcmp(OFFSETS.job.state, Uint8Array.of(STATE_BYTE[state])));
+    for (const { pubkey, account } of await ctx.programAccounts(ctx.ids.jobs, filters))
+      found.set(pubkey.toBase58(), { address: pubkey, data: account.data });
+  }
+  if (state === 'RUNNING' || (nodeKey && !state)) {
+    const running = runs.filter((r) => !nodeKey || r.node.equals(nodeKey));
+    const infos = await ctx.accounts(running.map((r) => r.job));
+    running.forEach((r, i) => {
+      const info = infos[i] ?? null;
+      if (isJobAccount(ctx, info)) found.set(r.job.toBase58(), { address: r.job, data: info.data });
+    });
+  }
+  const views = [...found.values()]
+    .map(({ address, data }) => jobView(address, data, runByJob.get(address.toBase58()) ?? null))
+    .filter((job) => (state ? job.state === state : true))
+    .filter((job) => (nodeKey ? job.node?.equals(nodeKey) : true))
+    .filter((job) => (marketKey ? job.market.equals(marketKey) : true))
+    .filter((job) => (projectKey ? job.project.equals(projectKey) : true))
+    .sort((a, b) => b.timeStart - a.timeStart);
+  return limit ? views.slice(0, limit) : views;
+}
+
+/** Pins a definition and lists it (see `jobs.post`). */
+/**
+ * Pins a job definition and lists it in a market with its deposit. Checks balances first: nothing is sent
+ * (nor pinned) when the wallet cannot pay.
+ */
+async function postJob(
+  ctx: ClientContext,
+  markets: Markets,
+  funds: Funds,
+  { definition, market: marketRef, timeout, node }: PostJobParameters,
+): Promise<PostJobResult> {
+  const poster = ctx.wallet().publicKey;
+  const market = await markets.get(marketRef);
+  if (!Number.isSafeInteger(timeout) || timeout <= 0) {
+    throw new NosanaError(
+      'CORE__INVALID_DURATION',
+      `timeout must be a positive number of seconds, got ${timeout}`,
+      { input: String(timeout) },
+    );
+  }
+  const { total: deposit } = jobDeposit({ price: market.jobPrice, timeout });
+  await funds.requireFunds(poster, deposit, [ACCOUNT_SPACE.JobAccount, ACCOUNT_SPACE.RunAccount]);
+  const cid = 'cid' in definition ? definition.cid : await putJson(ctx.ipfs, definition);
+  const job = Keypair.generate();
+  const run = Keypair.generate();
+  const common = {
+    market: market.address,
+    poster,
+    job: job.publicKey,
+    run: run.publicKey,
+    ipfsJob: cidToBytes32(cid),
+    timeout,
+    ids: ctx.ids,
+  };
+  const instruction = node ? assignJobInstruction({ ...common, node: pk(node) }) : listJobInstruction(common);
+  const { signature } = await ctx.send([instruction], [job, run]);
+  const matched = await ctx.account(run.publicKey);
+  return { job: job.publicKey, run: matched ? run.publicKey : null, definition: cid, signature, deposit };
+}
+
+/** Delists or ends a job (see `jobs.stop`). */
+/** Stops a job: a queued one is delisted (full refund), a running one ended (node paid for the time used). */
+async function stopJob(
+  ctx: ClientContext,
+  markets: Markets,
+  get: (address: PublicKey) => Promise<JobView>,
+  address: PublicKey | string,
+): Promise<{ signature: string; action: 'delist' | 'end' }> {
+  const owner = ctx.wallet().publicKey;
+  const job = await get(pk(address));
+  const market = await markets.get(job.market);
+  if (job.state === 'QUEUED') {
+    const { signature } = await ctx.send([
+      delistJobInstruction({
+        job: job.address,
+        market: market.address,
+        payer: job.payer,
+        authority: owner,
+        ids: ctx.ids,
+      }),
+    ]);
+    return { signature, action: 'delist' };
+  }
+  if (job.state === 'RUNNING' && job.run) {
+    const { run } = job;
+    const { signature } = await ctx.send(
+      [
+        createAssociatedTokenAccountIdempotentInstruction(
+          owner,
+          ctx.ata(run.node),
+          run.node,
+          ctx.ids.nosMint,
+        ),
+        endJobInstruction({
+          job: job.address,
+          market: market.address,
+          run: run.address,
+          node: run.node,
+          jobPayer: job.payer,
+          runPayer: run.payer,
+          authority: owner,
+          ids: ctx.ids,
+        }),
+      ],
+      [],
+      async () => (await get(job.address)).state !== 'RUNNING',
+    );
+    return { signature, action: 'end' };
+  }
+  throw new NosanaError(
+    'CHAIN__JOB_STATE',
+    `job ${job.address.toBase58()} is ${job.state}: only queued or running jobs can be stopped`,
+    { address: job.address.toBase58(), state: job.state, operation: 'stop' },
+  );
+}
+
+/** See `jobs.waitFor`. */
+/**
+ * Waits until `until(job)` holds: reacts to changes of the job and of its Run accounts (WebSocket) and polls
+ * as a fallback (see `waitUntil`).
+ *
+ * @example
+ * ```ts
+ * await client.jobs.waitFor(job, (j) => j.state === 'COMPLETED' || j.state === 'STOPPED', { onChange: (j) => console.log(j.state) });
+ * ```
+ */
+async function waitForJob(
+  ctx: ClientContext,
+  jobs: Pick<Jobs, 'get' | 'subscribe'>,
+  address: PublicKey | string,
+  until: (job: JobView) => boolean,
+  { signal, pollMs = 2000, timeoutMs, onChange }: WaitForJobOptions,
+): Promise<JobView> {
+  const key = pk(address);
+  let last: JobState | undefined;
+  return waitUntil(
+    (notify) => {
+      const unsubscribeJob = jobs.subscribe(key, notify);
+      const runs = ctx.connection.onProgramAccountChange(ctx.ids.jobs, notify, {
+        commitment: ctx.commitment,
+        filters: [discriminator('RunAccount'), memcmp(OFFSETS.run.job, key.toBytes())],
+      });
+      return () => {
+        unsubscribeJob();
+        void ctx.connection.removeProgramAccountChangeListener(runs).catch(() => undefined);
+      };
+    },
+    async () => {
+      const job = await jobs.get(key);
+      if (job.state !== last) {
+        last = job.state;
+        onChange?.(job);
+      }
+      return until(job) ? job : undefined;
+    },
+    { ...(signal ? { signal } : {}), pollMs, ...(timeoutMs === undefined ? {} : { timeoutMs }) },
+  );
+}
+
+/** The jobs area of the client. */
+export function createJobs(ctx: ClientContext, markets: Markets, funds: Funds) {
+  const { ids, connection, commitment } = ctx;
+
+  const jobs = {
+    /** A job by address, with RUNNING detected through its Run account. */
+    async get(address: PublicKey | string): Promise<JobView> {
+      const key = pk(address);
+      const [info, runs] = await Promise.all([ctx.account(key), runsOf(ctx, { job: key })]);
+      if (!isJobAccount(ctx, info)) throw jobNotFound(ctx, key);
+      return jobView(key, info.data, runs[0] ?? null);
+    },
+
+    /**
+     * Jobs matching filters, newest first (see `listJobs`).
+     *
+     * @example
+     * ```ts
+     * const running = await client.jobs.list({ node, state: 'RUNNING' });
+     * ```
+     */
+    list: (parameters: ListJobsParameters = {}) => listJobs(ctx, markets, parameters),
+
+    /**
+     * Pins a job definition and lists it in a market with its deposit. Checks balances first: nothing is sent
+     * (nor pinned) when the wallet cannot pay.
+     *
+     * @example
+     * ```ts
+     * const { job, deposit } = await client.jobs.post({ definition, market: 'cpu', timeout: 600 });
+     * ```
+     */
+    post: (parameters: PostJobParameters) => postJob(ctx, markets, funds, parameters),
+
+    /**
+     * Stops a job: a queued one is delisted (full refund), a running one ended (node paid for the time used).
+     *
+     * @example
+     * ```ts
+     * const { action } = await client.jobs.stop(job); // 'delist' | 'end'
+     * ```
+     */
+    stop: (address: PublicKey | string) => stopJob(ctx, markets, jobs.get, address),
+
+    /** Raises a job's timeout by `seconds`, depositing the difference. Works while queued or running. */
+    async extend(
+      address: PublicKey | string,
+      seconds: number,
+    ): Promise<{ signature: string; timeout: number }> {
+      const owner = ctx.wallet().publicKey;
+      const job = await jobs.get(address);
+      if (job.state !== 'QUEUED' && job.state !== 'RUNNING') {
+        throw new NosanaError(
+          'CHAIN__JOB_STATE',
+          `job ${job.address.toBase58()} is ${job.state}: only queued or running jobs can be extended`,
+          { address: job.address.toBase58(), state: job.state, operation: 'extend' },
+        );
+      }
+      const market = await markets.get(job.market);
+      await funds.requireFunds(owner, job.price * BigInt(seconds), []);
+      const timeout = job.timeout + seconds;
+      const { signature } = await ctx.send([
+        extendJobInstruction({ job: job.address, market: market.address, authority: owner, timeout, ids }),
+      ]);
+      return { signature, timeout };
+    },
+
+    /** Gets the deposit of a job a node quit (STOPPED) back. */
+    async recover(address: PublicKey | string): Promise<{ signature: string }> {
+      const owner = ctx.wallet().publicKey;
+      const job = await jobs.get(address);
+      const market = await markets.get(job.market);
+      return ctx.send([
+        recoverJobInstruction({
+          job: job.address,
+          market: market.address,
+          payer: job.payer,
+          authority: owner,
+          ids,
+        }),
+      ]);
+    },
+
+    /** Closes a completed job once the market's expiration has passed; the rent goes to its payer. */
+    async clean(address: PublicKey | string): Promise<{ signature: string }> {
+      const job = await jobs.get(address);
+      return ctx.send([cleanJobInstruction({ job: job.address, market: job.market, payer: job.payer, ids })]);
+    },
+
+    /** The job definition, fetched from IPFS and verified against its CID. */
+    async definition(address: PublicKey | string): Promise<JobDefinition> {
+      const job = await jobs.get(address);
+      return getJson<JobDefinition>(ctx.ipfs, job.definition);
+    },
+
+    /** The result (flow state) a node posted, or null while there is none. */
+    async result(address: PublicKey | string): Promise<FlowState | null> {
+      const job = await jobs.get(address);
+      return job.result ? getJson<FlowState>(ctx.ipfs, job.result) : null;
+    },
+
+    /**
+     * Calls `onChange` whenever the job's account changes (WebSocket account subscription), with the decoded
+     * account, or null once it is closed. Returns the unsubscribe function.
+     *
+     * @example
+     * ```ts
+     * const unsubscribe = client.jobs.subscribe(job, (account) => console.log(account?.state));
+     * unsubscribe();
+     * ```
+     */
+    subscribe(address: PublicKey | string, onChange: (job: JobAccount | null) => void): () => void {
+      const id = connection.onAccountChange(
+        pk(address),
+        (info) => {
+          onChange(isJobAccount(ctx, info) ? decodeJobAccount(info.data) : null);
+        },
+        { commitment },
+      );
+      return () => void connection.removeAccountChangeListener(id).catch(() => undefined);
+    },
+
+    /**
+     * Waits until `until(job)` holds: reacts to changes of the job and of its Run accounts (WebSocket) and polls
+     * as a fallback (see `waitUntil`).
+     *
+     * @example
+     * ```ts
+     * await client.jobs.waitFor(job, (j) => j.state === 'COMPLETED' || j.state === 'STOPPED', { onChange: (j) => console.log(j.state) });
+     * ```
+     */
+    waitFor: (
+      address: PublicKey | string,
+      until: (job: JobView) => boolean,
+      options: WaitForJobOptions = {},
+    ) => waitForJob(ctx, jobs, address, until, options),
+  };
+  return jobs;
+}
+
+/** The jobs area (see {@link createJobs}). */
+export type Jobs = ReturnType<typeof createJobs>;
+export type { JobView, RunView };
