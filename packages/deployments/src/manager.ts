@@ -127,6 +127,8 @@ export function createManager({ store, chain, health, now = Date.now, onEvent }:
               timeEnd: found.timeEnd,
             }
           : { state: 'GONE' as const };
+        const changed = Object.entries(patch).some(([key, value]) => job[key as keyof StoredJob] !== value);
+        if (!changed) return;
         if (patch.state !== job.state)
           event(deployment.id, 'job-state', `${job.address} ${job.state} → ${patch.state}`, job.address);
         store.updateJob(job.address, patch);

@@ -193,13 +193,20 @@ describe('reconcile: money', () => {
     expect(kinds(capped)).toEqual(['LIST', 'LIST']);
     expect(capped.notes.join()).toMatch(/budget/);
 
-    const spentAll = [job({ state: 'COMPLETED', timeEnd: S0 + 3600 }), job({ state: 'COMPLETED', timeEnd: S0 + 3600 })];
+    const spentAll = [
+      job({ state: 'COMPLETED', timeEnd: S0 + 3600 }),
+      job({ state: 'COMPLETED', timeEnd: S0 + 3600 }),
+    ];
     const over = plan(d, spentAll, T0 + 3_700_000);
     expect(over.actions).toEqual([]);
     expect(over.spent).toBe(deposit * 2n);
     expect(over.status).toBe('STOPPED');
 
-    const extendOnly = plan(deployment({ replicas: 1, budget: deposit + deposit / 2n }), [job()], T0 + 3300_000);
+    const extendOnly = plan(
+      deployment({ replicas: 1, budget: deposit + deposit / 2n }),
+      [job()],
+      T0 + 3300_000,
+    );
     expect(extendOnly.actions).toEqual([]);
   });
 
