@@ -59,3 +59,16 @@ export { type DeploymentStore, type Intent, openStore, type StoredJob } from './
 export * from './types.js';
 
 import './errors.js';
+
+export {
+  apiAuthMessage,
+  type StartDeploymentApiParameters,
+  type StartDeploymentApiResult,
+  startDeploymentApi,
+  toJson,
+} from './api.js';
+export {
+  type CreateDeploymentApiClientParameters,
+  createDeploymentApiClient,
+  type DeploymentApiClient,
+} from './api-client.js';

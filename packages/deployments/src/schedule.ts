@@ -21,7 +21,7 @@ export interface Schedule {
 export function parseSchedule(expression: string): Schedule {
   let cron: Cron;
   try {
-    cron = new Cron(expression, { paused: true, timezone: 'UTC' });
+    cron = new Cron(expression, { paused: true, utcOffset: 0 });
   } catch (error) {
     throw new NosanaError(
       'DEPLOY__INVALID_SCHEDULE',
