@@ -78,8 +78,8 @@ export function checkDeploymentSettings(parameters: CreateDeploymentParameters):
   if (strategy === 'INFINITE' && timeout < INFINITE_MIN_TIMEOUT_SECONDS) {
     throw invalid('timeout', timeout, `INFINITE needs a timeout of at least 60 minutes, got ${timeout} s`);
   }
-  const rotation = parameters.rotation ?? Math.min(DEFAULT_ROTATION_SECONDS, Math.floor(timeout / 2));
-  if (!Number.isSafeInteger(rotation) || rotation < 60 || rotation >= timeout) {
+  const rotation = parameters.rotation ?? DEFAULT_ROTATION_SECONDS;
+  if (strategy === 'INFINITE' && (!Number.isSafeInteger(rotation) || rotation < 60 || rotation >= timeout)) {
     throw invalid(
       'rotation',
       rotation,
