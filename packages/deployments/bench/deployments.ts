@@ -50,9 +50,12 @@ async function jitter(firings: number, speed: number) {
     await new Promise((resolve) => setTimeout(resolve, wait));
   }
   const late = store.jobs(d.id).map((j) => (j.listedAt - j.firing!) / speed);
-  const firingsSeen = new Set(store.jobs(d.id).map((j) => j.firing));
+  const firingsSeen = new Set(store.jobs(d.id).map((j) => j.firing!));
+  const sorted = [...firingsSeen].sort((a, b) => a - b);
+  // Every firing second from the first to the last must have a job.
+  const missed = (sorted.at(-1)! - sorted[0]!) / 1000 + 1 - sorted.length;
   store.close();
-  return { late, duplicates: late.length - firingsSeen.size };
+  return { late, duplicates: late.length - firingsSeen.size, missed };
 }
 
 async function overhead(deployments: number, replicas: number, passes: number) {
@@ -92,9 +95,9 @@ async function overhead(deployments: number, replicas: number, passes: number) {
 }
 
 const speed = Number(process.env.SPEED ?? 20);
-const { late, duplicates } = await jitter(1000, speed);
+const { late, duplicates, missed } = await jitter(1000, speed);
 out(
-  `schedule jitter over ${late.length} firings (clock ×${speed}): p50 ${quantile(late, 0.5).toFixed(2)} ms, p99 ${quantile(late, 0.99).toFixed(2)} ms, max ${Math.max(...late).toFixed(2)} ms; duplicates ${duplicates}`,
+  `schedule jitter over ${late.length} firings (clock ×${speed}): p50 ${quantile(late, 0.5).toFixed(2)} ms, p99 ${quantile(late, 0.99).toFixed(2)} ms, max ${Math.max(...late).toFixed(2)} ms; duplicated ${duplicates}, missed ${missed}`,
 );
 const rss0 = process.memoryUsage().rss;
 const baseline = await overhead(0, 3, 50);

@@ -250,8 +250,18 @@ describe('reconcile: SCHEDULED', () => {
     const listed = [job({ firing: T0 + 600_000 }), job({ firing: T0 + 600_000 })];
     expect(plan({ ...d, lastFiring: T0 + 600_000 }, listed, T0 + 610_000).actions).toEqual([]);
 
+    // Down for 50 minutes: the firings whose jobs (300 s) would have expired are skipped, not replayed.
     const late = plan(d, [], T0 + 3_000_000);
     expect(late.firing).toBe(T0 + 3_000_000);
-    expect(late.notes.join()).toMatch(/4 missed/);
+    expect(late.notes.join()).toMatch(/4 missed firing\(s\) skipped/);
+    expect(late.actions).toHaveLength(2);
+    // Late by less than the timeout: the earlier firing still runs, each firing once.
+    const behind = plan({ ...d, timeout: 900 }, [], T0 + 1_300_000);
+    expect(behind.actions.map((a) => (a.kind === 'LIST' ? a.firing : null))).toEqual([
+      T0 + 600_000,
+      T0 + 600_000,
+      T0 + 1_200_000,
+      T0 + 1_200_000,
+    ]);
   });
 });

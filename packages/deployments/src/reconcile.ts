@@ -82,6 +82,7 @@ export function reconcile({ deployment: d, observed, now }: ReconcileParameters)
 
   // Which open jobs count toward the replicas, and how many are wanted.
   let firing: number | null = null;
+  let catchUp: number[] = [];
   let want = d.replicas;
   let scope = alive;
   const rotating = new Set<string>();
@@ -93,7 +94,10 @@ export function reconcile({ deployment: d, observed, now }: ReconcileParameters)
   } else if (d.strategy === 'SCHEDULED') {
     const schedule = parseSchedule(d.schedule ?? '');
     const due = dueFiring(schedule, d.lastFiring ?? d.startedAt, now);
-    if (due.skipped > 0) notes.push(`${due.skipped} missed firing(s) collapsed into the latest`);
+    // A late manager still runs the earlier firings whose jobs would not have expired yet; older ones are skipped.
+    catchUp = due.earlier.filter((f) => f + d.timeout * 1000 > now);
+    const skipped = due.earlier.length - catchUp.length;
+    if (skipped > 0) notes.push(`${skipped} missed firing(s) skipped: their jobs would have expired already`);
     firing = due.firing;
     const current = firing ?? d.lastFiring;
     const windowOpen = current !== null && now < current + d.timeout * 1000;
@@ -193,6 +197,19 @@ export function reconcile({ deployment: d, observed, now }: ReconcileParameters)
     toList = 0;
   }
   const cost = listCost(observed.marketPrice, d.timeout);
+  for (const late of catchUp) {
+    for (let i = 0; i < d.replicas && afford(cost); i++) {
+      actions.push({
+        kind: 'LIST',
+        deployment: d.id,
+        revision: d.activeRevision,
+        timeout: d.timeout,
+        cost,
+        firing: late,
+        reason: `late cron firing ${new Date(late).toISOString()}`,
+      });
+    }
+  }
   let listed = 0;
   for (let i = 0; i < toList; i++) {
     if (!afford(cost)) break;

@@ -48,25 +48,26 @@ export function parseSchedule(expression: string): Schedule {
 }
 
 /**
- * The latest firing in `(after, now]`, and how many earlier ones in that window were skipped (a manager that was
- * down does not catch up on every missed firing: it runs the most recent one).
+ * The firings in `(after, now]`: the latest, and the earlier ones (oldest first, at most 1,000) — a manager that
+ * was late or down decides which of those it still runs.
  *
  * @example
  * ```ts
- * dueFiring(parseSchedule('* * * * *'), t0, t0 + 60_000); // { firing: t0 + 60_000, skipped: 0 }
+ * dueFiring(parseSchedule('* * * * *'), t0, t0 + 120_000); // { firing: t0 + 120_000, earlier: [t0 + 60_000] }
  * ```
  */
 export function dueFiring(
   schedule: Schedule,
   after: number,
   now: number,
-): { firing: number | null; skipped: number } {
-  let firing: number | null = null;
-  let skipped = -1;
+): { firing: number | null; earlier: number[] } {
+  const all: number[] = [];
+  let count = 0;
   for (let t = schedule.nextAfter(after); t !== null && t <= now; t = schedule.nextAfter(t)) {
-    firing = t;
-    skipped++;
-    if (skipped > 100_000) break;
+    all.push(t);
+    if (all.length > 1001) all.shift();
+    if (++count > 1_000_000) break;
   }
-  return { firing, skipped: Math.max(0, skipped) };
+  const firing = all.pop() ?? null;
+  return { firing, earlier: all };
 }
