@@ -235,7 +235,7 @@ describe('reconcile: stopping', () => {
 });
 
 describe('reconcile: SCHEDULED', () => {
-  it('lists the replicas at a firing, once, and collapses missed firings into the latest', () => {
+  it('lists the replicas at a firing, once, runs late firings whose jobs would still run, skips older ones', () => {
     const d = deployment({ strategy: 'SCHEDULED', schedule: '*/10 * * * *', replicas: 2, timeout: 300 });
     const idle = plan(d, [], T0 + 599_000);
     expect(idle.actions).toEqual([]);

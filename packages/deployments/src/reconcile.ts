@@ -32,7 +32,8 @@ const elapsed = (job: ObservedJob) =>
  *
  * - SIMPLE: `replicas` jobs once; a job a node quit or that stayed unhealthy is replaced, a completed one is done.
  * - SIMPLE-EXTEND: keeps `replicas` jobs, extending each at `timeout − clamp(10 %, 60 s, 300 s)`.
- * - SCHEDULED: at each cron firing lists `replicas` jobs (a firing is handled once; missed ones collapse into one).
+ * - SCHEDULED: at each cron firing lists `replicas` jobs (a firing is handled once; a late manager
+ *   still runs earlier firings whose jobs would not have expired, skips older ones).
  * - INFINITE: keeps `replicas` jobs; a replacement is listed `rotation` before a job expires, the old one stopped
  *   once the replacement runs.
  * - Always: jobs of an older revision are replaced one at a time (a new one runs before an old one stops); ≥ 3
