@@ -46,6 +46,7 @@ const EXIT_BY_CODE: Array<[string, ExitCode]> = [
   ['LOCALNET__NOT_RUNNING', EXIT.NETWORK],
   ['CLI__NODE_UNREACHABLE', EXIT.NETWORK],
   ['CLI__WAIT_TIMEOUT', EXIT.NETWORK],
+  ['DEPLOY__API_UNREACHABLE', EXIT.NETWORK],
 ];
 
 /** The exit code of an error code: explicit entries first, then bad input for everything else. */
