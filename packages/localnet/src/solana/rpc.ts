@@ -1,14 +1,32 @@
 /**
  * The Solana JSON-RPC methods of the localnet, over a {@link Bank}. Enough of the API for unmodified
  * @solana/web3.js v1, @solana/spl-token and Anchor clients; everything is `finalized` as soon as it is processed.
+ * Every parameter is checked (type, length, range) before it is decoded or used; a bad one answers -32602.
  */
+import { isNosanaError } from '@nosana/core';
 import { base58, base64 } from '@scure/base';
-import { AccountLayout, MintLayout, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID } from '@solana/spl-token';
-import { PublicKey, VersionedTransaction } from '@solana/web3.js';
+import { MintLayout } from '@solana/spl-token';
+import { VersionedTransaction } from '@solana/web3.js';
 import type { AccountRecord, Bank, ProcessResult } from './bank.js';
 import { compileFilters } from './filters.js';
+import {
+  address,
+  baseUnits,
+  blockhash,
+  config,
+  encodedTransaction,
+  integer,
+  list,
+  MAX_MULTIPLE_ACCOUNTS,
+  MAX_SIGNATURE_STATUSES,
+  oneOf,
+  preview,
+  signature,
+} from './params.js';
 import { RpcError } from './rpc-error.js';
+import { parseTokenData, TOKEN_PROGRAMS, uiAmount } from './token-data.js';
 import { transactionErrorMessage } from './transaction-errors.js';
+import { transactionJson } from './transaction-json.js';
 
 export { RpcError };
 
@@ -21,12 +39,43 @@ export interface LocalnetExtensions {
 const API_VERSION = '2.2.0';
 const GENESIS_HASH = 'EtWTRABZaYq6iMfeYKouRu166VU2xqa1wcaWoxPkrZBG';
 const BPF_UPGRADEABLE = 'BPFLoaderUpgradeab1e11111111111111111111111';
-const TOKEN_PROGRAMS = new Set([TOKEN_PROGRAM_ID.toBase58(), TOKEN_2022_PROGRAM_ID.toBase58()]);
+/** Largest account Solana allows (10 MiB): also the bound of rent and `dataSlice` parameters. */
+const MAX_ACCOUNT_SIZE = 10 * 1024 * 1024;
+/** Most seconds `localnet_advanceClock` moves in one call (100 years). */
+const MAX_CLOCK_ADVANCE = 100 * 365 * 86_400;
+/** Most slots `localnet_warpSlots` moves in one call. */
+const MAX_WARP_SLOTS = 1_000_000_000;
 
-type Encoding = 'base58' | 'base64' | 'base64+zstd' | 'jsonParsed' | 'json';
+/** Account data encodings of the account methods. */
+export const ACCOUNT_ENCODINGS = ['base58', 'base64', 'base64+zstd', 'jsonParsed', 'json'] as const;
+type Encoding = (typeof ACCOUNT_ENCODINGS)[number];
 interface AccountConfig {
-  encoding?: Encoding;
+  encoding: Encoding;
   dataSlice?: { offset: number; length: number };
+}
+
+/**
+ * Checks an account configuration (`encoding`, `dataSlice`) of `getAccountInfo`-like methods and subscriptions.
+ *
+ * @example
+ * ```ts
+ * accountConfig({ encoding: 'base64', dataSlice: { offset: 0, length: 8 } });
+ * ```
+ */
+export function accountConfig(value: unknown): AccountConfig {
+  const raw = config<{ encoding: unknown; dataSlice: unknown }>(value);
+  const encoding = oneOf(raw.encoding, 'encoding', ACCOUNT_ENCODINGS, 'base64');
+  if (encoding === 'base64+zstd')
+    throw new RpcError(-32602, 'base64+zstd encoding is not supported by the localnet; use base64');
+  if (raw.dataSlice === undefined || raw.dataSlice === null) return { encoding };
+  const slice = config<{ offset: unknown; length: unknown }>(raw.dataSlice, 'dataSlice');
+  return {
+    encoding,
+    dataSlice: {
+      offset: integer(slice.offset, 'dataSlice.offset', 0, MAX_ACCOUNT_SIZE),
+      length: integer(slice.length, 'dataSlice.length', 0, MAX_ACCOUNT_SIZE),
+    },
+  };
 }
 
 /** Creates the method dispatcher of a localnet. */
@@ -41,7 +90,11 @@ export function createRpcHandler(bank: Bank, extensions: LocalnetExtensions) {
   const parse = (account: AccountRecord) => parseTokenData(account, decimalsOf);
   const withContext = (value: unknown) => ({ context: context(), value });
 
-  const accountJson = (address: string, account: AccountRecord | null, config: AccountConfig = {}) => {
+  const accountJson = (
+    address: string,
+    account: AccountRecord | null,
+    config: AccountConfig = { encoding: 'base64' },
+  ) => {
     if (!account) {
       if (bank.isEmulated(address)) {
         // Emulated programs have no program account in litesvm: present them as deployed programs.
@@ -71,20 +124,23 @@ export function createRpcHandler(bank: Bank, extensions: LocalnetExtensions) {
     if (config.dataSlice)
       data = data.subarray(config.dataSlice.offset, config.dataSlice.offset + config.dataSlice.length);
     if (config.encoding === 'base58') return { ...base, data: [base58.encode(data), 'base58'] };
-    if (config.encoding === 'base64+zstd')
-      throw new RpcError(-32602, 'base64+zstd encoding is not supported by the localnet; use base64');
     return { ...base, data: [base64.encode(data), 'base64'] };
   };
 
   const decodeTransaction = (params: unknown[]): Uint8Array => {
-    const encoding = (params[1] as { encoding?: string } | undefined)?.encoding ?? 'base58';
-    const text = params[0];
-    if (typeof text !== 'string')
-      throw new RpcError(-32602, 'invalid transaction: expected an encoded string');
+    const encoding = oneOf(
+      config<{ encoding: unknown }>(params[1]).encoding,
+      'encoding',
+      ['base58', 'base64'],
+      'base58',
+    );
+    return encodedTransaction(params[0], encoding);
+  };
+  const deserialize = (bytes: Uint8Array) => {
     try {
-      return encoding === 'base64' ? base64.decode(text) : base58.decode(text);
-    } catch {
-      throw new RpcError(-32602, `invalid transaction: not ${encoding}`);
+      return VersionedTransaction.deserialize(bytes);
+    } catch (error) {
+      throw new RpcError(-32602, `Invalid params: not a transaction (${(error as Error).message})`);
     }
   };
 
@@ -98,14 +154,17 @@ export function createRpcHandler(bank: Bank, extensions: LocalnetExtensions) {
     });
 
   const tokenAccounts = (params: unknown[]) => {
-    const owner = address(params[0]);
-    const filter = (params[1] ?? {}) as { mint?: string; programId?: string };
-    const config = (params[2] ?? {}) as AccountConfig;
-    const programs = filter.programId ? [address(filter.programId)] : [...TOKEN_PROGRAMS];
+    const owner = address(params[0], 'owner');
+    const filter = config<{ mint: unknown; programId: unknown }>(params[1], 'filter');
+    if ((filter.mint === undefined) === (filter.programId === undefined))
+      throw new RpcError(-32602, 'Invalid params: the filter must name either a mint or a programId');
+    const settings = accountConfig(params[2]);
+    const programs =
+      filter.programId !== undefined ? [address(filter.programId, 'programId')] : [...TOKEN_PROGRAMS];
     // A token account (165 bytes, or more with Token-2022 extensions) has its mint at 0 and its owner at 32.
     const isOwned = compileFilters([
       { memcmp: { offset: 32, bytes: owner } },
-      ...(filter.mint ? [{ memcmp: { offset: 0, bytes: address(filter.mint) } }] : []),
+      ...(filter.mint !== undefined ? [{ memcmp: { offset: 0, bytes: address(filter.mint, 'mint') } }] : []),
     ]);
     const out: unknown[] = [];
     for (const program of programs) {
@@ -113,9 +172,47 @@ export function createRpcHandler(bank: Bank, extensions: LocalnetExtensions) {
         program,
         (data) => data.length >= 165 && isOwned(data),
       ))
-        out.push({ pubkey, account: accountJson(pubkey, account, config) });
+        out.push({ pubkey, account: accountJson(pubkey, account, settings) });
     }
     return withContext(out);
+  };
+
+  const simulate = (p: unknown[]) => {
+    let bytes = decodeTransaction(p);
+    const options = config<{ sigVerify: unknown; replaceRecentBlockhash: unknown; accounts: unknown }>(p[1]);
+    if (options.sigVerify === true && options.replaceRecentBlockhash === true)
+      throw new RpcError(-32602, 'sigVerify may not be used with replaceRecentBlockhash');
+    const wanted = config<{ addresses: unknown; encoding: unknown }>(options.accounts, 'accounts');
+    const addresses =
+      wanted.addresses === undefined
+        ? undefined
+        : list(wanted.addresses, 'accounts.addresses', MAX_MULTIPLE_ACCOUNTS).map((k) => address(k));
+    const settings = accountConfig({ encoding: wanted.encoding });
+    let replacement: { blockhash: string; lastValidBlockHeight: number } | undefined;
+    if (options.replaceRecentBlockhash === true) {
+      const tx = deserialize(bytes);
+      replacement = bank.latestBlockhash();
+      tx.message.recentBlockhash = replacement.blockhash;
+      bytes = tx.serialize();
+    }
+    const result = bank.process(bytes, { simulate: true, sigVerify: options.sigVerify === true });
+    const accounts = addresses?.map((k) => {
+      const after = result.postAccounts?.get(k);
+      return accountJson(k, after === undefined ? bank.getAccount(k) : after, settings);
+    });
+    return withContext({
+      err: result.err,
+      logs: result.logs,
+      accounts: accounts ?? null,
+      unitsConsumed: result.unitsConsumed,
+      returnData: result.returnData
+        ? {
+            programId: result.returnData.programId,
+            data: [base64.encode(result.returnData.data), 'base64'],
+          }
+        : null,
+      ...(replacement ? { replacementBlockhash: replacement } : {}),
+    });
   };
 
   const methods: Record<string, (params: unknown[]) => unknown> = {
@@ -143,28 +240,28 @@ export function createRpcHandler(bank: Bank, extensions: LocalnetExtensions) {
       warmup: false,
     }),
     getLatestBlockhash: () => withContext(bank.latestBlockhash()),
-    isBlockhashValid: (p) => withContext(bank.isBlockhashValid(String(p[0]))),
-    getMinimumBalanceForRentExemption: (p) => Number(bank.rentExempt(Number(p[0]))),
+    isBlockhashValid: (p) => withContext(bank.isBlockhashValid(blockhash(p[0]))),
+    getMinimumBalanceForRentExemption: (p) =>
+      Number(bank.rentExempt(integer(p[0], 'data length', 0, MAX_ACCOUNT_SIZE))),
     getBalance: (p) => withContext(Number(bank.getBalance(address(p[0])))),
-    getAccountInfo: (p) =>
-      withContext(accountJson(address(p[0]), bank.getAccount(address(p[0])), p[1] as AccountConfig)),
+    getAccountInfo: (p) => {
+      const key = address(p[0]);
+      return withContext(accountJson(key, bank.getAccount(key), accountConfig(p[1])));
+    },
     getMultipleAccounts: (p) => {
-      const keys = p[0] as string[];
-      if (!Array.isArray(keys) || keys.length > 100)
-        throw new RpcError(-32602, 'expected an array of at most 100 addresses');
-      return withContext(
-        keys.map((k) => accountJson(address(k), bank.getAccount(address(k)), p[1] as AccountConfig)),
-      );
+      const keys = list(p[0], 'addresses', MAX_MULTIPLE_ACCOUNTS).map((k) => address(k));
+      const settings = accountConfig(p[1]);
+      return withContext(keys.map((k) => accountJson(k, bank.getAccount(k), settings)));
     },
     getProgramAccounts: (p) => {
-      const config = (p[1] ?? {}) as AccountConfig & {
-        filters?: Array<Record<string, unknown>>;
-        withContext?: boolean;
-      };
+      const program = address(p[0], 'program id');
+      const raw = config<{ filters: unknown; withContext: unknown }>(p[1]);
+      const settings = accountConfig(p[1]);
+      const filters = compileFilters((raw.filters ?? []) as Array<Record<string, unknown>>);
       const out = bank
-        .programAccounts(address(p[0]), compileFilters(config.filters ?? []))
-        .map(({ address: key, account }) => ({ pubkey: key, account: accountJson(key, account, config) }));
-      return config.withContext ? withContext(out) : out;
+        .programAccounts(program, filters)
+        .map(({ address: key, account }) => ({ pubkey: key, account: accountJson(key, account, settings) }));
+      return raw.withContext === true ? withContext(out) : out;
     },
     getTokenAccountsByOwner: tokenAccounts,
     getTokenAccountBalance: (p) => {
@@ -181,24 +278,25 @@ export function createRpcHandler(bank: Bank, extensions: LocalnetExtensions) {
       return withContext(uiAmount(BigInt(info.supply), info.decimals));
     },
     requestAirdrop: (p) => {
-      const lamports = Number(p[1]);
-      if (!Number.isSafeInteger(lamports) || lamports <= 0)
+      const to = address(p[0]);
+      if (typeof p[1] !== 'number' || !Number.isSafeInteger(p[1]) || p[1] <= 0)
         throw new RpcError(-32602, 'airdrop amount must be a positive integer of lamports');
-      return bank.airdrop(address(p[0]), BigInt(lamports));
+      return bank.airdrop(to, BigInt(p[1]));
     },
     getFeeForMessage: (p) => {
-      const bytes = base64.decode(String(p[0]));
+      const bytes = encodedTransaction(p[0], 'base64', 'message');
+      if (bytes.length === 0) throw new RpcError(-32602, 'Invalid params: the message is empty');
       // A message is a transaction without signatures: prepend an empty signature section to parse it.
-      const signatures = (bytes[0]! & 0x80 ? bytes[1]! : bytes[0]!) & 0x7f;
+      const signatures = (bytes[0]! & 0x80 ? (bytes[1] ?? 0) : bytes[0]!) & 0x7f;
       const wire = new Uint8Array(1 + 64 * signatures + bytes.length);
       wire[0] = signatures;
       wire.set(bytes, 1 + 64 * signatures);
-      return withContext(bank.feeOf(VersionedTransaction.deserialize(wire)));
+      return withContext(bank.feeOf(deserialize(wire)));
     },
     getSignatureStatuses: (p) =>
       withContext(
-        (p[0] as string[]).map((signature) => {
-          const status = bank.status(signature);
+        list(p[0], 'signatures', MAX_SIGNATURE_STATUSES).map((item) => {
+          const status = bank.status(signature(item));
           if (!status) return null;
           return {
             slot: status.slot,
@@ -211,7 +309,8 @@ export function createRpcHandler(bank: Bank, extensions: LocalnetExtensions) {
       ),
     getSignaturesForAddress: (p) => {
       const target = address(p[0]);
-      const limit = Math.min(1000, Number((p[1] as { limit?: number } | undefined)?.limit ?? 1000));
+      const options = config<{ limit: unknown }>(p[1]);
+      const limit = options.limit === undefined ? 1000 : integer(options.limit, 'limit', 1, 1000);
       return bank.recentSignatures(target, limit).map(({ signature, status }) => ({
         signature,
         slot: status.slot,
@@ -222,68 +321,19 @@ export function createRpcHandler(bank: Bank, extensions: LocalnetExtensions) {
       }));
     },
     getTransaction: (p) => {
-      const status = bank.status(String(p[0]));
-      if (!status?.bytes) return null;
-      const encoding = (p[1] as { encoding?: string } | undefined)?.encoding ?? 'json';
-      const tx = VersionedTransaction.deserialize(status.bytes);
-      const message = tx.message;
-      const transaction =
-        encoding === 'base64'
-          ? [base64.encode(status.bytes), 'base64']
-          : {
-              signatures: tx.signatures.map((s) => base58.encode(s)),
-              message: {
-                accountKeys: message.staticAccountKeys.map((k) => k.toBase58()),
-                header: message.header,
-                recentBlockhash: message.recentBlockhash,
-                instructions: message.compiledInstructions.map((ix) => ({
-                  programIdIndex: ix.programIdIndex,
-                  accounts: ix.accountKeyIndexes,
-                  data: base58.encode(ix.data),
-                  stackHeight: null,
-                })),
-                ...(tx.version === 0
-                  ? {
-                      addressTableLookups: message.addressTableLookups.map((l) => ({
-                        accountKey: l.accountKey.toBase58(),
-                        writableIndexes: l.writableIndexes,
-                        readonlyIndexes: l.readonlyIndexes,
-                      })),
-                    }
-                  : {}),
-              },
-            };
-      const loaded = status.accountKeys.slice(message.staticAccountKeys.length);
-      const writableLoaded =
-        tx.version === 0 ? message.addressTableLookups.reduce((n, l) => n + l.writableIndexes.length, 0) : 0;
-      return {
-        slot: status.slot,
-        blockTime: status.blockTime,
-        version: tx.version,
-        transaction,
-        meta: {
-          err: status.err,
-          status: status.err ? { Err: status.err } : { Ok: null },
-          fee: status.fee,
-          preBalances: status.preBalances,
-          postBalances: status.postBalances,
-          innerInstructions: [],
-          logMessages: status.logs,
-          preTokenBalances: [],
-          postTokenBalances: [],
-          rewards: [],
-          computeUnitsConsumed: status.unitsConsumed,
-          loadedAddresses: {
-            writable: loaded.slice(0, writableLoaded),
-            readonly: loaded.slice(writableLoaded),
-          },
-        },
-      };
+      const key = signature(p[0]);
+      const encoding = oneOf(
+        config<{ encoding: unknown }>(p[1]).encoding,
+        'encoding',
+        ['json', 'base64'],
+        'json',
+      );
+      return transactionJson(bank.status(key), encoding);
     },
     sendTransaction: (p) => {
       const bytes = decodeTransaction(p);
-      const config = (p[1] ?? {}) as { skipPreflight?: boolean };
-      if (!config.skipPreflight) {
+      const options = config<{ skipPreflight: unknown }>(p[1]);
+      if (options.skipPreflight !== true) {
         // A real validator simulates first and rejects a failing transaction without charging a fee.
         const preflight = bank.process(bytes, { simulate: true });
         if (preflight.err) {
@@ -297,124 +347,44 @@ export function createRpcHandler(bank: Bank, extensions: LocalnetExtensions) {
       if (result.rejected) throw simulationError(result);
       return result.signature;
     },
-    simulateTransaction: (p) => {
-      let bytes = decodeTransaction(p);
-      const config = (p[1] ?? {}) as {
-        sigVerify?: boolean;
-        replaceRecentBlockhash?: boolean;
-        accounts?: { addresses: string[]; encoding?: Encoding };
-      };
-      if (config.sigVerify && config.replaceRecentBlockhash)
-        throw new RpcError(-32602, 'sigVerify may not be used with replaceRecentBlockhash');
-      let replacement: { blockhash: string; lastValidBlockHeight: number } | undefined;
-      if (config.replaceRecentBlockhash) {
-        const tx = VersionedTransaction.deserialize(bytes);
-        replacement = bank.latestBlockhash();
-        tx.message.recentBlockhash = replacement.blockhash;
-        bytes = tx.serialize();
-      }
-      const result = bank.process(bytes, { simulate: true, sigVerify: config.sigVerify === true });
-      const accounts = config.accounts?.addresses.map((k) => {
-        const after = result.postAccounts?.get(k);
-        return accountJson(k, after === undefined ? bank.getAccount(k) : after, {
-          encoding: config.accounts?.encoding ?? 'base64',
-        });
-      });
-      return withContext({
-        err: result.err,
-        logs: result.logs,
-        accounts: accounts ?? null,
-        unitsConsumed: result.unitsConsumed,
-        returnData: result.returnData
-          ? {
-              programId: result.returnData.programId,
-              data: [base64.encode(result.returnData.data), 'base64'],
-            }
-          : null,
-        ...(replacement ? { replacementBlockhash: replacement } : {}),
-      });
-    },
+    simulateTransaction: (p) => simulate(p),
     getRecentPrioritizationFees: () => [],
     getBlockTime: () => bank.unixTime(),
     getStakeMinimumDelegation: () => withContext(1_000_000_000),
     localnet_info: () => extensions.info(),
-    localnet_airdropNos: (p) => extensions.airdropNos(address(p[0]), BigInt(String(p[1]))),
-    localnet_advanceClock: (p) => bank.advanceClock(Number(p[0])),
+    localnet_airdropNos: (p) => extensions.airdropNos(address(p[0]), baseUnits(p[1], 'amount')),
+    localnet_advanceClock: (p) => bank.advanceClock(integer(p[0], 'seconds', 0, MAX_CLOCK_ADVANCE)),
     localnet_warpSlots: (p) => {
-      bank.advance(Number(p[0]));
+      bank.advance(integer(p[0], 'slots', 0, MAX_WARP_SLOTS));
       return bank.currentSlot;
     },
   };
 
-  /** Runs one JSON-RPC method. Unknown methods answer an error that names the method. */
-  return function handle(method: string, params: unknown[] = []): unknown {
+  /**
+   * Runs one JSON-RPC method. Unknown methods answer an error that names the method; `params` must be an array
+   * (or absent).
+   */
+  const handle = function handle(method: string, params: unknown = []): unknown {
     bank.advance();
-    const implementation = methods[method];
+    const implementation = Object.hasOwn(methods, method) ? methods[method] : undefined;
     if (!implementation)
-      throw new RpcError(-32601, `Method not found: ${method} is not supported by the Nosana localnet`);
-    return implementation(Array.isArray(params) ? params : []);
+      throw new RpcError(
+        -32601,
+        `Method not found: ${preview(method)} is not supported by the Nosana localnet`,
+      );
+    if (params !== undefined && params !== null && !Array.isArray(params))
+      throw new RpcError(-32602, 'Invalid params: params must be an array');
+    try {
+      return implementation(params ?? []);
+    } catch (error) {
+      // A request outside the faucet's limits is the caller's mistake, not the server's.
+      if (isNosanaError(error, 'LOCALNET__FAUCET_LIMIT'))
+        throw new RpcError(-32602, `Invalid params: ${error.message}`, {
+          code: error.code,
+          ...error.context,
+        });
+      throw error;
+    }
   };
-}
-
-function address(value: unknown): string {
-  if (typeof value !== 'string') throw new RpcError(-32602, 'Invalid param: expected a base58 address');
-  try {
-    return new PublicKey(value).toBase58();
-  } catch {
-    throw new RpcError(-32602, `Invalid param: "${value}" is not a valid address`);
-  }
-}
-
-function uiAmount(amount: bigint, decimals: number) {
-  const divisor = 10 ** decimals;
-  const whole = amount / BigInt(divisor);
-  const fraction = (amount % BigInt(divisor)).toString().padStart(decimals, '0').replace(/0+$/, '');
-  const text = fraction ? `${whole}.${fraction}` : `${whole}`;
-  return { amount: amount.toString(), decimals, uiAmount: Number(text), uiAmountString: text };
-}
-
-/** `jsonParsed` data of SPL token accounts and mints; undefined for anything else. */
-function parseTokenData(
-  account: AccountRecord,
-  decimalsOf: (mint: string) => number | undefined,
-): { program: string; parsed: { type: string; info: unknown }; space: number } | undefined {
-  if (!TOKEN_PROGRAMS.has(account.owner)) return undefined;
-  const program = account.owner === TOKEN_PROGRAM_ID.toBase58() ? 'spl-token' : 'spl-token-2022';
-  const data = Buffer.from(account.data);
-  if (data.length === MintLayout.span || (data.length > 165 && data[165] === 1)) {
-    const mint = MintLayout.decode(data.subarray(0, MintLayout.span));
-    return {
-      program,
-      space: data.length,
-      parsed: {
-        type: 'mint',
-        info: {
-          decimals: mint.decimals,
-          freezeAuthority: mint.freezeAuthorityOption ? mint.freezeAuthority.toBase58() : null,
-          isInitialized: mint.isInitialized,
-          mintAuthority: mint.mintAuthorityOption ? mint.mintAuthority.toBase58() : null,
-          supply: mint.supply.toString(),
-        },
-      },
-    };
-  }
-  if (data.length >= AccountLayout.span) {
-    const token = AccountLayout.decode(data.subarray(0, AccountLayout.span));
-    const mint = decimalsOf(token.mint.toBase58());
-    return {
-      program,
-      space: data.length,
-      parsed: {
-        type: 'account',
-        info: {
-          isNative: token.isNativeOption === 1,
-          mint: token.mint.toBase58(),
-          owner: token.owner.toBase58(),
-          state: token.state === 2 ? 'frozen' : token.state === 1 ? 'initialized' : 'uninitialized',
-          tokenAmount: uiAmount(token.amount, mint ?? 0),
-        },
-      },
-    };
-  }
-  return undefined;
+  return Object.assign(handle, { methods: Object.keys(methods) });
 }
