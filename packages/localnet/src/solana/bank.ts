@@ -26,7 +26,8 @@ import {
 } from './executor.js';
 import { Account, FailedTransactionMetadata, LiteSvm } from './litesvm.js';
 import { readLedger, writeLedger } from './persistence.js';
-import { feeOf, LAMPORTS_PER_SIGNATURE, processReal } from './real-transactions.js';
+import { PriorityFeeLog } from './priority-fees.js';
+import { computeUnitPrice, feeOf, LAMPORTS_PER_SIGNATURE, processReal } from './real-transactions.js';
 import { BLOCKHASH_VALIDITY, SLOT_MS, SlotClock } from './slot-clock.js';
 import { type CommitEvent, StatusLog, type TransactionStatus } from './status-log.js';
 import { transactionErrorJson } from './transaction-errors.js';
@@ -64,6 +65,7 @@ export class Bank {
   );
   private readonly clock: SlotClock;
   private readonly log: StatusLog;
+  private readonly fees = new PriorityFeeLog();
   /** What the executor may use of this ledger. */
   private readonly access: LedgerAccess;
 
@@ -331,7 +333,26 @@ export class Bank {
       },
       result.err ? [keys[0]!] : metas.filter((m) => m.isWritable).map((m) => m.pubkey.toBase58()),
     );
+    if (!result.err) {
+      const writable = metas.filter((m) => m.isWritable).map((m) => m.pubkey.toBase58());
+      this.fees.add(this.clock.currentSlot, computeUnitPrice(transaction), writable);
+    }
     return result;
+  }
+
+  /**
+   * Recent prioritization fees (micro-lamports per compute unit), one entry per recent slot with successful
+   * transactions, as `getRecentPrioritizationFees` answers them.
+   *
+   * @example
+   * ```ts
+   * bank.recentPrioritizationFees([market.toBase58()]); // [{ slot: 1040, prioritizationFee: 5000 }]
+   * ```
+   */
+  recentPrioritizationFees(
+    accounts: readonly string[] = [],
+  ): Array<{ slot: number; prioritizationFee: number }> {
+    return this.fees.recent(accounts, this.clock.currentSlot);
   }
 
   /** The fee of a transaction: 5000 lamports per signature plus the priority fee (unit limit × unit price). */

@@ -119,6 +119,15 @@ export function processReal(
 
 /** The fee of a transaction: 5000 lamports per signature plus the priority fee (unit limit × unit price). */
 export function feeOf(transaction: VersionedTransaction): number {
+  return computeBudget(transaction).fee;
+}
+
+/** The compute unit price (micro-lamports) a transaction sets with ComputeBudget, 0 when none. */
+export function computeUnitPrice(transaction: VersionedTransaction): bigint {
+  return computeBudget(transaction).microLamports;
+}
+
+function computeBudget(transaction: VersionedTransaction): { fee: number; microLamports: bigint } {
   const message = transaction.message;
   const keys = message.staticAccountKeys;
   let unitLimit: number | undefined;
@@ -135,7 +144,10 @@ export function feeOf(transaction: VersionedTransaction): number {
   }
   const units = BigInt(unitLimit ?? Math.min(1_400_000, 200_000 * Math.max(1, instructions)));
   const priority = (units * microLamports + 999_999n) / 1_000_000n;
-  return message.header.numRequiredSignatures * LAMPORTS_PER_SIGNATURE + Number(priority);
+  return {
+    fee: message.header.numRequiredSignatures * LAMPORTS_PER_SIGNATURE + Number(priority),
+    microLamports,
+  };
 }
 
 /** Runs real instructions as a litesvm sub-transaction paid by the relayer, with signature checks done here. */

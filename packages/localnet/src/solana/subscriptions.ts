@@ -8,7 +8,7 @@ import type { Bank, CommitEvent } from './bank.js';
 import { compileFilters, type DataFilter } from './filters.js';
 import { answerBody, parseBody, type RpcRequest, type RpcResponse } from './json-rpc.js';
 import { address, config, integer, signature } from './params.js';
-import { accountConfig } from './rpc.js';
+import { accountConfig } from './rpc-config.js';
 import { RpcError } from './rpc-error.js';
 
 type Handler = (method: string, params?: unknown) => unknown;
