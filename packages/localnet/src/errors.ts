@@ -1,4 +1,4 @@
-/** Error codes of @nosana/localnet. */
+/** Error codes of @nosana/localnet: the one declaration of the package's codes (append-only). */
 declare module '@nosana/core' {
   interface NosanaErrorContextMap {
     /** Another localnet process uses the data directory. */
@@ -11,6 +11,18 @@ declare module '@nosana/core' {
     LOCALNET__FAUCET_LIMIT: { amount: string };
     /** No localnet answers where one was expected. */
     LOCALNET__NOT_RUNNING: { url?: string; dataDir?: string };
+    /** A stored block does not hash to its CID: the store's files were corrupted. */
+    LOCALNET__IPFS_CORRUPT_BLOCK: { cid: string };
+    /** The CID is not in the store. */
+    LOCALNET__IPFS_NOT_FOUND: { cid: string };
+    /** A path or CID argument is malformed, an unsupported option was asked for, or a body is not valid multipart. */
+    LOCALNET__IPFS_BAD_REQUEST: { argument: string };
+    /** An IPFS API request body is larger than the server's limit (`maxIpfsBodyBytes`). */
+    LOCALNET__IPFS_BODY_TOO_LARGE: { limit: number };
+    /** A server could not listen for another reason than a taken port (host not local, privileged port). */
+    LOCALNET__LISTEN_FAILED: { host: string; port: number };
+    /** litesvm refused an airdrop (a bug: please report it). */
+    LOCALNET__AIRDROP_FAILED: { address: string; error: string };
   }
 }
 

@@ -37,6 +37,10 @@ export interface StartLocalnetParameters {
   autosaveMs?: number;
   /** Wall clock in ms, for tests. */
   now?: () => number;
+  /** Largest JSON-RPC body (HTTP, answered 413) and WebSocket frame, in bytes. Default 1 MiB. */
+  maxRpcBodyBytes?: number;
+  /** Largest IPFS API request body (an `add`, answered 413), in bytes. Default 4 GiB. */
+  maxIpfsBodyBytes?: number;
 }
 
 /** A running localnet. */
@@ -112,19 +116,8 @@ export async function startLocalnet(parameters: StartLocalnetParameters = {}): P
       handle,
       port: parameters.rpcPort ?? 8899,
       ...(parameters.host ? { host: parameters.host } : {}),
-    }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') {
-        const port = parameters.rpcPort ?? 8899;
-        throw new NosanaError(
-          'LOCALNET__PORT_IN_USE',
-          `port ${port} or ${port + 1} is in use — stop what uses it or pass another port (--rpc-port)`,
-          { port },
-          { cause: error },
-        );
-      }
-      throw error;
+      ...(parameters.maxRpcBodyBytes ? { maxBodyBytes: parameters.maxRpcBodyBytes } : {}),
     });
-
     const ipfsStore = await openContentStore({ dir: join(dataDir, 'ipfs') });
     let ipfs: IpfsServer;
     try {
@@ -132,19 +125,11 @@ export async function startLocalnet(parameters: StartLocalnetParameters = {}): P
         store: ipfsStore,
         port: parameters.ipfsPort ?? 5001,
         ...(parameters.host ? { host: parameters.host } : {}),
+        ...(parameters.maxIpfsBodyBytes ? { maxBodyBytes: parameters.maxIpfsBodyBytes } : {}),
       });
     } catch (error) {
       await server.close();
       await ipfsStore.close();
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-        const port = parameters.ipfsPort ?? 5001;
-        throw new NosanaError(
-          'LOCALNET__PORT_IN_USE',
-          `IPFS port ${port} is in use — stop what uses it (a Kubo daemon?) or pass another port (--ipfs-port)`,
-          { port },
-          { cause: error },
-        );
-      }
       throw error;
     }
 

@@ -13,7 +13,26 @@ import busboy from 'busboy';
 import type { ImportCandidate } from 'ipfs-unixfs-importer';
 import { CID } from 'multiformats/cid';
 import { pack } from 'tar-stream';
+import { listenFailed } from '../listen-error.js';
 import type { AddOptions, ContentStore } from './store.js';
+import '../errors.js';
+
+/** The Kubo RPC commands the localnet serves (`POST /api/v0/<command>`). */
+export const IPFS_API_COMMANDS = [
+  'version',
+  'id',
+  'add',
+  'cat',
+  'get',
+  'pin/add',
+  'pin/rm',
+  'pin/ls',
+] as const;
+/** One of {@link IPFS_API_COMMANDS}. */
+export type IpfsApiCommand = (typeof IPFS_API_COMMANDS)[number];
+
+/** Default largest IPFS API request body: 1 GiB. */
+export const DEFAULT_MAX_IPFS_BODY_BYTES = 1024 ** 3;
 
 /** Parameters of {@link startIpfsServer}. */
 export interface StartIpfsServerParameters {
@@ -21,6 +40,11 @@ export interface StartIpfsServerParameters {
   /** 0 picks a free port. Default 5001, like Kubo. */
   port?: number;
   host?: string;
+  /**
+   * Largest request body in bytes (an `add` streams; bigger bodies are answered 413). Default 1 GiB
+   * ({@link DEFAULT_MAX_IPFS_BODY_BYTES}).
+   */
+  maxBodyBytes?: number;
 }
 
 /** A running IPFS API + gateway. */
@@ -38,6 +62,22 @@ const PEER_ID = (() => {
   const key = createHash('sha256').update('nosana-localnet-ipfs').digest();
   return base58.encode(Uint8Array.from([0x00, 36, 0x08, 0x01, 0x12, 0x20, ...key]));
 })();
+
+/** An `offset` / `length` query argument: a non-negative integer, or undefined when absent. */
+const position = (query: URLSearchParams, name: string): number | undefined => {
+  const text = query.get(name);
+  if (text === null) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value))
+    throw new NosanaError(
+      'LOCALNET__IPFS_BAD_REQUEST',
+      `${name} must be a non-negative integer, got "${text.slice(0, 40)}"`,
+      {
+        argument: name,
+      },
+    );
+  return value;
+};
 
 const flag = (query: URLSearchParams, name: string, fallback: boolean) => {
   const value = query.get(name);
@@ -57,6 +97,7 @@ export async function startIpfsServer({
   store,
   port = 5001,
   host = '127.0.0.1',
+  maxBodyBytes = DEFAULT_MAX_IPFS_BODY_BYTES,
 }: StartIpfsServerParameters): Promise<IpfsServer> {
   const json = (response: ServerResponse, status: number, body: unknown) => {
     response.writeHead(status, { 'content-type': 'application/json' });
@@ -90,11 +131,8 @@ export async function startIpfsServer({
     if (entry.type !== 'file' && entry.type !== 'raw')
       throw new NosanaError('LOCALNET__IPFS_BAD_REQUEST', `${path} is not a file`, { argument: path });
     const size = Number(entry.size);
-    const offset = Math.min(size, Number(query.get('offset') ?? 0));
-    const length = Math.max(
-      0,
-      Math.min(size - offset, query.has('length') ? Number(query.get('length')) : Number.POSITIVE_INFINITY),
-    );
+    const offset = Math.min(size, position(query, 'offset') ?? 0);
+    const length = Math.min(size - offset, position(query, 'length') ?? Number.POSITIVE_INFINITY);
     response.writeHead(200, {
       'content-type': 'application/octet-stream',
       'content-length': String(length),
@@ -114,7 +152,7 @@ export async function startIpfsServer({
   };
 
   const routes: Record<
-    string,
+    IpfsApiCommand,
     (request: IncomingMessage, response: ServerResponse, query: URLSearchParams) => Promise<void>
   > = {
     version: async (_, response) =>
@@ -135,10 +173,13 @@ export async function startIpfsServer({
       }),
     add: async (request, response, query) => {
       const chunk = /^size-(\d+)$/.exec(query.get('chunker') ?? 'size-262144');
-      if (!chunk)
-        throw new NosanaError('LOCALNET__IPFS_BAD_REQUEST', 'only size-<bytes> chunkers are supported', {
-          argument: 'chunker',
-        });
+      // Kubo's limits: a chunk of 1 byte to 1 MiB.
+      if (!chunk || Number(chunk[1]) < 1 || Number(chunk[1]) > 1024 * 1024)
+        throw new NosanaError(
+          'LOCALNET__IPFS_BAD_REQUEST',
+          'only size-<bytes> chunkers from size-1 to size-1048576 are supported',
+          { argument: 'chunker' },
+        );
       if ((query.get('hash') ?? 'sha2-256') !== 'sha2-256')
         throw new NosanaError('LOCALNET__IPFS_BAD_REQUEST', 'only sha2-256 is supported', {
           argument: 'hash',
@@ -152,14 +193,17 @@ export async function startIpfsServer({
         pin: flag(query, 'pin', true),
         ...(query.has('raw-leaves') ? { rawLeaves: flag(query, 'raw-leaves', false) } : {}),
       };
-      const parts = multipart(request);
-      response.writeHead(200, { 'content-type': 'application/json', 'x-chunked-output': '1' });
+      const parts = multipart(request, maxBodyBytes);
       for await (const entry of store.add(parts, options)) {
         const name = entry.path || (options.wrapWithDirectory ? '' : entry.cid.toString());
+        // The status is only known when the first entry is: a malformed or oversized first part answers 400/413.
+        if (!response.headersSent)
+          response.writeHead(200, { 'content-type': 'application/json', 'x-chunked-output': '1' });
         response.write(
           `${JSON.stringify({ Name: name, Hash: entry.cid.toString(), Size: entry.size.toString() })}\n`,
         );
       }
+      if (!response.headersSent) response.writeHead(200, { 'content-type': 'application/json' });
       response.end();
     },
     cat: async (_, response, query) => cat(argument(query), query, response, false),
@@ -210,7 +254,16 @@ export async function startIpfsServer({
     try {
       if (url.pathname.startsWith('/api/v0/')) {
         if (request.method !== 'POST') return fail(response, 405, '405 - Method Not Allowed');
-        const route = routes[url.pathname.slice('/api/v0/'.length)];
+        if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) {
+          response.setHeader('connection', 'close');
+          return fail(
+            response,
+            413,
+            `the request body is larger than ${maxBodyBytes} bytes — add smaller files, or start the localnet with a larger maxIpfsBodyBytes`,
+          );
+        }
+        const command = url.pathname.slice('/api/v0/'.length);
+        const route = Object.hasOwn(routes, command) ? routes[command as IpfsApiCommand] : undefined;
         if (!route)
           return fail(response, 404, `command not supported by the Nosana localnet: ${url.pathname}`);
         return await route(request, response, url.searchParams);
@@ -237,12 +290,24 @@ export async function startIpfsServer({
       if (isNosanaError(error, 'LOCALNET__IPFS_NOT_FOUND'))
         return fail(response, url.pathname.startsWith('/ipfs/') ? 404 : 500, error.message);
       if (isNosanaError(error, 'LOCALNET__IPFS_BAD_REQUEST')) return fail(response, 400, error.message);
+      if (isNosanaError(error, 'LOCALNET__IPFS_BODY_TOO_LARGE')) {
+        response.setHeader('connection', 'close');
+        return fail(response, 413, error.message);
+      }
       fail(response, 500, (error as Error).message);
     }
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE') throw listenFailed(host, port, error);
+    throw new NosanaError(
+      'LOCALNET__PORT_IN_USE',
+      `IPFS port ${port} on ${host} is in use — stop what uses it (a Kubo daemon?) or choose another port (ipfsPort / --ipfs-port; 0 picks a free one)`,
+      { port },
+      { cause: error },
+    );
   });
   const actual = (server.address() as AddressInfo).port;
   const base = `http://${host}:${actual}`;
@@ -257,28 +322,91 @@ export async function startIpfsServer({
   };
 }
 
-/** The parts of a multipart `add` request as import candidates, consumed in order as they arrive. */
-async function* multipart(request: IncomingMessage): AsyncGenerator<ImportCandidate> {
-  const parser = busboy({ headers: request.headers, preservePath: true });
+/**
+ * The parts of a multipart `add` request as import candidates, consumed in order as they arrive. The body is
+ * counted as it streams in; a body over `maxBytes`, without a boundary, truncated or aborted fails the parts being
+ * read and the iteration with a {@link NosanaError} (`LOCALNET__IPFS_BODY_TOO_LARGE` / `LOCALNET__IPFS_BAD_REQUEST`).
+ */
+async function* multipart(request: IncomingMessage, maxBytes: number): AsyncGenerator<ImportCandidate> {
+  let parser: ReturnType<typeof busboy>;
+  try {
+    parser = busboy({ headers: request.headers, preservePath: true });
+  } catch (cause) {
+    throw new NosanaError(
+      'LOCALNET__IPFS_BAD_REQUEST',
+      `the body must be multipart/form-data with a boundary: ${(cause as Error).message}`,
+      { argument: 'body' },
+      { cause },
+    );
+  }
   const queue: Array<ImportCandidate> = [];
+  const open = new Set<Readable>();
   let wake: (() => void) | undefined;
   let ended = false;
-  let failure: Error | undefined;
+  let failure: NosanaError | undefined;
+  const fail = (error: NosanaError) => {
+    if (failure || ended) return;
+    failure = error;
+    for (const stream of open) stream.destroy(error);
+    request.unpipe();
+    request.resume();
+    wake?.();
+  };
+  const badBody = (cause: unknown) =>
+    new NosanaError(
+      'LOCALNET__IPFS_BAD_REQUEST',
+      `the multipart body is malformed or incomplete: ${(cause as Error)?.message ?? cause}`,
+      { argument: 'body' },
+      { cause },
+    );
+  // busboy fails a truncated part with its own error before the parser's: report it as a bad request either way.
+  async function* guarded(stream: Readable): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const chunk of stream) yield chunk as Uint8Array;
+    } catch (error) {
+      const reason = error instanceof NosanaError ? error : badBody(error);
+      fail(reason);
+      throw failure ?? reason;
+    }
+  }
   parser.on('file', (_field, stream, info) => {
-    const path = decodeURIComponent(info.filename ?? '');
+    let path: string;
+    try {
+      path = decodeURIComponent(info.filename ?? '');
+    } catch (cause) {
+      stream.resume();
+      return fail(badBody(cause));
+    }
     if (info.mimeType === 'application/x-directory') {
       stream.resume();
       queue.push({ path });
-    } else queue.push({ path, content: stream as unknown as AsyncIterable<Uint8Array> });
+    } else {
+      open.add(stream);
+      stream.once('close', () => open.delete(stream));
+      queue.push({ path, content: guarded(stream) });
+    }
     wake?.();
   });
   parser.on('close', () => {
+    if (failure) return;
     ended = true;
     wake?.();
   });
-  parser.on('error', (error: Error) => {
-    failure = error;
-    wake?.();
+  parser.on('error', (error: Error) => fail(badBody(error)));
+  let received = 0;
+  request.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > maxBytes)
+      fail(
+        new NosanaError(
+          'LOCALNET__IPFS_BODY_TOO_LARGE',
+          `the request body is larger than ${maxBytes} bytes — add smaller files, or start the localnet with a larger maxIpfsBodyBytes`,
+          { limit: maxBytes },
+        ),
+      );
+  });
+  request.on('close', () => {
+    if (!request.complete) fail(badBody(new Error('the client closed the request before its end')));
   });
   request.pipe(parser);
   while (true) {

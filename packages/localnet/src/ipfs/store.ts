@@ -22,17 +22,6 @@ import { CID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import '../errors.js';
 
-declare module '@nosana/core' {
-  interface NosanaErrorContextMap {
-    /** A stored block does not hash to its CID: the store's files were corrupted. */
-    LOCALNET__IPFS_CORRUPT_BLOCK: { cid: string };
-    /** The CID is not in the store. */
-    LOCALNET__IPFS_NOT_FOUND: { cid: string };
-    /** A path or CID argument is malformed, or an unsupported option was asked for. */
-    LOCALNET__IPFS_BAD_REQUEST: { argument: string };
-  }
-}
-
 /** Options of {@link ContentStore.add}, with Kubo's meaning. */
 export interface AddOptions {
   cidVersion?: 0 | 1;

@@ -14,7 +14,7 @@ import {
 } from '@nosana/chain';
 import { AccountLayout, type RawAccount, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { type AccountMeta, type PublicKey, SystemProgram } from '@solana/web3.js';
-import { anchorError, type InstructionContext, ProgramFailure } from '../solana/emulation.js';
+import { anchorError, type InstructionContext, ProgramFailure, ProgramPanic } from '../solana/emulation.js';
 
 type ErrorTable = Record<number, { name: string; message: string }>;
 
@@ -23,7 +23,7 @@ const fieldName = (account?: string) => account?.replace(/[A-Z]/g, (c) => `_${c.
 
 const byName = (table: ErrorTable, name: string) => {
   const entry = Object.entries(table).find(([, info]) => info.name === name);
-  if (!entry) throw new Error(`unknown program error ${name}`);
+  if (!entry) throw new ProgramPanic(`unknown program error ${name}`);
   return { number: Number(entry[0]), message: entry[1].message };
 };
 

@@ -2,61 +2,30 @@
  * The Nosana Jobs program, emulated in TypeScript with the real program's interface and rules
  * (nosana-ci/nosana-programs: programs/nosana-jobs). Accounts, constraints and error codes follow the Rust
  * `#[derive(Accounts)]` structs in order; escrow moves through real SPL Token transfers signed by the market
- * vault PDA.
+ * vault PDA. Market instructions are in `jobs-markets.ts`, the instruction context in `jobs-instruction.ts`.
  */
 import {
-  ACCOUNT_SPACE,
-  decodeJobAccount,
-  decodeMarketAccount,
-  decodeReflectionAccount,
-  decodeRunAccount,
-  decodeStakeAccount,
-  encodeJobAccount,
-  encodeMarketAccount,
-  encodeRunAccount,
   type JobAccount,
   JobAccountState,
-  JobType,
-  type MarketAccount,
   NOSANA_JOBS_IDL,
   type NosanaProgramIds,
-  OFFSETS,
   QueueType,
-  type RunAccount,
-  RunAccountState,
-  SYSTEM_PROGRAM_ADDRESS,
-  stakeAddress,
 } from '@nosana/chain';
+import { TOKEN_PROGRAM_ID } from '@solana/spl-token';
+import { SystemProgram } from '@solana/web3.js';
+import type { EmulatedProgram } from '../solana/emulation.js';
+import { commonError, ensure, jobsError, noDuplicateMutable, readInstruction } from './anchor.js';
 import {
-  createCloseAccountInstruction,
-  createInitializeAccount3Instruction,
-  createTransferInstruction,
-  getAssociatedTokenAddressSync,
-  TOKEN_PROGRAM_ID,
-} from '@solana/spl-token';
-import { type AccountMeta, PublicKey, SYSVAR_RENT_PUBKEY, SystemProgram } from '@solana/web3.js';
-import type { EmulatedProgram, InstructionContext } from '../solana/emulation.js';
-import {
-  commonError,
-  ensure,
-  expectAddress,
-  expectSysvar,
-  frameworkError,
-  initAccount,
-  jobsError,
-  noDuplicateMutable,
-  programAccount,
-  readInstruction,
-  signer,
-  stakingError,
-  tokenAccount,
-  writable,
-} from './anchor.js';
-
-const NULL_RESULT = new Uint8Array(32);
-const SYSTEM = new PublicKey(SYSTEM_PROGRAM_ADDRESS);
-const isNull = (bytes: Uint8Array) => bytes.every((b) => b === 0);
-const U64_MAX = (1n << 64n) - 1n;
+  asBigInt,
+  bytes32,
+  deposit,
+  isNull,
+  JobsInstruction,
+  postJob,
+  reimbursement,
+  removeFromQueue,
+} from './jobs-instruction.js';
+import { marketHandlers } from './jobs-markets.js';
 
 /**
  * The `mut` fields of each instruction's accounts struct that Anchor ≥ 1.0 checks for duplicates: typed
@@ -97,339 +66,15 @@ export function createJobsProgram(ids: NosanaProgramIds): EmulatedProgram {
   };
 }
 
-/** One Jobs instruction being executed: account loading and the program's helpers. */
-class JobsInstruction {
-  constructor(
-    readonly context: InstructionContext,
-    readonly meta: (name: string) => AccountMeta,
-    readonly args: Record<string, unknown>,
-    readonly ids: NosanaProgramIds,
-  ) {}
-
-  key(name: string): PublicKey {
-    return this.meta(name).pubkey;
-  }
-  signer(name: string): PublicKey {
-    return signer(this.meta(name), name);
-  }
-  mut(name: string): PublicKey {
-    return writable(this.meta(name), name);
-  }
-  market(name = 'market'): MarketAccount {
-    return programAccount(
-      this.context,
-      this.meta(name),
-      name,
-      this.ids.jobs,
-      'MarketAccount',
-      decodeMarketAccount,
-    );
-  }
-  job(name = 'job'): JobAccount {
-    return programAccount(this.context, this.meta(name), name, this.ids.jobs, 'JobAccount', decodeJobAccount);
-  }
-  run(name = 'run'): RunAccount {
-    return programAccount(this.context, this.meta(name), name, this.ids.jobs, 'RunAccount', decodeRunAccount);
-  }
-  token(name: string) {
-    return tokenAccount(this.context, this.meta(name), name);
-  }
-  /** `rewards_reflection: Account<'info, ReflectionAccount>`: the Rewards program's reflection account. */
-  reflection(name = 'rewardsReflection') {
-    return programAccount(
-      this.context,
-      this.meta(name),
-      name,
-      this.ids.rewards,
-      'ReflectionAccount',
-      decodeReflectionAccount,
-    );
-  }
-  program(name: string, id: PublicKey): void {
-    expectAddress(this.meta(name), id, name);
-  }
-  saveMarket(market: MarketAccount, name = 'market'): void {
-    const size = this.context.getAccount(this.key(name))!.data.length;
-    // Anchor serializes the account on exit into its fixed allocation; a longer queue does not fit.
-    ensure(OFFSETS.market.queue + 32 * market.queue.length <= size, () =>
-      frameworkError('AccountDidNotSerialize', name),
-    );
-    this.context.setData(this.key(name), encodeMarketAccount(market, size));
-  }
-  saveJob(job: JobAccount, name = 'job'): void {
-    this.context.setData(
-      this.key(name),
-      encodeJobAccount(job, this.context.getAccount(this.key(name))!.data.length),
-    );
-  }
-  /** The payer's NOS associated token account. */
-  ata(owner: PublicKey): PublicKey {
-    return getAssociatedTokenAddressSync(this.ids.nosMint, owner, true);
-  }
-  /** Vault PDA signer seeds `[market, mint, bump]`. */
-  vaultSeeds(market: MarketAccount, marketKey: PublicKey): Uint8Array[] {
-    return [marketKey.toBytes(), this.ids.nosMint.toBytes(), Uint8Array.of(market.vaultBump)];
-  }
-  /** A token transfer into the vault; like the program, also for 0 (the Token program still checks accounts). */
-  transferToVault(from: string, authority: PublicKey, amount: bigint): void {
-    this.context.invoke([createTransferInstruction(this.key(from), this.key('vault'), authority, amount)]);
-  }
-  /** A token transfer out of the vault signed by its PDA; also for 0, as the program does. */
-  transferFromVault(to: string, market: MarketAccount, amount: bigint): void {
-    this.context.invoke(
-      [createTransferInstruction(this.key('vault'), this.key(to), this.key('vault'), amount)],
-      [this.vaultSeeds(market, this.key('market'))],
-    );
-  }
-  /** Anchor's `close = destination`. */
-  close(name: string, destination: string): void {
-    this.context.closeAccount(this.key(name), this.key(destination));
-  }
-  /** `RunAccount::initialize`: creates the run account (fresh keypair) paid by `payer`. */
-  createRun(run: { job: PublicKey; node: PublicKey; payer: PublicKey }): void {
-    initAccount(this.context, {
-      account: this.key('run'),
-      payer: run.payer,
-      space: ACCOUNT_SPACE.RunAccount,
-      owner: this.ids.jobs,
-    });
-    this.context.setData(
-      this.key('run'),
-      encodeRunAccount({ ...run, state: RunAccountState.Running, time: this.context.now() }),
-    );
-  }
-  /** The checks of the fresh `run` account of `list` and `work`: signer, system-owned, no lamports. */
-  freshRun(): void {
-    const meta = this.meta('run');
-    writable(meta, 'run');
-    ensure(meta.isSigner, () => commonError('MissingSignature', 'run'));
-    const account = this.context.getAccount(meta.pubkey);
-    // Raw `constraint`s come before the `owner` constraint in Anchor's checks.
-    ensure(account === null || account.lamports === 0n, () => commonError('LamportsNonNull', 'run'));
-    ensure(account === null || account.owner.equals(SYSTEM), () => commonError('InvalidOwner', 'run'));
-  }
-  /** `stake` and access checks of `work` and `claim`. */
-  nodeAccess(market: MarketAccount, authority: PublicKey): void {
-    const stakeMeta = this.meta('stake');
-    ensure(stakeMeta.pubkey.equals(stakeAddress(authority, this.ids).address), () =>
-      stakingError('InvalidStakeAccount', 'stake'),
-    );
-    const stake = programAccount(
-      this.context,
-      stakeMeta,
-      'stake',
-      this.ids.staking,
-      'StakeAccount',
-      decodeStakeAccount,
-    );
-    ensure(stake.authority.equals(authority), () => commonError('Unauthorized', 'stake'));
-    ensure(stake.xnos >= market.nodeXnosMinimum, () => jobsError('NodeNotEnoughStake', 'stake'));
-    const nft = this.token('nft');
-    const open = market.nodeAccessKey.equals(SYSTEM);
-    ensure(open || nft.owner.equals(authority), () => jobsError('NodeNftWrongOwner', 'nft'));
-    ensure(open || nft.amount >= 1n, () => jobsError('NodeNftInvalidAmount', 'nft'));
-    // Collection-gated markets need Metaplex metadata, which the localnet does not run.
-    ensure(open, () => jobsError('NodeKeyInvalidCollection', 'metadata'));
-  }
-}
-
-const addToQueue = (market: MarketAccount, entry: PublicKey, isJob: boolean) => {
-  if (market.jobType === JobType.Unknown) return;
-  if (market.queueType === QueueType.Empty) market.queueType = isJob ? QueueType.Job : QueueType.Node;
-  market.queue.push(entry);
-};
-const removeFromQueue = (market: MarketAccount, entry: PublicKey) => {
-  const index = market.queue.findIndex((k) => k.equals(entry));
-  ensure(index !== -1, () => jobsError('NotInMarketQueue'));
-  market.queue.splice(index, 1);
-  if (market.queue.length === 0) market.queueType = QueueType.Empty;
-};
-const popFromQueue = (market: MarketAccount): PublicKey => {
-  if (market.queue.length === 1) market.queueType = QueueType.Empty;
-  return market.queue.shift()!;
-};
-/** `price * u64::try_from(timeout).unwrap()`: the program panics on a negative timeout or an overflow. */
-const deposit = (price: bigint, timeout: bigint) => {
-  if (timeout < 0n) throw new Error('called `Result::unwrap()` on an `Err` value: TryFromIntError(())');
-  if (price * timeout > U64_MAX) throw new Error('attempt to multiply with overflow');
-  return price * timeout;
-};
-const reimbursement = (job: JobAccount) =>
-  job.price * BigInt(Math.min(job.timeEnd - job.timeStart, job.timeout));
-const asBigInt = (value: unknown) => BigInt(value as bigint | number);
-const bytes32 = (value: unknown) => value as Uint8Array;
-
 const handlers = {
-  open(x: JobsInstruction) {
-    const authority = x.signer('authority');
-    x.mut('authority');
-    ensure(x.key('mint').equals(x.ids.nosMint), () => commonError('InvalidMint', 'mint'));
-    expectSysvar(x.meta('rent'), SYSVAR_RENT_PUBKEY, 'rent');
-    x.program('systemProgram', SystemProgram.programId);
-    x.program('tokenProgram', TOKEN_PROGRAM_ID);
-    const market = x.key('market');
-    x.signer('market');
-    x.mut('market');
-    initAccount(x.context, {
-      account: market,
-      payer: authority,
-      space: ACCOUNT_SPACE.MarketAccount,
-      owner: x.ids.jobs,
-    });
-    const [vault, bump] = PublicKey.findProgramAddressSync(
-      [market.toBytes(), x.ids.nosMint.toBytes()],
-      x.ids.jobs,
-    );
-    ensure(x.key('vault').equals(vault), () => frameworkError('ConstraintSeeds', 'vault'));
-    initAccount(x.context, {
-      account: vault,
-      payer: authority,
-      space: 165,
-      owner: TOKEN_PROGRAM_ID,
-      seeds: [market.toBytes(), x.ids.nosMint.toBytes(), Uint8Array.of(bump)],
-    });
-    x.context.invoke([createInitializeAccount3Instruction(vault, x.ids.nosMint, vault)]);
-    const jobType = Object.values(JobType).includes(Number(x.args.jobType) as never)
-      ? Number(x.args.jobType)
-      : JobType.Unknown;
-    x.saveMarket({
-      authority,
-      jobExpiration: Number(x.args.jobExpiration),
-      jobPrice: asBigInt(x.args.jobPrice),
-      jobTimeout: Number(x.args.jobTimeout),
-      jobType,
-      vault,
-      vaultBump: bump,
-      nodeAccessKey: x.key('accessKey'),
-      nodeXnosMinimum: asBigInt(x.args.nodeXnosMinimum),
-      queueType: QueueType.Empty,
-      queue: [],
-    });
-  },
-
-  update(x: JobsInstruction) {
-    x.mut('market');
-    const market = x.market();
-    const authority = x.signer('authority');
-    ensure(market.authority.equals(authority), () => commonError('Unauthorized', 'market'));
-    x.saveMarket({
-      ...market,
-      jobExpiration: Number(x.args.jobExpiration),
-      jobPrice: asBigInt(x.args.jobPrice),
-      jobType: Number(x.args.jobType),
-      nodeAccessKey: x.key('accessKey'),
-      nodeXnosMinimum: asBigInt(x.args.nodeStakeMinimum),
-      jobTimeout: Number(x.args.jobTimeout),
-    });
-  },
-
-  close(x: JobsInstruction) {
-    closeMarket(x, (market, authority) =>
-      ensure(market.authority.equals(authority), () => commonError('Unauthorized', 'market')),
-    );
-  },
-
-  close_admin(x: JobsInstruction) {
-    closeMarket(x, (_, authority) =>
-      ensure(authority.equals(x.ids.marketAdmin), () => commonError('Unauthorized', 'authority')),
-    );
-  },
+  ...marketHandlers,
 
   list(x: JobsInstruction) {
-    const jobKey = x.signer('job');
-    x.mut('job');
-    x.mut('market');
-    const market = x.market();
-    ensure(market.vault.equals(x.key('vault')), () => commonError('InvalidVault', 'market'));
-    x.freshRun();
-    const payer = x.signer('payer');
-    x.mut('payer');
-    x.mut('user');
-    x.token('user');
-    ensure(market.jobPrice === 0n || x.key('user').equals(x.ata(payer)), () =>
-      commonError('InvalidATA', 'user'),
-    );
-    x.mut('vault');
-    x.token('vault');
-    x.mut('rewardsReflection');
-    x.reflection();
-    x.mut('rewardsVault');
-    x.token('rewardsVault');
-    const authority = x.signer('authority');
-    x.program('rewardsProgram', x.ids.rewards);
-    x.program('tokenProgram', TOKEN_PROGRAM_ID);
-    x.program('systemProgram', SystemProgram.programId);
-    initAccount(x.context, { account: jobKey, payer, space: ACCOUNT_SPACE.JobAccount, owner: x.ids.jobs });
-    const timeout = asBigInt(x.args.timeout);
-    const job: JobAccount = {
-      ipfsJob: bytes32(x.args.ipfsJob),
-      ipfsResult: NULL_RESULT,
-      market: x.key('market'),
-      node: SYSTEM,
-      payer,
-      price: market.jobPrice,
-      project: authority,
-      state: JobAccountState.Queued,
-      timeEnd: 0,
-      timeStart: 0,
-      timeout: Number(timeout),
-    };
-    x.saveJob(job);
-    if (market.queueType === QueueType.Node) x.createRun({ job: jobKey, node: popFromQueue(market), payer });
-    else addToQueue(market, jobKey, true);
-    x.saveMarket(market);
-    if (job.price === 0n) return;
-    x.transferToVault('user', payer, deposit(job.price, timeout));
+    postJob(x, 'list');
   },
 
   assign(x: JobsInstruction) {
-    const jobKey = x.signer('job');
-    x.mut('job');
-    x.mut('market');
-    const market = x.market();
-    ensure(market.vault.equals(x.key('vault')), () => commonError('InvalidVault', 'market'));
-    ensure(market.queueType === QueueType.Node, () => jobsError('MarketInWrongState', 'market'));
-    x.signer('run');
-    x.mut('run');
-    const payer = x.signer('payer');
-    x.mut('payer');
-    x.mut('user');
-    x.token('user');
-    ensure(market.jobPrice === 0n || x.key('user').equals(x.ata(payer)), () =>
-      commonError('InvalidATA', 'user'),
-    );
-    x.mut('vault');
-    x.token('vault');
-    x.mut('rewardsReflection');
-    x.reflection();
-    x.mut('rewardsVault');
-    x.token('rewardsVault');
-    const authority = x.signer('authority');
-    x.program('rewardsProgram', x.ids.rewards);
-    x.program('tokenProgram', TOKEN_PROGRAM_ID);
-    x.program('systemProgram', SystemProgram.programId);
-    initAccount(x.context, { account: jobKey, payer, space: ACCOUNT_SPACE.JobAccount, owner: x.ids.jobs });
-    const node = x.key('node');
-    removeFromQueue(market, node);
-    const timeout = asBigInt(x.args.timeout);
-    const job: JobAccount = {
-      ipfsJob: bytes32(x.args.ipfsJob),
-      ipfsResult: NULL_RESULT,
-      market: x.key('market'),
-      node: SYSTEM,
-      payer,
-      price: market.jobPrice,
-      project: authority,
-      state: JobAccountState.Queued,
-      timeEnd: 0,
-      timeStart: 0,
-      timeout: Number(timeout),
-    };
-    x.saveJob(job);
-    x.createRun({ job: jobKey, node, payer });
-    x.saveMarket(market);
-    if (job.price === 0n) return;
-    x.transferToVault('user', payer, deposit(job.price, timeout));
+    postJob(x, 'assign');
   },
 
   delist(x: JobsInstruction) {
@@ -554,36 +199,6 @@ const handlers = {
     x.close('run', 'payer');
   },
 
-  work(x: JobsInstruction) {
-    x.freshRun();
-    x.mut('market');
-    const market = x.market();
-    const authority = x.signer('authority');
-    ensure(market.queueType === QueueType.Job || !market.queue.some((k) => k.equals(authority)), () =>
-      jobsError('NodeAlreadyQueued', 'market'),
-    );
-    const payer = x.signer('payer');
-    x.mut('payer');
-    x.nodeAccess(market, authority);
-    x.program('systemProgram', SystemProgram.programId);
-    if (market.queueType === QueueType.Job)
-      x.createRun({ job: popFromQueue(market), node: authority, payer });
-    else addToQueue(market, authority, false);
-    x.saveMarket(market);
-  },
-
-  stop(x: JobsInstruction) {
-    x.mut('market');
-    const market = x.market();
-    const authority = x.signer('authority');
-    ensure(market.queueType === QueueType.Node, () => jobsError('MarketInWrongState', 'market'));
-    ensure(market.authority.equals(authority) || x.key('node').equals(authority), () =>
-      commonError('Unauthorized', 'market'),
-    );
-    removeFromQueue(market, x.key('node'));
-    x.saveMarket(market);
-  },
-
   claim(x: JobsInstruction) {
     x.mut('job');
     const job = x.job();
@@ -701,27 +316,3 @@ const handlers = {
     x.close('job', 'payer');
   },
 };
-
-function closeMarket(
-  x: JobsInstruction,
-  authorize: (market: MarketAccount, authority: PublicKey) => void,
-): void {
-  x.mut('market');
-  const market = x.market();
-  const authority = x.signer('authority');
-  authorize(market, authority);
-  ensure(market.vault.equals(x.key('vault')), () => commonError('InvalidVault', 'market'));
-  x.mut('vault');
-  const vault = x.token('vault');
-  x.mut('user');
-  x.token('user');
-  x.program('tokenProgram', TOKEN_PROGRAM_ID);
-  const seeds = [x.vaultSeeds(market, x.key('market'))];
-  // The program drains the vault into `user` (even an empty one) before closing it.
-  x.context.invoke(
-    [createTransferInstruction(x.key('vault'), x.key('user'), x.key('vault'), vault.amount)],
-    seeds,
-  );
-  x.context.invoke([createCloseAccountInstruction(x.key('vault'), authority, x.key('vault'))], seeds);
-  x.context.closeAccount(x.key('market'), authority);
-}

@@ -20,7 +20,7 @@ import {
   TOKEN_PROGRAM_ID,
 } from '@solana/spl-token';
 import { PublicKey, SYSVAR_RENT_PUBKEY, SystemProgram } from '@solana/web3.js';
-import type { EmulatedProgram } from '../solana/emulation.js';
+import { type EmulatedProgram, ProgramPanic } from '../solana/emulation.js';
 import {
   commonError,
   ensure,
@@ -139,7 +139,7 @@ export function createStakingProgram(ids: NosanaProgramIds): EmulatedProgram {
           const extra = BigInt(args.duration as bigint);
           ensure(extra > 0n, () => stakingError('DurationTooShort'));
           const duration = BigInt(stake.duration) + extra;
-          if (duration >= 1n << 64n) throw new Error('attempt to add with overflow');
+          if (duration >= 1n << 64n) throw new ProgramPanic('attempt to add with overflow');
           ensure(duration <= BigInt(STAKING.durationMax), () => stakingError('DurationTooLong'));
           save({ ...stake, duration: Number(duration) });
           return;

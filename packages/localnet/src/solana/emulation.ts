@@ -70,6 +70,17 @@ export class ProgramFailure extends Error {
 }
 
 /**
+ * Thrown where the real program would panic (an arithmetic overflow, an `unwrap` on an error): the instruction
+ * fails with `ProgramFailedToComplete` and the message is logged as the panic, as the runtime does.
+ */
+export class ProgramPanic extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProgramPanic';
+  }
+}
+
+/**
  * An Anchor error, logged the way Anchor logs it so clients (web3.js, Anchor, `@nosana/chain`) can parse it.
  *
  * @example

@@ -5,7 +5,7 @@ import type {
   FailedTransactionMetadata,
   InstructionErrorCustom,
   TransactionErrorInstructionError,
-} from 'litesvm/dist/internal.js';
+} from './litesvm.js';
 
 /** `TransactionError` as the JSON-RPC API reports it: a string, or an object such as `{ InstructionError: [0, …] }`. */
 export type TransactionErrorJson = string | Record<string, unknown>;
