@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createAuthHeader, jobAuthMessage, putJson } from '@nosana/chain';
 import { type JobDefinition, settleJob } from '@nosana/core';
-import { type NodeEvent, startNodeApi } from '@nosana/node';
+import type { NodeEvent } from '@nosana/node';
 import { Keypair } from '@solana/web3.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -156,63 +156,54 @@ describe('node (localnet + Docker)', () => {
   }, 120_000);
 
   it('serves a running job live to its owner only: state over HTTP, logs over WebSocket', async () => {
-    const { node, client: host } = await network.node();
-    const api = await startNodeApi({ node, client: host, port: 0 });
-    try {
-      const ownerKey = Keypair.generate();
-      const poster = network.actor(100n * NOS, ownerKey);
-      const posted = await poster.jobs.post({
-        definition: shell('for i in 1 2 3 4 5 6 7 8 9 10; do echo tick $i; sleep 1; done'),
-        market: 'cpu',
-        timeout: 600,
+    const { node, api } = await network.node();
+    const ownerKey = Keypair.generate();
+    const poster = network.actor(100n * NOS, ownerKey);
+    const posted = await poster.jobs.post({
+      definition: shell('for i in 1 2 3 4 5 6 7 8 9 10; do echo tick $i; sleep 1; done'),
+      market: 'cpu',
+      timeout: 600,
+    });
+    const job = posted.job.toBase58();
+    await poster.jobs.waitFor(job, (j) => j.state === 'RUNNING', { pollMs: 500 });
+
+    const info = (await (await fetch(`${api.url}/node/info`)).json()) as {
+      state: string;
+      jobs: Array<{ job: string }>;
+    };
+    expect(info.jobs.map((j) => j.job)).toContain(job);
+
+    expect((await fetch(`${api.url}/job/${job}`)).status).toBe(401);
+    const stranger = createAuthHeader(Keypair.generate(), jobAuthMessage(job));
+    expect((await fetch(`${api.url}/job/${job}`, { headers: { authorization: stranger } })).status).toBe(401);
+
+    const authorization = createAuthHeader(ownerKey, jobAuthMessage(job));
+    const live = await fetch(`${api.url}/job/${job}`, { headers: { authorization } });
+    expect(live.status).toBe(200);
+    expect(((await live.json()) as { run: string }).run).toBe(posted.run?.toBase58() ?? node.jobs()[0]?.run);
+
+    const lines: string[] = [];
+    const socket = new WebSocket(`${api.url.replace('http', 'ws')}/job/${job}/logs`, {
+      headers: { authorization },
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.on('message', (data) => {
+        lines.push((JSON.parse(String(data)) as { log: string }).log);
+        if (lines.includes('tick 3')) resolve();
       });
-      const job = posted.job.toBase58();
-      await poster.jobs.waitFor(job, (j) => j.state === 'RUNNING', { pollMs: 500 });
+      socket.on('error', reject);
+    });
+    socket.close();
+    expect(lines.slice(0, 3)).toEqual(['tick 1', 'tick 2', 'tick 3']);
 
-      const info = (await (await fetch(`${api.url}/node/info`)).json()) as {
-        state: string;
-        jobs: Array<{ job: string }>;
-      };
-      expect(info.jobs.map((j) => j.job)).toContain(job);
-
-      expect((await fetch(`${api.url}/job/${job}`)).status).toBe(401);
-      const stranger = createAuthHeader(Keypair.generate(), jobAuthMessage(job));
-      expect((await fetch(`${api.url}/job/${job}`, { headers: { authorization: stranger } })).status).toBe(
-        401,
-      );
-
-      const authorization = createAuthHeader(ownerKey, jobAuthMessage(job));
-      const live = await fetch(`${api.url}/job/${job}`, { headers: { authorization } });
-      expect(live.status).toBe(200);
-      expect(((await live.json()) as { run: string }).run).toBe(
-        posted.run?.toBase58() ?? node.jobs()[0]?.run,
-      );
-
-      const lines: string[] = [];
-      const socket = new WebSocket(`${api.url.replace('http', 'ws')}/job/${job}/logs`, {
-        headers: { authorization },
-      });
-      await new Promise<void>((resolve, reject) => {
-        socket.on('message', (data) => {
-          lines.push((JSON.parse(String(data)) as { log: string }).log);
-          if (lines.includes('tick 3')) resolve();
-        });
-        socket.on('error', reject);
-      });
-      socket.close();
-      expect(lines.slice(0, 3)).toEqual(['tick 1', 'tick 2', 'tick 3']);
-
-      await poster.jobs.waitFor(job, (j) => j.result !== null, { pollMs: 500 });
-      const strangerSocket = new WebSocket(`${api.url.replace('http', 'ws')}/job/${job}/logs`, {
-        headers: { authorization: stranger },
-      });
-      const refused = await new Promise<number>((resolve) =>
-        strangerSocket.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0)),
-      );
-      expect(refused).toBe(401);
-    } finally {
-      await api.close();
-    }
+    await poster.jobs.waitFor(job, (j) => j.result !== null, { pollMs: 500 });
+    const strangerSocket = new WebSocket(`${api.url.replace('http', 'ws')}/job/${job}/logs`, {
+      headers: { authorization: stranger },
+    });
+    const refused = await new Promise<number>((resolve) =>
+      strangerSocket.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0)),
+    );
+    expect(refused).toBe(401);
   }, 120_000);
 
   it('two nodes share a market: every job runs exactly once', async () => {
