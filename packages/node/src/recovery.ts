@@ -67,8 +67,8 @@ export async function recoverJobs(parameters: RecoverJobsParameters): Promise<Re
       settle.push(record);
       outcomes.push({ job: record.job, action: 'settled' });
     } else if (!run) {
-      if (containers.includes(record.job)) await runtime.reap(record.job);
       await store.remove(record.job);
+      if (containers.includes(record.job)) await runtime.reap(record.job);
       outcomes.push({ job: record.job, action: 'dropped' });
     } else if (record.phase === 'running' && !containers.includes(record.job)) {
       // The work is lost: give the job back (STOPPED) so another node can claim it or its owner recover it.
@@ -79,7 +79,8 @@ export async function recoverJobs(parameters: RecoverJobsParameters): Promise<Re
       outcomes.push({ job: record.job, action: 'resumed' });
     }
   }
+  const dropped = new Set(outcomes.filter((o) => o.action === 'dropped').map((o) => o.job));
   const keep = new Set([...runs.map((r) => r.job.toBase58()), ...store.jobs().map((r) => r.job)]);
-  for (const job of containers) if (!keep.has(job)) await runtime.reap(job);
+  for (const job of containers) if (!keep.has(job) && !dropped.has(job)) await runtime.reap(job);
   return { outcomes, settle, runs };
 }

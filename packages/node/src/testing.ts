@@ -346,6 +346,8 @@ export function createFakeClock(start = 1_700_000_000_000): FakeClock {
     },
     async advance(ms) {
       const target = now + ms;
+      // Let work already under way ask for its sleeps first.
+      await settle();
       for (;;) {
         timers.sort((a, b) => a.at - b.at);
         const next = timers[0];
