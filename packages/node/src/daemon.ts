@@ -299,8 +299,9 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
           ...parameters.checks,
           onCheck: (check) => emit({ type: 'check', check }),
         });
-        marketAddress = market.address.toBase58();
+        // Before the market is known to the node: a node refused here never leaves (or joins) a queue.
         await assertWalletFree({ chain, store });
+        marketAddress = market.address.toBase58();
         await recover();
         await loop();
         await Promise.allSettled(active.values());

@@ -52,7 +52,13 @@ export interface Network {
    */
   nodeProcess(
     dir: string,
-    options?: { key?: Keypair; stderr?: 'inherit' | 'ignore' },
+    options?: {
+      key?: Keypair;
+      stderr?: 'inherit' | 'ignore';
+      /** Endpoints the node uses instead of the localnet's own (e.g. fault proxies in front of them). */
+      endpoints?: { rpcUrl: string; wsUrl: string; ipfsApiUrl: string };
+      backoff?: { initialMs?: number; maxMs?: number };
+    },
   ): { key: Keypair; spawn(): ChildProcessByStdio<null, Readable, null> };
   /** Containers/volumes/networks left by nodes of this network. */
   leftovers(scope: string): Promise<number>;
@@ -132,14 +138,15 @@ export async function startNetwork(): Promise<Network> {
       await Promise.race([waiting, done]);
       return { node, client, api: host.api!, events, done, dir: stateDir };
     },
-    nodeProcess(dir, { key = Keypair.generate(), stderr = 'inherit' } = {}) {
+    nodeProcess(dir, { key = Keypair.generate(), stderr = 'inherit', endpoints, backoff } = {}) {
       actor(0n, key);
       const walletPath = join(dir, 'wallet.json');
       writeFileSync(walletPath, JSON.stringify(Array.from(key.secretKey)), { mode: 0o600 });
       const config = JSON.stringify({
-        rpcUrl: localnet.rpcUrl,
-        wsUrl: localnet.wsUrl,
-        ipfsApiUrl: localnet.ipfsApiUrl,
+        rpcUrl: endpoints?.rpcUrl ?? localnet.rpcUrl,
+        wsUrl: endpoints?.wsUrl ?? localnet.wsUrl,
+        ipfsApiUrl: endpoints?.ipfsApiUrl ?? localnet.ipfsApiUrl,
+        ...(backoff ? { backoff } : {}),
         walletPath,
         dir: join(dir, 'state'),
         lockDir: join(dir, 'locks'),
