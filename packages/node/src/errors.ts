@@ -18,6 +18,8 @@ declare module '@nosana/core' {
     NODE__STOPPED: { operation: string };
     /** A stored job record is not in a phase the operation expects (a corrupted or foreign state directory). */
     NODE__RECORD_INVALID: { job: string; phase: string; operation: string };
+    /** Two reads of a job on chain disagreed (a flaky or garbling RPC); the node reads it again before acting. */
+    NODE__CHAIN_UNSETTLED: { job: string };
     /** A node API request named a host the API does not serve (DNS rebinding protection). */
     NODE__API_HOST_NOT_ALLOWED: { host: string; allowed: string[] };
   }

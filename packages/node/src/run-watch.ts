@@ -70,8 +70,10 @@ export function watchRun(parameters: WatchRunParameters): () => void {
       return { error };
     }
   };
-  const ours = (view: Awaited<ReturnType<typeof chain.getJob>> | null) =>
-    view?.run?.address.equals(run.address) === true;
+  type View = Awaited<ReturnType<typeof chain.getJob>> | null;
+  const ours = (view: View) => view?.run?.address.equals(run.address) === true;
+  const signature = (view: View) =>
+    view ? `${view.state}:${view.run?.address.toBase58() ?? '-'}:${view.node?.toBase58() ?? '-'}` : 'gone';
 
   const checkLoop = async () => {
     let failures = 0;
@@ -90,9 +92,10 @@ export function watchRun(parameters: WatchRunParameters): () => void {
       if (failures > 0) warn(`job ${job}: chain reads work again after ${failures} failures`);
       failures = 0;
       if (!ours(first.job)) {
-        // Read again before acting: stopping containers is not undone, so the state must be seen twice.
+        // Read again before acting: stopping containers is not undone, so two reads must agree on the new state.
         const second = await read();
-        if (!('error' in second) && !ours(second.job)) return stop('stopped');
+        if (!('error' in second) && !ours(second.job) && signature(second.job) === signature(first.job))
+          return stop('stopped');
         continue;
       }
       timeout = first.job!.timeout;
@@ -119,7 +122,12 @@ export function watchRun(parameters: WatchRunParameters): () => void {
         continue;
       }
       const remaining = run.time + timeout - now;
-      if (remaining <= 0) return stop('expired');
+      if (remaining <= 0) {
+        // Confirmed by a second reading of the cluster's clock (a garbled answer must not end a job).
+        const again = await chain.chainTime().catch(() => undefined);
+        if (again === undefined || run.time + timeout - again <= 0) return stop('expired');
+        continue;
+      }
       await clock.sleep(Math.min(remaining * 1000, MAX_DEADLINE_SLEEP_MS), ended.signal);
     }
   };

@@ -139,6 +139,15 @@ async function pinResult(
   }
 }
 
+/** Two reads of the job disagreed: throws so that `retry` reads it again after a backoff. */
+function retryLater(job: string): never {
+  throw new NosanaError(
+    'NODE__CHAIN_UNSETTLED',
+    `two reads of job ${job} disagreed; reading it again before deciding how to settle it`,
+    { job },
+  );
+}
+
 /** Posts the pinned result: each attempt reads the job again, so a change on chain (owner ended it) is followed. */
 async function post(
   record: JobRecord,
@@ -154,12 +163,14 @@ async function post(
     onRetry: (error: unknown, attempt: number, delay: number) =>
       onWarning?.(`${operation} failed (attempt ${attempt}): ${describe(error)} — retrying in ${delay} ms`),
   };
-  const action = await retry(async (): Promise<SettlementAction> => {
-    const job = await chain.getJob(record.job).catch((error: unknown) => {
+  const read = () =>
+    chain.getJob(record.job).catch((error: unknown) => {
       if (isNosanaError(error, 'CHAIN__JOB_NOT_FOUND')) return null;
       throw error;
     });
-    if (!job) return 'none';
+  const action = await retry(async (): Promise<SettlementAction> => {
+    const job = await read();
+    if (!job) return (await read()) === null ? 'none' : retryLater(record.job);
     if (job.run?.address.toBase58() === record.run) {
       await chain.finish(job.run as RunView, result);
       return 'finish';
@@ -171,7 +182,13 @@ async function post(
     }
     // Posted already (a crash came after `finish` and before the record was removed).
     if (mine && job.result === result) return 'finish';
-    return 'none';
+    // Nothing to post: confirmed by a second read that agrees, since the record is dropped after this.
+    const again = await read();
+    const same =
+      again?.state === job.state &&
+      again.run?.address.toBase58() === job.run?.address.toBase58() &&
+      again.result === job.result;
+    return same ? 'none' : retryLater(record.job);
   }, options);
   if (action !== 'finish') return { action, payout: 0n };
   // The payout is what the program paid: price × time run, counted on the chain's own timestamps.
