@@ -59,7 +59,7 @@ export async function startNodeApi({
     return name !== undefined && allowed.has(name);
   };
   const misdirected = (request: IncomingMessage) => ({
-    error: `this node API does not answer for host "${request.headers.host ?? ''}" — use ${[...allowed].join(', ')}, or add the name to the API's allowed hosts (nosana node start --api-allowed-host)`,
+    error: `this node API does not answer for host "${request.headers.host ?? ''}" — use ${[...allowed].join(', ')}, or add the name to the node API's allowed hosts (allowedHosts)`,
     code: 'NODE__API_HOST_NOT_ALLOWED',
     host: request.headers.host ?? '',
     allowed: [...allowed],

@@ -53,11 +53,6 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       summary: 'where the node keeps its state and logs (default ~/.nosana/node)',
     }),
     'min-disk': Flags.integer({ summary: 'GiB of free disk required to start', default: 10, min: 0 }),
-    'api-allowed-host': Flags.string({
-      summary:
-        'host name the node API also answers to (Host header), e.g. behind a reverse proxy; repeatable',
-      multiple: true,
-    }),
   };
 
   async run(): Promise<NodeStartResult> {
@@ -77,11 +72,7 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       market: flags.market,
       gpus,
       concurrency: flags.concurrency,
-      api: {
-        port: flags['api-port'],
-        version: this.config.version,
-        ...(flags['api-allowed-host'] ? { allowedHosts: flags['api-allowed-host'] } : {}),
-      },
+      api: { port: flags['api-port'], version: this.config.version },
       checks: { diskPath: stateDir, minDiskBytes: flags['min-disk'] * 1024 ** 3 },
       onEvent: (event) => {
         if (event.type === 'job-finished') jobs++;
