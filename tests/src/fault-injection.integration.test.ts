@@ -9,7 +9,7 @@
  * ended (pinning + one transaction on the localnet), so billed ≤ (flow end − run start) + BILLING_TOLERANCE_S.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,7 +20,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultMode, type FaultProxy, startFaultProxy } from './helpers/fault-proxy.js';
 import { type Network, startNetwork } from './helpers/network.js';
 
-const SEEDS = [11, 23, 42];
+/** The seeds run; `NOSANA_FAULT_SEEDS=42` replays one. `NOSANA_FAULT_LOG=<file>` writes the node's events there. */
+const SEEDS = process.env.NOSANA_FAULT_SEEDS?.split(',').map(Number) ?? [11, 23, 42];
 const JOBS_PER_SEED = 2;
 const BILLING_TOLERANCE_S = 3;
 const NOS = 1_000_000n;
@@ -95,14 +96,32 @@ describe('node under faults (seeded)', () => {
         createInterface({ input: child.stdout! }).on('line', (line) => {
           const event = JSON.parse(line) as NodeEvent;
           events.push(event);
+          if (process.env.NOSANA_FAULT_LOG) appendFileSync(process.env.NOSANA_FAULT_LOG, `${seed} ${line}\n`);
           for (const w of waiters.filter((w) => w.test(event))) w.resolve();
         });
         return child;
       };
-      const next = (test: (e: NodeEvent) => boolean) =>
-        new Promise<void>((resolve) => {
+      /** Resolves on the first event passing `test`; a node that stalls fails with what it did last. */
+      const next = (test: (e: NodeEvent) => boolean, what: string) =>
+        new Promise<void>((resolve, reject) => {
           if (events.some(test)) return resolve();
-          waiters.push({ test, resolve });
+          const timer = setTimeout(() => {
+            const last = events
+              .slice(-8)
+              .map((e) => JSON.stringify(e, (_, v) => (typeof v === 'bigint' ? `${v}` : v)).slice(0, 200));
+            reject(
+              new Error(
+                `seed ${seed}: no "${what}" from the node within 90 s; its last events:\n${last.join('\n')}`,
+              ),
+            );
+          }, 90_000);
+          waiters.push({
+            test,
+            resolve: () => {
+              clearTimeout(timer);
+              resolve();
+            },
+          });
         });
       const exited = (child: ChildProcess) => new Promise((resolve) => child.once('exit', resolve));
       const fault = (proxy: FaultProxy, mode: FaultMode, ms: number) => {
@@ -130,14 +149,17 @@ describe('node under faults (seeded)', () => {
 
       let child = spawnNode();
       try {
-        await next((e) => e.type === 'state' && e.state === 'queued');
+        await next((e) => e.type === 'state' && e.state === 'queued', 'queued');
         const posted = [];
         for (let i = 0; i < JOBS_PER_SEED; i++)
           posted.push(await poster.jobs.post({ definition: job(i), market: 'cpu', timeout: 120 }));
         const addresses = posted.map((p) => p.job.toBase58());
 
         // While the first job runs: an RPC (and WebSocket) outage, then an IPFS outage, each seeded.
-        await next((e) => e.type === 'runtime' && e.event.type === 'log' && e.event.entry.log === 'start 0');
+        await next(
+          (e) => e.type === 'runtime' && e.event.type === 'log' && e.event.entry.log === 'start 0',
+          'start 0',
+        );
         const rpcMode = pick(rpcModes);
         const outage = 1000 + Math.floor(rand() * 3000);
         await Promise.all([fault(proxies.rpc, rpcMode, outage), fault(proxies.ws, { kind: 'cut' }, outage)]);
@@ -145,12 +167,18 @@ describe('node under faults (seeded)', () => {
 
         // kill -9 while the second job runs, a seeded moment after its start; then start again on the same state.
         const killAfter = Math.floor(rand() * 3000);
-        await next((e) => e.type === 'runtime' && e.event.type === 'log' && e.event.entry.log === 'start 1');
+        await next(
+          (e) => e.type === 'runtime' && e.event.type === 'log' && e.event.entry.log === 'start 1',
+          'start 1',
+        );
         await new Promise((resolve) => setTimeout(resolve, killAfter));
         child.kill('SIGKILL');
         await exited(child);
         child = spawnNode();
 
+        await Promise.all(
+          addresses.map((a) => next((e) => e.type === 'job-finished' && e.job === a, `job-finished ${a}`)),
+        );
         const jobs = await Promise.all(
           addresses.map((a) => poster.jobs.waitFor(a, (j) => j.result !== null, { pollMs: 500 })),
         );

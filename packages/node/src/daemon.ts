@@ -61,6 +61,226 @@ export interface NosanaNode {
   readonly startedAt: number;
 }
 
+/** The daemon's shared state: what its steps (module functions below) read and change. */
+interface Daemon {
+  p: CreateNodeParameters;
+  chain: ChainPort;
+  runtime: Runtime;
+  store: NodeStore;
+  clock: Clock;
+  backoff: Backoff | undefined;
+  concurrency: number;
+  pollMs: number;
+  /** Running tasks (a job's run or its settlement), by job. */
+  active: Map<string, Promise<void>>;
+  live: Map<string, LiveJob>;
+  /** A job whose task failed waits until then before it is tried again (no hot loop on a failure). */
+  retryAt: Map<string, { at: number; failures: number }>;
+  stopRequested: AbortController;
+  state: NodeState;
+  market: string | undefined;
+  nap: AbortController | undefined;
+  leaving: Promise<void>;
+}
+
+function emit(d: Daemon, event: NodeEvent): void {
+  try {
+    d.p.onEvent?.(event);
+  } catch {
+    // A listener's failure must not stop the node.
+  }
+  const record = nodeLogRecord(event);
+  if (record) d.p.logger?.info(record, event.type);
+}
+
+const warn = (d: Daemon, message: string) => emit(d, { type: 'warning', message });
+const wake = (d: Daemon) => d.nap?.abort();
+const optional = <T>(key: string, value: T | undefined) => (value === undefined ? {} : { [key]: value });
+
+function setState(d: Daemon, next: NodeState): void {
+  // Once stopping, only `stopped` follows (a loop turn finishing meanwhile does not report `queued`).
+  if (next === d.state || (d.state === 'stopping' && next !== 'stopped')) return;
+  d.state = next;
+  emit(d, { type: 'state', state: next, ...optional('market', d.market) });
+}
+
+async function settle(d: Daemon, record: JobRecord): Promise<void> {
+  const { replaced, ...settled } = await settleRecord(record, {
+    chain: d.chain,
+    store: d.store,
+    clock: d.clock,
+    signal: d.stopRequested.signal,
+    ...optional('backoff', d.backoff),
+    ...optional('pinAttempts', d.p.pinAttempts),
+    ...optional('maxResultBytes', d.p.maxResultBytes),
+    onWarning: (message) => warn(d, message),
+  });
+  emit(d, { type: 'job-finished', ...settled, ...(replaced ? { replaced } : {}) });
+}
+
+/** Runs a job (job runner), then settles it (settlement). */
+async function execute(d: Daemon, run: RunView): Promise<void> {
+  const job = run.job.toBase58();
+  const view: LiveJob = {
+    job,
+    run: run.address.toBase58(),
+    startedAt: d.store.get(job)?.startedAt ?? d.clock.now(),
+    ops: {},
+    endpoints: [],
+    logs: [],
+    listeners: new Set(),
+  };
+  d.live.set(job, view);
+  emit(d, { type: 'job-started', job, run: view.run });
+  try {
+    const record = await runJob({
+      chain: d.chain,
+      runtime: d.runtime,
+      store: d.store,
+      clock: d.clock,
+      run,
+      market: d.market!,
+      view,
+      shutdown: d.stopRequested.signal,
+      pollMs: d.pollMs,
+      ...optional('backoff', d.backoff),
+      maxDefinitionBytes: d.p.maxDefinitionBytes ?? 1024 * 1024,
+      ...optional('maxResultBytes', d.p.maxResultBytes),
+      onRuntimeEvent: (event) => emit(d, { type: 'runtime', event }),
+      onWarning: (message) => warn(d, message),
+    });
+    if (!record) return warn(d, `job ${job} is gone from the chain: nothing to run`);
+    d.live.delete(job);
+    await settle(d, record);
+  } finally {
+    d.live.delete(job);
+  }
+}
+
+/** Runs `task` for `job` in the background; a failure is reported and the job retried later, with backoff. */
+function schedule(d: Daemon, job: string, task: () => Promise<unknown>): void {
+  const running = task()
+    .then(() => d.retryAt.delete(job))
+    .catch((error: unknown) => {
+      if (isNosanaError(error, 'NODE__STOPPED')) return warn(d, error.message);
+      const failures = (d.retryAt.get(job)?.failures ?? 0) + 1;
+      const delay = backoffDelay(failures, d.backoff);
+      d.retryAt.set(job, { at: d.clock.now() + delay, failures });
+      warn(d, `job ${job}: ${(error as Error).message} — trying again in ${delay} ms`);
+    })
+    .finally(() => {
+      d.active.delete(job);
+      wake(d);
+    });
+  d.active.set(
+    job,
+    running.then(() => undefined),
+  );
+}
+
+const due = (d: Daemon, job: string) => !d.active.has(job) && (d.retryAt.get(job)?.at ?? 0) <= d.clock.now();
+
+async function recover(d: Daemon): Promise<void> {
+  setState(d, 'recovering');
+  const { outcomes, settle: pending } = await recoverJobs({
+    chain: d.chain,
+    runtime: d.runtime,
+    store: d.store,
+    clock: d.clock,
+    signal: d.stopRequested.signal,
+    ...optional('backoff', d.backoff),
+    onWarning: (message) => warn(d, message),
+  });
+  for (const { job, action } of outcomes)
+    if (action !== 'settled') emit(d, { type: 'job-recovered', job, action });
+  for (const record of pending)
+    schedule(d, record.job, async () => {
+      await settle(d, record);
+      emit(d, { type: 'job-recovered', job: record.job, action: 'settled' });
+    });
+}
+
+async function waitForChange(d: Daemon): Promise<void> {
+  d.nap = new AbortController();
+  let unwatch: (() => void) | undefined;
+  try {
+    unwatch = d.chain.watchRuns(() => wake(d));
+  } catch (error) {
+    warn(d, `run notifications unavailable (${(error as Error).message}); polling only`);
+  }
+  try {
+    await d.clock.sleep(d.pollMs, AbortSignal.any([d.nap.signal, d.stopRequested.signal]));
+  } finally {
+    unwatch?.();
+  }
+}
+
+/** One turn of the loop: settlements, runs, the queue, then a wait for a change. */
+async function tick(d: Daemon): Promise<void> {
+  // Settlements first: they need neither the queue nor a free slot, and they never run containers.
+  for (const record of d.store.jobs()) {
+    if ((record.phase === 'result-ready' || record.phase === 'result-pinned') && due(d, record.job))
+      schedule(d, record.job, () => settle(d, record));
+  }
+  const runs = await d.chain.runs();
+  for (const run of runs) {
+    const job = run.job.toBase58();
+    if (!due(d, job) || d.active.size >= d.concurrency) continue;
+    schedule(d, job, () => execute(d, run));
+  }
+  // Runs waiting for a retry hold their slot: the node does not take more work than it can run.
+  const waiting = runs.filter((r) => !d.active.has(r.job.toBase58()) && d.retryAt.has(r.job.toBase58()));
+  const busy = d.active.size + waiting.length;
+  if (busy < d.concurrency && !d.stopRequested.signal.aborted && !(await d.chain.isQueued(d.market!))) {
+    await d.store.setPresence({ address: d.chain.address, market: d.market! });
+    const { run } = await d.chain.work(d.market!);
+    if (run) return;
+  }
+  setState(d, busy > 0 ? 'running' : 'queued');
+  await waitForChange(d);
+}
+
+async function loop(d: Daemon): Promise<void> {
+  let failures = 0;
+  while (!d.stopRequested.signal.aborted) {
+    try {
+      await tick(d);
+      failures = 0;
+    } catch (error) {
+      failures++;
+      const delay = backoffDelay(failures, d.backoff);
+      warn(d, `node loop: ${(error as Error).message} — retrying in ${delay} ms`);
+      await d.clock.sleep(delay, d.stopRequested.signal);
+    }
+  }
+}
+
+/** Leaving is serialized and checks the queue each time: `stop()` and the loop's exit may both ask for it. */
+function leaveQueue(d: Daemon): Promise<void> {
+  d.leaving = d.leaving.then(async () => {
+    if (!d.market) return;
+    try {
+      if (await d.chain.isQueued(d.market)) await d.chain.leave(d.market);
+      await d.store.setPresence(undefined);
+    } catch (error) {
+      warn(d, `leaving the queue failed: ${(error as Error).message}`);
+    }
+  });
+  return d.leaving;
+}
+
+/** Runs matched while shutting down, never started, are given back rather than left RUNNING with nobody. */
+async function giveBackUnstarted(d: Daemon): Promise<void> {
+  for (const run of await d.chain.runs().catch(() => [])) {
+    const job = run.job.toBase58();
+    if (d.store.get(job)) continue; // Started or settling: recovered at the next start.
+    await d.chain
+      .quit(run)
+      .then(() => warn(d, `job ${job} was matched during shutdown: given back to the market`))
+      .catch((error: Error) => warn(d, `giving job ${job} back failed: ${error.message}`));
+  }
+}
+
 /**
  * Creates a node. Most callers want {@link startHostNode}, which also wires the client, engine, store, logger,
  * wallet lock and API.
@@ -73,250 +293,60 @@ export interface NosanaNode {
  * ```
  */
 export function createNode(parameters: CreateNodeParameters): NosanaNode {
-  const { chain, runtime, engine, store } = parameters;
   const clock = parameters.clock ?? systemClock;
-  const concurrency = Math.max(1, parameters.concurrency ?? 1);
-  const pollMs = parameters.pollMs ?? 5000;
-  const backoff = parameters.backoff;
-  const me = chain.address;
-  const active = new Map<string, Promise<void>>();
-  const live = new Map<string, LiveJob>();
-  /** A job whose task failed waits until then before it is tried again (no hot loop on a failure). */
-  const retryAt = new Map<string, { at: number; failures: number }>();
-  const stopRequested = new AbortController();
-  let state: NodeState = 'starting';
-  let marketAddress: string | undefined;
-  let nap: AbortController | undefined;
-  const wake = () => nap?.abort();
-  const startedAt = clock.now();
-
-  const emit = (event: NodeEvent) => {
-    try {
-      parameters.onEvent?.(event);
-    } catch {
-      // A listener's failure must not stop the node.
-    }
-    const record = nodeLogRecord(event);
-    if (record) parameters.logger?.info(record, event.type);
-  };
-  const warn = (message: string) => emit({ type: 'warning', message });
-  const setState = (next: NodeState) => {
-    if (next === state) return;
-    state = next;
-    emit({ type: 'state', state, ...(marketAddress ? { market: marketAddress } : {}) });
-  };
-  const settleOptions = {
-    chain,
-    store,
+  const d: Daemon = {
+    p: parameters,
+    chain: parameters.chain,
+    runtime: parameters.runtime,
+    store: parameters.store,
     clock,
-    signal: stopRequested.signal,
-    ...(backoff ? { backoff } : {}),
-    ...(parameters.pinAttempts ? { pinAttempts: parameters.pinAttempts } : {}),
-    ...(parameters.maxResultBytes ? { maxResultBytes: parameters.maxResultBytes } : {}),
-    onWarning: warn,
+    backoff: parameters.backoff,
+    concurrency: Math.max(1, parameters.concurrency ?? 1),
+    pollMs: parameters.pollMs ?? 5000,
+    active: new Map(),
+    live: new Map(),
+    retryAt: new Map(),
+    stopRequested: new AbortController(),
+    state: 'starting',
+    market: undefined,
+    nap: undefined,
+    leaving: Promise.resolve(),
   };
-
-  const settle = async (record: JobRecord) => {
-    const { replaced, ...settled } = await settleRecord(record, settleOptions);
-    emit({ type: 'job-finished', ...settled, ...(replaced ? { replaced } : {}) });
-  };
-
-  const execute = async (run: RunView) => {
-    const job = run.job.toBase58();
-    const view: LiveJob = {
-      job,
-      run: run.address.toBase58(),
-      startedAt: store.get(job)?.startedAt ?? clock.now(),
-      ops: {},
-      endpoints: [],
-      logs: [],
-      listeners: new Set(),
-    };
-    live.set(job, view);
-    emit({ type: 'job-started', job, run: view.run });
-    try {
-      const record = await runJob({
-        chain,
-        runtime,
-        store,
-        clock,
-        run,
-        market: marketAddress!,
-        view,
-        shutdown: stopRequested.signal,
-        pollMs,
-        ...(backoff ? { backoff } : {}),
-        maxDefinitionBytes: parameters.maxDefinitionBytes ?? 1024 * 1024,
-        ...(parameters.maxResultBytes ? { maxResultBytes: parameters.maxResultBytes } : {}),
-        onRuntimeEvent: (event) => emit({ type: 'runtime', event }),
-        onWarning: warn,
-      });
-      if (!record) return warn(`job ${job} is gone from the chain: nothing to run`);
-      live.delete(job);
-      await settle(record);
-    } finally {
-      live.delete(job);
-    }
-  };
-
-  /** Runs `task` for `job` in the background; a failure is reported and the job retried later, with backoff. */
-  const schedule = (job: string, task: () => Promise<unknown>) => {
-    const running = task()
-      .then(() => retryAt.delete(job))
-      .catch((error: unknown) => {
-        if (isNosanaError(error, 'NODE__STOPPED')) return warn(error.message);
-        const failures = (retryAt.get(job)?.failures ?? 0) + 1;
-        const delay = backoffDelay(failures, backoff);
-        retryAt.set(job, { at: clock.now() + delay, failures });
-        warn(`job ${job}: ${(error as Error).message} — trying again in ${delay} ms`);
-      })
-      .finally(() => {
-        active.delete(job);
-        wake();
-      });
-    active.set(
-      job,
-      running.then(() => undefined),
-    );
-  };
-  const due = (job: string) => !active.has(job) && (retryAt.get(job)?.at ?? 0) <= clock.now();
-
-  const recover = async () => {
-    setState('recovering');
-    const { outcomes, settle: pending } = await recoverJobs({
-      chain,
-      runtime,
-      store,
-      clock,
-      signal: stopRequested.signal,
-      ...(backoff ? { backoff } : {}),
-      onWarning: warn,
-    });
-    for (const { job, action } of outcomes)
-      if (action !== 'settled') emit({ type: 'job-recovered', job, action });
-    for (const record of pending)
-      schedule(record.job, async () => {
-        await settle(record);
-        emit({ type: 'job-recovered', job: record.job, action: 'settled' });
-      });
-  };
-
-  const waitForChange = async () => {
-    nap = new AbortController();
-    let unwatch: (() => void) | undefined;
-    try {
-      unwatch = chain.watchRuns(wake);
-    } catch (error) {
-      warn(`run notifications unavailable (${(error as Error).message}); polling only`);
-    }
-    try {
-      await clock.sleep(pollMs, AbortSignal.any([nap.signal, stopRequested.signal]));
-    } finally {
-      unwatch?.();
-    }
-  };
-
-  const tick = async () => {
-    // Settlements first: they need neither the queue nor a free slot, and they never run containers.
-    for (const record of store.jobs()) {
-      if ((record.phase === 'result-ready' || record.phase === 'result-pinned') && due(record.job))
-        schedule(record.job, () => settle(record));
-    }
-    const runs = await chain.runs();
-    for (const run of runs) {
-      const job = run.job.toBase58();
-      if (!due(job) || active.size >= concurrency) continue;
-      schedule(job, () => execute(run));
-    }
-    // Runs waiting for a retry hold their slot: the node does not take more work than it can run.
-    const waiting = runs.filter((r) => !active.has(r.job.toBase58()) && retryAt.has(r.job.toBase58()));
-    const busy = active.size + waiting.length;
-    if (busy < concurrency && !stopRequested.signal.aborted && !(await chain.isQueued(marketAddress!))) {
-      await store.setPresence({ address: me, market: marketAddress! });
-      const { run } = await chain.work(marketAddress!);
-      if (run) return;
-    }
-    setState(busy > 0 ? 'running' : 'queued');
-    await waitForChange();
-  };
-
-  const loop = async () => {
-    let failures = 0;
-    while (!stopRequested.signal.aborted) {
-      try {
-        await tick();
-        failures = 0;
-      } catch (error) {
-        failures++;
-        const delay = backoffDelay(failures, backoff);
-        warn(`node loop: ${(error as Error).message} — retrying in ${delay} ms`);
-        await clock.sleep(delay, stopRequested.signal);
-      }
-    }
-  };
-
-  // Leaving is serialized and checks the queue each time: `stop()` and the loop's exit may both ask for it.
-  let leaving: Promise<void> = Promise.resolve();
-  const leaveQueue = () => {
-    leaving = leaving.then(async () => {
-      if (!marketAddress) return;
-      try {
-        if (await chain.isQueued(marketAddress)) await chain.leave(marketAddress);
-        await store.setPresence(undefined);
-      } catch (error) {
-        warn(`leaving the queue failed: ${(error as Error).message}`);
-      }
-    });
-    return leaving;
-  };
-
-  /** Runs matched while shutting down, never started, are given back rather than left RUNNING with nobody. */
-  const giveBackUnstarted = async () => {
-    for (const run of await chain.runs().catch(() => [])) {
-      const job = run.job.toBase58();
-      if (store.get(job)) continue; // Started or settling: recovered at the next start.
-      await chain
-        .quit(run)
-        .then(() => warn(`job ${job} was matched during shutdown: given back to the market`))
-        .catch((error: Error) => warn(`giving job ${job} back failed: ${error.message}`));
-    }
-  };
-
   let running: Promise<void> | undefined;
   return {
-    address: me,
-    startedAt,
-    state: () => state,
-    market: () => marketAddress,
-    jobs: () => [...live.values()],
+    address: d.chain.address,
+    startedAt: clock.now(),
+    state: () => d.state,
+    market: () => d.market,
+    jobs: () => [...d.live.values()],
     start() {
       running ??= (async () => {
         const { market } = await runStartupChecks({
-          chain,
-          engine,
+          chain: d.chain,
+          engine: parameters.engine,
           market: parameters.market,
           gpus: parameters.gpus,
           ...parameters.checks,
-          onCheck: (check) => emit({ type: 'check', check }),
+          onCheck: (check) => emit(d, { type: 'check', check }),
         });
         // Before the market is known to the node: a node refused here never leaves (or joins) a queue.
-        await assertWalletFree({ chain, store });
-        marketAddress = market.address.toBase58();
-        await recover();
-        await loop();
-        await Promise.allSettled(active.values());
-        await giveBackUnstarted();
-        await leaveQueue();
-        setState('stopped');
+        await assertWalletFree({ chain: d.chain, store: d.store });
+        d.market = market.address.toBase58();
+        await recover(d);
+        await loop(d);
+        await Promise.allSettled(d.active.values());
+        await giveBackUnstarted(d);
+        await leaveQueue(d);
+        setState(d, 'stopped');
       })();
       return running;
     },
     async stop(reason: StopReason = 'shutdown') {
-      if (stopRequested.signal.aborted) return running;
-      setState('stopping');
-      for (const job of live.keys()) runtime.stopFlow(job, reason);
-      stopRequested.abort(reason);
-      await leaveQueue();
+      if (d.stopRequested.signal.aborted) return running;
+      setState(d, 'stopping');
+      for (const job of d.live.keys()) d.runtime.stopFlow(job, reason);
+      d.stopRequested.abort(reason);
+      await leaveQueue(d);
       await running;
     },
   };
