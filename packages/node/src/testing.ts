@@ -57,6 +57,218 @@ export const rpcDown = (method = 'getAccountInfo') =>
     url: 'http://127.0.0.1:1',
   });
 
+/** The fake chain: state in maps, each port method a small step on it. */
+class FakeChainState implements FakeChain {
+  readonly network = 'fake';
+  readonly jobs = new Map<string, FakeJob>();
+  readonly runsByJob = new Map<string, RunView>();
+  readonly pins = new Map<CidV0, string>();
+  readonly queue: string[] = [];
+  readonly calls: Record<string, number> = {};
+  readonly log: string[] = [];
+  readonly market = Keypair.generate().publicKey.toBase58();
+  earned = 0n;
+  time = 1_700_000_000;
+  fault: FakeChain['fault'] = undefined;
+  private readonly project = Keypair.generate().publicKey.toBase58();
+  private readonly jobWatchers = new Map<string, Set<() => void>>();
+  private readonly runWatchers = new Set<() => void>();
+
+  constructor(readonly address: string) {}
+
+  private notify(job: string) {
+    for (const listener of [...(this.jobWatchers.get(job) ?? []), ...this.runWatchers])
+      queueMicrotask(listener);
+  }
+  private call(method: string, args: unknown[]) {
+    this.calls[method] = (this.calls[method] ?? 0) + 1;
+    const error = this.fault?.(method, args);
+    if (error) throw error;
+  }
+  private find(job: string): FakeJob {
+    const found = this.jobs.get(job);
+    if (!found) throw new NosanaError('CHAIN__JOB_NOT_FOUND', `no job at ${job}`, { address: job });
+    return found;
+  }
+  private pin(value: unknown): CidV0 {
+    const text = canonicalJson(value);
+    const cid = bytes32ToCid(createHash('sha256').update(text).digest());
+    this.pins.set(cid, text);
+    return cid;
+  }
+  private startRun(job: FakeJob): RunView {
+    const run: RunView = {
+      address: Keypair.generate().publicKey,
+      job: new PublicKey(job.address),
+      node: new PublicKey(this.address),
+      payer: new PublicKey(this.address),
+      time: this.time,
+    };
+    this.runsByJob.set(job.address, run);
+    Object.assign(job, { state: 'RUNNING', node: this.address, timeStart: this.time });
+    this.notify(job.address);
+    return run;
+  }
+  private end(job: FakeJob, result: CidV0 | null) {
+    this.runsByJob.delete(job.address);
+    Object.assign(job, { state: 'COMPLETED', result, timeEnd: this.time });
+    this.earned += job.price * BigInt(Math.min(job.timeout, job.timeEnd - job.timeStart));
+    this.notify(job.address);
+  }
+  private view(job: FakeJob): JobView {
+    return {
+      address: new PublicKey(job.address),
+      state: job.state,
+      definition: job.definition,
+      result: job.result,
+      market: new PublicKey(this.market),
+      node: job.node ? new PublicKey(job.node) : null,
+      payer: new PublicKey(this.project),
+      project: new PublicKey(job.project),
+      price: job.price,
+      timeout: job.timeout,
+      timeStart: job.timeStart,
+      timeEnd: job.timeEnd,
+      run: this.runsByJob.get(job.address) ?? null,
+    };
+  }
+
+  postJob(definition: unknown, { timeout = 600, price = 10n } = {}) {
+    const job: FakeJob = {
+      address: Keypair.generate().publicKey.toBase58(),
+      state: 'QUEUED',
+      definition: this.pin(definition),
+      result: null,
+      node: null,
+      project: this.project,
+      price,
+      timeout,
+      timeStart: 0,
+      timeEnd: 0,
+    };
+    this.jobs.set(job.address, job);
+    if (this.queue.length > 0) {
+      this.queue.shift();
+      this.startRun(job);
+    }
+    return job.address;
+  }
+  ownerStop(job: string) {
+    const found = this.find(job);
+    if (!this.runsByJob.has(job)) return;
+    this.log.push(`end ${job}`);
+    this.end(found, null);
+  }
+  async chainTime() {
+    this.call('chainTime', []);
+    return this.time;
+  }
+  async getJob(job: string) {
+    this.call('getJob', [job]);
+    return this.view(this.find(job));
+  }
+  watchJob(job: string, onChange: () => void) {
+    const set = this.jobWatchers.get(job) ?? new Set();
+    set.add(onChange);
+    this.jobWatchers.set(job, set);
+    return () => void set.delete(onChange);
+  }
+  watchRuns(onChange: () => void) {
+    this.runWatchers.add(onChange);
+    return () => void this.runWatchers.delete(onChange);
+  }
+  async runs() {
+    this.call('runs', []);
+    return [...this.runsByJob.values()];
+  }
+  async getMarket(ref: string) {
+    this.call('getMarket', [ref]);
+    const view: Partial<MarketView> = {
+      address: new PublicKey(this.market),
+      name: 'cpu',
+      jobType: 0,
+      jobPrice: 10n,
+      nodeXnosMinimum: 0n,
+      nodeAccessKey: SystemProgram.programId,
+      queueKind: this.queue.length ? 'nodes' : 'empty',
+      queue: this.queue.map((k) => new PublicKey(k)),
+    };
+    return view as MarketView;
+  }
+  async queuedMarkets() {
+    this.call('queuedMarkets', []);
+    return this.queue.includes(this.address) ? [this.market] : [];
+  }
+  async isQueued(ref: string) {
+    this.call('isQueued', [ref]);
+    return this.queue.includes(this.address);
+  }
+  async work(ref: string) {
+    this.call('work', [ref]);
+    const waiting = [...this.jobs.values()].find((j) => j.state === 'QUEUED');
+    if (waiting) {
+      this.log.push(`work ${waiting.address}`);
+      return { run: this.startRun(waiting) };
+    }
+    if (!this.queue.includes(this.address)) this.queue.push(this.address);
+    this.log.push('work (queued)');
+    return { run: null };
+  }
+  async leave(ref: string) {
+    this.call('leave', [ref]);
+    const index = this.queue.indexOf(this.address);
+    if (index >= 0) this.queue.splice(index, 1);
+    this.log.push('leave');
+  }
+  async finish(run: RunView, result: CidV0) {
+    this.call('finish', [run, result]);
+    const job = this.find(run.job.toBase58());
+    if (this.runsByJob.get(job.address)?.address.equals(run.address) !== true)
+      throw new NosanaError('CHAIN__TRANSACTION_FAILED', 'finish: the run is closed', {
+        error: 'run closed',
+      });
+    this.log.push(`finish ${job.address} ${result}`);
+    this.end(job, result);
+  }
+  async complete(job: string, result: CidV0) {
+    this.call('complete', [job, result]);
+    this.find(job).result = result;
+    this.log.push(`complete ${job} ${result}`);
+    this.notify(job);
+  }
+  async quit(run: RunView) {
+    this.call('quit', [run]);
+    const job = this.find(run.job.toBase58());
+    this.runsByJob.delete(job.address);
+    Object.assign(job, { state: 'STOPPED', node: null });
+    this.log.push(`quit ${job.address}`);
+    this.notify(job.address);
+  }
+  async balances() {
+    this.call('balances', []);
+    return { sol: 10n ** 9n, nos: this.earned };
+  }
+  async prepare() {
+    this.call('prepare', []);
+    return { createdStake: false };
+  }
+  async stake() {
+    this.call('stake', []);
+    return { xnos: 0n } as Awaited<ReturnType<ChainPort['stake']>>;
+  }
+  async pinJson(value: unknown) {
+    this.call('pinJson', [value]);
+    return this.pin(value);
+  }
+  async readJson<T>(cid: CidV0) {
+    this.call('readJson', [cid]);
+    const text = this.pins.get(cid);
+    if (text === undefined)
+      throw new NosanaError('CHAIN__IPFS_NOT_FOUND', `${cid} not found`, { cid, url: 'fake' });
+    return JSON.parse(text) as T;
+  }
+}
+
 /**
  * A chain port over an in-memory market with one node (`address`).
  *
@@ -68,226 +280,7 @@ export const rpcDown = (method = 'getAccountInfo') =>
  * ```
  */
 export function createFakeChain({ address = Keypair.generate().publicKey.toBase58() } = {}): FakeChain {
-  const jobs = new Map<string, FakeJob>();
-  const runsByJob = new Map<string, RunView>();
-  const pins = new Map<CidV0, string>();
-  const queue: string[] = [];
-  const calls: Record<string, number> = {};
-  const log: string[] = [];
-  const market = Keypair.generate().publicKey.toBase58();
-  const project = Keypair.generate().publicKey.toBase58();
-  const jobWatchers = new Map<string, Set<() => void>>();
-  const runWatchers = new Set<() => void>();
-  const notify = (job: string) => {
-    for (const listener of [...(jobWatchers.get(job) ?? []), ...runWatchers]) queueMicrotask(listener);
-  };
-  const call = (method: string, args: unknown[]) => {
-    calls[method] = (calls[method] ?? 0) + 1;
-    const error = chain.fault?.(method, args);
-    if (error) throw error;
-  };
-  const startRun = (job: FakeJob) => {
-    const run: RunView = {
-      address: Keypair.generate().publicKey,
-      job: new PublicKey(job.address),
-      node: new PublicKey(address),
-      payer: new PublicKey(address),
-      time: chain.time,
-    };
-    runsByJob.set(job.address, run);
-    job.state = 'RUNNING';
-    job.node = address;
-    job.timeStart = chain.time;
-    notify(job.address);
-    return run;
-  };
-  const view = (job: FakeJob): JobView => ({
-    address: new PublicKey(job.address),
-    state: job.state,
-    definition: job.definition,
-    result: job.result,
-    market: new PublicKey(market),
-    node: job.node ? new PublicKey(job.node) : null,
-    payer: new PublicKey(project),
-    project: new PublicKey(job.project),
-    price: job.price,
-    timeout: job.timeout,
-    timeStart: job.timeStart,
-    timeEnd: job.timeEnd,
-    run: runsByJob.get(job.address) ?? null,
-  });
-  const pin = (value: unknown) => {
-    const text = canonicalJson(value);
-    const cid = bytes32ToCid(createHash('sha256').update(text).digest());
-    pins.set(cid, text);
-    return cid;
-  };
-  const notFound = (job: string) =>
-    new NosanaError('CHAIN__JOB_NOT_FOUND', `no job at ${job}`, { address: job });
-  const get = (job: string) => {
-    const found = jobs.get(job);
-    if (!found) throw notFound(job);
-    return found;
-  };
-
-  const chain: FakeChain = {
-    address,
-    network: 'fake',
-    jobs,
-    runsByJob,
-    pins,
-    market,
-    queue,
-    calls,
-    log,
-    earned: 0n,
-    time: 1_700_000_000,
-    fault: undefined,
-    postJob(definition, { timeout = 600, price = 10n } = {}) {
-      const job: FakeJob = {
-        address: Keypair.generate().publicKey.toBase58(),
-        state: 'QUEUED',
-        definition: pin(definition),
-        result: null,
-        node: null,
-        project,
-        price,
-        timeout,
-        timeStart: 0,
-        timeEnd: 0,
-      };
-      jobs.set(job.address, job);
-      if (queue.length > 0) {
-        queue.shift();
-        startRun(job);
-      }
-      return job.address;
-    },
-    ownerStop(jobAddress) {
-      const job = get(jobAddress);
-      const run = runsByJob.get(jobAddress);
-      if (!run) return;
-      runsByJob.delete(jobAddress);
-      job.state = 'COMPLETED';
-      job.timeEnd = chain.time;
-      chain.earned += job.price * BigInt(Math.min(job.timeout, job.timeEnd - job.timeStart));
-      log.push(`end ${jobAddress}`);
-      notify(jobAddress);
-    },
-    async chainTime() {
-      call('chainTime', []);
-      return chain.time;
-    },
-    async getJob(job) {
-      call('getJob', [job]);
-      return view(get(job));
-    },
-    watchJob(job, onChange) {
-      const set = jobWatchers.get(job) ?? new Set();
-      set.add(onChange);
-      jobWatchers.set(job, set);
-      return () => set.delete(onChange);
-    },
-    watchRuns(onChange) {
-      runWatchers.add(onChange);
-      return () => runWatchers.delete(onChange);
-    },
-    async runs() {
-      call('runs', []);
-      return [...runsByJob.values()];
-    },
-    async getMarket(ref) {
-      call('getMarket', [ref]);
-      const view: Partial<MarketView> = {
-        address: new PublicKey(market),
-        name: 'cpu',
-        jobType: 0,
-        jobPrice: 10n,
-        nodeXnosMinimum: 0n,
-        nodeAccessKey: SystemProgram.programId,
-        queueKind: queue.length ? 'nodes' : 'empty',
-        queue: queue.map((k) => new PublicKey(k)),
-      };
-      return view as MarketView;
-    },
-    async queuedMarkets() {
-      call('queuedMarkets', []);
-      return queue.includes(address) ? [market] : [];
-    },
-    async isQueued(ref) {
-      call('isQueued', [ref]);
-      return queue.includes(address);
-    },
-    async work(ref) {
-      call('work', [ref]);
-      const waiting = [...jobs.values()].find((j) => j.state === 'QUEUED');
-      if (waiting) {
-        log.push(`work ${waiting.address}`);
-        return { run: startRun(waiting) };
-      }
-      if (!queue.includes(address)) queue.push(address);
-      log.push('work (queued)');
-      return { run: null };
-    },
-    async leave(ref) {
-      call('leave', [ref]);
-      queue.splice(queue.indexOf(address) >>> 0, queue.includes(address) ? 1 : 0);
-      log.push('leave');
-    },
-    async finish(run, result) {
-      call('finish', [run, result]);
-      const job = get(run.job.toBase58());
-      if (runsByJob.get(job.address)?.address.equals(run.address) !== true)
-        throw new NosanaError('CHAIN__PROGRAM_JOB_IN_WRONG_STATE', 'the run is closed', {} as never);
-      runsByJob.delete(job.address);
-      job.state = 'COMPLETED';
-      job.result = result;
-      job.timeEnd = chain.time;
-      chain.earned += job.price * BigInt(Math.min(job.timeout, job.timeEnd - job.timeStart));
-      log.push(`finish ${job.address} ${result}`);
-      notify(job.address);
-    },
-    async complete(jobAddress, result) {
-      call('complete', [jobAddress, result]);
-      const job = get(jobAddress);
-      job.result = result;
-      log.push(`complete ${jobAddress} ${result}`);
-      notify(jobAddress);
-    },
-    async quit(run) {
-      call('quit', [run]);
-      const job = get(run.job.toBase58());
-      runsByJob.delete(job.address);
-      job.state = 'STOPPED';
-      job.node = null;
-      log.push(`quit ${job.address}`);
-      notify(job.address);
-    },
-    async balances() {
-      call('balances', []);
-      return { sol: 10n ** 9n, nos: chain.earned };
-    },
-    async prepare() {
-      call('prepare', []);
-      return { createdStake: false };
-    },
-    async stake() {
-      call('stake', []);
-      return { xnos: 0n } as Awaited<ReturnType<ChainPort['stake']>>;
-    },
-    async pinJson(value) {
-      call('pinJson', [value]);
-      return pin(value);
-    },
-    async readJson<T>(cid: CidV0) {
-      call('readJson', [cid]);
-      const text = pins.get(cid);
-      if (text === undefined)
-        throw new NosanaError('CHAIN__IPFS_NOT_FOUND', `${cid} not found`, { cid, url: 'fake' });
-      return JSON.parse(text) as T;
-    },
-  };
-  return chain;
+  return new FakeChainState(address);
 }
 
 /** A clock whose time moves only through {@link FakeClock.advance} / {@link FakeClock.runUntil}. */
