@@ -51,7 +51,7 @@ export interface NosanaNode {
   readonly address: string;
   /** Runs checks, recovers, then loops until {@link NosanaNode.stop}. Resolves once stopped. */
   start(): Promise<void>;
-  /** Leaves the queue; running jobs are stopped, their partial results pinned and finished. */
+  /** Leaves the queue; running jobs are stopped, their partial results pinned and finished. Never rejects. */
   stop(reason?: StopReason): Promise<void>;
   state(): NodeState;
   market(): string | undefined;
@@ -342,12 +342,14 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
       return running;
     },
     async stop(reason: StopReason = 'shutdown') {
-      if (d.stopRequested.signal.aborted) return running;
+      // What ended a start (a failed check, …) is `start()`'s to report: stopping resolves once stopped.
+      const stopped = () => running?.catch(() => undefined);
+      if (d.stopRequested.signal.aborted) return stopped();
       setState(d, 'stopping');
       for (const job of d.live.keys()) d.runtime.stopFlow(job, reason);
       d.stopRequested.abort(reason);
       await leaveQueue(d);
-      await running;
+      await stopped();
     },
   };
 }
