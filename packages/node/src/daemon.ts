@@ -209,7 +209,7 @@ async function waitForChange(d: Daemon): Promise<void> {
     warn(d, `run notifications unavailable (${(error as Error).message}); polling only`);
   }
   try {
-    await d.clock.sleep(d.pollMs, AbortSignal.any([d.nap.signal, d.stopRequested.signal]));
+    if (!d.stopRequested.signal.aborted) await d.clock.sleep(d.pollMs, d.nap.signal);
   } finally {
     unwatch?.();
   }
@@ -312,6 +312,8 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
     nap: undefined,
     leaving: Promise.resolve(),
   };
+  // A stop ends the loop's wait at once.
+  d.stopRequested.signal.addEventListener('abort', () => wake(d), { once: true });
   let running: Promise<void> | undefined;
   return {
     address: d.chain.address,

@@ -51,9 +51,10 @@ export function watchRun(parameters: WatchRunParameters): () => void {
   /** Sleeps `ms`; a notification on the job's account ends it early. */
   const sleep = async (ms: number) => {
     nap = new AbortController();
-    const both = AbortSignal.any([nap.signal, ended.signal]);
-    await clock.sleep(ms, both);
+    if (ended.signal.aborted) return;
+    await clock.sleep(ms, nap.signal);
   };
+  ended.signal.addEventListener('abort', () => nap?.abort(), { once: true });
   let unwatch: (() => void) | undefined;
   try {
     unwatch = chain.watchJob(job, () => nap?.abort());
