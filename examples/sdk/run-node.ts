@@ -1,14 +1,14 @@
 /**
- * Run a host node programmatically with @nosana/node and @nosana/runtime — what `nosana node start` does.
+ * Run a host node programmatically with @nosana/node — what `nosana node start` does, through the same composition
+ * root (`startHostNode`).
  *
  *   nosana localnet start --detach && nosana wallet airdrop --wallet host.json --nos 0
  *   node --import tsx examples/sdk/run-node.ts host.json
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createKuboStore, createNosanaClient, loadWallet } from '@nosana/chain';
-import { createNode, type NodeEvent, type NosanaNode, openNodeStore } from '@nosana/node';
-import { connectEngine, createRuntime, detectGpus } from '@nosana/runtime';
+import { createKuboStore, loadWallet } from '@nosana/chain';
+import { type NodeEvent, type NosanaNode, startHostNode } from '@nosana/node';
 import type { Keypair } from '@solana/web3.js';
 
 /** Parameters of {@link startNodeExample}. Defaults: the localnet on its default ports. */
@@ -31,36 +31,30 @@ export async function startNodeExample({
   ipfsApiUrl = 'http://127.0.0.1:5001',
   market = 'cpu',
   onEvent,
-}: StartNodeExampleParameters): Promise<{ node: NosanaNode; done: Promise<void> }> {
-  const client = createNosanaClient({
+}: StartNodeExampleParameters): Promise<{
+  node: NosanaNode;
+  apiUrl: string | undefined;
+  done: Promise<void>;
+}> {
+  const host = await startHostNode({
     network: 'localnet',
     rpcUrl,
     wsUrl,
-    wallet,
     ipfs: createKuboStore({ url: ipfsApiUrl }),
-  });
-  const { engine } = await connectEngine();
-  const store = openNodeStore({ dir: stateDir });
-  const node = createNode({
-    client,
-    engine,
-    store,
-    runtime: createRuntime({ engine, scope: wallet.publicKey.toBase58() }),
+    wallet,
+    stateDir,
     market,
-    gpus: await detectGpus(),
+    // Port 0: any free port (the default, 5101, may be taken by a node already running here).
+    api: { port: 0 },
     checks: { diskPath: stateDir, minDiskBytes: 1024 ** 3 },
     ...(onEvent ? { onEvent } : {}),
   });
-  const done = node.start().finally(async () => {
-    await store.close();
-    client.close();
-  });
-  return { node, done };
+  return { node: host.node, apiUrl: host.api?.url, done: host.done };
 }
 
 if (import.meta.filename === process.argv[1]) {
   const { keypair } = loadWallet(process.argv[2] ? { path: process.argv[2] } : {});
-  const { node, done } = await startNodeExample({
+  const { node, apiUrl, done } = await startNodeExample({
     wallet: keypair,
     onEvent: (event) => {
       if (event.type === 'state') process.stdout.write(`${event.state}\n`);
@@ -68,6 +62,7 @@ if (import.meta.filename === process.argv[1]) {
         process.stdout.write(`job ${event.job}: ${event.status}, paid ${event.payout} base units\n`);
     },
   });
+  process.stdout.write(`node ${node.address}, API ${apiUrl}\n`);
   process.once('SIGINT', () => void node.stop());
   await done;
 }

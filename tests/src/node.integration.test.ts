@@ -4,13 +4,14 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createAuthHeader, jobAuthMessage, putJson } from '@nosana/chain';
-import { type JobDefinition, settleJob } from '@nosana/core';
-import { type NodeEvent, startNodeApi } from '@nosana/node';
+import { isNosanaError, type JobDefinition, settleJob } from '@nosana/core';
+import type { NodeEvent } from '@nosana/node';
 import { Keypair } from '@solana/web3.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -156,63 +157,144 @@ describe('node (localnet + Docker)', () => {
   }, 120_000);
 
   it('serves a running job live to its owner only: state over HTTP, logs over WebSocket', async () => {
-    const { node, client: host } = await network.node();
-    const api = await startNodeApi({ node, client: host, port: 0 });
+    const { node, api } = await network.node();
+    const ownerKey = Keypair.generate();
+    const poster = network.actor(100n * NOS, ownerKey);
+    const posted = await poster.jobs.post({
+      definition: shell('for i in 1 2 3 4 5 6 7 8 9 10; do echo tick $i; sleep 1; done'),
+      market: 'cpu',
+      timeout: 600,
+    });
+    const job = posted.job.toBase58();
+    await poster.jobs.waitFor(job, (j) => j.state === 'RUNNING', { pollMs: 500 });
+
+    const info = (await (await fetch(`${api.url}/node/info`)).json()) as {
+      state: string;
+      jobs: Array<{ job: string }>;
+    };
+    expect(info.jobs.map((j) => j.job)).toContain(job);
+
+    expect((await fetch(`${api.url}/job/${job}`)).status).toBe(401);
+    const stranger = createAuthHeader(Keypair.generate(), jobAuthMessage(job));
+    expect((await fetch(`${api.url}/job/${job}`, { headers: { authorization: stranger } })).status).toBe(401);
+
+    const authorization = createAuthHeader(ownerKey, jobAuthMessage(job));
+    const live = await fetch(`${api.url}/job/${job}`, { headers: { authorization } });
+    expect(live.status).toBe(200);
+    expect(((await live.json()) as { run: string }).run).toBe(posted.run?.toBase58() ?? node.jobs()[0]?.run);
+
+    const lines: string[] = [];
+    const socket = new WebSocket(`${api.url.replace('http', 'ws')}/job/${job}/logs`, {
+      headers: { authorization },
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.on('message', (data) => {
+        lines.push((JSON.parse(String(data)) as { log: string }).log);
+        if (lines.includes('tick 3')) resolve();
+      });
+      socket.on('error', reject);
+    });
+    socket.close();
+    expect(lines.slice(0, 3)).toEqual(['tick 1', 'tick 2', 'tick 3']);
+
+    await poster.jobs.waitFor(job, (j) => j.result !== null, { pollMs: 500 });
+    const strangerSocket = new WebSocket(`${api.url.replace('http', 'ws')}/job/${job}/logs`, {
+      headers: { authorization: stranger },
+    });
+    const refused = await new Promise<number>((resolve) =>
+      strangerSocket.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0)),
+    );
+    expect(refused).toBe(401);
+  }, 120_000);
+
+  it('hides a private service URL from /node/info, gives it to the owner, and refuses foreign Host headers', async () => {
+    const { node, api } = await network.node();
+    const ownerKey = Keypair.generate();
+    const poster = network.actor(100n * NOS, ownerKey);
+    const posted = await poster.jobs.post({
+      definition: {
+        version: '0.1',
+        type: 'container',
+        ops: [
+          {
+            type: 'container/run',
+            id: 'admin',
+            args: {
+              image: 'busybox:1.35',
+              cmd: [
+                'sh',
+                '-c',
+                'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www',
+              ],
+              expose: 8080,
+              private: true,
+            },
+          },
+        ],
+      },
+      market: 'cpu',
+      timeout: 600,
+    });
+    const job = posted.job.toBase58();
+    await expect.poll(() => node.jobs()[0]?.endpoints[0]?.url, { timeout: 30_000 }).toMatch(/^http:/);
+    const url = node.jobs()[0]!.endpoints[0]!.url;
+
+    const info = await (await fetch(`${api.url}/node/info`)).text();
+    expect(info).toContain('"private":true');
+    expect(info).not.toContain(url);
+    const authorization = createAuthHeader(ownerKey, jobAuthMessage(job));
+    const owner = await (await fetch(`${api.url}/job/${job}`, { headers: { authorization } })).text();
+    expect(owner).toContain(url);
+
+    // DNS rebinding: a page of attacker.example resolved to 127.0.0.1 sends its own name as Host.
+    const port = new URL(api.url).port;
+    const rebound = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        `${api.url}/node/info`,
+        { headers: { host: `attacker.example:${port}` } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk) => {
+            body += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(rebound.status).toBe(421);
+    expect(JSON.parse(rebound.body)).toMatchObject({ code: 'NODE__API_HOST_NOT_ALLOWED' });
+
+    await poster.jobs.stop(posted.job);
+    await poster.jobs.waitFor(posted.job, (j) => j.result !== null, { pollMs: 500 });
+    const result = JSON.stringify(await poster.jobs.result(posted.job));
+    expect(result).not.toContain(url);
+  }, 120_000);
+
+  it('refuses a second node with the same wallet: on this machine by its lock, elsewhere by the chain', async () => {
+    const key = Keypair.generate();
+    const first = await network.node({ key });
+    expect(first.node.state()).toBe('queued');
+    const sameMachine = await network.node({ key }).catch((error: unknown) => error);
+    expect(isNosanaError(sameMachine, 'NODE__WALLET_LOCKED')).toBe(true);
+
+    // Another machine: its own lock directory, its own state; the chain shows the wallet already queued.
+    const otherLocks = mkdtempSync(join(tmpdir(), 'nosana-locks-other-'));
     try {
-      const ownerKey = Keypair.generate();
-      const poster = network.actor(100n * NOS, ownerKey);
-      const posted = await poster.jobs.post({
-        definition: shell('for i in 1 2 3 4 5 6 7 8 9 10; do echo tick $i; sleep 1; done'),
-        market: 'cpu',
-        timeout: 600,
-      });
-      const job = posted.job.toBase58();
-      await poster.jobs.waitFor(job, (j) => j.state === 'RUNNING', { pollMs: 500 });
-
-      const info = (await (await fetch(`${api.url}/node/info`)).json()) as {
-        state: string;
-        jobs: Array<{ job: string }>;
-      };
-      expect(info.jobs.map((j) => j.job)).toContain(job);
-
-      expect((await fetch(`${api.url}/job/${job}`)).status).toBe(401);
-      const stranger = createAuthHeader(Keypair.generate(), jobAuthMessage(job));
-      expect((await fetch(`${api.url}/job/${job}`, { headers: { authorization: stranger } })).status).toBe(
-        401,
-      );
-
-      const authorization = createAuthHeader(ownerKey, jobAuthMessage(job));
-      const live = await fetch(`${api.url}/job/${job}`, { headers: { authorization } });
-      expect(live.status).toBe(200);
-      expect(((await live.json()) as { run: string }).run).toBe(
-        posted.run?.toBase58() ?? node.jobs()[0]?.run,
-      );
-
-      const lines: string[] = [];
-      const socket = new WebSocket(`${api.url.replace('http', 'ws')}/job/${job}/logs`, {
-        headers: { authorization },
-      });
-      await new Promise<void>((resolve, reject) => {
-        socket.on('message', (data) => {
-          lines.push((JSON.parse(String(data)) as { log: string }).log);
-          if (lines.includes('tick 3')) resolve();
-        });
-        socket.on('error', reject);
-      });
-      socket.close();
-      expect(lines.slice(0, 3)).toEqual(['tick 1', 'tick 2', 'tick 3']);
-
-      await poster.jobs.waitFor(job, (j) => j.result !== null, { pollMs: 500 });
-      const strangerSocket = new WebSocket(`${api.url.replace('http', 'ws')}/job/${job}/logs`, {
-        headers: { authorization: stranger },
-      });
-      const refused = await new Promise<number>((resolve) =>
-        strangerSocket.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0)),
-      );
-      expect(refused).toBe(401);
+      const elsewhere = await network.node({ key, lockDir: otherLocks }).catch((error: unknown) => error);
+      expect(isNosanaError(elsewhere, 'NODE__WALLET_IN_USE')).toBe(true);
+      expect((elsewhere as Error).message).toMatch(/already waits in the queue of market/);
+      const market = await network.actor().markets.get('cpu');
+      expect(market.queue.filter((k) => k.equals(key.publicKey))).toHaveLength(1);
     } finally {
-      await api.close();
+      rmSync(otherLocks, { recursive: true, force: true });
     }
+    // The first one is unaffected and still serves jobs.
+    const poster = network.actor(100n * NOS);
+    const posted = await poster.jobs.post({ definition: shell('echo once'), market: 'cpu', timeout: 600 });
+    const job = await poster.jobs.waitFor(posted.job, (j) => j.result !== null, { pollMs: 500 });
+    expect(job.node?.toBase58()).toBe(first.node.address);
   }, 120_000);
 
   it('two nodes share a market: every job runs exactly once', async () => {

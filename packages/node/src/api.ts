@@ -1,22 +1,31 @@
 /**
  * The node's local HTTP API (127.0.0.1 by default): liveness, status, and — for a job's owner, with a signed
  * `authorization` header (`createAuthHeader(wallet, 'nosana-job:<job>')`, valid 5 minutes) — the job's live state
- * and its logs as a WebSocket stream.
+ * (with the URLs of its private services) and its logs as a WebSocket stream. Requests naming another host than the
+ * API's own (DNS rebinding) are refused.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { jobAuthMessage, type NosanaClient, verifyAuthHeader } from '@nosana/chain';
+import { jobAuthMessage, verifyAuthHeader } from '@nosana/chain';
 import { isNosanaError } from '@nosana/core';
 import { WebSocketServer } from 'ws';
-import type { NosanaNode } from './node.js';
+import type { ChainPort } from './chain-port.js';
+import type { NosanaNode } from './daemon.js';
+import './errors.js';
 
 /** Parameters of {@link startNodeApi}. */
 export interface StartNodeApiParameters {
   node: NosanaNode;
-  client: NosanaClient;
+  chain: Pick<ChainPort, 'getJob'>;
   /** Default 5001 is taken by the localnet's IPFS; default here 5101. 0 picks a free port. */
   port?: number;
+  /** Listen address. Default 127.0.0.1. */
   host?: string;
+  /**
+   * Host names (the `Host` header, without port) the API answers besides its listen host, `localhost`,
+   * `127.0.0.1` and `[::1]`: the names an operator serves it under (e.g. behind a reverse proxy).
+   */
+  allowedHosts?: string[];
   version?: string;
 }
 
@@ -31,17 +40,30 @@ export interface NodeApi {
  *
  * @example
  * ```ts
- * const api = await startNodeApi({ node, client, port: 0 });
+ * const api = await startNodeApi({ node, chain, port: 0 });
  * await fetch(`${api.url}/node/info`);
  * ```
  */
 export async function startNodeApi({
   node,
-  client,
+  chain,
   port = 5101,
   host = '127.0.0.1',
+  allowedHosts = [],
   version = '0.0.0',
 }: StartNodeApiParameters): Promise<NodeApi> {
+  const allowed = allowedHostNames(host, allowedHosts);
+  /** The `Host` header's name when the API serves it; undefined otherwise. */
+  const hostAllowed = (request: IncomingMessage) => {
+    const name = hostName(request.headers.host);
+    return name !== undefined && allowed.has(name);
+  };
+  const misdirected = (request: IncomingMessage) => ({
+    error: `this node API does not answer for host "${request.headers.host ?? ''}" — use ${[...allowed].join(', ')}, or add the name to the node API's allowed hosts (allowedHosts)`,
+    code: 'NODE__API_HOST_NOT_ALLOWED',
+    host: request.headers.host ?? '',
+    allowed: [...allowed],
+  });
   const json = (response: ServerResponse, status: number, body: unknown) => {
     response.writeHead(status, { 'content-type': 'application/json' });
     response.end(JSON.stringify(body, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
@@ -51,7 +73,7 @@ export async function startNodeApi({
     request: IncomingMessage,
     job: string,
   ): Promise<{ ok: true } | { ok: false; status: number; message: string }> => {
-    const onChain = await client.jobs.get(job).catch(() => null);
+    const onChain = await chain.getJob(job).catch(() => null);
     if (!onChain) return { ok: false, status: 404, message: `no job ${job}` };
     try {
       verifyAuthHeader({
@@ -69,6 +91,7 @@ export async function startNodeApi({
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     try {
+      if (!hostAllowed(request)) return json(response, 421, misdirected(request));
       if (request.method !== 'GET') return json(response, 405, { error: 'method not allowed' });
       if (url.pathname === '/') return json(response, 200, { address: node.address });
       if (url.pathname === '/node/info') {
@@ -83,7 +106,10 @@ export async function startNodeApi({
             run: j.run,
             startedAt: j.startedAt,
             ops: j.ops,
-            endpoints: j.endpoints,
+            // Private services are listed without their URL: only the job's owner gets it (GET /job/<job>).
+            endpoints: j.endpoints.map(({ url: serviceUrl, ...endpoint }) =>
+              endpoint.private ? endpoint : { ...endpoint, url: serviceUrl },
+            ),
           })),
         });
       }
@@ -114,11 +140,11 @@ export async function startNodeApi({
     const match = /^\/job\/([1-9A-HJ-NP-Za-km-z]{32,44})\/logs$/.exec(
       new URL(request.url ?? '/', 'http://localhost').pathname,
     );
-    const refuse = (status: number, message: string) => {
-      socket.end(
-        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Not Found'}\r\ncontent-type: text/plain\r\n\r\n${message}`,
-      );
+    const refuse = (status: number, message: string, type = 'text/plain') => {
+      const reason = { 401: 'Unauthorized', 404: 'Not Found', 421: 'Misdirected Request' }[status] ?? 'Error';
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: ${type}\r\n\r\n${message}`);
     };
+    if (!hostAllowed(request)) return refuse(421, JSON.stringify(misdirected(request)), 'application/json');
     if (!match) return refuse(404, 'not found');
     const auth = await authorize(request, match[1]!);
     if (!auth.ok) return refuse(auth.status, auth.message);
@@ -148,4 +174,25 @@ export async function startNodeApi({
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** The host names an API listening on `host` answers: its own, the loopback names, and the operator's list. */
+function allowedHostNames(host: string, extra: string[]): Set<string> {
+  const names = new Set(['localhost', '127.0.0.1', '[::1]']);
+  const own = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  // A wildcard listen address is not a name clients use: only the explicit list adds names then.
+  if (own !== '0.0.0.0' && own !== '[::]') names.add(own.toLowerCase());
+  for (const name of extra) names.add(name.toLowerCase());
+  return names;
+}
+
+/** `Host: name:port` → `name` (lower case; IPv6 literals keep their brackets). */
+function hostName(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const value = header.trim().toLowerCase();
+  if (value.startsWith('[')) {
+    const end = value.indexOf(']');
+    return end > 0 ? value.slice(0, end + 1) : undefined;
+  }
+  return value.replace(/:\d+$/, '');
 }

@@ -1,8 +1,9 @@
 import { statfs } from 'node:fs/promises';
-import type { MarketView, NosanaClient } from '@nosana/chain';
+import type { MarketView } from '@nosana/chain';
 import { formatNos, NosanaError } from '@nosana/core';
 import type { ContainerEngine, DetectGpusResult } from '@nosana/runtime';
 import { PublicKey, SystemProgram } from '@solana/web3.js';
+import type { ChainPort } from './chain-port.js';
 import './errors.js';
 
 /** One start-up check and its outcome. */
@@ -14,7 +15,7 @@ export interface CheckResult {
 
 /** Parameters of {@link runStartupChecks}. */
 export interface StartupChecksParameters {
-  client: NosanaClient;
+  chain: ChainPort;
   engine: ContainerEngine;
   market: string;
   gpus: DetectGpusResult;
@@ -40,11 +41,11 @@ export interface StartupChecksResult {
  *
  * @example
  * ```ts
- * const { market } = await runStartupChecks({ client, engine, market: 'cpu', gpus: await detectGpus() });
+ * const { market } = await runStartupChecks({ chain, engine, market: 'cpu', gpus: await detectGpus() });
  * ```
  */
 export async function runStartupChecks({
-  client,
+  chain,
   engine,
   market: marketRef,
   gpus,
@@ -75,10 +76,13 @@ export async function runStartupChecks({
   if (info)
     record({ name: 'engine', ok: true, detail: `${info.kind} ${info.version} (API ${info.apiVersion})` });
 
-  const market = await client.markets
-    .get(marketRef)
-    .catch((error: Error) => record({ name: 'market', ok: false, detail: error.message }));
-  if (!market) throw new Error('unreachable');
+  let market: MarketView;
+  try {
+    market = await chain.getMarket(marketRef);
+  } catch (error) {
+    record({ name: 'market', ok: false, detail: (error as Error).message });
+    throw error;
+  }
   const gpuMarket = market.jobType === 4;
   if (gpus.gpus.length > 0) {
     record({
@@ -106,15 +110,15 @@ export async function runStartupChecks({
     detail: `${(free / 1024 ** 3).toFixed(1)} GiB free on ${diskPath}${free >= minDiskBytes ? '' : ` — at least ${(minDiskBytes / 1024 ** 3).toFixed(0)} GiB are needed for images and volumes`}`,
   });
 
-  const { sol, nos } = await client.balances();
+  const { sol, nos } = await chain.balances();
   record({
     name: 'wallet',
     ok: sol >= minLamports,
-    detail: `${(Number(sol) / 1e9).toFixed(4)} SOL, ${formatNos(nos)} NOS${sol >= minLamports ? '' : ` — needs at least ${Number(minLamports) / 1e9} SOL for fees${client.network.name === 'localnet' ? ' (nosana wallet airdrop)' : ''}`}`,
+    detail: `${(Number(sol) / 1e9).toFixed(4)} SOL, ${formatNos(nos)} NOS${sol >= minLamports ? '' : ` — needs at least ${Number(minLamports) / 1e9} SOL for fees${chain.network === 'localnet' ? ' (nosana wallet airdrop)' : ''}`}`,
   });
 
-  const prepared = await client.node.prepare();
-  const stake = await client.staking.get();
+  const prepared = await chain.prepare();
+  const stake = await chain.stake();
   const enough = (stake?.xnos ?? 0n) >= market.nodeXnosMinimum;
   record({
     name: 'stake',

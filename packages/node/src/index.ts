@@ -4,25 +4,50 @@
  * @packageDocumentation
  */
 export { type NodeApi, type StartNodeApiParameters, startNodeApi } from './api.js';
+export { type ChainPort, createChainPort } from './chain-port.js';
 export {
   type CheckResult,
   runStartupChecks,
   type StartupChecksParameters,
   type StartupChecksResult,
 } from './checks.js';
-export { type CreateNodeLoggerParameters, createNodeLogger } from './logger.js';
+export { type CreateNodeParameters, createNode, type NosanaNode } from './daemon.js';
+export type { NodeEvent, NodeState } from './events.js';
+export { type LiveJob, type RunJobParameters, runJob } from './job-runner.js';
+export { type CreateNodeLoggerParameters, createNodeLogger, nodeLogRecord } from './logger.js';
+export { type HostNode, type StartHostNodeParameters, startHostNode } from './node.js';
 export {
-  type CreateNodeParameters,
-  createNode,
-  type LiveJob,
-  type NodeEvent,
-  type NodeState,
-  type NosanaNode,
-} from './node.js';
+  type RecoverJobsParameters,
+  type RecoverJobsResult,
+  type RecoveryAction,
+  recoverJobs,
+} from './recovery.js';
+export { type CapResultResult, capResult, MAX_RESULT_BYTES, unpinnableResult } from './result-size.js';
 export {
+  type Backoff,
+  backoffDelay,
+  type Clock,
+  type RetryParameters,
+  retry,
+  systemClock,
+} from './retry.js';
+export {
+  type SettlementAction,
+  type SettleRecordParameters,
+  type SettleRecordResult,
+  settleRecord,
+} from './settlement.js';
+export {
+  type ChainPresence,
   type JobPhase,
   type JobRecord,
   type NodeStore,
   type OpenNodeStoreParameters,
   openNodeStore,
 } from './store.js';
+export {
+  type AssertWalletFreeParameters,
+  assertWalletFree,
+  type LockWalletParameters,
+  lockWallet,
+} from './wallet-guard.js';

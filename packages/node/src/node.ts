@@ -1,441 +1,193 @@
 /**
- * The host daemon: joins a market queue, waits for a job, runs it with the runtime, pins the result, calls
- * `finish` to get paid, and queues again — surviving crashes (state in LMDB, containers resumed or the job given
- * back) and shutting down gracefully (partial result pinned, node paid for the time it ran).
+ * The composition root of a host node: from a network, a wallet and a state directory to a running node with its
+ * chain client, container engine, runtime, state store, log, wallet lock and API — the one place that wires them,
+ * used by `nosana node start`, the SDK example and the tests.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { type ContentStore, createNosanaClient, type NosanaClient } from '@nosana/chain';
 import {
-  ACCOUNT_DISCRIMINATORS,
-  getJson,
-  type NosanaClient,
-  OFFSETS,
-  putJson,
-  type RunView,
-} from '@nosana/chain';
-import {
-  type FlowState,
-  type JobDefinition,
-  type LogEntry,
-  type OpStatus,
-  validateJobDefinition,
-} from '@nosana/core';
-import type { DetectGpusResult, Runtime, RuntimeEvent, StopReason } from '@nosana/runtime';
-import { base58 } from '@scure/base';
+  type ContainerEngine,
+  type CreateRuntimeParameters,
+  connectEngine,
+  createRuntime,
+  type DetectGpusResult,
+  detectGpus,
+} from '@nosana/runtime';
+import type { Keypair } from '@solana/web3.js';
 import type { Logger } from 'pino';
-import { type CheckResult, runStartupChecks } from './checks.js';
-import type { NodeStore } from './store.js';
+import { type NodeApi, startNodeApi } from './api.js';
+import { createChainPort } from './chain-port.js';
+import { type CreateNodeParameters, createNode, type NosanaNode } from './daemon.js';
+import type { NodeEvent } from './events.js';
+import { type CreateNodeLoggerParameters, createNodeLogger } from './logger.js';
+import { type NodeStore, openNodeStore } from './store.js';
+import { lockWallet } from './wallet-guard.js';
 
-/** What the node is doing. */
-export type NodeState = 'starting' | 'recovering' | 'queued' | 'running' | 'stopping' | 'stopped';
-
-/** Events for a terminal or a log. */
-export type NodeEvent =
-  | { type: 'check'; check: CheckResult }
-  | { type: 'state'; state: NodeState; market?: string }
-  | { type: 'job-started'; job: string; run: string }
-  | {
-      type: 'job-finished';
-      job: string;
-      status: FlowState['status'];
-      result: string;
-      action: 'finish' | 'complete' | 'none';
-      payout: bigint;
-    }
-  | { type: 'job-recovered'; job: string; action: 'resumed' | 'settled' | 'quit' | 'dropped' }
-  | { type: 'runtime'; event: RuntimeEvent }
-  | { type: 'warning'; message: string };
-
-/** The live view of a job the node runs (for its API). */
-export interface LiveJob {
-  job: string;
-  run: string;
-  startedAt: number;
-  ops: Record<string, OpStatus>;
-  endpoints: Array<{ opId: string; port: number; url: string; status: string }>;
-  logs: Array<LogEntry & { opId: string }>;
-  /** Listeners of new log lines (the API's WebSocket). */
-  listeners: Set<(entry: LogEntry & { opId: string }) => void>;
-}
-
-/** Parameters of {@link createNode}. */
-export interface CreateNodeParameters {
-  client: NosanaClient;
-  runtime: Runtime;
-  engine: Parameters<typeof runStartupChecks>[0]['engine'];
-  store: NodeStore;
-  /** Market address or name. */
-  market: string;
-  gpus: DetectGpusResult;
-  /** Jobs run at once. Default 1. */
-  concurrency?: number;
-  /** Poll interval when WebSocket notifications are missed. Default 5 s. */
-  pollMs?: number;
-  /** Largest job definition accepted. Default 1 MiB. */
-  maxDefinitionBytes?: number;
-  logger?: Logger;
+/** Parameters of {@link startHostNode}. */
+export interface StartHostNodeParameters {
+  /** `localnet` (default), `devnet` or `mainnet`; ignored when `client` is given. */
+  network?: string;
+  rpcUrl?: string;
+  wsUrl?: string;
+  /** Where results are pinned and definitions read. Default: the network's Kubo API. */
+  ipfs?: ContentStore;
+  /** A client built by the caller (it keeps owning it); its wallet must be `wallet`. */
+  client?: NosanaClient;
+  /** The host wallet: signs `work`, `finish`, …, and is paid. */
+  wallet: Keypair;
+  /** State (LMDB), logs (`logs/`) and the disk checked for space. */
+  stateDir: string;
+  /** Container engine. Default: whichever answers (`provider`, `engineHost`), Docker first. */
+  engine?: ContainerEngine;
+  provider?: 'docker' | 'podman';
+  engineHost?: string;
+  /** Market address or name. Default `cpu`. */
+  market?: string;
+  /** GPUs jobs may use. Default all. */
+  gpus?: 'all' | 'none' | { ids: string[] };
+  /** GPUs found on the host. Default: detected (none when `gpus` is `none`). */
+  detectedGpus?: DetectGpusResult;
+  /** Runtime settings (limits, stop grace, egress, …). */
+  runtime?: Omit<CreateRuntimeParameters, 'engine' | 'scope' | 'gpus'>;
+  /** Node API; `false` for none. Default 127.0.0.1:5101. */
+  api?: false | { port?: number; host?: string; allowedHosts?: string[]; version?: string };
+  /** Node log; `false` for none. Default `<stateDir>/logs`, rotated at 10 MB. */
+  log?: false | Partial<CreateNodeLoggerParameters>;
+  /** Where wallet locks live. Default ~/.nosana/locks. */
+  lockDir?: string;
   onEvent?: (event: NodeEvent) => void;
-  now?: () => number;
-  /** Start-up check options (disk path and minimums). */
-  checks?: Pick<Parameters<typeof runStartupChecks>[0], 'diskPath' | 'minDiskBytes' | 'minLamports'>;
+  /** Loop, retry and size settings passed to the daemon. */
+  concurrency?: number;
+  pollMs?: CreateNodeParameters['pollMs'];
+  backoff?: CreateNodeParameters['backoff'];
+  pinAttempts?: CreateNodeParameters['pinAttempts'];
+  maxResultBytes?: CreateNodeParameters['maxResultBytes'];
+  maxDefinitionBytes?: CreateNodeParameters['maxDefinitionBytes'];
+  clock?: CreateNodeParameters['clock'];
+  checks?: CreateNodeParameters['checks'];
 }
 
-/** A node. */
-export interface NosanaNode {
-  readonly address: string;
-  /** Runs checks, recovers, then loops until {@link NosanaNode.stop}. Resolves once stopped. */
-  start(): Promise<void>;
-  /** Leaves the queue; running jobs are stopped, their partial results pinned and finished. */
-  stop(reason?: StopReason): Promise<void>;
-  state(): NodeState;
-  market(): string | undefined;
-  /** Jobs running now (live view). */
-  jobs(): LiveJob[];
-  /** Unix ms the node started. */
-  readonly startedAt: number;
+/** Result of {@link startHostNode}: a node at work. */
+export interface HostNode {
+  node: NosanaNode;
+  address: string;
+  client: NosanaClient;
+  api: NodeApi | undefined;
+  store: NodeStore;
+  stateDir: string;
+  /** Resolves once the node stopped and released everything; rejects with what ended it (a failed check, …). */
+  done: Promise<void>;
+  /** Stops the node gracefully (running jobs stopped and settled, queue left) and waits for `done` (never rejects). */
+  stop(): Promise<void>;
 }
 
 /**
- * Creates a node.
+ * Wires and starts a host node. Refuses to start when another node holds the wallet on this machine
+ * (`NODE__WALLET_LOCKED`) or its state directory (`NODE__ALREADY_RUNNING`); the chain-side check
+ * (`NODE__WALLET_IN_USE`) and the start-up checks reject `done`.
  *
  * @example
  * ```ts
- * const node = createNode({ client, runtime, engine, store, market: 'cpu', gpus: await detectGpus() });
- * process.once('SIGINT', () => node.stop());
- * await node.start();
+ * const host = await startHostNode({ network: 'localnet', wallet: loadWallet().keypair, stateDir: '/var/lib/nosana' });
+ * process.once('SIGINT', () => void host.stop());
+ * await host.done;
  * ```
  */
-export function createNode(parameters: CreateNodeParameters): NosanaNode {
-  const { client, runtime, engine, store } = parameters;
-  const now = parameters.now ?? Date.now;
-  const concurrency = Math.max(1, parameters.concurrency ?? 1);
-  const pollMs = parameters.pollMs ?? 5000;
-  const maxDefinitionBytes = parameters.maxDefinitionBytes ?? 1024 * 1024;
-  const log = parameters.logger;
-  const me = client.address().toBase58();
-  const active = new Map<string, Promise<void>>();
-  const live = new Map<string, LiveJob>();
-  const stopRequested = new AbortController();
-  let state: NodeState = 'starting';
-  let marketAddress: string | undefined;
-  let wake: (() => void) | undefined;
-  const startedAt = now();
-
-  const emit = (event: NodeEvent) => {
-    try {
-      parameters.onEvent?.(event);
-    } catch {
-      // A listener's failure must not stop the node.
+export async function startHostNode(parameters: StartHostNodeParameters): Promise<HostNode> {
+  const { wallet, stateDir } = parameters;
+  const address = wallet.publicKey.toBase58();
+  const cleanup: Array<() => unknown> = [];
+  const release = async () => {
+    for (const step of cleanup.splice(0).reverse()) await Promise.resolve(step()).catch(() => undefined);
+  };
+  try {
+    cleanup.push(lockWallet({ dir: parameters.lockDir ?? join(homedir(), '.nosana', 'locks'), address }));
+    const store = openNodeStore({ dir: stateDir });
+    cleanup.push(() => store.close());
+    let logger: Logger | undefined;
+    if (parameters.log !== false) {
+      const log = await createNodeLogger({ dir: join(stateDir, 'logs'), ...parameters.log });
+      cleanup.push(() => new Promise<void>((resolve) => log.flush(() => resolve())));
+      logger = log;
     }
-    if (event.type === 'runtime' && event.event.type === 'log') return;
-    log?.info({ ...event, payout: 'payout' in event ? String(event.payout) : undefined }, event.type);
-  };
-  const setState = (next: NodeState) => {
-    if (next === state) return;
-    state = next;
-    emit({ type: 'state', state, ...(marketAddress ? { market: marketAddress } : {}) });
-  };
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        stopRequested.signal.removeEventListener('abort', done);
-        if (wake === done) wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      wake = done;
-      stopRequested.signal.addEventListener('abort', done, { once: true });
+    const engine =
+      parameters.engine ??
+      (
+        await connectEngine({
+          ...(parameters.provider ? { provider: parameters.provider } : {}),
+          ...(parameters.engineHost ? { host: parameters.engineHost } : {}),
+        })
+      ).engine;
+    const gpus = parameters.gpus ?? 'all';
+    const detected =
+      parameters.detectedGpus ??
+      (gpus === 'none'
+        ? { gpus: [], cudaVersion: null, reason: 'GPUs turned off (gpus: none)' }
+        : await detectGpus());
+    const client =
+      parameters.client ??
+      createNosanaClient({
+        ...(parameters.network ? { network: parameters.network } : {}),
+        ...(parameters.rpcUrl ? { rpcUrl: parameters.rpcUrl } : {}),
+        ...(parameters.wsUrl ? { wsUrl: parameters.wsUrl } : {}),
+        ...(parameters.ipfs ? { ipfs: parameters.ipfs } : {}),
+        wallet,
+      });
+    if (!parameters.client) cleanup.push(() => client.close());
+    const chain = createChainPort(client);
+    const runtime = createRuntime({
+      ...parameters.runtime,
+      engine,
+      scope: address,
+      gpus: gpus === 'all' ? { all: true } : gpus,
     });
-
-  /** Unix seconds on the cluster (the localnet's clock may be moved in tests). */
-  const chainTime = async () => {
-    const slot = await client.connection.getSlot();
-    return (await client.connection.getBlockTime(slot)) ?? Math.floor(now() / 1000);
-  };
-
-  /** Pins the result and settles the job on chain: `finish` (paid) or `complete` (owner ended it). */
-  const settle = async (run: RunView, job: string, result: string, status: FlowState['status']) => {
-    const before = (await client.balances()).nos;
-    const current = await client.jobs.get(job).catch(() => null);
-    let action: 'finish' | 'complete' | 'none' = 'none';
-    if (current?.run?.address.equals(run.address)) {
-      await client.node.finish({ run, result });
-      action = 'finish';
-    } else if (
-      current &&
-      current.state === 'COMPLETED' &&
-      current.result === null &&
-      current.node?.toBase58() === me
-    ) {
-      await client.node.complete({ job: current.address, result });
-      action = 'complete';
-    }
-    const payout = (await client.balances()).nos - before;
-    await store.remove(job);
-    emit({ type: 'job-finished', job, status, result, action, payout });
-  };
-
-  const execute = async (run: RunView) => {
-    const job = run.job.toBase58();
-    const view: LiveJob = {
-      job,
-      run: run.address.toBase58(),
-      startedAt: now(),
-      ops: {},
-      endpoints: [],
-      logs: [],
-      listeners: new Set(),
+    const node = createNode({
+      chain,
+      runtime,
+      engine,
+      store,
+      market: parameters.market ?? 'cpu',
+      gpus: detected,
+      ...pick(parameters, [
+        'concurrency',
+        'pollMs',
+        'backoff',
+        'pinAttempts',
+        'maxResultBytes',
+        'maxDefinitionBytes',
+        'clock',
+        'checks',
+        'onEvent',
+      ]),
+      ...(logger ? { logger } : {}),
+    });
+    const api = parameters.api === false ? undefined : await startNodeApi({ node, chain, ...parameters.api });
+    if (api) cleanup.push(() => api.close());
+    const done = node.start().finally(release);
+    // `done` is the caller's to observe; this keeps an early rejection from being reported as unhandled meanwhile.
+    done.catch(() => undefined);
+    return {
+      node,
+      address,
+      client,
+      api,
+      store,
+      stateDir,
+      done,
+      async stop() {
+        await node.stop();
+        await done.catch(() => undefined);
+      },
     };
-    live.set(job, view);
-    emit({ type: 'job-started', job, run: view.run });
-    await store.put({
-      job,
-      run: view.run,
-      market: marketAddress!,
-      phase: 'claimed',
-      startedAt: view.startedAt,
-    });
-    const controller = new AbortController();
-    const stopJob = (reason: StopReason) => !controller.signal.aborted && controller.abort(reason);
-    const onShutdown = () => stopJob('shutdown');
-    stopRequested.signal.addEventListener('abort', onShutdown, { once: true });
-    let deadline: NodeJS.Timeout | undefined;
-    let subscription: number | undefined;
-    let poll: NodeJS.Timeout | undefined;
-    try {
-      const onChain = await client.jobs.get(run.job);
-      // The deadline is the run's start plus the job's timeout, on the cluster's clock; `extend` moves it.
-      let timeout = onChain.timeout;
-      const arm = async () => {
-        if (deadline) clearTimeout(deadline);
-        const remaining = run.time + timeout - (await chainTime());
-        deadline = setTimeout(() => stopJob('expired'), Math.max(0, remaining * 1000));
-      };
-      await arm();
-      const check = async () => {
-        const current = await client.jobs.get(run.job).catch(() => null);
-        if (!current?.run?.address.equals(run.address)) {
-          stopJob('stopped');
-          return;
-        }
-        if (current.timeout !== timeout) {
-          timeout = current.timeout;
-          await arm();
-        }
-      };
-      subscription = client.connection.onAccountChange(run.job, () => void check(), {
-        commitment: 'confirmed',
-      });
-      poll = setInterval(() => void check(), pollMs);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
 
-      let flow: FlowState;
-      const definition = await fetchDefinition(onChain.definition).catch((error: Error) => error);
-      if (definition instanceof Error || !definition.ok) {
-        const errors =
-          definition instanceof Error
-            ? [{ message: definition.message }]
-            : definition.errors.map((e) => ({
-                message: `${e.path}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`,
-                code: e.code,
-              }));
-        flow = { status: 'validation-error', startTime: now(), endTime: now(), errors, opStates: [] };
-      } else {
-        await store.put({
-          job,
-          run: view.run,
-          market: marketAddress!,
-          phase: 'running',
-          startedAt: view.startedAt,
-        });
-        const resume = (await runtime.listJobs()).includes(job);
-        flow = await runtime.runFlow({
-          jobId: job,
-          definition: definition.definition,
-          globals: { job, host: me, project: onChain.project.toBase58(), frps_address: '' },
-          signal: controller.signal,
-          resume,
-          onEvent: (event) => {
-            if (event.type === 'op-status') view.ops[event.opId] = event.status;
-            if (event.type === 'endpoint') {
-              view.endpoints = [
-                ...view.endpoints.filter((e) => !(e.opId === event.opId && e.port === event.port)),
-                { opId: event.opId, port: event.port, url: event.url, status: event.status },
-              ];
-            }
-            if (event.type === 'log') {
-              const entry = { ...event.entry, opId: event.opId };
-              view.logs.push(entry);
-              if (view.logs.length > 1000) view.logs.shift();
-              for (const listener of view.listeners) listener(entry);
-            }
-            emit({ type: 'runtime', event });
-          },
-        });
-      }
-      const result = await putJson(client.ipfs, flow);
-      await store.put({
-        job,
-        run: view.run,
-        market: marketAddress!,
-        phase: 'result-pinned',
-        startedAt: view.startedAt,
-        result,
-        status: flow.status,
-      });
-      await settle(run, job, result, flow.status);
-    } finally {
-      if (deadline) clearTimeout(deadline);
-      if (poll) clearInterval(poll);
-      if (subscription !== undefined)
-        void client.connection.removeAccountChangeListener(subscription).catch(() => undefined);
-      stopRequested.signal.removeEventListener('abort', onShutdown);
-      live.delete(job);
-    }
-  };
-
-  const fetchDefinition = async (cid: string) => {
-    const raw = await getJson<JobDefinition>(client.ipfs, cid, { maxBytes: maxDefinitionBytes });
-    return validateJobDefinition(raw);
-  };
-
-  /** After a restart: settle pinned results, give back jobs whose containers are gone, reap strays. */
-  const recover = async () => {
-    setState('recovering');
-    const runs = await client.node.runs();
-    const containers = await runtime.listJobs();
-    for (const record of store.jobs()) {
-      const run = runs.find((r) => r.job.toBase58() === record.job);
-      if (!run) {
-        await store.remove(record.job);
-        emit({ type: 'job-recovered', job: record.job, action: 'dropped' });
-        continue;
-      }
-      if (record.phase === 'result-pinned' && record.result) {
-        await settle(run, record.job, record.result, record.status ?? 'success');
-        emit({ type: 'job-recovered', job: record.job, action: 'settled' });
-      } else if (record.phase === 'running' && !containers.includes(record.job)) {
-        // The work is lost: give the job back (STOPPED) so another node can claim it or its owner recover it.
-        await client.node.quit(run);
-        await store.remove(record.job);
-        emit({ type: 'job-recovered', job: record.job, action: 'quit' });
-      } else {
-        emit({ type: 'job-recovered', job: record.job, action: 'resumed' });
-      }
-    }
-    const keep = new Set([...runs.map((r) => r.job.toBase58()), ...store.jobs().map((r) => r.job)]);
-    for (const job of containers) if (!keep.has(job)) await runtime.reap(job);
-  };
-
-  const waitForChange = async () => {
-    const subscription = client.connection.onProgramAccountChange(client.ids.jobs, () => wake?.(), {
-      commitment: 'confirmed',
-      filters: [
-        { memcmp: { offset: 0, bytes: base58.encode(ACCOUNT_DISCRIMINATORS.RunAccount) } },
-        { memcmp: { offset: OFFSETS.run.node, bytes: me } },
-      ],
-    });
-    try {
-      await Promise.race([sleep(pollMs), ...active.values()]);
-    } finally {
-      void client.connection.removeProgramAccountChangeListener(subscription).catch(() => undefined);
-    }
-  };
-
-  const loop = async () => {
-    while (!stopRequested.signal.aborted) {
-      try {
-        const runs = await client.node.runs();
-        for (const run of runs) {
-          const job = run.job.toBase58();
-          if (active.has(job) || active.size >= concurrency) continue;
-          const task = execute(run)
-            .catch((error: Error) => emit({ type: 'warning', message: `job ${job}: ${error.message}` }))
-            .finally(() => {
-              active.delete(job);
-              wake?.();
-            });
-          active.set(job, task);
-        }
-        if (
-          active.size < concurrency &&
-          !stopRequested.signal.aborted &&
-          !(await client.node.isQueued(marketAddress!))
-        ) {
-          const { run } = await client.node.work(marketAddress!);
-          if (run) continue;
-        }
-        setState(active.size > 0 ? 'running' : 'queued');
-        await waitForChange();
-      } catch (error) {
-        emit({ type: 'warning', message: `node loop: ${(error as Error).message} — retrying` });
-        await sleep(Math.min(pollMs, 5000));
-      }
-    }
-  };
-
-  // Leaving is serialized and checks the queue each time: `stop()` and the loop's exit may both ask for it.
-  let leaving: Promise<void> = Promise.resolve();
-  const leaveQueue = () => {
-    leaving = leaving.then(async () => {
-      if (!marketAddress || !(await client.node.isQueued(marketAddress).catch(() => false))) return;
-      await client.node
-        .leave(marketAddress)
-        .catch((error: Error) =>
-          emit({ type: 'warning', message: `leaving the queue failed: ${error.message}` }),
-        );
-    });
-    return leaving;
-  };
-
-  let running: Promise<void> | undefined;
-  return {
-    address: me,
-    startedAt,
-    state: () => state,
-    market: () => marketAddress,
-    jobs: () => [...live.values()],
-    start() {
-      running ??= (async () => {
-        const { market } = await runStartupChecks({
-          client,
-          engine,
-          market: parameters.market,
-          gpus: parameters.gpus,
-          ...parameters.checks,
-          onCheck: (check) => emit({ type: 'check', check }),
-        });
-        marketAddress = market.address.toBase58();
-        await recover();
-        await loop();
-        await Promise.allSettled(active.values());
-        // A job matched while shutting down is given back, not left RUNNING with nobody on it.
-        for (const run of await client.node.runs().catch(() => [])) {
-          await client.node
-            .quit(run)
-            .then(() =>
-              emit({
-                type: 'warning',
-                message: `job ${run.job.toBase58()} was matched during shutdown: given back to the market`,
-              }),
-            )
-            .catch((error: Error) =>
-              emit({
-                type: 'warning',
-                message: `giving job ${run.job.toBase58()} back failed: ${error.message}`,
-              }),
-            );
-        }
-        await leaveQueue();
-        setState('stopped');
-      })();
-      return running;
-    },
-    async stop(reason: StopReason = 'shutdown') {
-      if (stopRequested.signal.aborted) return running;
-      setState('stopping');
-      for (const job of active.keys()) runtime.stopFlow(job, reason);
-      stopRequested.abort(reason);
-      await leaveQueue();
-      await running;
-    },
-  };
+function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
+  return out;
 }

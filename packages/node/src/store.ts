@@ -2,14 +2,19 @@
  * The node's crash-safe state: what it is doing with each job, in an embedded LMDB database (transactional, never
  * a JSON file rewritten in place), so a restart after kill -9 knows which jobs to resume or settle.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FlowState, NosanaError } from '@nosana/core';
 import './errors.js';
 import { type Database, open } from 'lmdb';
+import { takeLockFile } from './lock-file.js';
 
-/** Where a job is in the node's hands. */
-export type JobPhase = 'claimed' | 'running' | 'result-pinned';
+/**
+ * Where a job is in the node's hands: `claimed` (run assigned, nothing started), `running` (containers may
+ * exist), `result-ready` (the flow ended; its result waits to be pinned), `result-pinned` (waits for `finish`).
+ * From `result-ready` on, the job is only ever settled, never run again.
+ */
+export type JobPhase = 'claimed' | 'running' | 'result-ready' | 'result-pinned';
 
 /** What the node remembers about a job it works on. */
 export interface JobRecord {
@@ -21,8 +26,19 @@ export interface JobRecord {
   startedAt: number;
   /** CID of the pinned result once `phase` is `result-pinned`. */
   result?: string;
-  /** The flow's status once `phase` is `result-pinned`. */
+  /** The flow's status once `phase` is `result-ready` or `result-pinned`. */
   status?: FlowState['status'];
+  /** The result to pin, while `phase` is `result-ready` (already cut to the size limit). */
+  flow?: FlowState;
+}
+
+/**
+ * What this state directory has put on chain with its wallet: set before the node enters a queue, cleared once it
+ * left it. At start, a wallet found queued or holding runs is this node's own to recover only when this says so.
+ */
+export interface ChainPresence {
+  address: string;
+  market: string;
 }
 
 /** Parameters of {@link openNodeStore}. */
@@ -38,6 +54,8 @@ export interface NodeStore {
   put(record: JobRecord): Promise<void>;
   remove(job: string): Promise<void>;
   jobs(): JobRecord[];
+  presence(): ChainPresence | undefined;
+  setPresence(presence: ChainPresence | undefined): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -53,16 +71,24 @@ export interface NodeStore {
 export function openNodeStore({ dir }: OpenNodeStoreParameters): NodeStore {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const release = takeDir(dir);
-  const db: Database<JobRecord, string> = open({ path: join(dir, 'state.mdb'), compression: false });
+  const db: Database<JobRecord | ChainPresence, string> = open({
+    path: join(dir, 'state.mdb'),
+    compression: false,
+  });
   return {
-    get: (job) => db.get(`job:${job}`),
+    get: (job) => db.get(`job:${job}`) as JobRecord | undefined,
     put: async (record) => {
       await db.put(`job:${record.job}`, record);
     },
     remove: async (job) => {
       await db.remove(`job:${job}`);
     },
-    jobs: () => [...db.getRange({ start: 'job:', end: 'job;' })].map(({ value }) => value),
+    jobs: () => [...db.getRange({ start: 'job:', end: 'job;' })].map(({ value }) => value as JobRecord),
+    presence: () => db.get('meta:presence') as ChainPresence | undefined,
+    setPresence: async (presence) => {
+      if (presence) await db.put('meta:presence', presence);
+      else await db.remove('meta:presence');
+    },
     close: async () => {
       await db.close();
       release();
@@ -70,40 +96,13 @@ export function openNodeStore({ dir }: OpenNodeStoreParameters): NodeStore {
   };
 }
 
-/**
- * One node per state directory: a `node.pid` file names the process that holds it. A file left by a dead process
- * (kill -9) is taken over at once.
- */
+/** One node per state directory: `node.pid` names the process that holds it. */
 function takeDir(dir: string): () => void {
-  const file = join(dir, 'node.pid');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
-      return () => rmSync(file, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number.parseInt(readFileSync(file, 'utf8'), 10);
-      if (pid > 0 && alive(pid)) {
-        throw new NosanaError(
-          'NODE__ALREADY_RUNNING',
-          `a node (pid ${pid}) already uses ${dir} — stop it first, or give this one another state directory`,
-          { dir, pid },
-        );
-      }
-      rmSync(file, { force: true });
-    }
-  }
-  throw new NosanaError('NODE__ALREADY_RUNNING', `could not take the state directory ${dir}`, {
-    dir,
-    pid: 0,
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  const lock = takeLockFile(join(dir, 'node.pid'));
+  if (lock.ok) return lock.release;
+  throw new NosanaError(
+    'NODE__ALREADY_RUNNING',
+    `a node (pid ${lock.pid}) already uses ${dir} — stop it first, or give this one another state directory`,
+    { dir, pid: lock.pid },
+  );
 }

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { callLocalnetRpc, createKuboStore, createNosanaClient, type NosanaClient } from '@nosana/chain';
 import { type Localnet, startLocalnet } from '@nosana/localnet';
-import { createNode, type NodeEvent, type NosanaNode, openNodeStore } from '@nosana/node';
+import { type HostNode, type NodeApi, type NodeEvent, type NosanaNode, startHostNode } from '@nosana/node';
 import {
   type ConnectEngineResult,
   connectEngine,
@@ -22,7 +22,10 @@ export interface Network {
   engine: ConnectEngineResult;
   /** A funded client (SOL, and NOS base units when asked). */
   actor(nos?: bigint, key?: Keypair): NosanaClient;
-  /** A node on `market`, started; resolves once it waits in the queue. */
+  /**
+   * A node on `market` (through `startHostNode`, as `nosana node start` runs it), with its API on a free port;
+   * resolves once it waits in the queue, rejects when it refuses to start.
+   */
   node(options?: {
     market?: string;
     key?: Keypair;
@@ -30,9 +33,14 @@ export interface Network {
     onEvent?: (event: NodeEvent) => void;
     /** Jobs run at once (default 1). */
     concurrency?: number;
+    /** Where wallet locks live (default: one directory per network, as one machine). */
+    lockDir?: string;
+    /** Host names the API answers besides loopback. */
+    allowedHosts?: string[];
   }): Promise<{
     node: NosanaNode;
     client: NosanaClient;
+    api: NodeApi;
     events: NodeEvent[];
     done: Promise<void>;
     dir: string;
@@ -44,7 +52,13 @@ export interface Network {
    */
   nodeProcess(
     dir: string,
-    options?: { key?: Keypair; stderr?: 'inherit' | 'ignore' },
+    options?: {
+      key?: Keypair;
+      stderr?: 'inherit' | 'ignore';
+      /** Endpoints the node uses instead of the localnet's own (e.g. fault proxies in front of them). */
+      endpoints?: { rpcUrl: string; wsUrl: string; ipfsApiUrl: string };
+      backoff?: { initialMs?: number; maxMs?: number };
+    },
   ): { key: Keypair; spawn(): ChildProcessByStdio<null, Readable, null> };
   /** Containers/volumes/networks left by nodes of this network. */
   leftovers(scope: string): Promise<number>;
@@ -59,8 +73,12 @@ export async function startNetwork(): Promise<Network> {
   const engine = await connectEngine();
   await seedBusyboxImage({ docker: engine.docker });
   const clients: NosanaClient[] = [];
-  const nodes: NosanaNode[] = [];
+  const hosts: HostNode[] = [];
+  /** Nodes stopped by `stopNodes` (their scope is still reaped at close). */
+  const stopped: HostNode[] = [];
   const dirs: string[] = [];
+  const locks = mkdtempSync(join(tmpdir(), 'nosana-locks-'));
+  dirs.push(locks);
   const actor = (nos = 0n, key = Keypair.generate()) => {
     localnet.bank.airdrop(key.publicKey.toBase58(), 10n * BigInt(LAMPORTS_PER_SOL));
     if (nos > 0n) localnet.airdropNos(key.publicKey.toBase58(), nos);
@@ -78,50 +96,60 @@ export async function startNetwork(): Promise<Network> {
     localnet,
     engine,
     actor,
-    async node({ market = 'cpu', key = Keypair.generate(), dir, onEvent, concurrency = 1 } = {}) {
+    async node({
+      market = 'cpu',
+      key = Keypair.generate(),
+      dir,
+      onEvent,
+      concurrency = 1,
+      lockDir = locks,
+      allowedHosts,
+    } = {}) {
       const client = actor(0n, key);
       const stateDir = dir ?? mkdtempSync(join(tmpdir(), 'nosana-node-test-'));
       if (!dir) dirs.push(stateDir);
-      const store = openNodeStore({ dir: stateDir });
-      const runtime = createRuntime({
-        engine: engine.engine,
-        scope: key.publicKey.toBase58(),
-        stopGraceSeconds: 2,
-      });
       const events: NodeEvent[] = [];
-      const node = createNode({
+      let ready: () => void = () => undefined;
+      const waiting = new Promise<void>((resolve) => {
+        ready = resolve;
+      });
+      const host = await startHostNode({
         client,
-        runtime,
+        wallet: key,
+        stateDir,
         engine: engine.engine,
-        store,
         market,
-        gpus: { gpus: [], cudaVersion: null, reason: 'tests run without GPUs' },
+        detectedGpus: { gpus: [], cudaVersion: null, reason: 'tests run without GPUs' },
+        runtime: { stopGraceSeconds: 2 },
         pollMs: 500,
         concurrency,
+        lockDir,
+        api: { port: 0, ...(allowedHosts ? { allowedHosts } : {}) },
         checks: { minDiskBytes: 1024 ** 2 },
         onEvent: (event) => {
           events.push(event);
+          if (event.type === 'state' && (event.state === 'queued' || event.state === 'running')) ready();
           onEvent?.(event);
         },
       });
-      nodes.push(node);
-      const done = node.start().finally(() => store.close());
-      const deadline = Date.now() + 30_000;
-      while (node.state() !== 'queued' && node.state() !== 'running' && Date.now() < deadline) {
-        await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 50))]);
-      }
-      return { node, client, events, done, dir: stateDir };
+      const { node, done } = host;
+      hosts.push(host);
+      // Queued (or already running a job), or the reason it refused to start.
+      await Promise.race([waiting, done]);
+      return { node, client, api: host.api!, events, done, dir: stateDir };
     },
-    nodeProcess(dir, { key = Keypair.generate(), stderr = 'inherit' } = {}) {
+    nodeProcess(dir, { key = Keypair.generate(), stderr = 'inherit', endpoints, backoff } = {}) {
       actor(0n, key);
       const walletPath = join(dir, 'wallet.json');
       writeFileSync(walletPath, JSON.stringify(Array.from(key.secretKey)), { mode: 0o600 });
       const config = JSON.stringify({
-        rpcUrl: localnet.rpcUrl,
-        wsUrl: localnet.wsUrl,
-        ipfsApiUrl: localnet.ipfsApiUrl,
+        rpcUrl: endpoints?.rpcUrl ?? localnet.rpcUrl,
+        wsUrl: endpoints?.wsUrl ?? localnet.wsUrl,
+        ipfsApiUrl: endpoints?.ipfsApiUrl ?? localnet.ipfsApiUrl,
+        ...(backoff ? { backoff } : {}),
         walletPath,
         dir: join(dir, 'state'),
+        lockDir: join(dir, 'locks'),
         market: 'cpu',
       });
       const tests = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -142,7 +170,9 @@ export async function startNetwork(): Promise<Network> {
       };
     },
     async stopNodes() {
-      await Promise.allSettled(nodes.map((n) => n.stop()));
+      const now = hosts.splice(0);
+      stopped.push(...now);
+      await Promise.allSettled(now.map((h) => h.stop()));
     },
     async leftovers(scope) {
       const filter = { [LABELS.scope]: scope };
@@ -156,8 +186,9 @@ export async function startNetwork(): Promise<Network> {
       await callLocalnetRpc(localnet.rpcUrl, 'localnet_advanceClock', [seconds]);
     },
     async close() {
-      await Promise.allSettled(nodes.map((n) => n.stop()));
-      for (const node of nodes)
+      const all = [...stopped, ...hosts];
+      await Promise.allSettled(hosts.map((h) => h.stop()));
+      for (const node of all)
         await createRuntime({ engine: engine.engine, scope: node.address })
           .reap()
           .catch(() => undefined);

@@ -61,49 +61,33 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
     const { NosanaError } = await import('@nosana/core');
     const gpus = parseGpuFlag(flags.gpu, NosanaError);
     const client = await this.client(flags, { wallet: 'create' });
-    const [{ createNode, createNodeLogger, openNodeStore, startNodeApi }, runtimePackage] = await Promise.all(
-      [import('@nosana/node'), import('@nosana/runtime')],
-    );
-    const { engine } = await runtimePackage.connectEngine({
-      ...(flags.provider ? { provider: flags.provider as 'docker' | 'podman' } : {}),
-      ...(flags['engine-host'] ? { host: flags['engine-host'] } : {}),
-    });
-    const detected =
-      gpus === 'none'
-        ? { gpus: [], cudaVersion: null, reason: '--gpu none' }
-        : await runtimePackage.detectGpus();
-    const store = openNodeStore({ dir: stateDir });
-    const logger = await createNodeLogger({ dir: join(stateDir, 'logs') });
-    const address = client.address().toBase58();
-    const runtime = runtimePackage.createRuntime({
-      engine,
-      scope: address,
-      gpus: gpus === 'all' ? { all: true } : gpus,
-    });
+    const { startHostNode } = await import('@nosana/node');
     let jobs = 0;
-    const node = createNode({
+    const host = await startHostNode({
       client,
-      runtime,
-      engine,
-      store,
+      wallet: this.keypair(),
+      stateDir,
+      ...(flags.provider ? { provider: flags.provider as 'docker' | 'podman' } : {}),
+      ...(flags['engine-host'] ? { engineHost: flags['engine-host'] } : {}),
       market: flags.market,
-      gpus: detected,
+      gpus,
       concurrency: flags.concurrency,
-      logger,
+      api: { port: flags['api-port'], version: this.config.version },
       checks: { diskPath: stateDir, minDiskBytes: flags['min-disk'] * 1024 ** 3 },
       onEvent: (event) => {
         if (event.type === 'job-finished') jobs++;
         this.show(event);
       },
     });
-    const api = await startNodeApi({ node, client, port: flags['api-port'], version: this.config.version });
+    const { node, address } = host;
+    const apiUrl = host.api?.url ?? '';
     const stop = () => {
       this.log('Stopping: running jobs are stopped, their results posted; leaving the queue…');
       void node.stop();
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    this.log(`Node ${ux.colorize('bold', address)} on ${client.network.name}; API ${api.url}`);
+    this.log(`Node ${ux.colorize('bold', address)} on ${client.network.name}; API ${apiUrl}`);
     let announced = false;
     const announce = setInterval(() => {
       if (announced || node.market() === undefined) return;
@@ -111,22 +95,19 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       this.printEnvelopeNow({
         address,
         market: node.market() ?? null,
-        api: api.url,
+        api: apiUrl,
         stateDir: stateDir,
         jobs,
       });
     }, 100);
     try {
-      await node.start();
+      await host.done;
     } finally {
       clearInterval(announce);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      await api.close();
-      await store.close();
-      logger.flush();
     }
-    return { address, market: node.market() ?? null, api: api.url, stateDir: stateDir, jobs };
+    return { address, market: node.market() ?? null, api: apiUrl, stateDir: stateDir, jobs };
   }
 
   /** Last time pull progress of an image was shown (throttled to one line per 2 s). */

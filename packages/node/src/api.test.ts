@@ -1,0 +1,117 @@
+/** The node API's access rules: Host header checked (DNS rebinding), private service URLs to the job's owner only. */
+import { request } from 'node:http';
+import { createAuthHeader, jobAuthMessage } from '@nosana/chain';
+import { Keypair } from '@solana/web3.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { type NodeApi, startNodeApi } from './api.js';
+import type { NosanaNode } from './daemon.js';
+import type { LiveJob } from './job-runner.js';
+import { createFakeChain } from './testing.js';
+
+const apis: NodeApi[] = [];
+afterEach(async () => {
+  for (const api of apis.splice(0)) await api.close();
+});
+
+/** A GET with a chosen Host header (fetch does not let a caller set it). */
+const get = (url: string, headers: Record<string, string>) =>
+  new Promise<{ status: number; body: Record<string, unknown> }>((resolve, reject) => {
+    const req = request(url, { headers }, (response) => {
+      let text = '';
+      response.on('data', (chunk) => {
+        text += chunk;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+
+async function serve(allowedHosts?: string[]) {
+  const chain = createFakeChain();
+  const owner = Keypair.generate();
+  const job = chain.postJob({ version: '0.1', type: 'container', ops: [] });
+  chain.jobs.get(job)!.project = owner.publicKey.toBase58();
+  const live: LiveJob = {
+    job,
+    run: Keypair.generate().publicKey.toBase58(),
+    startedAt: 1,
+    ops: { web: 'running', admin: 'running' },
+    endpoints: [
+      { opId: 'web', port: 8080, url: 'http://127.0.0.1:40001', status: 'ONLINE', private: false },
+      { opId: 'admin', port: 9000, url: 'http://127.0.0.1:40002', status: 'ONLINE', private: true },
+    ],
+    logs: [],
+    listeners: new Set(),
+  };
+  const node = {
+    address: chain.address,
+    startedAt: 0,
+    state: () => 'running',
+    market: () => chain.market,
+    jobs: () => [live],
+  } as unknown as NosanaNode;
+  const api = await startNodeApi({ node, chain, port: 0, ...(allowedHosts ? { allowedHosts } : {}) });
+  apis.push(api);
+  return { api, job, owner, port: new URL(api.url).port };
+}
+
+describe('startNodeApi', () => {
+  it('answers its own host names and refuses any other Host with 421 and a JSON error (regression)', async () => {
+    const { api, port } = await serve();
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'localhost', `[::1]:${port}`])
+      expect((await get(`${api.url}/node/info`, { host })).status, host).toBe(200);
+    const rebinding = await get(`${api.url}/node/info`, { host: `attacker.example:${port}` });
+    expect(rebinding.status).toBe(421);
+    expect(rebinding.body).toMatchObject({
+      code: 'NODE__API_HOST_NOT_ALLOWED',
+      host: `attacker.example:${port}`,
+    });
+    expect(rebinding.body.error).toMatch(/does not answer for host "attacker\.example:\d+".*allowed hosts/);
+    expect((await get(`${api.url}/`, { host: 'evil.localhost.example' })).status).toBe(421);
+  });
+
+  it('answers the host names an operator allows', async () => {
+    const { api, port } = await serve(['node.example.org']);
+    expect((await get(`${api.url}/node/info`, { host: `node.example.org:${port}` })).status).toBe(200);
+    expect((await get(`${api.url}/node/info`, { host: 'other.example.org' })).status).toBe(421);
+  });
+
+  it('refuses a WebSocket upgrade from another host', async () => {
+    const { api, job, owner } = await serve();
+    const socket = new WebSocket(`${api.url.replace('http', 'ws')}/job/${job}/logs`, {
+      headers: { authorization: createAuthHeader(owner, jobAuthMessage(job)), host: 'attacker.example' },
+    });
+    const status = await new Promise<number>((resolve) =>
+      socket.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0)),
+    );
+    expect(status).toBe(421);
+  });
+
+  it('lists private services without their URL on /node/info; the owner gets it on /job/<job> (regression)', async () => {
+    const { api, job, owner } = await serve();
+    const info = (await (await fetch(`${api.url}/node/info`)).json()) as {
+      jobs: Array<{ endpoints: Array<{ opId: string; url?: string; private: boolean }> }>;
+    };
+    const endpoints = info.jobs[0]!.endpoints;
+    expect(endpoints.find((e) => e.opId === 'web')?.url).toBe('http://127.0.0.1:40001');
+    expect(endpoints.find((e) => e.opId === 'admin')).toEqual({
+      opId: 'admin',
+      port: 9000,
+      status: 'ONLINE',
+      private: true,
+    });
+    expect(JSON.stringify(info)).not.toContain('40002');
+
+    expect((await fetch(`${api.url}/job/${job}`)).status).toBe(401);
+    const stranger = createAuthHeader(Keypair.generate(), jobAuthMessage(job));
+    expect((await fetch(`${api.url}/job/${job}`, { headers: { authorization: stranger } })).status).toBe(401);
+    const mine = await fetch(`${api.url}/job/${job}`, {
+      headers: { authorization: createAuthHeader(owner, jobAuthMessage(job)) },
+    });
+    expect(mine.status).toBe(200);
+    const view = (await mine.json()) as { endpoints: Array<{ opId: string; url: string }> };
+    expect(view.endpoints.find((e) => e.opId === 'admin')?.url).toBe('http://127.0.0.1:40002');
+  });
+});

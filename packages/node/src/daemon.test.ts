@@ -1,0 +1,277 @@
+/**
+ * The node's state machine on the runtime's fake engine and a fake chain port: every job is run once, settled once,
+ * and an outage (RPC, IPFS) is waited out with backoff — never taken for a stop, never a reason to run again.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type FlowState, isNosanaError, type JobDefinition, NosanaError } from '@nosana/core';
+import { createRuntime } from '@nosana/runtime';
+import { createFakeEngine, type FakeBehavior, type FakeEngine } from '@nosana/runtime/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createNode, type NosanaNode } from './daemon.js';
+import type { NodeEvent } from './events.js';
+import { type NodeStore, openNodeStore } from './store.js';
+import { createFakeChain, createFakeClock, type FakeChain, type FakeClock, rpcDown } from './testing.js';
+
+const definition = (cmd = 'echo hello'): JobDefinition => ({
+  version: '0.1',
+  type: 'container',
+  ops: [{ type: 'container/run', id: 'main', args: { image: 'busybox:1.35', cmd } }],
+});
+
+interface Harness {
+  chain: FakeChain;
+  clock: FakeClock;
+  engine: FakeEngine;
+  store: NodeStore;
+  node: NosanaNode;
+  events: NodeEvent[];
+  started: Promise<void>;
+  dir: string;
+}
+const harnesses: Harness[] = [];
+afterEach(async () => {
+  for (const h of harnesses.splice(0)) {
+    h.chain.fault = undefined;
+    const stopping = h.node.stop();
+    await h.clock.runUntil(() => h.node.state() === 'stopped').catch(() => undefined);
+    await stopping.catch(() => undefined);
+    await h.store.close().catch(() => undefined);
+    rmSync(h.dir, { recursive: true, force: true });
+  }
+});
+
+/** A node on the fake chain and engine; `reuse` starts it on an earlier harness's chain and state (a restart). */
+async function harness(
+  behavior: () => FakeBehavior = () => ({ logs: [{ line: 'hello' }], exitCode: 0, durationMs: 5 }),
+  options: { reuse?: Harness; pinAttempts?: number; maxResultBytes?: number } = {},
+): Promise<Harness> {
+  const dir = options.reuse?.dir ?? mkdtempSync(join(tmpdir(), 'nosana-daemon-'));
+  const chain = options.reuse?.chain ?? createFakeChain();
+  const clock = options.reuse?.clock ?? createFakeClock();
+  const engine = options.reuse?.engine ?? createFakeEngine(behavior);
+  const store = openNodeStore({ dir });
+  const events: NodeEvent[] = [];
+  const node = createNode({
+    chain,
+    runtime: createRuntime({ engine, scope: chain.address, stopGraceSeconds: 0 }),
+    engine,
+    store,
+    market: 'cpu',
+    gpus: { gpus: [], cudaVersion: null, reason: 'unit test' },
+    clock,
+    pollMs: 1000,
+    ...(options.pinAttempts ? { pinAttempts: options.pinAttempts } : {}),
+    ...(options.maxResultBytes ? { maxResultBytes: options.maxResultBytes } : {}),
+    checks: { minDiskBytes: 0 },
+    onEvent: (event) => events.push(event),
+  });
+  const started = node.start();
+  started.catch(() => undefined);
+  const h = { chain, clock, engine, store, node, events, started, dir };
+  harnesses.push(h);
+  await clock.runUntil(() => node.state() === 'queued' || node.state() === 'stopped');
+  return h;
+}
+
+const finishes = (chain: FakeChain, job?: string) =>
+  chain.log.filter((l) => l.startsWith('finish') && (!job || l.includes(job)));
+const resultOf = (chain: FakeChain, job: string) =>
+  JSON.parse(chain.pins.get(chain.jobs.get(job)!.result!)!) as FlowState;
+const finished = (h: Harness, job: string) => () =>
+  h.events.some((e) => e.type === 'job-finished' && e.job === job);
+
+describe('createNode (fake engine, fake chain)', () => {
+  it('runs a matched job once, pins its result, finishes it and is paid for the chain time it ran', async () => {
+    const h = await harness();
+    expect(h.chain.queue).toEqual([h.chain.address]);
+    const job = h.chain.postJob(definition());
+    h.chain.time += 7;
+    await h.clock.runUntil(finished(h, job));
+    expect(finishes(h.chain, job)).toHaveLength(1);
+    expect(h.engine.started).toHaveLength(1);
+    expect(resultOf(h.chain, job).status).toBe('success');
+    expect(h.events.find((e) => e.type === 'job-finished')).toMatchObject({ action: 'finish', payout: 70n });
+    expect(h.store.jobs()).toEqual([]);
+  });
+
+  it('keeps a job running through RPC errors while it watches it, and runs it only once (regression)', async () => {
+    const h = await harness(() => ({ logs: [{ line: 'working' }], exitCode: 0, durationMs: 1500 }));
+    const job = h.chain.postJob(definition());
+    await h.clock.runUntil(() => h.engine.started.length === 1);
+    // The RPC fails for every read for a minute of the node's time.
+    h.chain.fault = (method) =>
+      ['getJob', 'chainTime', 'runs', 'isQueued'].includes(method) ? rpcDown(method) : undefined;
+    const before = h.chain.calls.getJob ?? 0;
+    await h.clock.advance(60_000);
+    expect(h.chain.calls.getJob! - before).toBeGreaterThan(3);
+    // Retried with backoff, not stopped: the container runs on, nothing was given back or finished.
+    expect([...h.engine.containers.values()].map((c) => c.state)).toEqual(['running']);
+    expect(h.chain.log.filter((l) => l.startsWith('quit') || l.startsWith('finish'))).toEqual([]);
+    expect(h.events.some((e) => e.type === 'warning' && /keeps running/.test(e.message))).toBe(true);
+    h.chain.fault = undefined;
+    await h.clock.runUntil(finished(h, job));
+    expect(h.engine.started).toHaveLength(1);
+    expect(finishes(h.chain)).toHaveLength(1);
+    expect(resultOf(h.chain, job).status).toBe('success');
+    expect(resultOf(h.chain, job).opStates[0]?.exitCode).toBe(0);
+  });
+
+  it('stops a job on a confirmed owner stop and posts its partial result with complete', async () => {
+    const h = await harness(() => ({ logs: [{ line: 'working' }], forever: true }));
+    const job = h.chain.postJob(definition());
+    await h.clock.runUntil(() => h.engine.started.length === 1);
+    h.chain.ownerStop(job);
+    await h.clock.runUntil(finished(h, job));
+    expect(h.events.find((e) => e.type === 'job-finished')).toMatchObject({ action: 'complete' });
+    expect(resultOf(h.chain, job).status).toBe('stopped');
+    expect(resultOf(h.chain, job).opStates[0]?.diagnostics?.reason?.jobStopped).toBe(true);
+    expect(h.engine.started).toHaveLength(1);
+  });
+
+  it('stops a job at its timeout on the chain clock and finishes it', async () => {
+    const h = await harness(() => ({ forever: true }));
+    const job = h.chain.postJob(definition(), { timeout: 30 });
+    await h.clock.runUntil(() => h.engine.started.length === 1);
+    h.chain.time += 31;
+    await h.clock.runUntil(finished(h, job));
+    expect(resultOf(h.chain, job).opStates[0]?.diagnostics?.reason?.jobExpired).toBe(true);
+    expect(h.events.find((e) => e.type === 'job-finished')).toMatchObject({ action: 'finish', payout: 300n });
+  });
+
+  it('waits out an IPFS outage with growing backoff and never runs the containers again (regression)', async () => {
+    const h = await harness();
+    let down = 3;
+    h.chain.fault = (method) => {
+      if (method !== 'pinJson' || down <= 0) return undefined;
+      down--;
+      return new NosanaError('CHAIN__IPFS_UNREACHABLE', 'IPFS API refused the connection', { url: 'x' });
+    };
+    const job = h.chain.postJob(definition());
+    await h.clock.runUntil(finished(h, job));
+    expect(h.chain.calls.pinJson).toBe(4);
+    expect(h.engine.started).toHaveLength(1);
+    expect(finishes(h.chain)).toHaveLength(1);
+    const retries = h.clock.sleeps.filter((ms) => [500, 1000, 2000].includes(ms));
+    expect(retries).toEqual(expect.arrayContaining([500, 1000, 2000]));
+    expect(resultOf(h.chain, job).status).toBe('success');
+  });
+
+  it('posts a shortened result that says so when the full one can never be pinned', async () => {
+    const h = await harness(() => ({ logs: [{ line: 'x'.repeat(5000) }], exitCode: 0, durationMs: 5 }), {
+      pinAttempts: 3,
+    });
+    // IPFS refuses anything over 2 KB (a pinning service's limit): only the shortened result fits.
+    h.chain.fault = (method, args) =>
+      method === 'pinJson' && JSON.stringify(args[0]).length > 2000
+        ? new NosanaError('CHAIN__IPFS_UNREACHABLE', 'pin refused: 413 Payload Too Large', { url: 'x' })
+        : undefined;
+    const job = h.chain.postJob(definition());
+    await h.clock.runUntil(finished(h, job));
+    expect(h.engine.started).toHaveLength(1);
+    const result = resultOf(h.chain, job);
+    expect(result.status).toBe('success');
+    expect(result.errors?.at(-1)).toMatchObject({ code: 'NODE__RESULT_REPLACED' });
+    expect(result.errors?.at(-1)?.message).toMatch(/could not pin the full result.*413/);
+    expect(result.opStates[0]?.exitCode).toBe(0);
+    expect(h.events.find((e) => e.type === 'job-finished')).toMatchObject({ replaced: true });
+  });
+
+  it('cuts the logs of a result over the size limit before pinning it, with a marker', async () => {
+    const lines = Array.from({ length: 400 }, (_, i) => ({ line: `line ${i} ${'y'.repeat(100)}` }));
+    const h = await harness(() => ({ logs: lines, exitCode: 0, durationMs: 5 }), { maxResultBytes: 20_000 });
+    const job = h.chain.postJob(definition());
+    await h.clock.runUntil(finished(h, job));
+    const text = h.chain.pins.get(h.chain.jobs.get(job)!.result!)!;
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(20_000);
+    const logs = (JSON.parse(text) as FlowState).opStates[0]!.logs.map((l) => l.log);
+    expect(logs[0]).toMatch(/^line 0 /);
+    expect(logs.at(-1)).toMatch(/^line 399 /);
+    expect(logs.find((l) => l.includes('removed here'))).toMatch(/\d+ log lines \(\d+ bytes\) removed/);
+  });
+
+  it('retries a failing finish with backoff and posts it exactly once', async () => {
+    const h = await harness();
+    let failures = 2;
+    h.chain.fault = (method) =>
+      method === 'finish' && failures-- > 0 ? rpcDown('sendTransaction') : undefined;
+    const job = h.chain.postJob(definition());
+    await h.clock.runUntil(finished(h, job));
+    expect(h.chain.calls.finish).toBe(3);
+    expect(finishes(h.chain)).toHaveLength(1);
+    expect(h.engine.started).toHaveLength(1);
+  });
+
+  it('resumes a settlement interrupted by a stop at the next start, without running the job again', async () => {
+    const first = await harness();
+    first.chain.fault = (method) => (method === 'finish' ? rpcDown('sendTransaction') : undefined);
+    const job = first.chain.postJob(definition());
+    await first.clock.runUntil(() => first.store.get(job)?.phase === 'result-pinned');
+    const stopping = first.node.stop();
+    await first.clock.runUntil(() => first.node.state() === 'stopped');
+    await stopping;
+    harnesses.splice(harnesses.indexOf(first), 1);
+    await first.store.close();
+    expect(first.chain.runsByJob.has(job)).toBe(true);
+
+    first.chain.fault = undefined;
+    const second = await harness(undefined, { reuse: first });
+    await second.clock.runUntil(() => second.events.some((e) => e.type === 'job-recovered'));
+    expect(second.events.find((e) => e.type === 'job-recovered')).toMatchObject({ job, action: 'settled' });
+    expect(finishes(second.chain)).toHaveLength(1);
+    expect(second.engine.started).toHaveLength(1);
+  });
+
+  it('stops running jobs on a graceful stop, posts their partial results and leaves the queue', async () => {
+    const h = await harness(() => ({ logs: [{ line: 'working' }], forever: true }));
+    const job = h.chain.postJob(definition());
+    await h.clock.runUntil(() => h.engine.started.length === 1);
+    const stopping = h.node.stop();
+    await h.clock.runUntil(() => h.node.state() === 'stopped');
+    await stopping;
+    expect(finishes(h.chain, job)).toHaveLength(1);
+    expect(resultOf(h.chain, job).opStates[0]?.diagnostics?.reason?.hostShutDown).toBe(true);
+    expect(h.chain.queue).toEqual([]);
+    expect(h.store.presence()).toBeUndefined();
+  });
+
+  it('refuses to start when the wallet already waits in a queue this state directory did not join', async () => {
+    const chain = createFakeChain();
+    chain.queue.push(chain.address);
+    const dir = mkdtempSync(join(tmpdir(), 'nosana-daemon-'));
+    const store = openNodeStore({ dir });
+    try {
+      const node = createNode({
+        chain,
+        runtime: createRuntime({ engine: createFakeEngine(), scope: chain.address }),
+        engine: createFakeEngine(),
+        store,
+        market: 'cpu',
+        gpus: { gpus: [], cudaVersion: null },
+        clock: createFakeClock(),
+        checks: { minDiskBytes: 0 },
+      });
+      const error = await node.start().catch((e: unknown) => e);
+      expect(isNosanaError(error, 'NODE__WALLET_IN_USE')).toBe(true);
+      expect((error as NosanaError<'NODE__WALLET_IN_USE'>).context.markets).toEqual([chain.market]);
+      expect(chain.log).toEqual([]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('recovers its own queue place after a crash (the state directory put it there)', async () => {
+    const first = await harness();
+    // A crash: the store still says the wallet is queued by this directory.
+    harnesses.splice(harnesses.indexOf(first), 1);
+    expect(first.store.presence()).toEqual({ address: first.chain.address, market: first.chain.market });
+    await first.store.close();
+    const second = await harness(undefined, { reuse: first });
+    expect(second.node.state()).toBe('queued');
+    const job = second.chain.postJob(definition());
+    await second.clock.runUntil(finished(second, job));
+    expect(finishes(second.chain, job)).toHaveLength(1);
+  });
+});

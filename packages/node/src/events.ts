@@ -1,0 +1,28 @@
+/** What a node reports while it works: its state and events, for a terminal, a log or a test. */
+import type { FlowState } from '@nosana/core';
+import type { RuntimeEvent } from '@nosana/runtime';
+import type { CheckResult } from './checks.js';
+import type { RecoveryAction } from './recovery.js';
+import type { SettlementAction } from './settlement.js';
+
+/** What the node is doing. */
+export type NodeState = 'starting' | 'recovering' | 'queued' | 'running' | 'stopping' | 'stopped';
+
+/** Events for a terminal or a log. */
+export type NodeEvent =
+  | { type: 'check'; check: CheckResult }
+  | { type: 'state'; state: NodeState; market?: string }
+  | { type: 'job-started'; job: string; run: string }
+  | {
+      type: 'job-finished';
+      job: string;
+      status: FlowState['status'];
+      result: string;
+      action: SettlementAction;
+      payout: bigint;
+      /** The full result could not be pinned: a shortened one was posted. */
+      replaced?: boolean;
+    }
+  | { type: 'job-recovered'; job: string; action: RecoveryAction }
+  | { type: 'runtime'; event: RuntimeEvent }
+  | { type: 'warning'; message: string };

@@ -1,0 +1,237 @@
+/**
+ * Running one job: its definition is read and validated, its flow run by the runtime while the job is watched on
+ * chain, and the flow's result (cut to the size limit) persisted as `result-ready` for settlement. Nothing here
+ * posts anything on chain.
+ */
+import type { RunView } from '@nosana/chain';
+import {
+  type FlowState,
+  isNosanaError,
+  type JobDefinition,
+  type LogEntry,
+  type OpStatus,
+  validateJobDefinition,
+} from '@nosana/core';
+import type { Runtime, RuntimeEvent, StopReason } from '@nosana/runtime';
+import type { ChainPort } from './chain-port.js';
+import { capResult, MAX_RESULT_BYTES } from './result-size.js';
+import { type Backoff, type Clock, retry } from './retry.js';
+import { watchRun } from './run-watch.js';
+import type { JobRecord, NodeStore } from './store.js';
+
+/** The live view of a job the node runs (for its API). */
+export interface LiveJob {
+  job: string;
+  run: string;
+  startedAt: number;
+  ops: Record<string, OpStatus>;
+  /** Services the job exposes; `private` ones are shown to the job's owner only. */
+  endpoints: Array<{ opId: string; port: number; url: string; status: string; private: boolean }>;
+  logs: Array<LogEntry & { opId: string }>;
+  /** Listeners of new log lines (the API's WebSocket). */
+  listeners: Set<(entry: LogEntry & { opId: string }) => void>;
+}
+
+/** Parameters of {@link runJob}. */
+export interface RunJobParameters {
+  chain: ChainPort;
+  runtime: Runtime;
+  store: NodeStore;
+  clock: Clock;
+  run: RunView;
+  market: string;
+  view: LiveJob;
+  /** Aborted when the node shuts down: the flow stops with reason `shutdown`. */
+  shutdown: AbortSignal;
+  pollMs: number;
+  backoff?: Backoff;
+  maxDefinitionBytes: number;
+  maxResultBytes?: number;
+  onRuntimeEvent?: (event: RuntimeEvent) => void;
+  onWarning?: (message: string) => void;
+}
+
+/** IPFS answers that retrying cannot change: the definition is bad, not the network. */
+const DEFINITION_FATAL = [
+  'CHAIN__IPFS_NOT_FOUND',
+  'CHAIN__IPFS_TOO_LARGE',
+  'CHAIN__IPFS_INVALID_JSON',
+  'CHAIN__IPFS_CID_MISMATCH',
+] as const;
+
+/**
+ * Runs a job to its end and records its result as `result-ready`. Returns null when the job is gone from the chain
+ * before it started (nothing to settle).
+ *
+ * @example
+ * ```ts
+ * const record = await runJob({ chain, runtime, store, clock, run, market, view, shutdown, pollMs: 5000, maxDefinitionBytes: 1 << 20 });
+ * if (record) await settleRecord(record, { chain, store, clock });
+ * ```
+ */
+export async function runJob(parameters: RunJobParameters): Promise<JobRecord | null> {
+  const { chain, runtime, store, clock, run, view } = parameters;
+  const job = view.job;
+  const base = { job, run: view.run, market: parameters.market, startedAt: view.startedAt };
+  const existing = store.get(job);
+  if (existing?.phase === 'result-ready' || existing?.phase === 'result-pinned') return existing;
+  if (!existing) await store.put({ ...base, phase: 'claimed' });
+
+  const controller = new AbortController();
+  const stopJob = (reason: StopReason) => {
+    if (controller.signal.aborted) return;
+    controller.abort(reason);
+    runtime.stopFlow(job, reason);
+  };
+  const onShutdown = () => stopJob('shutdown');
+  if (parameters.shutdown.aborted) onShutdown();
+  parameters.shutdown.addEventListener('abort', onShutdown, { once: true });
+  const retryOptions = (operation: string) => ({
+    operation,
+    clock,
+    signal: controller.signal,
+    ...(parameters.backoff ? { backoff: parameters.backoff } : {}),
+    onRetry: (error: unknown, attempt: number, delay: number) =>
+      parameters.onWarning?.(
+        `${operation} failed (attempt ${attempt}): ${(error as Error).message} — retrying in ${delay} ms`,
+      ),
+  });
+  let unwatch: (() => void) | undefined;
+  try {
+    const onChain = await retry(() => chain.getJob(job), {
+      ...retryOptions(`reading job ${job}`),
+      isFatal: (error) => isNosanaError(error, 'CHAIN__JOB_NOT_FOUND'),
+    }).catch((error: unknown) => {
+      if (isNosanaError(error, 'CHAIN__JOB_NOT_FOUND')) return null;
+      throw error;
+    });
+    if (!onChain) {
+      await store.remove(job);
+      return null;
+    }
+    unwatch = watchRun({
+      chain,
+      clock,
+      run,
+      timeout: onChain.timeout,
+      pollMs: parameters.pollMs,
+      ...(parameters.backoff ? { backoff: parameters.backoff } : {}),
+      stop: stopJob,
+      ...(parameters.onWarning ? { onWarning: parameters.onWarning } : {}),
+    });
+    const definition = await retry(
+      async () => {
+        const raw = await chain.readJson<JobDefinition>(onChain.definition, parameters.maxDefinitionBytes);
+        return validateJobDefinition(raw);
+      },
+      {
+        ...retryOptions(`reading the definition of job ${job}`),
+        isFatal: (error) => DEFINITION_FATAL.some((code) => isNosanaError(error, code)),
+      },
+    ).catch((error: Error) => error);
+    let flow: FlowState;
+    const now = clock.now();
+    if (controller.signal.aborted && definition instanceof Error) {
+      flow = {
+        status: 'stopped',
+        startTime: now,
+        endTime: now,
+        opStates: [],
+        errors: [{ message: definition.message }],
+      };
+    } else if (definition instanceof Error || !definition.ok) {
+      const errors =
+        definition instanceof Error
+          ? [
+              {
+                message: `${definition.message}`,
+                ...(isNosanaError(definition) ? { code: definition.code } : {}),
+              },
+            ]
+          : definition.errors.map((e) => ({
+              message: `${e.path}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`,
+              code: e.code,
+            }));
+      flow = { status: 'validation-error', startTime: now, endTime: now, errors, opStates: [] };
+    } else {
+      await store.put({ ...base, phase: 'running' });
+      flow = await runFlow(parameters, definition.definition, onChain.project.toBase58(), controller.signal);
+    }
+    const { flow: capped } = capResult(flow, parameters.maxResultBytes ?? MAX_RESULT_BYTES);
+    const record: JobRecord = { ...base, phase: 'result-ready', status: capped.status, flow: capped };
+    await store.put(record);
+    return record;
+  } finally {
+    unwatch?.();
+    parameters.shutdown.removeEventListener('abort', onShutdown);
+  }
+}
+
+async function runFlow(
+  parameters: RunJobParameters,
+  definition: JobDefinition,
+  project: string,
+  signal: AbortSignal,
+): Promise<FlowState> {
+  const { runtime, view, chain, clock } = parameters;
+  const job = view.job;
+  const privateOps = new Set(
+    definition.ops
+      .filter((op) => op.type === 'container/run' && (op.args as { private?: boolean }).private === true)
+      .map((op) => op.id),
+  );
+  try {
+    const resume = (await runtime.listJobs()).includes(job);
+    const flow = await runtime.runFlow({
+      jobId: job,
+      definition,
+      globals: { job, host: chain.address, project, frps_address: '' },
+      signal,
+      resume,
+      onEvent: (event) => {
+        if (event.type === 'op-status') view.ops[event.opId] = event.status;
+        if (event.type === 'endpoint') {
+          view.endpoints = [
+            ...view.endpoints.filter((e) => !(e.opId === event.opId && e.port === event.port)),
+            {
+              opId: event.opId,
+              port: event.port,
+              url: event.url,
+              status: event.status,
+              private: privateOps.has(event.opId),
+            },
+          ];
+        }
+        if (event.type === 'log') {
+          const entry = { ...event.entry, opId: event.opId };
+          view.logs.push(entry);
+          if (view.logs.length > 1000) view.logs.shift();
+          for (const listener of view.listeners) listener(entry);
+        }
+        parameters.onRuntimeEvent?.(event);
+      },
+    });
+    // The result is public (IPFS): the URLs of private services stay out of it.
+    return {
+      ...flow,
+      opStates: flow.opStates.map(({ endpoints, ...op }) =>
+        privateOps.has(op.operationId) || !endpoints ? op : { ...op, endpoints },
+      ),
+    };
+  } catch (error) {
+    // The engine failed under the flow: the job ends failed (and is settled), it is not run again.
+    const now = clock.now();
+    return {
+      status: 'failed',
+      startTime: view.startedAt,
+      endTime: now,
+      errors: [
+        {
+          message: `the container engine failed while running the job: ${(error as Error).message}`,
+          ...(isNosanaError(error) ? { code: error.code } : {}),
+        },
+      ],
+      opStates: [],
+    };
+  }
+}
