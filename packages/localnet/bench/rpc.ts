@@ -353,18 +353,18 @@ async function jobListing(localnet: Localnet): Promise<void> {
   const realAddresses: PublicKey[] = [];
   if (realJobs > 0) {
     progress(`${realJobs} jobs by real transactions (node.work, jobs.post, node.finish)…`);
-    await host.client.node.prepare();
+    await host.client.host.prepare();
     const start = performance.now();
     for (let i = 0; i < realJobs; i++) {
-      await host.client.node.work(market);
+      await host.client.host.work(market);
       const { job, run } = await poster.client.jobs.post({
         definition: { cid: definition },
         market,
         timeout: 600,
       });
-      const view = run && (await host.client.node.runs()).find((r) => r.address.equals(run));
+      const view = run && (await host.client.host.runs()).find((r) => r.address.equals(run));
       if (!view) throw new Error(`job ${job.toBase58()} was not matched with the waiting node`);
-      await host.client.node.finish({ run: view, result });
+      await host.client.host.finish({ run: view, result });
       realAddresses.push(job);
     }
     realMs = ms(start);

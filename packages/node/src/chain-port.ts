@@ -4,18 +4,15 @@
  * client is the one place that knows how the client does it.
  */
 import {
-  ACCOUNT_DISCRIMINATORS,
   getJson,
   type JobView,
   type MarketView,
   type NosanaClient,
-  OFFSETS,
   putJson,
   type RunView,
   type StakeAccount,
 } from '@nosana/chain';
 import type { CidV0 } from '@nosana/core';
-import { base58 } from '@scure/base';
 import { PublicKey } from '@solana/web3.js';
 
 /** What the node needs from the chain (Solana programs) and from IPFS. */
@@ -68,35 +65,15 @@ export interface ChainPort {
  * ```
  */
 export function createChainPort(client: NosanaClient): ChainPort {
-  const { connection } = client;
   const me = client.address();
   return {
     address: me.toBase58(),
     network: client.network.name,
-    async chainTime() {
-      const slot = await connection.getSlot();
-      const time = await connection.getBlockTime(slot);
-      if (time === null) return Math.floor(Date.now() / 1000);
-      return time;
-    },
+    chainTime: () => client.chainTime(),
     getJob: (job) => client.jobs.get(job),
-    watchJob(job, onChange) {
-      const id = connection.onAccountChange(new PublicKey(job), () => onChange(), {
-        commitment: 'confirmed',
-      });
-      return () => void connection.removeAccountChangeListener(id).catch(() => undefined);
-    },
-    watchRuns(onChange) {
-      const id = connection.onProgramAccountChange(client.ids.jobs, () => onChange(), {
-        commitment: 'confirmed',
-        filters: [
-          { memcmp: { offset: 0, bytes: base58.encode(ACCOUNT_DISCRIMINATORS.RunAccount) } },
-          { memcmp: { offset: OFFSETS.run.node, bytes: me.toBase58() } },
-        ],
-      });
-      return () => void connection.removeProgramAccountChangeListener(id).catch(() => undefined);
-    },
-    runs: () => client.node.runs(),
+    watchJob: (job, onChange) => client.jobs.subscribe(job, () => onChange()),
+    watchRuns: (onChange) => client.host.subscribeRuns(onChange),
+    runs: () => client.host.runs(),
     getMarket: (market) => client.markets.get(market),
     async queuedMarkets() {
       const markets = await client.markets.list();
@@ -104,22 +81,22 @@ export function createChainPort(client: NosanaClient): ChainPort {
         .filter((m) => m.queueKind === 'nodes' && m.queue.some((k) => k.equals(me)))
         .map((m) => m.address.toBase58());
     },
-    isQueued: (market) => client.node.isQueued(market),
-    work: (market) => client.node.work(market),
+    isQueued: (market) => client.host.isQueued(market),
+    work: (market) => client.host.work(market),
     async leave(market) {
-      await client.node.leave(market);
+      await client.host.leave(market);
     },
     async finish(run, result) {
-      await client.node.finish({ run, result });
+      await client.host.finish({ run, result });
     },
     async complete(job, result) {
-      await client.node.complete({ job: new PublicKey(job), result });
+      await client.host.complete({ job: new PublicKey(job), result });
     },
     async quit(run) {
-      await client.node.quit(run);
+      await client.host.quit(run);
     },
     balances: () => client.balances(),
-    prepare: () => client.node.prepare(),
+    prepare: () => client.host.prepare(),
     stake: () => client.staking.get(),
     pinJson: (value) => putJson(client.ipfs, value),
     readJson: (cid, maxBytes) => getJson(client.ipfs, cid, { maxBytes }),

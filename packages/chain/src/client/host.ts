@@ -141,6 +141,23 @@ export function createHost(ctx: ClientContext, markets: Markets, jobs: Jobs) {
     },
 
     /**
+     * Calls `onChange` whenever a Run account of this node is created, changed or closed (a program subscription
+     * filtered on this node). Returns the unsubscribe function.
+     *
+     * @example
+     * ```ts
+     * const unsubscribe = client.host.subscribeRuns(() => void checkRuns());
+     * ```
+     */
+    subscribeRuns(onChange: () => void): () => void {
+      const id = connection.onProgramAccountChange(ids.jobs, () => onChange(), {
+        commitment,
+        filters: [discriminator('RunAccount'), memcmp(OFFSETS.run.node, me().toBytes())],
+      });
+      return () => void connection.removeProgramAccountChangeListener(id).catch(() => undefined);
+    },
+
+    /**
      * Waits for a run of this node (the oldest when there are several): a program subscription on Run accounts
      * with this node, plus polling as a fallback (see `waitUntil`).
      *
@@ -152,13 +169,7 @@ export function createHost(ctx: ClientContext, markets: Markets, jobs: Jobs) {
     async waitForRun({ signal, pollMs = 5000, timeoutMs }: WaitForRunOptions = {}): Promise<RunView> {
       const node = me();
       return waitUntil(
-        (notify) => {
-          const id = connection.onProgramAccountChange(ids.jobs, notify, {
-            commitment,
-            filters: [discriminator('RunAccount'), memcmp(OFFSETS.run.node, node.toBytes())],
-          });
-          return () => void connection.removeProgramAccountChangeListener(id).catch(() => undefined);
-        },
+        (notify) => host.subscribeRuns(notify),
         async () => (await runsOf(ctx, { node })).sort((a, b) => a.time - b.time)[0],
         { ...(signal ? { signal } : {}), pollMs, ...(timeoutMs === undefined ? {} : { timeoutMs }) },
       );
