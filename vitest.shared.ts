@@ -23,7 +23,7 @@ export function packageTestConfig() {
             name: 'unit',
             include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
             exclude: ['**/node_modules/**', '**/*.integration.test.ts'],
-            testTimeout: 15_000,
+            testTimeout: 30_000,
           },
         },
         {
