@@ -1,7 +1,6 @@
 import { NosanaError } from '@nosana/core';
 import { describe, expect, it } from 'vitest';
 import { EXIT, exitCodeOf, normalizeError } from './errors.js';
-import './cli-errors.js';
 
 describe('exit codes', () => {
   it.each([

@@ -1,5 +1,8 @@
+import type { ValidationIssue } from '@nosana/core';
+
 /**
- * How the CLI turns errors into exit codes and messages. This is the only place that decides exit codes:
+ * The CLI's error codes (registered on `NosanaErrorContextMap`) and how the CLI turns errors into exit codes and
+ * messages. This is the only place that decides exit codes:
  *
  * | exit | meaning |
  * |---|---|
@@ -8,6 +11,29 @@
  * | 2 | the job failed or was stopped |
  * | 3 | network, RPC, IPFS or container engine unreachable or failing |
  */
+
+declare module '@nosana/core' {
+  interface NosanaErrorContextMap {
+    /** Some of several job definitions given to one command are invalid. */
+    CLI__JOB_DEFINITIONS_INVALID: { files: Array<{ source: string; issues: ValidationIssue[] }> };
+    /** A flag's value is malformed or contradicts another flag. */
+    CLI__INVALID_FLAG: { flag: string; value: string };
+    /** The job ran and failed (exit 2). */
+    CLI__JOB_FAILED: { job: string; status: string };
+    /** The job was stopped before it finished (exit 2). */
+    CLI__JOB_STOPPED: { job: string; state: string };
+    /** No node API answers at the URL (exit 3). */
+    CLI__NODE_UNREACHABLE: { url: string };
+    /** The node refused the request: the wallet is not the job's poster (exit 1). */
+    CLI__NODE_REFUSED: { url: string; status: number };
+    /** A wait ran out of time (exit 3). */
+    CLI__WAIT_TIMEOUT: { what: string; seconds: number };
+    /** A command needs the wallet before it was loaded (a bug in the command). */
+    CLI__WALLET_NOT_LOADED: Record<string, never>;
+    /** The node's live log stream answered with an HTTP error (following a job then uses the result's logs). */
+    CLI__NODE_STREAM_REFUSED: { url: string; status: number; body: string };
+  }
+}
 
 export const EXIT = { OK: 0, INPUT: 1, JOB_FAILED: 2, NETWORK: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -31,8 +31,15 @@ export abstract class NetworkCommand<T> extends NosanaCommand<T> {
   }
 
   /** The wallet's keypair (after a {@link NetworkCommand.client} call that loaded it). */
-  protected keypair(): Keypair {
-    if (!this.wallet) throw new Error('no wallet loaded');
+  protected async keypair(): Promise<Keypair> {
+    if (!this.wallet) {
+      const { NosanaError } = await import('@nosana/core');
+      throw new NosanaError(
+        'CLI__WALLET_NOT_LOADED',
+        'this command read the wallet before loading it — please report this bug',
+        {},
+      );
+    }
     return this.wallet.keypair;
   }
 

@@ -12,7 +12,6 @@ import {
 } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
 import { spin } from '../../output.js';
-import '../../cli-errors.js';
 
 /** What `nosana job get --json` returns. */
 export interface JobGetResult extends JobSummary {
@@ -49,7 +48,7 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
         client,
         job: args.job,
         ...(nodeApi ? { nodeApi } : {}),
-        wallet: this.keypair(),
+        wallet: await this.keypair(),
         json: this.jsonEnabled(),
         ...(flags.logs ? { onLog: (entry: { log: string }) => this.log(entry.log) } : {}),
       });

@@ -1,7 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { nodeApiFlag, nodeApiUrl, resultLogLines, streamLogs } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
-import '../../cli-errors.js';
 
 /** What `nosana job logs --json` returns. */
 export interface JobLogsResult {
@@ -50,7 +49,7 @@ export default class JobLogs extends NetworkCommand<JobLogsResult> {
     }
     // The node answers the poster only: requests are signed with the wallet.
     if (!this.wallet) await this.client(flags, { wallet: 'read' });
-    const wallet = this.keypair();
+    const wallet = await this.keypair();
     const logs: JobLogsResult['logs'] = [];
     const stop = new AbortController();
     // Without --follow: what the node has buffered, then return.

@@ -14,7 +14,6 @@ import {
 } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
 import { details, spin } from '../../output.js';
-import '../../cli-errors.js';
 
 /** What `nosana job post --json` returns. */
 export interface JobPostResult {
@@ -222,7 +221,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
       client,
       job,
       nodeApi: nodeApiUrl(flags['node-api'], client.network.name),
-      wallet: this.keypair(),
+      wallet: await this.keypair(),
       json: this.jsonEnabled(),
       onLog: (entry) => this.log(entry.log),
     });

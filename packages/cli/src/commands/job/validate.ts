@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import type { ValidationIssue } from '@nosana/core';
 import { Args, ux } from '@oclif/core';
 import { NosanaCommand } from '../../base-command.js';
-import '../../cli-errors.js';
 
 /** Summary of one valid job definition. */
 export interface ValidatedFile {

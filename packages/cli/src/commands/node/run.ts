@@ -3,7 +3,6 @@ import type { FlowState } from '@nosana/core';
 import { Args, Flags } from '@oclif/core';
 import { NosanaCommand } from '../../base-command.js';
 import { describeResult } from '../../jobs.js';
-import '../../cli-errors.js';
 
 /** What `nosana node run --json` returns: the flow state, as a node would post it. */
 export type NodeRunResult = FlowState;

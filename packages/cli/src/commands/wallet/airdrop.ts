@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core';
 import { NetworkCommand } from '../../network-command.js';
 import { spin } from '../../output.js';
-import '../../cli-errors.js';
 
 /** What `nosana wallet airdrop --json` returns (base units, as strings). */
 export interface WalletAirdropResult {

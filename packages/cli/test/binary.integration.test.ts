@@ -1,0 +1,14 @@
+/** End-to-end runs of the built `nosana` binary for what only the whole program does: version, help, routing. */
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+describe('nosana (built binary)', () => {
+  it('prints its version and help without touching the network', async () => {
+    const version = await runCli(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^@nosana\/cli\/\d+\.\d+\.\d+ /);
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('job');
+  });
+});
