@@ -32,6 +32,8 @@ declare module '@nosana/core' {
     CLI__WALLET_NOT_LOADED: Record<string, never>;
     /** The node's live log stream answered with an HTTP error (following a job then uses the result's logs). */
     CLI__NODE_STREAM_REFUSED: { url: string; status: number; body: string };
+    /** A positional argument is malformed (exit 1), e.g. a job that is not a Solana address. */
+    CLI__INVALID_ARGUMENT: { argument: string; value: string };
   }
 }
 

@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { solanaAddress } from '../../input.js';
 import {
   describeJob,
   describeResult,
@@ -31,7 +32,7 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
   ];
   static override args = { job: Args.string({ description: 'job address', required: true }) };
   static override flags = {
-    wait: Flags.boolean({ char: 'w', summary: 'wait until the job is finished and its result posted' }),
+    wait: Flags.boolean({ summary: 'wait until the job is finished and its result posted' }),
     logs: Flags.boolean({ char: 'l', summary: 'print the logs of the result' }),
     download: Flags.string({ summary: 'write the result and logs into this directory' }),
     'node-api': nodeApiFlag,
@@ -39,6 +40,7 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
 
   async run(): Promise<JobGetResult> {
     const { args, flags } = await this.parse(JobGet);
+    await solanaAddress(args.job, 'the job argument');
     const client = await this.client(flags, { wallet: flags.wait ? 'read' : 'none' });
     let job = await spin(this.jsonEnabled(), 'Fetching the job', () => client.jobs.get(args.job));
     const nodeApi = nodeApiUrl(flags['node-api'], client.network.name);

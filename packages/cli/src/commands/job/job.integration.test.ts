@@ -129,7 +129,7 @@ describe('nosana job post', () => {
       env: poster.env,
     });
     expect(timeout.code).toBe(1);
-    expect(timeout.json<Failed>().error.code).toBe('CORE__INVALID_DURATION');
+    expect(timeout.json<Failed>().error.code).toBe('CLI__INVALID_FLAG');
     const nothing = await runCli(['job', 'post', '--json'], { env: poster.env });
     expect(nothing.code).toBe(1);
     expect(nothing.json<Failed>().error.message).toContain('--file');

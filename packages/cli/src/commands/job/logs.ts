@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { solanaAddress } from '../../input.js';
 import { nodeApiFlag, nodeApiUrl, resultLogLines, streamLogs } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
 
@@ -26,6 +27,7 @@ export default class JobLogs extends NetworkCommand<JobLogsResult> {
 
   async run(): Promise<JobLogsResult> {
     const { args, flags } = await this.parse(JobLogs);
+    await solanaAddress(args.job, 'the job argument');
     const client = await this.client(flags, { wallet: 'none' });
     const { NosanaError } = await import('@nosana/core');
     const job = await client.jobs.get(args.job);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { JobDefinition } from '@nosana/core';
 import { Args, Flags, ux } from '@oclif/core';
+import { parseTimeout } from '../../input.js';
 import {
   describeJob,
   describeResult,
@@ -41,7 +42,7 @@ export default class JobPost extends NetworkCommand<JobPostResult> {
 With --wait it follows the job (queued → running → completed) with its logs, prints the result, and exits 2 when the job failed or was stopped.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %> --file examples/hello-world.json --wait',
-    '<%= config.bin %> <%= command.id %> --image ubuntu:24.04 --market cpu --timeout 10m -- echo hello',
+    '<%= config.bin %> <%= command.id %> --image ubuntu:24.04 --market cpu --timeout 10 -- echo hello',
     '<%= config.bin %> <%= command.id %> -f examples/ollama-gpu-service.json --market <gpu-market-address> --network mainnet --timeout 2h',
     '<%= config.bin %> <%= command.id %> -f job.json --dry-run --json',
   ];
@@ -68,12 +69,11 @@ With --wait it follows the job (queued → running → completed) with its logs,
     }),
     timeout: Flags.string({
       char: 't',
-      summary: 'how long the job may run: 90 (seconds), 30m, 2h, 1h30m',
-      default: '1h',
+      summary: 'how long the job may run: minutes (60), or with units: 90s, 30m, 2h, 1h30m',
+      default: '60',
     }),
     host: Flags.string({ summary: 'post straight to this node (it must be queued in the market)' }),
     wait: Flags.boolean({
-      char: 'w',
       summary: 'follow the job to its end, with its logs, and print the result',
     }),
     download: Flags.string({ summary: 'with --wait: write the result and logs into this directory' }),
@@ -131,7 +131,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
         '--download needs --wait (or use `nosana job download` later)',
         { flag: 'download', value: flags.download },
       );
-    const timeout = core.parseDuration(flags.timeout);
+    const timeout = await parseTimeout(flags.timeout);
 
     // 2. Price, from the market.
     const client = await this.client(flags, { wallet: 'create' });

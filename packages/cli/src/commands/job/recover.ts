@@ -1,4 +1,5 @@
 import { Args } from '@oclif/core';
+import { solanaAddress } from '../../input.js';
 import { NetworkCommand } from '../../network-command.js';
 import { spin } from '../../output.js';
 
@@ -15,6 +16,7 @@ export default class JobRecover extends NetworkCommand<JobRecoverResult> {
 
   async run(): Promise<JobRecoverResult> {
     const { args, flags } = await this.parse(JobRecover);
+    await solanaAddress(args.job, 'the job argument');
     const client = await this.client(flags, { wallet: 'read' });
     const { signature } = await spin(this.jsonEnabled(), 'Recovering the deposit', () =>
       client.jobs.recover(args.job),

@@ -1,4 +1,5 @@
 import { Args } from '@oclif/core';
+import { solanaAddress } from '../../input.js';
 import { NetworkCommand } from '../../network-command.js';
 import { spin } from '../../output.js';
 
@@ -19,6 +20,7 @@ export default class JobStop extends NetworkCommand<JobStopResult> {
 
   async run(): Promise<JobStopResult> {
     const { args, flags } = await this.parse(JobStop);
+    await solanaAddress(args.job, 'the job argument');
     const client = await this.client(flags, { wallet: 'read' });
     const { action, signature } = await spin(this.jsonEnabled(), 'Stopping the job', () =>
       client.jobs.stop(args.job),
