@@ -34,6 +34,17 @@ declare module '@nosana/core' {
     CLI__NODE_STREAM_REFUSED: { url: string; status: number; body: string };
     /** A positional argument is malformed (exit 1), e.g. a job that is not a Solana address. */
     CLI__INVALID_ARGUMENT: { argument: string; value: string };
+    /** No command has the name given (exit 1); the message suggests the closest one. Printed by the hook. */
+    CLI__UNKNOWN_COMMAND: { command: string };
+    /** A definition URL is not fetched (exit 1): scheme, credentials, private address, size or redirects. */
+    CLI__URL_REFUSED: {
+      url: string;
+      reason: 'scheme' | 'credentials' | 'private-address' | 'size' | 'redirects';
+    };
+    /** A definition URL answered with an HTTP error (exit 1). */
+    CLI__URL_FAILED: { url: string; status: number };
+    /** A definition URL did not answer (exit 3). */
+    CLI__URL_UNREACHABLE: { url: string };
   }
 }
 
@@ -72,6 +83,7 @@ const EXIT_BY_CODE: Array<[string, ExitCode]> = [
   ['LOCALNET__NOT_RUNNING', EXIT.NETWORK],
   ['CLI__NODE_UNREACHABLE', EXIT.NETWORK],
   ['CLI__WAIT_TIMEOUT', EXIT.NETWORK],
+  ['CLI__URL_UNREACHABLE', EXIT.NETWORK],
 ];
 
 /** The exit code of an error code: explicit entries first, then bad input for everything else. */

@@ -12,3 +12,14 @@ describe('nosana (built binary)', () => {
     expect(help.stdout).toContain('job');
   });
 });
+
+describe('unknown commands (built binary)', () => {
+  it('suggest the closest command and exit 1', async () => {
+    const run = await runCli(['job', 'pots']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('"job pots" is not a nosana command — did you mean "nosana job post"?');
+    const json = await runCli(['job', 'pots', '--json']);
+    expect(json.code).toBe(1);
+    expect(json.json()).toMatchObject({ status: 'error', error: { code: 'CLI__UNKNOWN_COMMAND' } });
+  });
+});

@@ -18,8 +18,16 @@ export default class JobDownload extends NetworkCommand<JobDownloadResult> {
     '<%= config.bin %> <%= command.id %> <job-address> ./results',
   ];
   static override args = {
-    job: Args.string({ description: 'job address', required: true }),
-    dir: Args.string({ description: 'target directory', default: '.' }),
+    job: Args.string({
+      ignoreStdin: true,
+      description: 'job address',
+      required: true,
+    }),
+    dir: Args.string({
+      ignoreStdin: true,
+      description: 'target directory',
+      default: '.',
+    }),
   };
 
   async run(): Promise<JobDownloadResult> {

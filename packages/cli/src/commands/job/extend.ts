@@ -19,7 +19,13 @@ export default class JobExtend extends NetworkCommand<JobExtendResult> {
     '<%= config.bin %> <%= command.id %> <job-address> --timeout +30m',
     '<%= config.bin %> <%= command.id %> <job-address> -t 30',
   ];
-  static override args = { job: Args.string({ description: 'job address', required: true }) };
+  static override args = {
+    job: Args.string({
+      ignoreStdin: true,
+      description: 'job address',
+      required: true,
+    }),
+  };
   static override flags = {
     timeout: Flags.string({
       char: 't',

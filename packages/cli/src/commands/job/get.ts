@@ -30,7 +30,13 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
     '<%= config.bin %> <%= command.id %> <job-address> --wait --logs',
     '<%= config.bin %> <%= command.id %> <job-address> --download ./results --json',
   ];
-  static override args = { job: Args.string({ description: 'job address', required: true }) };
+  static override args = {
+    job: Args.string({
+      ignoreStdin: true,
+      description: 'job address',
+      required: true,
+    }),
+  };
   static override flags = {
     wait: Flags.boolean({ summary: 'wait until the job is finished and its result posted' }),
     logs: Flags.boolean({ char: 'l', summary: 'print the logs of the result' }),

@@ -19,7 +19,13 @@ export default class JobLogs extends NetworkCommand<JobLogsResult> {
     '<%= config.bin %> <%= command.id %> <job-address>',
     '<%= config.bin %> <%= command.id %> <job-address> --follow',
   ];
-  static override args = { job: Args.string({ description: 'job address', required: true }) };
+  static override args = {
+    job: Args.string({
+      ignoreStdin: true,
+      description: 'job address',
+      required: true,
+    }),
+  };
   static override flags = {
     follow: Flags.boolean({ char: 'f', summary: 'keep printing new lines until the job ends' }),
     'node-api': nodeApiFlag,

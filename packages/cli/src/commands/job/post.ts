@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { JobDefinition } from '@nosana/core';
 import { Args, Flags, ux } from '@oclif/core';
+import { fetchDefinition } from '../../fetch-definition.js';
 import { parseTimeout } from '../../input.js';
 import {
   describeJob,
@@ -49,6 +50,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
   static override strict = false;
   static override args = {
     command: Args.string({
+      ignoreStdin: true,
       description: 'command to run in --image (instead of --file); put it after --',
       required: false,
     }),
@@ -57,7 +59,12 @@ With --wait it follows the job (queued → running → completed) with its logs,
     file: Flags.string({
       char: 'f',
       summary: 'job definition (JSON or YAML), or - for standard input',
-      exclusive: ['image'],
+      exclusive: ['image', 'url'],
+    }),
+    url: Flags.string({
+      summary: 'job definition URL (http or https; public hosts only, except on localnet)',
+      description: 'Fetched with a 15 s timeout and the size limit of a job definition (1 MiB).',
+      exclusive: ['image', 'file'],
     }),
     image: Flags.string({ char: 'i', summary: 'container image for a command given as arguments' }),
     gpu: Flags.boolean({ summary: 'the command needs a GPU (with --image)' }),
@@ -89,20 +96,29 @@ With --wait it follows the job (queued → running → completed) with its logs,
     // 1. The definition, validated before anything touches the network.
     const command = argv as string[];
     let definition: JobDefinition;
-    if (flags.file) {
+    const source = flags.file ?? flags.url;
+    if (source !== undefined) {
       if (command.length > 0)
         throw new NosanaError(
           'CLI__INVALID_FLAG',
-          `give either --file or a command, not both (got "${command.join(' ')}")`,
-          { flag: 'file', value: flags.file },
+          `give either --${flags.file ? 'file' : 'url'} or a command, not both (got "${command.join(' ')}")`,
+          { flag: flags.file ? 'file' : 'url', value: source },
         );
-      const text = flags.file === '-' ? await readStdin() : await readFile(flags.file, 'utf8');
-      definition = this.validated(core, text, flags.file === '-' ? '<stdin>' : flags.file);
+      const text = flags.url
+        ? await fetchDefinition({
+            url: flags.url,
+            allowPrivate: flags.network === 'localnet',
+            maxBytes: core.JOB_DEFINITION_LIMITS.maxDocumentBytes,
+          })
+        : flags.file === '-'
+          ? await readStdin()
+          : await readFile(source, 'utf8');
+      definition = this.validated(core, text, flags.file === '-' ? '<stdin>' : source);
     } else {
       if (!flags.image)
         throw new NosanaError(
           'CLI__INVALID_FLAG',
-          'nothing to run — pass --file <job.json>, or --image <image> followed by a command',
+          'nothing to run — pass --file <job.json>, --url <https://…/job.json>, or --image <image> followed by a command',
           { flag: 'image', value: '' },
         );
       if (command.length === 0)

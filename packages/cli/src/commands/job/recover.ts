@@ -12,7 +12,13 @@ export interface JobRecoverResult {
 export default class JobRecover extends NetworkCommand<JobRecoverResult> {
   static override summary = 'get back the deposit of a job its node gave up (STOPPED)';
   static override examples = ['<%= config.bin %> <%= command.id %> <job-address>'];
-  static override args = { job: Args.string({ description: 'job address', required: true }) };
+  static override args = {
+    job: Args.string({
+      ignoreStdin: true,
+      description: 'job address',
+      required: true,
+    }),
+  };
 
   async run(): Promise<JobRecoverResult> {
     const { args, flags } = await this.parse(JobRecover);

@@ -16,7 +16,13 @@ export default class JobStop extends NetworkCommand<JobStopResult> {
   static override description =
     'A running job is ended on chain: its node is paid for the time it ran, the rest of the deposit comes back, and the node stops the containers and posts the partial result.';
   static override examples = ['<%= config.bin %> <%= command.id %> <job-address>'];
-  static override args = { job: Args.string({ description: 'job address', required: true }) };
+  static override args = {
+    job: Args.string({
+      ignoreStdin: true,
+      description: 'job address',
+      required: true,
+    }),
+  };
 
   async run(): Promise<JobStopResult> {
     const { args, flags } = await this.parse(JobStop);

@@ -32,6 +32,7 @@ export default class JobValidate extends NosanaCommand<JobValidateResult> {
   static override strict = false;
   static override args = {
     file: Args.string({
+      ignoreStdin: true,
       description: 'job definition files (.json, .yaml, .yml), or - for standard input',
       required: true,
     }),

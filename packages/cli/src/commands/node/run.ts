@@ -18,6 +18,7 @@ export default class NodeRun extends NosanaCommand<NodeRunResult> {
   ];
   static override args = {
     file: Args.string({
+      ignoreStdin: true,
       description: 'job definition (JSON or YAML), or - for standard input',
       required: true,
     }),
