@@ -18,10 +18,10 @@ declare module '@nosana/core' {
     CLI__JOB_DEFINITIONS_INVALID: { files: Array<{ source: string; issues: ValidationIssue[] }> };
     /** A flag's value is malformed or contradicts another flag. */
     CLI__INVALID_FLAG: { flag: string; value: string };
-    /** The job ran and failed (exit 2). */
-    CLI__JOB_FAILED: { job: string; status: string };
-    /** The job was stopped before it finished (exit 2). */
-    CLI__JOB_STOPPED: { job: string; state: string };
+    /** The job ran and failed (exit 2); `result` is the command's result (job, state, result CID, flow). */
+    CLI__JOB_FAILED: { job: string; status: string; result?: unknown };
+    /** The job was stopped before it finished (exit 2); `result` as for CLI__JOB_FAILED. */
+    CLI__JOB_STOPPED: { job: string; state: string; result?: unknown };
     /** No node API answers at the URL (exit 3). */
     CLI__NODE_UNREACHABLE: { url: string };
     /** The node refused the request: the wallet is not the job's poster (exit 1). */
@@ -45,6 +45,10 @@ declare module '@nosana/core' {
     CLI__URL_FAILED: { url: string; status: number };
     /** A definition URL did not answer (exit 3). */
     CLI__URL_UNREACHABLE: { url: string };
+    /** A job is not in the state (or not owned as) an operation needs (exit 1); checked before sending. */
+    CLI__JOB_WRONG_STATE: { job: string; state: string; expected: string };
+    /** `localnet status` found no localnet (exit 3); `result` is the status (running: false, where it looked). */
+    CLI__LOCALNET_NOT_RUNNING: { url: string; dataDir: string; result?: unknown };
   }
 }
 
@@ -68,6 +72,11 @@ export interface NormalizedError {
   exitCode: ExitCode;
   /** Itemized problems (e.g. every issue of an invalid job definition). */
   errors?: NormalizedIssue[];
+  /**
+   * What the command knows despite the failure (e.g. the job, its state, result CID and flow for a failed job), for
+   * the `result` of the `--json` envelope; from the error's `context.result`.
+   */
+  result?: unknown;
 }
 
 /** Error codes (or code prefixes ending in `*`) and their exit codes; the first match wins. */
@@ -81,6 +90,7 @@ const EXIT_BY_CODE: Array<[string, ExitCode]> = [
   ['CHAIN__TRANSACTION_*', EXIT.NETWORK],
   ['RUNTIME__ENGINE_UNREACHABLE', EXIT.NETWORK],
   ['LOCALNET__NOT_RUNNING', EXIT.NETWORK],
+  ['CLI__LOCALNET_NOT_RUNNING', EXIT.NETWORK],
   ['CLI__NODE_UNREACHABLE', EXIT.NETWORK],
   ['CLI__WAIT_TIMEOUT', EXIT.NETWORK],
   ['CLI__URL_UNREACHABLE', EXIT.NETWORK],
@@ -107,7 +117,7 @@ interface CodedError {
   name: string;
   code: string;
   message: string;
-  context?: { issues?: Issue[]; files?: Array<{ source: string; issues: Issue[] }> };
+  context?: { issues?: Issue[]; files?: Array<{ source: string; issues: Issue[] }>; result?: unknown };
 }
 
 const isCoded = (error: unknown): error is CodedError =>
@@ -138,7 +148,8 @@ export function normalizeError(error: unknown): NormalizedError {
       message: error.message,
       exitCode: exitCodeOf(error.code),
     };
-    const { issues, files } = error.context ?? {};
+    const { issues, files, result } = error.context ?? {};
+    if (result !== undefined) normalized.result = result;
     if (Array.isArray(issues)) {
       // The first line of the message is the summary; the issues are listed item by item.
       normalized.message = error.message.split('\n')[0]!;

@@ -1,3 +1,5 @@
+import { CLI_PARITY } from './cli-parity.js';
+
 /** Renders docs/cli.md and the command surface snapshot from the commands' manifest (see cli-reference.test.ts). */
 interface ManifestFlag {
   name: string;
@@ -98,5 +100,5 @@ export function renderCliReference(manifest: Manifest): string {
       lines.push('```', '');
     }
   }
-  return lines.join('\n');
+  return `${lines.join('\n')}\n${CLI_PARITY}`;
 }

@@ -38,7 +38,9 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
     }),
   };
   static override flags = {
-    wait: Flags.boolean({ summary: 'wait until the job is finished and its result posted' }),
+    wait: Flags.boolean({
+      summary: 'wait until the job is finished and its result posted; exit 2 when it failed or was stopped',
+    }),
     logs: Flags.boolean({ char: 'l', summary: 'print the logs of the result' }),
     download: Flags.string({ summary: 'write the result and logs into this directory' }),
     'node-api': nodeApiFlag,
@@ -75,12 +77,28 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
     const downloaded = flags.download ? await downloadJob(client, job, flags.download) : undefined;
     if (downloaded)
       this.log(`Downloaded ${downloaded.length} files to ${downloaded[0]?.replace(/\/[^/]+$/, '')}`);
-    return {
+    const result: JobGetResult = {
       ...summarizeJob(job),
       status: flow?.status ?? null,
       endpoints,
       ...(downloaded ? { downloaded } : {}),
     };
+    // With --wait the exit code tells how the job ended (2: stopped or failed), as for job post --wait.
+    if (flags.wait && (job.state === 'STOPPED' || (flow && flow.status !== 'success'))) {
+      const { NosanaError } = await import('@nosana/core');
+      if (job.state === 'STOPPED')
+        throw new NosanaError(
+          'CLI__JOB_STOPPED',
+          `job ${args.job} was stopped before it finished (its node quit) — get the deposit back with nosana job recover ${args.job}`,
+          { job: args.job, state: job.state, result },
+        );
+      throw new NosanaError('CLI__JOB_FAILED', `job ${args.job} ended with status ${flow!.status}`, {
+        job: args.job,
+        status: flow!.status,
+        result,
+      });
+    }
+    return result;
   }
 }
 

@@ -104,6 +104,16 @@ describe('nosana job post', () => {
     );
     expect(failed.code).toBe(2);
     expect(failed.json<Failed>().error.code).toBe('CLI__JOB_FAILED');
+    // The failure envelope still carries what a script needs: the job, its state, result CID and the result.
+    expect(failed.json<{ result: JobPostResult }>().result).toMatchObject({
+      job: expect.any(String),
+      final: {
+        state: 'COMPLETED',
+        result: expect.stringMatching(/^Qm/),
+        status: 'failed',
+        flow: { status: 'failed' },
+      },
+    });
   }, 120_000);
 
   it('bad input costs nothing: no upload, no transaction, exit 1 with every problem', async () => {
@@ -223,7 +233,7 @@ describe('nosana job get / list / logs / extend / stop / download', () => {
     const stop = await runCli(['job', 'stop', job, '--json'], { env: poster.env });
     expect(stop.json<Ok<{ action: string }>>().result.action).toBe('end');
     const done = await runCli(['job', 'get', job, '--wait', '--logs'], { env: poster.env });
-    expect(done.code).toBe(0);
+    expect(done.code).toBe(2); // it was stopped: --wait exits 2, after printing everything
     expect(done.stdout).toMatch(/state:\s+COMPLETED/);
     expect(done.stdout).toContain('started');
     expect(done.stdout).toMatch(/status: stopped/);
@@ -279,6 +289,12 @@ describe('nosana job get / list / logs / extend / stop / download', () => {
     });
     try {
       await hostClient.node.prepare();
+      const notQueued = await runCli(
+        ['job', 'post', '-f', hello, '--market', 'gpu', '--host', host.key.publicKey.toBase58(), '--json'],
+        { env: poster.env },
+      );
+      expect(notQueued.code).toBe(1);
+      expect(notQueued.json<Failed>().error.message).toContain('is not waiting in the queue of market gpu');
       await hostClient.node.work('gpu');
       const before = BigInt(await nos());
       const posted = (
@@ -287,10 +303,21 @@ describe('nosana job get / list / logs / extend / stop / download', () => {
         })
       ).json<Ok<JobPostResult>>().result;
       expect(posted.matched).toBe(true);
+      const early = await runCli(['job', 'recover', posted.job, '--json'], { env: poster.env });
+      expect(early.code).toBe(1);
+      expect(early.json<Failed>().error).toMatchObject({
+        code: 'CLI__JOB_WRONG_STATE',
+        message: expect.stringContaining(
+          'is RUNNING: recover only returns the deposit of a job its node gave up',
+        ),
+      });
       const [run] = await hostClient.node.runs();
       await hostClient.node.quit(run!);
       const stopped = await runCli(['job', 'get', posted.job, '--json'], { env: poster.env });
       expect(stopped.json<Ok<JobGetResult>>().result.state).toBe('STOPPED');
+      const waited = await runCli(['job', 'get', posted.job, '--wait', '--json'], { env: poster.env });
+      expect(waited.code).toBe(2);
+      expect(waited.json<{ result: JobGetResult }>().result.state).toBe('STOPPED');
       const recover = await runCli(['job', 'recover', posted.job, '--json'], { env: poster.env });
       expect(recover.code, recover.stdout).toBe(0);
       expect(BigInt(await nos())).toBe(before);

@@ -78,6 +78,17 @@ describe('nosana job post', () => {
   });
 });
 
+describe('nosana job download', () => {
+  it('saves an IPFS document by CID, verified, named after it', async () => {
+    const cid = await network.localnet.ipfs.addBytes(new TextEncoder().encode(hello));
+    const dir = join(network.dir, 'by-cid');
+    const run = await runCommand(['job', 'download', cid, dir, '--json'], { env });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.json<Ok<{ files: string[] }>>().result.files).toEqual([join(dir, `${cid}.json`)]);
+    expect(readFileSync(join(dir, `${cid}.json`), 'utf8')).toBe(hello);
+  });
+});
+
 describe('nosana wallet airdrop', () => {
   it('uses the localnet faucet limit', () => {
     expect(MAX_FAUCET_NOS).toBe(LOCALNET_MAX_FAUCET_NOS);

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { JobDefinition } from '@nosana/core';
+import type { MarketView, NosanaClient } from '@nosana/chain';
+import type { FlowState, JobDefinition } from '@nosana/core';
 import { Args, Flags, ux } from '@oclif/core';
 import { fetchDefinition } from '../../fetch-definition.js';
-import { parseTimeout } from '../../input.js';
+import { parseTimeout, solanaAddress } from '../../input.js';
 import {
   describeJob,
   describeResult,
@@ -31,7 +32,7 @@ export interface JobPostResult {
   /** Set with --dry-run: nothing was pinned or sent. */
   dryRun: boolean;
   /** With --wait: the job once finished, its result status and where it was downloaded. */
-  final?: JobSummary & { status: string | null; downloaded?: string[] };
+  final?: JobSummary & { status: string | null; flow: FlowState | null; downloaded?: string[] };
 }
 
 export default class JobPost extends NetworkCommand<JobPostResult> {
@@ -94,53 +95,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
     const { NosanaError } = core;
 
     // 1. The definition, validated before anything touches the network.
-    const command = argv as string[];
-    let definition: JobDefinition;
-    const source = flags.file ?? flags.url;
-    if (source !== undefined) {
-      if (command.length > 0)
-        throw new NosanaError(
-          'CLI__INVALID_FLAG',
-          `give either --${flags.file ? 'file' : 'url'} or a command, not both (got "${command.join(' ')}")`,
-          { flag: flags.file ? 'file' : 'url', value: source },
-        );
-      const text = flags.url
-        ? await fetchDefinition({
-            url: flags.url,
-            allowPrivate: flags.network === 'localnet',
-            maxBytes: core.JOB_DEFINITION_LIMITS.maxDocumentBytes,
-          })
-        : flags.file === '-'
-          ? await readStdin()
-          : await readFile(source, 'utf8');
-      definition = this.validated(core, text, flags.file === '-' ? '<stdin>' : source);
-    } else {
-      if (!flags.image)
-        throw new NosanaError(
-          'CLI__INVALID_FLAG',
-          'nothing to run — pass --file <job.json>, --url <https://…/job.json>, or --image <image> followed by a command',
-          { flag: 'image', value: '' },
-        );
-      if (command.length === 0)
-        throw new NosanaError(
-          'CLI__INVALID_FLAG',
-          `--image ${flags.image} needs a command to run, e.g. -- echo hello`,
-          { flag: 'image', value: flags.image },
-        );
-      const text = JSON.stringify({
-        version: '0.1',
-        type: 'container',
-        meta: { trigger: 'cli' },
-        ops: [
-          {
-            type: 'container/run',
-            id: 'run',
-            args: { image: flags.image, cmd: command, ...(flags.gpu ? { gpu: true } : {}) },
-          },
-        ],
-      });
-      definition = this.validated(core, text, '<command line>');
-    }
+    const definition = await this.readDefinition(core, flags, argv as string[]);
     if (flags.download && !flags.wait)
       throw new NosanaError(
         'CLI__INVALID_FLAG',
@@ -154,6 +109,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
     const market = await spin(this.jsonEnabled(), 'Fetching the market', () =>
       client.markets.get(flags.market),
     );
+    if (flags.host) await checkHost(core, market, flags.host);
     const { total: deposit } = core.jobDeposit({ price: market.jobPrice, timeout });
     const gpuOps = definition.ops.some(
       (op) => op.type === 'container/run' && (op.args.gpu ?? definition.global?.gpu),
@@ -229,6 +185,18 @@ With --wait it follows the job (queued → running → completed) with its logs,
     }
 
     // 4. Follow it to the end.
+    return this.follow(core, client, flags, result);
+  }
+
+  /** Follows a posted job to its end; a stopped or failed job throws with everything known in `result`. */
+  private async follow(
+    core: typeof import('@nosana/core'),
+    client: NosanaClient,
+    flags: { download?: string; 'node-api'?: string },
+    result: JobPostResult,
+  ): Promise<JobPostResult> {
+    const { NosanaError } = core;
+    const { job } = result;
     const {
       job: done,
       result: flow,
@@ -249,20 +217,76 @@ With --wait it follows the job (queued → running → completed) with its logs,
     result.final = {
       ...summarizeJob(done),
       status: flow?.status ?? null,
+      flow,
       ...(downloaded ? { downloaded } : {}),
     };
     if (done.state === 'STOPPED')
       throw new NosanaError(
         'CLI__JOB_STOPPED',
         `job ${job} was stopped before it finished (its node quit) — get the deposit back with nosana job recover ${job}`,
-        { job, state: done.state },
+        { job, state: done.state, result },
       );
     if (flow && flow.status !== 'success')
       throw new NosanaError('CLI__JOB_FAILED', `job ${job} ended with status ${flow.status}`, {
         job,
         status: flow.status,
+        result,
       });
     return result;
+  }
+
+  /** The definition from --file, --url, standard input or a command, validated (every issue thrown at once). */
+  private async readDefinition(
+    core: typeof import('@nosana/core'),
+    flags: { file?: string; url?: string; image?: string; gpu: boolean; network: string },
+    command: string[],
+  ): Promise<JobDefinition> {
+    const { NosanaError } = core;
+    const source = flags.file ?? flags.url;
+    if (source !== undefined) {
+      if (command.length > 0)
+        throw new NosanaError(
+          'CLI__INVALID_FLAG',
+          `give either --${flags.file ? 'file' : 'url'} or a command, not both (got "${command.join(' ')}")`,
+          { flag: flags.file ? 'file' : 'url', value: source },
+        );
+      const text = flags.url
+        ? await fetchDefinition({
+            url: flags.url,
+            allowPrivate: flags.network === 'localnet',
+            maxBytes: core.JOB_DEFINITION_LIMITS.maxDocumentBytes,
+          })
+        : flags.file === '-'
+          ? await readStdin()
+          : await readFile(source, 'utf8');
+      return this.validated(core, text, flags.file === '-' ? '<stdin>' : source);
+    } else {
+      if (!flags.image)
+        throw new NosanaError(
+          'CLI__INVALID_FLAG',
+          'nothing to run — pass --file <job.json>, --url <https://…/job.json>, or --image <image> followed by a command',
+          { flag: 'image', value: '' },
+        );
+      if (command.length === 0)
+        throw new NosanaError(
+          'CLI__INVALID_FLAG',
+          `--image ${flags.image} needs a command to run, e.g. -- echo hello`,
+          { flag: 'image', value: flags.image },
+        );
+      const text = JSON.stringify({
+        version: '0.1',
+        type: 'container',
+        meta: { trigger: 'cli' },
+        ops: [
+          {
+            type: 'container/run',
+            id: 'run',
+            args: { image: flags.image, cmd: command, ...(flags.gpu ? { gpu: true } : {}) },
+          },
+        ],
+      });
+      return this.validated(core, text, '<command line>');
+    }
   }
 
   /** Parses and validates a definition; warnings are shown, errors thrown with every issue. */
@@ -278,4 +302,21 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `--host` must name a node waiting in the market's queue: checked before anything is pinned or sent. */
+async function checkHost(
+  core: typeof import('@nosana/core'),
+  market: MarketView,
+  host: string,
+): Promise<void> {
+  const node = await solanaAddress(host, '--host');
+  const queued = market.queueKind === 'nodes' ? market.queue.map((key) => key.toBase58()) : [];
+  if (queued.includes(node)) return;
+  const where = market.name ?? market.address.toBase58();
+  throw new core.NosanaError(
+    'CLI__INVALID_FLAG',
+    `--host ${node} is not waiting in the queue of market ${where} (${queued.length === 0 ? 'no node is queued' : `queued: ${queued.slice(0, 5).join(', ')}${queued.length > 5 ? ', …' : ''}`}) — post without --host, or pick a queued node (nosana market get ${where})`,
+    { flag: 'host', value: host },
+  );
 }
