@@ -78,6 +78,25 @@ describe('nosana job post', () => {
   });
 });
 
+describe('no stray output', () => {
+  it('job post, extend and stop print nothing but their own output', async () => {
+    const posted = await runCommand(['job', 'post', '-f', 'examples/hello-world.json', '-t', '5', '--json'], {
+      env,
+    });
+    expect(posted.code, posted.stderr).toBe(0);
+    const { job } = posted.json<Ok<JobPostResult>>().result;
+    // Through the binary: web3.js would print its WebSocket error after the command returned.
+    const extended = await runCli(['job', 'extend', job, '-t', '5', '--json'], { env });
+    expect(extended.code, extended.stderr).toBe(0);
+    const stopped = await runCli(['job', 'stop', job, '--json'], { env });
+    expect(stopped.code, stopped.stderr).toBe(0);
+    for (const run of [posted, extended, stopped]) {
+      expect(run.stderr).not.toMatch(/ws error|WebSocket was closed|bigint: Failed/);
+      expect(() => run.json()).not.toThrow();
+    }
+  });
+});
+
 describe('nosana job download', () => {
   it('saves an IPFS document by CID, verified, named after it', async () => {
     const cid = await network.localnet.ipfs.addBytes(new TextEncoder().encode(hello));
