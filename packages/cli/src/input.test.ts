@@ -43,7 +43,7 @@ describe('solanaAddress', () => {
   });
 
   it('says which argument is not an address, also for base58 of the wrong length', async () => {
-    for (const value of ['foo', '0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl', '1'.repeat(44) + 'z']) {
+    for (const value of ['foo', '0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl0OIl', `${'1'.repeat(44)}z`]) {
       const error = await solanaAddress(value, 'the job argument').catch((e: unknown) => e);
       expect(isNosanaError(error, 'CLI__INVALID_ARGUMENT'), value).toBe(true);
       expect((error as Error).message).toContain(`"${value}" is not a Solana address (the job argument)`);

@@ -53,7 +53,9 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
     let job = await spin(this.jsonEnabled(), 'Fetching the job', () => client.jobs.get(args.job));
     const nodeApi = nodeApiUrl(flags['node-api'], client.network.name);
     let streamed = false;
-    if (flags.wait && job.state !== 'COMPLETED' && job.state !== 'STOPPED') {
+    // An ended job is COMPLETED before its node posts the result: --wait waits for the result too.
+    const finished = job.state === 'STOPPED' || (job.state === 'COMPLETED' && job.result !== null);
+    if (flags.wait && !finished) {
       const followed = await followJob({
         client,
         job: args.job,

@@ -35,7 +35,7 @@ export default class JobLogs extends NetworkCommand<JobLogsResult> {
     const { args, flags } = await this.parse(JobLogs);
     await solanaAddress(args.job, 'the job argument');
     const client = await this.client(flags, { wallet: 'none' });
-    const { NosanaError } = await import('@nosana/core');
+    const { NosanaError, isNosanaError } = await import('@nosana/core');
     const job = await client.jobs.get(args.job);
     if (job.result) {
       const flow = (await client.jobs.result(job.address))!;
@@ -77,12 +77,13 @@ export default class JobLogs extends NetworkCommand<JobLogsResult> {
         logs.push({ opId: entry.opId ?? '', type: entry.type, log: entry.log, timestamp: entry.timestamp });
         this.log(entry.log);
       },
-    }).catch((error: Error & { status?: number }) => {
-      if (error.status === 401 || error.status === 403) {
+    }).catch((error: Error) => {
+      const status = isNosanaError(error, 'CLI__NODE_STREAM_REFUSED') ? error.context.status : undefined;
+      if (status === 401 || status === 403) {
         throw new NosanaError(
           'CLI__NODE_REFUSED',
           `the node at ${url} refused the logs: ${error.message} — only the job's poster may read them (use its wallet)`,
-          { url, status: error.status },
+          { url, status },
           { cause: error },
         );
       }
