@@ -6,7 +6,8 @@ export type JsonEnvelope<T> =
   | { status: 'ok'; result: T; warnings: string[] }
   | {
       status: 'error';
-      result: null;
+      /** null, or what the command knows despite the failure (a failed job: its address, state, result CID, flow). */
+      result: T | null;
       warnings: string[];
       error: { code: string; message: string };
       errors?: NormalizedError['errors'];
@@ -38,7 +39,7 @@ export abstract class NosanaCommand<T> extends Command {
     const normalized = normalizeError(error);
     return {
       status: 'error',
-      result: null,
+      result: (normalized.result as T | undefined) ?? null,
       warnings: this.collectedWarnings,
       error: { code: normalized.code, message: normalized.message },
       ...(normalized.errors ? { errors: normalized.errors } : {}),

@@ -1,12 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { commandSurface, type Manifest, renderCliReference } from '../test/render-cli-reference.js';
+import { commandSurface, renderCliReference } from '../test/render-cli-reference.js';
+import { sourceManifest } from '../test/source-manifest.js';
 
-// The manifest is written by `pnpm build` (tsup + oclif manifest); turbo builds before running these tests.
-const manifest = JSON.parse(
-  readFileSync(join(import.meta.dirname, '../oclif.manifest.json'), 'utf8'),
-) as Manifest;
+// Built from the command sources (the fields `oclif manifest` writes), so no build is needed.
+const manifest = await sourceManifest();
 
 describe('CLI surface', () => {
   it('matches the command snapshot (a diff here is a user-visible CLI change: review it, add a changeset)', async () => {

@@ -10,7 +10,6 @@ import { Flags } from '@oclif/core';
 import type { NetworkFlags } from './network.js';
 import { NetworkCommand } from './network-command.js';
 import { plain } from './output.js';
-import './cli-errors.js';
 
 export const deploymentFlags = {
   manager: Flags.string({

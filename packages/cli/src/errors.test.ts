@@ -1,7 +1,6 @@
 import { NosanaError } from '@nosana/core';
 import { describe, expect, it } from 'vitest';
 import { EXIT, exitCodeOf, normalizeError } from './errors.js';
-import './cli-errors.js';
 
 describe('exit codes', () => {
   it.each([
@@ -23,12 +22,28 @@ describe('exit codes', () => {
     ['RUNTIME__ENGINE_REQUEST_FAILED', EXIT.NETWORK],
     ['LOCALNET__NOT_RUNNING', EXIT.NETWORK],
     ['CLI__NODE_UNREACHABLE', EXIT.NETWORK],
+    ['CLI__URL_UNREACHABLE', EXIT.NETWORK],
+    ['CLI__LOCALNET_NOT_RUNNING', EXIT.NETWORK],
+    ['CLI__URL_REFUSED', EXIT.INPUT],
+    ['CLI__URL_FAILED', EXIT.INPUT],
+    ['CLI__INVALID_ARGUMENT', EXIT.INPUT],
+    ['CLI__JOB_WRONG_STATE', EXIT.INPUT],
   ])('%s → %i', (code, exit) => {
     expect(exitCodeOf(code)).toBe(exit);
   });
 });
 
 describe('normalizeError', () => {
+  it('carries what a failed command knows (context.result) for the JSON envelope', () => {
+    const result = { job: 'J', final: { state: 'COMPLETED', result: 'Qm…', status: 'failed' } };
+    const error = new NosanaError('CLI__JOB_FAILED', 'job J ended with status failed', {
+      job: 'J',
+      status: 'failed',
+      result,
+    });
+    expect(normalizeError(error)).toMatchObject({ exitCode: EXIT.JOB_FAILED, result });
+  });
+
   it('keeps the code and message of coded errors', () => {
     const error = new NosanaError('CLI__JOB_FAILED', 'job X ended with status failed', {
       job: 'X',

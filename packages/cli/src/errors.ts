@@ -1,5 +1,8 @@
+import type { ValidationIssue } from '@nosana/core';
+
 /**
- * How the CLI turns errors into exit codes and messages. This is the only place that decides exit codes:
+ * The CLI's error codes (registered on `NosanaErrorContextMap`) and how the CLI turns errors into exit codes and
+ * messages. This is the only place that decides exit codes:
  *
  * | exit | meaning |
  * |---|---|
@@ -8,6 +11,46 @@
  * | 2 | the job failed or was stopped |
  * | 3 | network, RPC, IPFS or container engine unreachable or failing |
  */
+
+declare module '@nosana/core' {
+  interface NosanaErrorContextMap {
+    /** Some of several job definitions given to one command are invalid. */
+    CLI__JOB_DEFINITIONS_INVALID: { files: Array<{ source: string; issues: ValidationIssue[] }> };
+    /** A flag's value is malformed or contradicts another flag. */
+    CLI__INVALID_FLAG: { flag: string; value: string };
+    /** The job ran and failed (exit 2); `result` is the command's result (job, state, result CID, flow). */
+    CLI__JOB_FAILED: { job: string; status: string; result?: unknown };
+    /** The job was stopped before it finished (exit 2); `result` as for CLI__JOB_FAILED. */
+    CLI__JOB_STOPPED: { job: string; state: string; result?: unknown };
+    /** No node API answers at the URL (exit 3). */
+    CLI__NODE_UNREACHABLE: { url: string };
+    /** The node refused the request: the wallet is not the job's poster (exit 1). */
+    CLI__NODE_REFUSED: { url: string; status: number };
+    /** A wait ran out of time (exit 3). */
+    CLI__WAIT_TIMEOUT: { what: string; seconds: number };
+    /** A command needs the wallet before it was loaded (a bug in the command). */
+    CLI__WALLET_NOT_LOADED: Record<string, never>;
+    /** The node's live log stream answered with an HTTP error (following a job then uses the result's logs). */
+    CLI__NODE_STREAM_REFUSED: { url: string; status: number; body: string };
+    /** A positional argument is malformed (exit 1), e.g. a job that is not a Solana address. */
+    CLI__INVALID_ARGUMENT: { argument: string; value: string };
+    /** No command has the name given (exit 1); the message suggests the closest one. Printed by the hook. */
+    CLI__UNKNOWN_COMMAND: { command: string };
+    /** A definition URL is not fetched (exit 1): scheme, credentials, private address, size or redirects. */
+    CLI__URL_REFUSED: {
+      url: string;
+      reason: 'scheme' | 'credentials' | 'private-address' | 'size' | 'redirects';
+    };
+    /** A definition URL answered with an HTTP error (exit 1). */
+    CLI__URL_FAILED: { url: string; status: number };
+    /** A definition URL did not answer (exit 3). */
+    CLI__URL_UNREACHABLE: { url: string };
+    /** A job is not in the state (or not owned as) an operation needs (exit 1); checked before sending. */
+    CLI__JOB_WRONG_STATE: { job: string; state: string; expected: string };
+    /** `localnet status` found no localnet (exit 3); `result` is the status (running: false, where it looked). */
+    CLI__LOCALNET_NOT_RUNNING: { url: string; dataDir: string; result?: unknown };
+  }
+}
 
 export const EXIT = { OK: 0, INPUT: 1, JOB_FAILED: 2, NETWORK: 3 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -29,6 +72,11 @@ export interface NormalizedError {
   exitCode: ExitCode;
   /** Itemized problems (e.g. every issue of an invalid job definition). */
   errors?: NormalizedIssue[];
+  /**
+   * What the command knows despite the failure (e.g. the job, its state, result CID and flow for a failed job), for
+   * the `result` of the `--json` envelope; from the error's `context.result`.
+   */
+  result?: unknown;
 }
 
 /** Error codes (or code prefixes ending in `*`) and their exit codes; the first match wins. */
@@ -44,9 +92,11 @@ const EXIT_BY_CODE: Array<[string, ExitCode]> = [
   ['RUNTIME__ENGINE_SETTING_UNREACHABLE', EXIT.NETWORK],
   ['RUNTIME__ENGINE_REQUEST_FAILED', EXIT.NETWORK],
   ['LOCALNET__NOT_RUNNING', EXIT.NETWORK],
+  ['CLI__LOCALNET_NOT_RUNNING', EXIT.NETWORK],
   ['CLI__NODE_UNREACHABLE', EXIT.NETWORK],
   ['CLI__WAIT_TIMEOUT', EXIT.NETWORK],
   ['DEPLOY__API_UNREACHABLE', EXIT.NETWORK],
+  ['CLI__URL_UNREACHABLE', EXIT.NETWORK],
 ];
 
 /** The exit code of an error code: explicit entries first, then bad input for everything else. */
@@ -70,7 +120,7 @@ interface CodedError {
   name: string;
   code: string;
   message: string;
-  context?: { issues?: Issue[]; files?: Array<{ source: string; issues: Issue[] }> };
+  context?: { issues?: Issue[]; files?: Array<{ source: string; issues: Issue[] }>; result?: unknown };
 }
 
 const isCoded = (error: unknown): error is CodedError =>
@@ -101,7 +151,8 @@ export function normalizeError(error: unknown): NormalizedError {
       message: error.message,
       exitCode: exitCodeOf(error.code),
     };
-    const { issues, files } = error.context ?? {};
+    const { issues, files, result } = error.context ?? {};
+    if (result !== undefined) normalized.result = result;
     if (Array.isArray(issues)) {
       // The first line of the message is the summary; the issues are listed item by item.
       normalized.message = error.message.split('\n')[0]!;

@@ -6,7 +6,6 @@ import type { FlowState, JobState, LogEntry } from '@nosana/core';
 import { Flags, ux } from '@oclif/core';
 import type { Keypair } from '@solana/web3.js';
 import { details, formatSeconds, interactive, state } from './output.js';
-import './cli-errors.js';
 
 export const nodeApiFlag = Flags.string({
   summary: 'the node’s API, to stream live logs of a running job',
@@ -222,8 +221,9 @@ export async function streamLogs({
   signal: AbortSignal;
   onLog: (entry: LogEntry & { opId?: string }) => void;
 }): Promise<void> {
-  const [{ createAuthHeader, jobAuthMessage }, { default: WebSocket }] = await Promise.all([
+  const [{ createAuthHeader, jobAuthMessage }, { NosanaError }, { default: WebSocket }] = await Promise.all([
     import('@nosana/chain'),
+    import('@nosana/core'),
     import('ws'),
   ]);
   const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/job/${job}/logs`, {
@@ -244,9 +244,11 @@ export async function streamLogs({
       });
       response.on('end', () =>
         reject(
-          Object.assign(new Error(`the node answered ${response.statusCode}${body ? `: ${body}` : ''}`), {
-            status: response.statusCode,
-          }),
+          new NosanaError(
+            'CLI__NODE_STREAM_REFUSED',
+            `the node at ${url} answered ${response.statusCode}${body ? `: ${body}` : ''} to the log stream request`,
+            { url, status: response.statusCode ?? 0, body },
+          ),
         ),
       );
     });

@@ -31,13 +31,50 @@ export abstract class NetworkCommand<T> extends NosanaCommand<T> {
   }
 
   /** The wallet's keypair (after a {@link NetworkCommand.client} call that loaded it). */
-  protected keypair(): Keypair {
-    if (!this.wallet) throw new Error('no wallet loaded');
+  protected async keypair(): Promise<Keypair> {
+    if (!this.wallet) {
+      const { NosanaError } = await import('@nosana/core');
+      throw new NosanaError(
+        'CLI__WALLET_NOT_LOADED',
+        'this command read the wallet before loading it — please report this bug',
+        {},
+      );
+    }
     return this.wallet.keypair;
   }
 
   protected override async finally(error: Error | undefined): Promise<unknown> {
+    await Promise.all(this.clients.map(settleWebSocket));
     for (const client of this.clients) client.close();
     return super.finally(error);
   }
+}
+
+type SocketLike = {
+  readyState?: number;
+  addEventListener?(
+    event: 'open' | 'error' | 'close',
+    listener: () => void,
+    options: { once: boolean },
+  ): void;
+};
+
+/**
+ * Waits until web3.js's WebSocket (opened for confirmations) is no longer connecting: closing it while it connects
+ * makes web3.js print `ws error: WebSocket was closed before the connection was established` after the command's
+ * own output. Bounded, so a server that never answers the upgrade cannot hold the command.
+ */
+async function settleWebSocket(client: NosanaClient): Promise<void> {
+  const rpc = (client.connection as unknown as { _rpcWebSocket?: { socket?: SocketLike } })._rpcWebSocket;
+  const socket = rpc?.socket;
+  if (socket?.readyState !== 0 || !socket.addEventListener) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2000);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    for (const event of ['open', 'error', 'close'] as const)
+      socket.addEventListener?.(event, done, { once: true });
+  });
 }

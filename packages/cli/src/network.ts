@@ -22,6 +22,7 @@ export const networkFlags = {
     helpGroup: 'NETWORK',
   }),
   wallet: Flags.string({
+    char: 'w',
     summary: 'keypair file (a JSON array of 64 bytes, as solana-keygen writes)',
     description: 'Default ~/.nosana/nosana_key.json, created (mode 0600) on first use.',
     env: 'NOSANA_WALLET',

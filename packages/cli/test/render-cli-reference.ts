@@ -1,4 +1,6 @@
-/** Renders docs/cli.md and the command surface snapshot from oclif.manifest.json (see cli-reference.test.ts). */
+import { CLI_PARITY } from './cli-parity.js';
+
+/** Renders docs/cli.md and the command surface snapshot from the commands' manifest (see cli-reference.test.ts). */
 interface ManifestFlag {
   name: string;
   char?: string;
@@ -49,7 +51,7 @@ export function renderCliReference(manifest: Manifest): string {
   const lines = [
     '# `nosana` CLI reference',
     '',
-    '<!-- Generated from packages/cli/oclif.manifest.json by packages/cli/src/cli-reference.test.ts. Do not edit: change the commands, build, and run `pnpm exec vitest run -u` in packages/cli. -->',
+    '<!-- Generated from the command sources by packages/cli/src/cli-reference.test.ts. Do not edit: change the commands and run `pnpm exec vitest run src/cli-reference.test.ts -u` in packages/cli. -->',
     '',
     'Every command accepts `--json` and then prints one envelope on stdout:',
     '`{ "status": "ok" | "error", "result", "warnings", "error"?: { "code", "message" }, "errors"?: [...] }`.',
@@ -98,5 +100,5 @@ export function renderCliReference(manifest: Manifest): string {
       lines.push('```', '');
     }
   }
-  return lines.join('\n');
+  return `${lines.join('\n')}\n${CLI_PARITY}`;
 }

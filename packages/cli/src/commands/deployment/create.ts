@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { DeploymentCommand, type DeploymentJson } from '../../deployment-command.js';
+import { parseTimeout } from '../../input.js';
 import { spin } from '../../output.js';
 
 /** What `nosana deployment create --json` returns. */
@@ -32,7 +33,7 @@ Everything is checked before anything is sent (definition, market, schedule, rep
     schedule: Flags.string({ summary: 'scheduled: cron expression, UTC (e.g. "*/10 * * * *")' }),
     timeout: Flags.string({
       char: 't',
-      summary: 'how long each job is listed for (and each extension adds)',
+      summary: 'how long each job is listed for (and each extension adds); a bare number is minutes',
       default: '60m',
     }),
     rotation: Flags.string({
@@ -41,7 +42,7 @@ Everything is checked before anything is sent (definition, market, schedule, rep
     }),
     budget: Flags.string({ char: 'b', summary: 'hard cap in NOS the deployment may spend', required: true }),
     market: Flags.string({ char: 'm', summary: 'market (address, or name on localnet)', default: 'cpu' }),
-    wait: Flags.boolean({ char: 'w', summary: 'run the reconciler until every replica runs' }),
+    wait: Flags.boolean({ summary: 'run the reconciler until every replica runs' }),
     'wait-timeout': Flags.string({ summary: 'give up waiting after this long', default: '10m' }),
   };
 
@@ -49,7 +50,7 @@ Everything is checked before anything is sent (definition, market, schedule, rep
     const { flags } = await this.parse(DeploymentCreate);
     const core = await import('@nosana/core');
     const definition = await this.readDefinition(flags.file);
-    const timeout = core.parseDuration(flags.timeout);
+    const timeout = await parseTimeout(flags.timeout);
     const strategy = flags.strategy.toUpperCase();
     const body = {
       definition,

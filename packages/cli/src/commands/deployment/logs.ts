@@ -1,6 +1,5 @@
 import { Args, Flags } from '@oclif/core';
 import { DeploymentCommand } from '../../deployment-command.js';
-import '../../cli-errors.js';
 
 /** What `nosana deployment logs --json` returns: which replica's logs were printed. */
 export interface DeploymentLogsResult {

@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core';
 import { DeploymentCommand } from '../../deployment-command.js';
-import '../../cli-errors.js';
 
 /** What `nosana deployment serve --json` prints once serving (and returns when it stops). */
 export interface DeploymentServeResult {

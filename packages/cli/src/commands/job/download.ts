@@ -1,29 +1,55 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Args } from '@oclif/core';
+import { solanaAddress } from '../../input.js';
 import { downloadJob } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
 import { spin } from '../../output.js';
 
 /** What `nosana job download --json` returns. */
 export interface JobDownloadResult {
+  /** The job address or the CID given. */
   job: string;
   files: string[];
 }
 
 export default class JobDownload extends NetworkCommand<JobDownloadResult> {
-  static override summary = 'save a job’s definition, result and per-op logs into a directory';
+  static override summary =
+    'save a job’s definition, result and logs — or any IPFS document by CID — into a directory';
   static override description =
-    'Writes <dir>/<job>/job-definition.json, result.json and one <op>.log per op. Both documents are verified against their CIDs.';
+    'For a job: writes <dir>/<job>/job-definition.json, result.json and one <op>.log per op. For a CID (Qm…, e.g. a result or definition CID from nosana job get): writes <dir>/<cid>.json (or <dir>/<cid> when it is not JSON). Everything is verified against its CID.';
   static override examples = [
     '<%= config.bin %> <%= command.id %> <job-address>',
     '<%= config.bin %> <%= command.id %> <job-address> ./results',
+    '<%= config.bin %> <%= command.id %> QmUKJAymjnAe2811uB7ATRduxzR2rd6XfUFXaF5ReLafhr ./results',
   ];
   static override args = {
-    job: Args.string({ description: 'job address', required: true }),
-    dir: Args.string({ description: 'target directory', default: '.' }),
+    job: Args.string({
+      ignoreStdin: true,
+      description: 'job address, or the CID of an IPFS document (Qm…)',
+      required: true,
+    }),
+    dir: Args.string({
+      ignoreStdin: true,
+      description: 'target directory',
+      default: '.',
+    }),
   };
 
   async run(): Promise<JobDownloadResult> {
     const { args, flags } = await this.parse(JobDownload);
+    const { isCidV0 } = await import('@nosana/core');
+    const cid = args.job;
+    if (isCidV0(cid)) {
+      const client = await this.client(flags, { wallet: 'none' });
+      const bytes = await spin(this.jsonEnabled(), 'Downloading', () => client.ipfs.getBytes(cid));
+      const file = join(args.dir, isJson(bytes) ? `${cid}.json` : cid);
+      await mkdir(args.dir, { recursive: true });
+      await writeFile(file, bytes);
+      this.log(file);
+      return { job: cid, files: [file] };
+    }
+    await solanaAddress(args.job, 'the job argument (a job address or a CID)');
     const client = await this.client(flags, { wallet: 'none' });
     const job = await client.jobs.get(args.job);
     if (!job.result)
@@ -31,5 +57,14 @@ export default class JobDownload extends NetworkCommand<JobDownloadResult> {
     const files = await spin(this.jsonEnabled(), 'Downloading', () => downloadJob(client, job, args.dir));
     for (const file of files) this.log(file);
     return { job: args.job, files };
+  }
+}
+
+function isJson(bytes: Uint8Array): boolean {
+  try {
+    JSON.parse(new TextDecoder().decode(bytes));
+    return true;
+  } catch {
+    return false;
   }
 }

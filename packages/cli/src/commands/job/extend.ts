@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { parseTimeout, solanaAddress } from '../../input.js';
 import { NetworkCommand } from '../../network-command.js';
 import { spin } from '../../output.js';
 
@@ -16,17 +17,28 @@ export default class JobExtend extends NetworkCommand<JobExtendResult> {
   static override summary = 'give a queued or running job more time, depositing the difference';
   static override examples = [
     '<%= config.bin %> <%= command.id %> <job-address> --timeout +30m',
-    '<%= config.bin %> <%= command.id %> <job-address> -t 1h',
+    '<%= config.bin %> <%= command.id %> <job-address> -t 30',
   ];
-  static override args = { job: Args.string({ description: 'job address', required: true }) };
+  static override args = {
+    job: Args.string({
+      ignoreStdin: true,
+      description: 'job address',
+      required: true,
+    }),
+  };
   static override flags = {
-    timeout: Flags.string({ char: 't', summary: 'time to add: +30m, 1h, 600 (seconds)', required: true }),
+    timeout: Flags.string({
+      char: 't',
+      summary: 'time to add: minutes (30), or with units: +30m, 1h, 90s',
+      required: true,
+    }),
   };
 
   async run(): Promise<JobExtendResult> {
     const { args, flags } = await this.parse(JobExtend);
-    const { formatDuration, formatNos, parseDuration } = await import('@nosana/core');
-    const seconds = parseDuration(flags.timeout.replace(/^\+/, ''));
+    const { formatDuration, formatNos } = await import('@nosana/core');
+    const seconds = await parseTimeout(flags.timeout.replace(/^\+/, ''));
+    await solanaAddress(args.job, 'the job argument');
     const client = await this.client(flags, { wallet: 'read' });
     const job = await client.jobs.get(args.job);
     const { timeout, signature } = await spin(this.jsonEnabled(), 'Extending the job', () =>

@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { solanaAddress } from '../../input.js';
 import {
   describeJob,
   describeResult,
@@ -12,7 +13,6 @@ import {
 } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
 import { spin } from '../../output.js';
-import '../../cli-errors.js';
 
 /** What `nosana job get --json` returns. */
 export interface JobGetResult extends JobSummary {
@@ -30,9 +30,17 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
     '<%= config.bin %> <%= command.id %> <job-address> --wait --logs',
     '<%= config.bin %> <%= command.id %> <job-address> --download ./results --json',
   ];
-  static override args = { job: Args.string({ description: 'job address', required: true }) };
+  static override args = {
+    job: Args.string({
+      ignoreStdin: true,
+      description: 'job address',
+      required: true,
+    }),
+  };
   static override flags = {
-    wait: Flags.boolean({ char: 'w', summary: 'wait until the job is finished and its result posted' }),
+    wait: Flags.boolean({
+      summary: 'wait until the job is finished and its result posted; exit 2 when it failed or was stopped',
+    }),
     logs: Flags.boolean({ char: 'l', summary: 'print the logs of the result' }),
     download: Flags.string({ summary: 'write the result and logs into this directory' }),
     'node-api': nodeApiFlag,
@@ -40,16 +48,19 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
 
   async run(): Promise<JobGetResult> {
     const { args, flags } = await this.parse(JobGet);
+    await solanaAddress(args.job, 'the job argument');
     const client = await this.client(flags, { wallet: flags.wait ? 'read' : 'none' });
     let job = await spin(this.jsonEnabled(), 'Fetching the job', () => client.jobs.get(args.job));
     const nodeApi = nodeApiUrl(flags['node-api'], client.network.name);
     let streamed = false;
-    if (flags.wait && job.state !== 'COMPLETED' && job.state !== 'STOPPED') {
+    // An ended job is COMPLETED before its node posts the result: --wait waits for the result too.
+    const finished = job.state === 'STOPPED' || (job.state === 'COMPLETED' && job.result !== null);
+    if (flags.wait && !finished) {
       const followed = await followJob({
         client,
         job: args.job,
         ...(nodeApi ? { nodeApi } : {}),
-        wallet: this.keypair(),
+        wallet: await this.keypair(),
         json: this.jsonEnabled(),
         ...(flags.logs ? { onLog: (entry: { log: string }) => this.log(entry.log) } : {}),
       });
@@ -68,12 +79,28 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
     const downloaded = flags.download ? await downloadJob(client, job, flags.download) : undefined;
     if (downloaded)
       this.log(`Downloaded ${downloaded.length} files to ${downloaded[0]?.replace(/\/[^/]+$/, '')}`);
-    return {
+    const result: JobGetResult = {
       ...summarizeJob(job),
       status: flow?.status ?? null,
       endpoints,
       ...(downloaded ? { downloaded } : {}),
     };
+    // With --wait the exit code tells how the job ended (2: stopped or failed), as for job post --wait.
+    if (flags.wait && (job.state === 'STOPPED' || (flow && flow.status !== 'success'))) {
+      const { NosanaError } = await import('@nosana/core');
+      if (job.state === 'STOPPED')
+        throw new NosanaError(
+          'CLI__JOB_STOPPED',
+          `job ${args.job} was stopped before it finished (its node quit) — get the deposit back with nosana job recover ${args.job}`,
+          { job: args.job, state: job.state, result },
+        );
+      throw new NosanaError('CLI__JOB_FAILED', `job ${args.job} ended with status ${flow!.status}`, {
+        job: args.job,
+        status: flow!.status,
+        result,
+      });
+    }
+    return result;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * The job commands through the built binary, against a localnet in this process and a `nosana node start`
- * process running jobs in the real Docker engine.
+ * The job commands, run in this process from the sources, against a localnet in this process and a `nosana node
+ * start` process (the built binary) running jobs in the real Docker engine.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +8,8 @@ import { createKuboStore, createNosanaClient } from '@nosana/chain';
 import { connectEngine, seedBusyboxImage } from '@nosana/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliNode, startCliNode, startTestNetwork, type TestNetwork } from '../../../test/network.js';
-import { REPO, runCli } from '../../../test/run-cli.js';
+import { REPO } from '../../../test/run-cli.js';
+import { runCommand } from '../../../test/run-command.js';
 import type { JobGetResult } from './get.js';
 import type { JobListResult } from './list.js';
 import type { JobLogsResult } from './logs.js';
@@ -41,15 +42,16 @@ type Failed = {
   errors?: Array<{ path: string; message: string }>;
 };
 const myJobs = async () =>
-  (await runCli(['job', 'list', '--mine', '--json'], { env: poster.env })).json<Ok<JobListResult>>().result
-    .jobs;
+  (await runCommand(['job', 'list', '--mine', '--json'], { env: poster.env })).json<Ok<JobListResult>>()
+    .result.jobs;
 const nos = async () =>
-  (await runCli(['wallet', 'balance', '--json'], { env: poster.env })).json<Ok<{ nos: string }>>().result.nos;
+  (await runCommand(['wallet', 'balance', '--json'], { env: poster.env })).json<Ok<{ nos: string }>>().result
+    .nos;
 
 describe('nosana job post', () => {
   it('posts hello-world, waits, streams its logs, prints the result and downloads it', async () => {
     const download = join(network.dir, 'results');
-    const run = await runCli(
+    const run = await runCommand(
       ['job', 'post', '--file', hello, '--wait', '--download', download, '--node-api', node.api, '--json'],
       { env: poster.env },
     );
@@ -69,7 +71,7 @@ describe('nosana job post', () => {
       'hello-world',
     );
 
-    const human = await runCli(['job', 'post', '-f', hello, '--wait', '--node-api', node.api], {
+    const human = await runCommand(['job', 'post', '-f', hello, '--wait', '--node-api', node.api], {
       env: poster.env,
     });
     expect(human.code).toBe(0);
@@ -80,7 +82,7 @@ describe('nosana job post', () => {
   }, 120_000);
 
   it('runs a command in an image; a failing job exits 2', async () => {
-    const ok = await runCli(
+    const ok = await runCommand(
       [
         'job',
         'post',
@@ -98,12 +100,22 @@ describe('nosana job post', () => {
     );
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('from-a-command');
-    const failed = await runCli(
+    const failed = await runCommand(
       ['job', 'post', '--image', 'busybox:1.35', '--wait', '--json', '--', 'sh', '-c', 'echo oops; exit 3'],
       { env: poster.env },
     );
     expect(failed.code).toBe(2);
     expect(failed.json<Failed>().error.code).toBe('CLI__JOB_FAILED');
+    // The failure envelope still carries what a script needs: the job, its state, result CID and the result.
+    expect(failed.json<{ result: JobPostResult }>().result).toMatchObject({
+      job: expect.any(String),
+      final: {
+        state: 'COMPLETED',
+        result: expect.stringMatching(/^Qm/),
+        status: 'failed',
+        flow: { status: 'failed' },
+      },
+    });
   }, 120_000);
 
   it('bad input costs nothing: no upload, no transaction, exit 1 with every problem', async () => {
@@ -117,7 +129,7 @@ describe('nosana job post', () => {
         ops: [{ type: 'container/run', id: 'a b', args: {} }],
       }),
     );
-    const bad = await runCli(['job', 'post', '-f', invalid, '--json'], { env: poster.env });
+    const bad = await runCommand(['job', 'post', '-f', invalid, '--json'], { env: poster.env });
     expect(bad.code).toBe(1);
     const failure = bad.json<Failed>();
     expect(failure.error.code).toBe('CORE__JOB_DEFINITION_INVALID');
@@ -125,21 +137,21 @@ describe('nosana job post', () => {
       expect.arrayContaining(['ops[0].args.image', 'ops[0].id']),
     );
 
-    const timeout = await runCli(['job', 'post', '-f', hello, '--timeout', 'forever', '--json'], {
+    const timeout = await runCommand(['job', 'post', '-f', hello, '--timeout', 'forever', '--json'], {
       env: poster.env,
     });
     expect(timeout.code).toBe(1);
-    expect(timeout.json<Failed>().error.code).toBe('CORE__INVALID_DURATION');
-    const nothing = await runCli(['job', 'post', '--json'], { env: poster.env });
+    expect(timeout.json<Failed>().error.code).toBe('CLI__INVALID_FLAG');
+    const nothing = await runCommand(['job', 'post', '--json'], { env: poster.env });
     expect(nothing.code).toBe(1);
     expect(nothing.json<Failed>().error.message).toContain('--file');
-    const missing = await runCli(['job', 'post', '-f', join(network.dir, 'nope.json'), '--json'], {
+    const missing = await runCommand(['job', 'post', '-f', join(network.dir, 'nope.json'), '--json'], {
       env: poster.env,
     });
     expect(missing.json<Failed>().error.code).toBe('CLI__FILE_UNREADABLE');
 
     const broke = network.wallet(0n);
-    const poor = await runCli(['job', 'post', '-f', hello, '--json'], { env: network.env(broke.path) });
+    const poor = await runCommand(['job', 'post', '-f', hello, '--json'], { env: network.env(broke.path) });
     expect(poor.code).toBe(1);
     expect(poor.json<Failed>().error.code).toBe('CHAIN__INSUFFICIENT_NOS');
     const client = createNosanaClient({
@@ -151,7 +163,7 @@ describe('nosana job post', () => {
     expect(await client.jobs.list({ project: broke.key.publicKey })).toEqual([]);
     client.close();
 
-    const dry = await runCli(['job', 'post', '-f', hello, '--dry-run', '--json'], { env: poster.env });
+    const dry = await runCommand(['job', 'post', '-f', hello, '--dry-run', '--json'], { env: poster.env });
     expect(dry.code).toBe(0);
     expect(dry.json<Ok<JobPostResult>>().result).toMatchObject({
       dryRun: true,
@@ -165,7 +177,7 @@ describe('nosana job post', () => {
 
 describe('nosana job get / list / logs / extend / stop / download', () => {
   it('follows a long job: live logs from its node, more time, stop, then its partial result', async () => {
-    const posted = await runCli(
+    const posted = await runCommand(
       [
         'job',
         'post',
@@ -185,15 +197,15 @@ describe('nosana job get / list / logs / extend / stop / download', () => {
     await expect
       .poll(
         async () =>
-          (await runCli(['job', 'get', job, '--json'], { env: poster.env })).json<Ok<JobGetResult>>().result
-            .state,
+          (await runCommand(['job', 'get', job, '--json'], { env: poster.env })).json<Ok<JobGetResult>>()
+            .result.state,
         { timeout: 30_000, interval: 500 },
       )
       .toBe('RUNNING');
     await expect
       .poll(
         async () =>
-          (await runCli(['job', 'logs', job, '--node-api', node.api, '--json'], { env: poster.env }))
+          (await runCommand(['job', 'logs', job, '--node-api', node.api, '--json'], { env: poster.env }))
             .json<Ok<JobLogsResult>>()
             .result.logs.map((l) => l.log),
         { timeout: 30_000, interval: 500 },
@@ -201,7 +213,7 @@ describe('nosana job get / list / logs / extend / stop / download', () => {
       .toContain('started');
 
     const stranger = network.wallet();
-    const refused = await runCli(['job', 'logs', job, '--node-api', node.api, '--json'], {
+    const refused = await runCommand(['job', 'logs', job, '--node-api', node.api, '--json'], {
       env: network.env(stranger.path),
     });
     expect(refused.code).toBe(1);
@@ -210,29 +222,31 @@ describe('nosana job get / list / logs / extend / stop / download', () => {
       message: expect.stringContaining('401'),
     });
 
-    const extended = await runCli(['job', 'extend', job, '--timeout', '+10m', '--json'], { env: poster.env });
+    const extended = await runCommand(['job', 'extend', job, '--timeout', '+10m', '--json'], {
+      env: poster.env,
+    });
     expect(extended.json<Ok<{ timeout: number; added: string }>>().result).toMatchObject({
       timeout: 900,
       added: '60000',
     });
     const running = (
-      await runCli(['job', 'list', '--mine', '--state', 'RUNNING', '--json'], { env: poster.env })
+      await runCommand(['job', 'list', '--mine', '--state', 'RUNNING', '--json'], { env: poster.env })
     ).json<Ok<JobListResult>>().result.jobs;
     expect(running.map((j) => j.address)).toContain(job);
 
-    const stop = await runCli(['job', 'stop', job, '--json'], { env: poster.env });
+    const stop = await runCommand(['job', 'stop', job, '--json'], { env: poster.env });
     expect(stop.json<Ok<{ action: string }>>().result.action).toBe('end');
-    const done = await runCli(['job', 'get', job, '--wait', '--logs'], { env: poster.env });
-    expect(done.code).toBe(0);
+    const done = await runCommand(['job', 'get', job, '--wait', '--logs'], { env: poster.env });
+    expect(done.code).toBe(2); // it was stopped: --wait exits 2, after printing everything
     expect(done.stdout).toMatch(/state:\s+COMPLETED/);
     expect(done.stdout).toContain('started');
     expect(done.stdout).toMatch(/status: stopped/);
 
-    const again = await runCli(['job', 'stop', job, '--json'], { env: poster.env });
+    const again = await runCommand(['job', 'stop', job, '--json'], { env: poster.env });
     expect(again.code).toBe(1);
     expect(again.json<Failed>().error.code).toBe('CHAIN__JOB_STATE');
     const files = (
-      await runCli(['job', 'download', job, join(network.dir, 'dl'), '--json'], { env: poster.env })
+      await runCommand(['job', 'download', job, join(network.dir, 'dl'), '--json'], { env: poster.env })
     ).json<Ok<{ files: string[] }>>().result.files;
     expect(files.map((f) => f.split('/').pop()).sort()).toEqual([
       'job-definition.json',
@@ -243,13 +257,13 @@ describe('nosana job get / list / logs / extend / stop / download', () => {
   }, 120_000);
 
   it('node status shows the serving node; a second node on its state directory is refused (exit 1)', async () => {
-    const status = await runCli(['node', 'status', '--api', node.api, '--json']);
+    const status = await runCommand(['node', 'status', '--api', node.api, '--json']);
     expect(status.code).toBe(0);
     expect(status.json<Ok<{ state: string; market: string | null }>>().result).toMatchObject({
       state: 'queued',
       market: expect.any(String),
     });
-    const second = await runCli(
+    const second = await runCommand(
       ['node', 'start', '--state-dir', join(network.dir, 'node'), '--api-port', '0', '--json'],
       { env: network.env(network.wallet().path) },
     );
@@ -258,12 +272,12 @@ describe('nosana job get / list / logs / extend / stop / download', () => {
   }, 60_000);
 
   it('an unknown job is exit 1; a malformed address too', async () => {
-    const unknown = await runCli(['job', 'get', '11111111111111111111111111111112', '--json'], {
+    const unknown = await runCommand(['job', 'get', '11111111111111111111111111111112', '--json'], {
       env: poster.env,
     });
     expect(unknown.code).toBe(1);
     expect(unknown.json<Failed>().error.code).toBe('CHAIN__JOB_NOT_FOUND');
-    const malformed = await runCli(['job', 'get', 'not-an-address', '--json'], { env: poster.env });
+    const malformed = await runCommand(['job', 'get', 'not-an-address', '--json'], { env: poster.env });
     expect(malformed.code).toBe(1);
   });
 
@@ -279,19 +293,36 @@ describe('nosana job get / list / logs / extend / stop / download', () => {
     });
     try {
       await hostClient.node.prepare();
+      const notQueued = await runCommand(
+        ['job', 'post', '-f', hello, '--market', 'gpu', '--host', host.key.publicKey.toBase58(), '--json'],
+        { env: poster.env },
+      );
+      expect(notQueued.code).toBe(1);
+      expect(notQueued.json<Failed>().error.message).toContain('is not waiting in the queue of market gpu');
       await hostClient.node.work('gpu');
       const before = BigInt(await nos());
       const posted = (
-        await runCli(['job', 'post', '-f', hello, '--market', 'gpu', '--timeout', '10m', '--json'], {
+        await runCommand(['job', 'post', '-f', hello, '--market', 'gpu', '--timeout', '10m', '--json'], {
           env: poster.env,
         })
       ).json<Ok<JobPostResult>>().result;
       expect(posted.matched).toBe(true);
+      const early = await runCommand(['job', 'recover', posted.job, '--json'], { env: poster.env });
+      expect(early.code).toBe(1);
+      expect(early.json<Failed>().error).toMatchObject({
+        code: 'CLI__JOB_WRONG_STATE',
+        message: expect.stringContaining(
+          'is RUNNING: recover only returns the deposit of a job its node gave up',
+        ),
+      });
       const [run] = await hostClient.node.runs();
       await hostClient.node.quit(run!);
-      const stopped = await runCli(['job', 'get', posted.job, '--json'], { env: poster.env });
+      const stopped = await runCommand(['job', 'get', posted.job, '--json'], { env: poster.env });
       expect(stopped.json<Ok<JobGetResult>>().result.state).toBe('STOPPED');
-      const recover = await runCli(['job', 'recover', posted.job, '--json'], { env: poster.env });
+      const waited = await runCommand(['job', 'get', posted.job, '--wait', '--json'], { env: poster.env });
+      expect(waited.code).toBe(2);
+      expect(waited.json<{ result: JobGetResult }>().result.state).toBe('STOPPED');
+      const recover = await runCommand(['job', 'recover', posted.job, '--json'], { env: poster.env });
       expect(recover.code, recover.stdout).toBe(0);
       expect(BigInt(await nos())).toBe(before);
     } finally {

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { parseJobState, solanaAddress } from '../../input.js';
 import { type JobSummary, summarizeJob } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
 import { formatSeconds, spin, state, table } from '../../output.js';
@@ -12,15 +13,14 @@ export default class JobList extends NetworkCommand<JobListResult> {
   static override summary = 'list jobs, newest first, filtered by market, state, node or poster';
   static override examples = [
     '<%= config.bin %> <%= command.id %> --mine',
-    '<%= config.bin %> <%= command.id %> --market cpu --state RUNNING',
+    '<%= config.bin %> <%= command.id %> --market cpu --state running',
     '<%= config.bin %> <%= command.id %> --node <node-address> --limit 5 --json',
   ];
   static override flags = {
     market: Flags.string({ char: 'm', summary: 'market address (or name on localnet)' }),
     state: Flags.string({
       char: 's',
-      summary: 'job state',
-      options: ['QUEUED', 'RUNNING', 'COMPLETED', 'STOPPED'],
+      summary: 'job state: QUEUED, RUNNING, COMPLETED or STOPPED (any case)',
     }),
     node: Flags.string({ summary: 'jobs run by this node' }),
     poster: Flags.string({ summary: 'jobs posted by this address' }),
@@ -30,12 +30,18 @@ export default class JobList extends NetworkCommand<JobListResult> {
 
   async run(): Promise<JobListResult> {
     const { flags } = await this.parse(JobList);
+    const jobState = flags.state === undefined ? undefined : await parseJobState(flags.state);
+    for (const [flag, value] of [
+      ['node', flags.node],
+      ['poster', flags.poster],
+    ] as const)
+      if (value !== undefined) await solanaAddress(value, `--${flag}`);
     const client = await this.client(flags, { wallet: flags.mine ? 'read' : 'none' });
     const poster = flags.mine ? client.address().toBase58() : flags.poster;
     const jobs = await spin(this.jsonEnabled(), 'Fetching jobs', () =>
       client.jobs.list({
         ...(flags.market ? { market: flags.market } : {}),
-        ...(flags.state ? { state: flags.state as JobSummary['state'] } : {}),
+        ...(jobState ? { state: jobState } : {}),
         ...(flags.node ? { node: flags.node } : {}),
         ...(poster ? { project: poster } : {}),
         limit: flags.limit,

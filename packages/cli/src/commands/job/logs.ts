@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
+import { solanaAddress } from '../../input.js';
 import { nodeApiFlag, nodeApiUrl, resultLogLines, streamLogs } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
-import '../../cli-errors.js';
 
 /** What `nosana job logs --json` returns. */
 export interface JobLogsResult {
@@ -19,7 +19,13 @@ export default class JobLogs extends NetworkCommand<JobLogsResult> {
     '<%= config.bin %> <%= command.id %> <job-address>',
     '<%= config.bin %> <%= command.id %> <job-address> --follow',
   ];
-  static override args = { job: Args.string({ description: 'job address', required: true }) };
+  static override args = {
+    job: Args.string({
+      ignoreStdin: true,
+      description: 'job address',
+      required: true,
+    }),
+  };
   static override flags = {
     follow: Flags.boolean({ char: 'f', summary: 'keep printing new lines until the job ends' }),
     'node-api': nodeApiFlag,
@@ -27,8 +33,9 @@ export default class JobLogs extends NetworkCommand<JobLogsResult> {
 
   async run(): Promise<JobLogsResult> {
     const { args, flags } = await this.parse(JobLogs);
+    await solanaAddress(args.job, 'the job argument');
     const client = await this.client(flags, { wallet: 'none' });
-    const { NosanaError } = await import('@nosana/core');
+    const { NosanaError, isNosanaError } = await import('@nosana/core');
     const job = await client.jobs.get(args.job);
     if (job.result) {
       const flow = (await client.jobs.result(job.address))!;
@@ -50,7 +57,7 @@ export default class JobLogs extends NetworkCommand<JobLogsResult> {
     }
     // The node answers the poster only: requests are signed with the wallet.
     if (!this.wallet) await this.client(flags, { wallet: 'read' });
-    const wallet = this.keypair();
+    const wallet = await this.keypair();
     const logs: JobLogsResult['logs'] = [];
     const stop = new AbortController();
     // Without --follow: what the node has buffered, then return.
@@ -70,12 +77,13 @@ export default class JobLogs extends NetworkCommand<JobLogsResult> {
         logs.push({ opId: entry.opId ?? '', type: entry.type, log: entry.log, timestamp: entry.timestamp });
         this.log(entry.log);
       },
-    }).catch((error: Error & { status?: number }) => {
-      if (error.status === 401 || error.status === 403) {
+    }).catch((error: Error) => {
+      const status = isNosanaError(error, 'CLI__NODE_STREAM_REFUSED') ? error.context.status : undefined;
+      if (status === 401 || status === 403) {
         throw new NosanaError(
           'CLI__NODE_REFUSED',
           `the node at ${url} refused the logs: ${error.message} — only the job's poster may read them (use its wallet)`,
-          { url, status: error.status },
+          { url, status },
           { cause: error },
         );
       }

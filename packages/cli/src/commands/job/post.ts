@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { JobDefinition } from '@nosana/core';
+import type { MarketView, NosanaClient } from '@nosana/chain';
+import type { FlowState, JobDefinition } from '@nosana/core';
 import { Args, Flags, ux } from '@oclif/core';
+import { fetchDefinition } from '../../fetch-definition.js';
+import { parseTimeout, solanaAddress } from '../../input.js';
 import {
   describeJob,
   describeResult,
@@ -14,7 +17,6 @@ import {
 } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
 import { details, spin } from '../../output.js';
-import '../../cli-errors.js';
 
 /** What `nosana job post --json` returns. */
 export interface JobPostResult {
@@ -30,7 +32,7 @@ export interface JobPostResult {
   /** Set with --dry-run: nothing was pinned or sent. */
   dryRun: boolean;
   /** With --wait: the job once finished, its result status and where it was downloaded. */
-  final?: JobSummary & { status: string | null; downloaded?: string[] };
+  final?: JobSummary & { status: string | null; flow: FlowState | null; downloaded?: string[] };
 }
 
 export default class JobPost extends NetworkCommand<JobPostResult> {
@@ -42,13 +44,14 @@ export default class JobPost extends NetworkCommand<JobPostResult> {
 With --wait it follows the job (queued → running → completed) with its logs, prints the result, and exits 2 when the job failed or was stopped.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %> --file examples/hello-world.json --wait',
-    '<%= config.bin %> <%= command.id %> --image ubuntu:24.04 --market cpu --timeout 10m -- echo hello',
+    '<%= config.bin %> <%= command.id %> --image ubuntu:24.04 --market cpu --timeout 10 -- echo hello',
     '<%= config.bin %> <%= command.id %> -f examples/ollama-gpu-service.json --market <gpu-market-address> --network mainnet --timeout 2h',
     '<%= config.bin %> <%= command.id %> -f job.json --dry-run --json',
   ];
   static override strict = false;
   static override args = {
     command: Args.string({
+      ignoreStdin: true,
       description: 'command to run in --image (instead of --file); put it after --',
       required: false,
     }),
@@ -57,7 +60,12 @@ With --wait it follows the job (queued → running → completed) with its logs,
     file: Flags.string({
       char: 'f',
       summary: 'job definition (JSON or YAML), or - for standard input',
-      exclusive: ['image'],
+      exclusive: ['image', 'url'],
+    }),
+    url: Flags.string({
+      summary: 'job definition URL (http or https; public hosts only, except on localnet)',
+      description: 'Fetched with a 15 s timeout and the size limit of a job definition (1 MiB).',
+      exclusive: ['image', 'file'],
     }),
     image: Flags.string({ char: 'i', summary: 'container image for a command given as arguments' }),
     gpu: Flags.boolean({ summary: 'the command needs a GPU (with --image)' }),
@@ -69,12 +77,11 @@ With --wait it follows the job (queued → running → completed) with its logs,
     }),
     timeout: Flags.string({
       char: 't',
-      summary: 'how long the job may run: 90 (seconds), 30m, 2h, 1h30m',
-      default: '1h',
+      summary: 'how long the job may run: minutes (60), or with units: 90s, 30m, 2h, 1h30m',
+      default: '60',
     }),
     host: Flags.string({ summary: 'post straight to this node (it must be queued in the market)' }),
     wait: Flags.boolean({
-      char: 'w',
       summary: 'follow the job to its end, with its logs, and print the result',
     }),
     download: Flags.string({ summary: 'with --wait: write the result and logs into this directory' }),
@@ -88,57 +95,21 @@ With --wait it follows the job (queued → running → completed) with its logs,
     const { NosanaError } = core;
 
     // 1. The definition, validated before anything touches the network.
-    const command = argv as string[];
-    let definition: JobDefinition;
-    if (flags.file) {
-      if (command.length > 0)
-        throw new NosanaError(
-          'CLI__INVALID_FLAG',
-          `give either --file or a command, not both (got "${command.join(' ')}")`,
-          { flag: 'file', value: flags.file },
-        );
-      const text = flags.file === '-' ? await readStdin() : await readFile(flags.file, 'utf8');
-      definition = this.validated(core, text, flags.file === '-' ? '<stdin>' : flags.file);
-    } else {
-      if (!flags.image)
-        throw new NosanaError(
-          'CLI__INVALID_FLAG',
-          'nothing to run — pass --file <job.json>, or --image <image> followed by a command',
-          { flag: 'image', value: '' },
-        );
-      if (command.length === 0)
-        throw new NosanaError(
-          'CLI__INVALID_FLAG',
-          `--image ${flags.image} needs a command to run, e.g. -- echo hello`,
-          { flag: 'image', value: flags.image },
-        );
-      const text = JSON.stringify({
-        version: '0.1',
-        type: 'container',
-        meta: { trigger: 'cli' },
-        ops: [
-          {
-            type: 'container/run',
-            id: 'run',
-            args: { image: flags.image, cmd: command, ...(flags.gpu ? { gpu: true } : {}) },
-          },
-        ],
-      });
-      definition = this.validated(core, text, '<command line>');
-    }
+    const definition = await this.readDefinition(core, flags, argv as string[]);
     if (flags.download && !flags.wait)
       throw new NosanaError(
         'CLI__INVALID_FLAG',
         '--download needs --wait (or use `nosana job download` later)',
         { flag: 'download', value: flags.download },
       );
-    const timeout = core.parseDuration(flags.timeout);
+    const timeout = await parseTimeout(flags.timeout);
 
     // 2. Price, from the market.
     const client = await this.client(flags, { wallet: 'create' });
     const market = await spin(this.jsonEnabled(), 'Fetching the market', () =>
       client.markets.get(flags.market),
     );
+    if (flags.host) await checkHost(core, market, flags.host);
     const { total: deposit } = core.jobDeposit({ price: market.jobPrice, timeout });
     const gpuOps = definition.ops.some(
       (op) => op.type === 'container/run' && (op.args.gpu ?? definition.global?.gpu),
@@ -214,6 +185,18 @@ With --wait it follows the job (queued → running → completed) with its logs,
     }
 
     // 4. Follow it to the end.
+    return this.follow(core, client, flags, result);
+  }
+
+  /** Follows a posted job to its end; a stopped or failed job throws with everything known in `result`. */
+  private async follow(
+    core: typeof import('@nosana/core'),
+    client: NosanaClient,
+    flags: { download?: string; 'node-api'?: string },
+    result: JobPostResult,
+  ): Promise<JobPostResult> {
+    const { NosanaError } = core;
+    const { job } = result;
     const {
       job: done,
       result: flow,
@@ -222,7 +205,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
       client,
       job,
       nodeApi: nodeApiUrl(flags['node-api'], client.network.name),
-      wallet: this.keypair(),
+      wallet: await this.keypair(),
       json: this.jsonEnabled(),
       onLog: (entry) => this.log(entry.log),
     });
@@ -234,20 +217,76 @@ With --wait it follows the job (queued → running → completed) with its logs,
     result.final = {
       ...summarizeJob(done),
       status: flow?.status ?? null,
+      flow,
       ...(downloaded ? { downloaded } : {}),
     };
     if (done.state === 'STOPPED')
       throw new NosanaError(
         'CLI__JOB_STOPPED',
         `job ${job} was stopped before it finished (its node quit) — get the deposit back with nosana job recover ${job}`,
-        { job, state: done.state },
+        { job, state: done.state, result },
       );
     if (flow && flow.status !== 'success')
       throw new NosanaError('CLI__JOB_FAILED', `job ${job} ended with status ${flow.status}`, {
         job,
         status: flow.status,
+        result,
       });
     return result;
+  }
+
+  /** The definition from --file, --url, standard input or a command, validated (every issue thrown at once). */
+  private async readDefinition(
+    core: typeof import('@nosana/core'),
+    flags: { file?: string; url?: string; image?: string; gpu: boolean; network: string },
+    command: string[],
+  ): Promise<JobDefinition> {
+    const { NosanaError } = core;
+    const source = flags.file ?? flags.url;
+    if (source !== undefined) {
+      if (command.length > 0)
+        throw new NosanaError(
+          'CLI__INVALID_FLAG',
+          `give either --${flags.file ? 'file' : 'url'} or a command, not both (got "${command.join(' ')}")`,
+          { flag: flags.file ? 'file' : 'url', value: source },
+        );
+      const text = flags.url
+        ? await fetchDefinition({
+            url: flags.url,
+            allowPrivate: flags.network === 'localnet',
+            maxBytes: core.JOB_DEFINITION_LIMITS.maxDocumentBytes,
+          })
+        : flags.file === '-'
+          ? await readStdin()
+          : await readFile(source, 'utf8');
+      return this.validated(core, text, flags.file === '-' ? '<stdin>' : source);
+    } else {
+      if (!flags.image)
+        throw new NosanaError(
+          'CLI__INVALID_FLAG',
+          'nothing to run — pass --file <job.json>, --url <https://…/job.json>, or --image <image> followed by a command',
+          { flag: 'image', value: '' },
+        );
+      if (command.length === 0)
+        throw new NosanaError(
+          'CLI__INVALID_FLAG',
+          `--image ${flags.image} needs a command to run, e.g. -- echo hello`,
+          { flag: 'image', value: flags.image },
+        );
+      const text = JSON.stringify({
+        version: '0.1',
+        type: 'container',
+        meta: { trigger: 'cli' },
+        ops: [
+          {
+            type: 'container/run',
+            id: 'run',
+            args: { image: flags.image, cmd: command, ...(flags.gpu ? { gpu: true } : {}) },
+          },
+        ],
+      });
+      return this.validated(core, text, '<command line>');
+    }
   }
 
   /** Parses and validates a definition; warnings are shown, errors thrown with every issue. */
@@ -263,4 +302,21 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `--host` must name a node waiting in the market's queue: checked before anything is pinned or sent. */
+async function checkHost(
+  core: typeof import('@nosana/core'),
+  market: MarketView,
+  host: string,
+): Promise<void> {
+  const node = await solanaAddress(host, '--host');
+  const queued = market.queueKind === 'nodes' ? market.queue.map((key) => key.toBase58()) : [];
+  if (queued.includes(node)) return;
+  const where = market.name ?? market.address.toBase58();
+  throw new core.NosanaError(
+    'CLI__INVALID_FLAG',
+    `--host ${node} is not waiting in the queue of market ${where} (${queued.length === 0 ? 'no node is queued' : `queued: ${queued.slice(0, 5).join(', ')}${queued.length > 5 ? ', …' : ''}`}) — post without --host, or pick a queued node (nosana market get ${where})`,
+    { flag: 'host', value: host },
+  );
 }

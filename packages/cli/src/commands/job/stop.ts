@@ -1,4 +1,5 @@
 import { Args } from '@oclif/core';
+import { solanaAddress } from '../../input.js';
 import { NetworkCommand } from '../../network-command.js';
 import { spin } from '../../output.js';
 
@@ -15,10 +16,17 @@ export default class JobStop extends NetworkCommand<JobStopResult> {
   static override description =
     'A running job is ended on chain: its node is paid for the time it ran, the rest of the deposit comes back, and the node stops the containers and posts the partial result.';
   static override examples = ['<%= config.bin %> <%= command.id %> <job-address>'];
-  static override args = { job: Args.string({ description: 'job address', required: true }) };
+  static override args = {
+    job: Args.string({
+      ignoreStdin: true,
+      description: 'job address',
+      required: true,
+    }),
+  };
 
   async run(): Promise<JobStopResult> {
     const { args, flags } = await this.parse(JobStop);
+    await solanaAddress(args.job, 'the job argument');
     const client = await this.client(flags, { wallet: 'read' });
     const { action, signature } = await spin(this.jsonEnabled(), 'Stopping the job', () =>
       client.jobs.stop(args.job),

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO, runCli } from '../../../test/run-cli.js';
+import { REPO } from '../../../test/run-cli.js';
+import { runCommand } from '../../../test/run-command.js';
 
 const examples = readdirSync(join(REPO, 'examples')).filter((f) => /\.(json|ya?ml)$/.test(f));
 const invalid = readdirSync(join(REPO, 'packages/core/test/fixtures/invalid')).filter((f) =>
@@ -10,7 +11,7 @@ const invalid = readdirSync(join(REPO, 'packages/core/test/fixtures/invalid')).f
 
 describe('nosana job validate', () => {
   it.each(examples)('accepts examples/%s with exit 0 and a summary', async (name) => {
-    const run = await runCli(['job', 'validate', `examples/${name}`]);
+    const run = await runCommand(['job', 'validate', `examples/${name}`]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
@@ -22,7 +23,7 @@ describe('nosana job validate', () => {
 
   it.each(invalid)('rejects fixture %s with exit 1 and every error with path and line', async (name) => {
     const file = `packages/core/test/fixtures/invalid/${name}`;
-    const run = await runCli(['job', 'validate', file]);
+    const run = await runCommand(['job', 'validate', file]);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     const expected = readFileSync(
@@ -37,7 +38,7 @@ describe('nosana job validate', () => {
   });
 
   it('prints the stable JSON envelope for a valid definition', async () => {
-    const run = await runCli(['job', 'validate', 'examples/multi-op-volume.json', '--json']);
+    const run = await runCommand(['job', 'validate', 'examples/multi-op-volume.json', '--json']);
     expect(run.code).toBe(0);
     expect(run.json()).toEqual({
       status: 'ok',
@@ -59,11 +60,11 @@ describe('nosana job validate', () => {
   });
 
   it('validates several files at once (a shell glob) and names the file of each error', async () => {
-    const ok = await runCli(['job', 'validate', ...examples.map((name) => `examples/${name}`)]);
+    const ok = await runCommand(['job', 'validate', ...examples.map((name) => `examples/${name}`)]);
     expect(ok.code).toBe(0);
     expect(ok.stdout.trim().split('\n')).toHaveLength(examples.length);
 
-    const mixed = await runCli([
+    const mixed = await runCommand([
       'job',
       'validate',
       'examples/hello-world.json',
@@ -102,7 +103,7 @@ describe('nosana job validate', () => {
   });
 
   it('prints the JSON envelope with every error for an invalid definition', async () => {
-    const run = await runCli([
+    const run = await runCommand([
       'job',
       'validate',
       'packages/core/test/fixtures/invalid/missing-image.json',
@@ -131,7 +132,7 @@ describe('nosana job validate', () => {
   });
 
   it('reads the definition from standard input with -', async () => {
-    const run = await runCli(['job', 'validate', '-', '--json'], {
+    const run = await runCommand(['job', 'validate', '-', '--json'], {
       stdin: readFileSync(join(REPO, 'examples/hello-world.yaml'), 'utf8'),
     });
     expect(run.code).toBe(0);
@@ -139,13 +140,13 @@ describe('nosana job validate', () => {
   });
 
   it('explains unparsable input with its position', async () => {
-    const run = await runCli(['job', 'validate', '-'], { stdin: '{"version": "0.1",\n  "ops": [' });
+    const run = await runCommand(['job', 'validate', '-'], { stdin: '{"version": "0.1",\n  "ops": [' });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/Error: <stdin> is not valid JSON or YAML at line \d+, column \d+/);
   });
 
   it('fails with exit 1 and a clear message for a missing file', async () => {
-    const run = await runCli(['job', 'validate', 'does-not-exist.json', '--json']);
+    const run = await runCommand(['job', 'validate', 'does-not-exist.json', '--json']);
     expect(run.code).toBe(1);
     expect(run.json()).toMatchObject({
       status: 'error',
@@ -157,19 +158,8 @@ describe('nosana job validate', () => {
   });
 
   it('fails with exit 1 when the file argument is missing', async () => {
-    const run = await runCli(['job', 'validate']);
+    const run = await runCommand(['job', 'validate']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Missing 1 required arg');
-  });
-});
-
-describe('nosana', () => {
-  it('prints its version and help without touching the network', async () => {
-    const version = await runCli(['--version']);
-    expect(version.code).toBe(0);
-    expect(version.stdout).toMatch(/^@nosana\/cli\/\d+\.\d+\.\d+ /);
-    const help = await runCli(['--help']);
-    expect(help.code).toBe(0);
-    expect(help.stdout).toContain('job');
   });
 });

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import type { ValidationIssue } from '@nosana/core';
 import { Args, ux } from '@oclif/core';
 import { NosanaCommand } from '../../base-command.js';
-import '../../cli-errors.js';
 
 /** Summary of one valid job definition. */
 export interface ValidatedFile {
@@ -33,6 +32,7 @@ export default class JobValidate extends NosanaCommand<JobValidateResult> {
   static override strict = false;
   static override args = {
     file: Args.string({
+      ignoreStdin: true,
       description: 'job definition files (.json, .yaml, .yml), or - for standard input',
       required: true,
     }),

@@ -88,6 +88,7 @@ describe('nosana localnet', () => {
       String(rpcPort),
       '--json',
     ]);
+    expect(after.code).toBe(3);
     expect(after.json<{ result: LocalnetStatusResult }>().result).toMatchObject({
       running: false,
       pid: null,

@@ -5,7 +5,6 @@ import { Flags } from '@oclif/core';
 import { NosanaCommand } from '../../base-command.js';
 import { details, interactive } from '../../output.js';
 import { defaultLocalnetDir, localnetUrls, probeLocalnet } from './status.js';
-import '../../cli-errors.js';
 
 /** What `nosana localnet start --json` returns once the network answers. */
 export interface LocalnetStartResult {

@@ -89,8 +89,16 @@ export default class LocalnetStatus extends NosanaCommand<LocalnetStatusResult> 
             ['data', dataDir],
             ['markets', result.markets.map((m) => `${m.name} ${m.address}`).join(', ')],
           ])
-        : `No localnet answers on ${rpcUrl} — start one with \`nosana localnet start --detach\``,
+        : `status: not running (looked at ${rpcUrl}, data ${dataDir})`,
     );
+    if (!probe) {
+      const { NosanaError } = await import('@nosana/core');
+      throw new NosanaError(
+        'CLI__LOCALNET_NOT_RUNNING',
+        `no localnet answers on ${rpcUrl} — start one with \`nosana localnet start --detach\``,
+        { url: rpcUrl, dataDir, result },
+      );
+    }
     return result;
   }
 }

@@ -52,6 +52,7 @@ export default class MarketGet extends NetworkCommand<MarketSummary> {
   ];
   static override args = {
     market: Args.string({
+      ignoreStdin: true,
       description: 'market address, or name on the localnet (cpu, gpu)',
       required: true,
     }),

@@ -1,6 +1,5 @@
 import { Flags } from '@oclif/core';
 import { NetworkCommand } from '../../network-command.js';
-import '../../cli-errors.js';
 
 /** What `nosana node prune --json` returns: what was removed. */
 export interface NodePruneResult {

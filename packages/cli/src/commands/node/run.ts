@@ -3,7 +3,6 @@ import type { FlowState } from '@nosana/core';
 import { Args, Flags } from '@oclif/core';
 import { NosanaCommand } from '../../base-command.js';
 import { describeResult } from '../../jobs.js';
-import '../../cli-errors.js';
 
 /** What `nosana node run --json` returns: the flow state, as a node would post it. */
 export type NodeRunResult = FlowState;
@@ -19,6 +18,7 @@ export default class NodeRun extends NosanaCommand<NodeRunResult> {
   ];
   static override args = {
     file: Args.string({
+      ignoreStdin: true,
       description: 'job definition (JSON or YAML), or - for standard input',
       required: true,
     }),

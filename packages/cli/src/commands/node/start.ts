@@ -4,7 +4,6 @@ import type { NodeEvent } from '@nosana/node';
 import { Flags, ux } from '@oclif/core';
 import { NetworkCommand } from '../../network-command.js';
 import { state } from '../../output.js';
-import '../../cli-errors.js';
 
 /** What `nosana node start --json` prints once the node is serving (and returns when it stops). */
 export interface NodeStartResult {

@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core';
 import { NosanaCommand } from '../../base-command.js';
 import { details, formatSeconds, state, table } from '../../output.js';
-import '../../cli-errors.js';
 
 /** What the node API's `/node/info` answers, and `nosana node status --json` returns. */
 export interface NodeStatusResult {

@@ -21,7 +21,10 @@ export default class WalletBalance extends NetworkCommand<WalletBalanceResult> {
     '<%= config.bin %> <%= command.id %> 9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin --network mainnet',
   ];
   static override args = {
-    address: Args.string({ description: 'address to look at (default: the wallet’s)' }),
+    address: Args.string({
+      ignoreStdin: true,
+      description: 'address to look at (default: the wallet’s)',
+    }),
   };
 
   async run(): Promise<WalletBalanceResult> {
