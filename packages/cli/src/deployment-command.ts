@@ -142,7 +142,7 @@ export abstract class DeploymentCommand<T> extends NetworkCommand<T> {
     const chain = deployments.createChainAdapter({
       client,
       connection: client.connection,
-      wallet: this.keypair(),
+      wallet: await this.keypair(),
       ipfs: client.ipfs,
       programs: client.network.programs,
     });

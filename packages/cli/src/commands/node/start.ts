@@ -64,7 +64,7 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
     let jobs = 0;
     const host = await startHostNode({
       client,
-      wallet: this.keypair(),
+      wallet: await this.keypair(),
       stateDir,
       ...(flags.provider ? { provider: flags.provider as 'docker' | 'podman' } : {}),
       ...(flags['engine-host'] ? { engineHost: flags['engine-host'] } : {}),
