@@ -88,3 +88,11 @@ export {
   type OpStatus,
 } from './results.js';
 export { closest } from './text.js';
+export {
+  DEPLOYMENT_ID_LENGTH,
+  deploymentServiceId,
+  SERVICE_ID_LENGTH,
+  type ServiceIdParameters,
+  serviceHash,
+  serviceId,
+} from './service-id.js';
