@@ -175,3 +175,32 @@ export function get(
     req.end();
   });
 }
+
+/** Spawns test/gateway-process.ts; resolves once it listens. */
+export async function spawnGateway(
+  env: Record<string, string>,
+): Promise<{ child: import('node:child_process').ChildProcess; port: number }> {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@nosana/source', '--import', 'tsx', fileURLToPath(new URL('./gateway-process.ts', import.meta.url))],
+    { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    let text = '';
+    child.stdout?.setEncoding('utf8');
+    const onData = (d: string) => {
+      text += d;
+      const match = /\{"port":(\d+)\}/.exec(text);
+      if (match) {
+        child.stdout?.off('data', onData);
+        child.stdout?.resume();
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the gateway process exited (${code})`)));
+  });
+  return { child, port };
+}
