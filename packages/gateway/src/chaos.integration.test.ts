@@ -65,7 +65,13 @@ beforeAll(async () => {
   });
   tunnel.on((e) => events.push(e));
   const online = tunnelEvent(tunnel, (e) => e.type === 'online');
-  ({ serviceId: id } = await tunnel.expose({ job, opIndex: 0, port: 8080, targetHost: '127.0.0.1', targetPort: service.port }));
+  ({ serviceId: id } = await tunnel.expose({
+    job,
+    opIndex: 0,
+    port: 8080,
+    targetHost: '127.0.0.1',
+    targetPort: service.port,
+  }));
   await online;
 });
 afterAll(async () => {
@@ -86,7 +92,12 @@ describe('gateway chaos', () => {
     let received = 0;
     const download = new Promise<'complete' | 'cut'>((resolve) => {
       const req = request(
-        { host: '127.0.0.1', port: gateway.port, path: '/stream?mb=50&gate=1', headers: { host: `${id}.localhost` } },
+        {
+          host: '127.0.0.1',
+          port: gateway.port,
+          path: '/stream?mb=50&gate=1',
+          headers: { host: `${id}.localhost` },
+        },
         (res) => {
           res.on('data', (chunk: Buffer) => {
             received += chunk.length;
@@ -111,7 +122,9 @@ describe('gateway chaos', () => {
     const online = tunnelEvent(tunnel, (e) => e.type === 'online');
     gateway = await spawnGateway(env);
     await online;
-    expect(since(mark)).toEqual(expect.arrayContaining(['disconnected', 'reconnecting', 'connected', 'exposed', 'online']));
+    expect(since(mark)).toEqual(
+      expect.arrayContaining(['disconnected', 'reconnecting', 'connected', 'exposed', 'online']),
+    );
     const delays = events.slice(mark).flatMap((e) => (e.type === 'reconnecting' ? [e.delayMs] : []));
     expect(Math.max(...delays)).toBeLessThanOrEqual(1200);
     expect((await get(gateway.port, '/whoami', `${id}.localhost`)).body).toBe('web');

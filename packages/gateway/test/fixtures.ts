@@ -184,7 +184,12 @@ export async function spawnGateway(
   const { fileURLToPath } = await import('node:url');
   const child = spawn(
     process.execPath,
-    ['--conditions=@nosana/source', '--import', 'tsx', fileURLToPath(new URL('./gateway-process.ts', import.meta.url))],
+    [
+      '--conditions=@nosana/source',
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('./gateway-process.ts', import.meta.url)),
+    ],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const port = await new Promise<number>((resolve, reject) => {
