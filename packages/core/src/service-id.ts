@@ -53,6 +53,12 @@ export function serviceId({ job, opIndex, port }: ServiceIdParameters): string {
  * deploymentServiceId({ deploymentId: definition.deployment_id!, project: job.project.toBase58() });
  * ```
  */
-export function deploymentServiceId({ deploymentId, project }: { deploymentId: string; project: string }): string {
+export function deploymentServiceId({
+  deploymentId,
+  project,
+}: {
+  deploymentId: string;
+  project: string;
+}): string {
   return serviceHash(`${deploymentId}:${project}`, DEPLOYMENT_ID_LENGTH);
 }

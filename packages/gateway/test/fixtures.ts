@@ -99,7 +99,8 @@ export async function startService(
     } else if (url.pathname === '/whoami') {
       res.end(name);
     } else if (url.pathname === '/stream') {
-      void stream(req, res, Number(url.searchParams.get('mb') ?? 1), url.searchParams.has('gate'));
+      if (url.searchParams.has('kb')) res.end(Buffer.alloc(Number(url.searchParams.get('kb')) * 1024, 7));
+      else void stream(req, res, Number(url.searchParams.get('mb') ?? 1), url.searchParams.has('gate'));
     } else res.writeHead(404).end();
   });
   const stream = async (
