@@ -205,6 +205,7 @@ export async function startGateway(parameters: StartGatewayParameters): Promise<
       `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${TUNNEL_UPGRADE}\r\n\r\n`,
     );
     if (head.length) socket.unshift(head);
+    (socket as Duplex & { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
     const session = openTunnelSession({
       id: nextSession++,
       node,
