@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { request } from 'node:http';
 import { promisify } from 'node:util';
-import { isNosanaError, type JobDefinition, serviceId } from '@nosana/core';
+import { deploymentServiceId, isNosanaError, type JobDefinition, serviceId } from '@nosana/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
@@ -281,6 +281,48 @@ describe('gateway: private services', () => {
     expect((await get(gateway.port, '/whoami', `${exposed.serviceId}.localhost`)).body).toBe('web');
     const derivable = serviceId({ job, opIndex: 2, port: 8082 });
     expect((await get(gateway.port, '/whoami', `${derivable}.localhost`)).status).toBe(404);
+  });
+});
+
+describe('gateway: deployments', () => {
+  it('replicas of one deployment share its stable URL, load-balanced over the healthy ones', async () => {
+    const { key: posterKey, client: poster } = chain.actor(1_000_000_000n);
+    const replica: JobDefinition = {
+      version: '0.1',
+      type: 'container',
+      deployment_id: 'chat',
+      ops: [{ type: 'container/run', id: 'web', args: { image: 'busybox:1.35', expose: 8080 } }],
+    };
+    const services = [await startService('replica-a'), await startService('replica-b')];
+    const urls: Array<string | null> = [];
+    for (const service of services) {
+      const h = await chain.host();
+      const posted = await poster.jobs.post({ definition: replica, market: 'cpu', timeout: 3600 });
+      const replicaJob = posted.job.toBase58();
+      await poster.jobs.waitFor(replicaJob, (j) => j.state === 'RUNNING');
+      const t = createTunnelClient({ gatewayUrl: gateway.url, keypair: h.key });
+      tunnels.push(t);
+      const online = tunnelEvent(t, (e) => e.type === 'online');
+      const exposed = await t.expose({
+        job: replicaJob,
+        opIndex: 0,
+        port: 8080,
+        targetHost: '127.0.0.1',
+        targetPort: service.port,
+      });
+      urls.push(exposed.deploymentUrl);
+      await online;
+    }
+    const deploymentId = deploymentServiceId({
+      deploymentId: 'chat',
+      project: posterKey.publicKey.toBase58(),
+    });
+    expect(urls).toEqual([gateway.serviceUrl(deploymentId), gateway.serviceUrl(deploymentId)]);
+    const answers = new Set<string>();
+    for (let i = 0; i < 4; i++)
+      answers.add((await get(gateway.port, '/whoami', `${deploymentId}.localhost`)).body);
+    expect([...answers].sort()).toEqual(['replica-a', 'replica-b']);
+    for (const service of services) await service.close();
   });
 });
 
