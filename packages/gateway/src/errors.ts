@@ -6,8 +6,6 @@ declare module '@nosana/core' {
   interface NosanaErrorContextMap {
     /** The gateway could not be started with these parameters (bad domain, port, certificate files). */
     GATEWAY__INVALID_PARAMETERS: { field: string; value?: string };
-    /** The gateway refused a tunnel: bad or missing signature of the host's key. */
-    GATEWAY__TUNNEL_UNAUTHORIZED: { reason: string; status?: number };
     /** The gateway refused to expose a service: the host does not run the job, the port is not exposed, … */
     GATEWAY__EXPOSE_REFUSED: {
       job: string;
@@ -23,8 +21,6 @@ declare module '@nosana/core' {
     };
     /** The tunnel to the gateway is closed (the client was closed, or the connection dropped). */
     GATEWAY__TUNNEL_CLOSED: { gatewayUrl: string };
-    /** The gateway did not answer the tunnel request (network error, wrong URL, not a gateway). */
-    GATEWAY__UNREACHABLE: { gatewayUrl: string; status?: number };
   }
 }
 

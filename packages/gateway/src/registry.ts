@@ -36,6 +36,9 @@ export interface HealthTiming {
   timeoutMs?: number;
 }
 
+/** Most services one tunnel may register. */
+export const MAX_ENDPOINTS_PER_TUNNEL = 256;
+
 /** Where a service id leads. */
 export type Route = { kind: 'unknown' } | { kind: 'starting' } | { kind: 'online'; endpoint: Endpoint };
 
@@ -148,6 +151,11 @@ export function createRegistry({ chain, bus, now, urlOf, health = {} }: CreateRe
       return refuse(
         'bad-request',
         'expose needs ref ([a-z0-9-]), job (base58), opIndex ≥ 0 and port 1–65535',
+      );
+    if ((bySession.get(session)?.size ?? 0) >= MAX_ENDPOINTS_PER_TUNNEL)
+      return refuse(
+        'too-many',
+        `a tunnel may carry at most ${MAX_ENDPOINTS_PER_TUNNEL} services; open another one`,
       );
     let runner: string | null;
     let policy: ServicePolicy | null;
