@@ -87,7 +87,6 @@ export {
   type OpState,
   type OpStatus,
 } from './results.js';
-export { closest } from './text.js';
 export {
   DEPLOYMENT_ID_LENGTH,
   deploymentServiceId,
@@ -96,3 +95,4 @@ export {
   serviceHash,
   serviceId,
 } from './service-id.js';
+export { closest } from './text.js';
