@@ -2,7 +2,7 @@
  * The gateway's end of one host's tunnel: an HTTP/2 client session over the upgraded socket, its control
  * stream, and CONNECT streams to the host's exposed targets.
  */
-import { type ClientHttp2Session, type ClientHttp2Stream, connect } from 'node:http2';
+import { type ClientHttp2Session, connect } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import {
   CONTROL_PATH,
@@ -24,7 +24,7 @@ export interface TunnelSession {
   /** Sends a control message to the host. */
   send(message: GatewayMessage): void;
   /** Opens a byte stream to the target of registration `ref` (resolves once the host has connected to it). */
-  open(ref: string, timeoutMs?: number): Promise<ClientHttp2Stream>;
+  open(ref: string, timeoutMs?: number): Promise<Duplex>;
   /** Ends the tunnel. */
   close(): void;
   readonly closed: boolean;
