@@ -138,9 +138,9 @@ const cannon = (port: number, host: string) =>
   autocannon({ url: `http://127.0.0.1:${port}${path1k}`, connections: 50, duration: 10, headers: { host } });
 const base = await cannon(service.port, 'localhost');
 const tun = await cannon(gateway.port, hostHeader);
-const errors = (r: autocannon.Result) => r.errors + r.timeouts + r.non2xx;
+const errors = (r: autocannon.Result) => `${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx`;
 out(
-  `1 KB GETs, 50 connections, 10 s: direct ${Math.round(base.requests.average)} req/s (${errors(base)} errors), through one tunnel ${Math.round(tun.requests.average)} req/s (${errors(tun)} errors) → ×${(tun.requests.average / base.requests.average).toFixed(2)}`,
+  `1 KB GETs, 50 connections, 10 s: direct ${Math.round(base.requests.average)} req/s (${errors(base)}), through one tunnel ${Math.round(tun.requests.average)} req/s (${errors(tun)}) → ×${(tun.requests.average / base.requests.average).toFixed(2)}`,
 );
 
 // 4. a 500 MB stream.

@@ -22,6 +22,8 @@ export interface Endpoint {
   deploymentId: string | null;
   policy: ServicePolicy;
   status: 'starting' | 'online' | 'offline';
+  /** Consecutive failed probes. */
+  failures: number;
   timer: NodeJS.Timeout | null;
   removed: boolean;
 }
@@ -34,6 +36,8 @@ export interface HealthTiming {
   intervalMs?: number;
   /** A probe fails after this long (default 5 s). */
   timeoutMs?: number;
+  /** Consecutive failed probes that take an online endpoint out of rotation (default 3, as Kubernetes probes). */
+  failureThreshold?: number;
 }
 
 /** Most services one tunnel may register. */
@@ -67,7 +71,7 @@ export const privateServiceId = (job: string, opIndex: number, port: number, sec
  * ```
  */
 export function createRegistry({ chain, bus, now, urlOf, health = {} }: CreateRegistryParameters) {
-  const { startupIntervalMs = 1000, intervalMs = 10_000, timeoutMs = 5000 } = health;
+  const { startupIntervalMs = 1000, intervalMs = 10_000, timeoutMs = 5000, failureThreshold = 3 } = health;
   const byId = new Map<string, Set<Endpoint>>();
   const bySession = new Map<TunnelSession, Map<string, Endpoint>>();
   const cursor = new Map<string, number>();
@@ -117,11 +121,12 @@ export function createRegistry({ chain, bus, now, urlOf, health = {} }: CreateRe
     if (runner !== e.session.node) return remove(e, 'job-ended');
     const failure = await probe(() => e.session.open(e.ref, timeoutMs), e.policy.healthChecks, timeoutMs);
     if (e.removed) return;
+    e.failures = failure === null ? 0 : e.failures + 1;
     if (failure === null && e.status !== 'online') {
       e.status = 'online';
       emit('online', e);
       e.session.send({ type: 'status', ref: e.ref, status: 'online' });
-    } else if (failure !== null && e.status === 'online') {
+    } else if (failure !== null && e.status === 'online' && e.failures >= failureThreshold) {
       e.status = 'offline';
       emit('offline', e, failure);
       e.session.send({ type: 'status', ref: e.ref, status: 'offline', reason: failure });
@@ -204,6 +209,7 @@ export function createRegistry({ chain, bus, now, urlOf, health = {} }: CreateRe
       deploymentId,
       policy,
       status: 'starting',
+      failures: 0,
       timer: null,
       removed: false,
     };
