@@ -58,6 +58,7 @@ const gateway = await spawnGateway({
   NOSANA_RPC: chain.localnet.rpcUrl,
   NOSANA_IPFS_API: chain.localnet.ipfsApiUrl,
 });
+process.on('exit', () => gateway.child.kill('SIGKILL'));
 const gatewayEvents: GatewayEvent[] = [];
 let onGatewayEvent: (() => void) | null = null;
 if (gateway.child.stdout) {

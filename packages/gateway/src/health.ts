@@ -29,7 +29,7 @@ export async function probe(
   try {
     if (http.length === 0) {
       const stream = await withTimeout(open(), timeoutMs);
-      stream.destroy();
+      stream.end();
       return null;
     }
     for (const check of http) {
@@ -61,7 +61,7 @@ async function httpStatus(open: OpenStream, check: Extract<HealthCheck, { type: 
     req.on('response', (response) => {
       response.resume();
       resolve(response.statusCode ?? 0);
-      stream.destroy();
+      stream.end();
     });
     req.on('error', (error) => {
       stream.destroy();

@@ -83,8 +83,13 @@ export function proxyRequest(
     else response.destroy();
   });
   response.on('close', () => {
-    if (!response.writableFinished) upstream.destroy();
-    stream.destroy();
+    // A finished exchange half-closes the stream (END_STREAM); only an aborted one is reset (RST_STREAM), since
+    // HTTP/2 peers treat bursts of resets as an attack.
+    if (response.writableFinished) stream.end();
+    else {
+      upstream.destroy();
+      stream.destroy();
+    }
   });
   incoming.pipe(upstream);
 }

@@ -126,7 +126,14 @@ export function createTunnelClient(parameters: CreateTunnelClientParameters): Tu
   // Each connection attempt has a generation; events of an older connection are ignored.
   let generation = 0;
 
-  const h2 = createServer({ settings: H2_SETTINGS, maxSessionMemory: H2_MAX_SESSION_MEMORY });
+  // The gateway opens (and, on aborted requests, resets) one stream per user connection: allow it bursts of
+  // resets far above Node's rapid-reset defaults (1000 burst, 33/s), meant for untrusted clients.
+  const h2 = createServer({
+    settings: H2_SETTINGS,
+    maxSessionMemory: H2_MAX_SESSION_MEMORY,
+    streamResetBurst: 100_000,
+    streamResetRate: 10_000,
+  } as Parameters<typeof createServer>[0]);
   h2.on('session', (s) => {
     const g = generation;
     session = s;
@@ -157,7 +164,9 @@ export function createTunnelClient(parameters: CreateTunnelClientParameters): Tu
       if (!stream.headersSent) stream.respond({ ':status': 502 }, { endStream: true });
       stream.destroy();
     });
-    target.on('close', () => stream.destroy());
+    target.on('close', () => {
+      if (!stream.writableEnded) stream.destroy();
+    });
     stream.on('close', () => target.destroy());
   });
 
