@@ -87,4 +87,12 @@ export {
   type OpState,
   type OpStatus,
 } from './results.js';
+export {
+  DEPLOYMENT_ID_LENGTH,
+  deploymentServiceId,
+  SERVICE_ID_LENGTH,
+  type ServiceIdParameters,
+  serviceHash,
+  serviceId,
+} from './service-id.js';
 export { closest } from './text.js';

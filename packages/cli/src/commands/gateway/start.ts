@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { Flags } from '@oclif/core';
+import { NetworkCommand } from '../../network-command.js';
+import { details } from '../../output.js';
+
+/** What `nosana gateway start --json` prints once the gateway listens (and returns when it stops). */
+export interface GatewayStartResult {
+  /** The gateway's own address: hosts open their tunnels here. */
+  url: string;
+  domain: string;
+  listen: string;
+  /** Service URLs look like this, with `<service-id>` replaced. */
+  serviceUrl: string;
+  network: string;
+}
+
+export default class GatewayStart extends NetworkCommand<GatewayStartResult> {
+  static override summary = "run a service gateway: public URLs for jobs' exposed ports";
+  static override description =
+    `Serves https://<service-id>.<domain> (or http, without certificates) for the services jobs expose. Hosts reach it with outbound tunnels only (no inbound port needed); the gateway accepts a service only from the host the chain says runs the job, routes only to endpoints whose health checks pass (503 "starting" before), and publishes registered/online/offline/unregistered events as Server-Sent Events on /_gateway/events.
+
+Any number of gateways can run behind one DNS name: each one's routing table is rebuilt from the tunnels it holds and the chain. Runs until Ctrl-C (or SIGTERM).`;
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --listen 0.0.0.0:443 --domain node.example.com --tls-cert fullchain.pem --tls-key privkey.pem --network mainnet',
+  ];
+  static override flags = {
+    domain: Flags.string({
+      summary:
+        'wildcard domain of the services: <service-id>.<domain> (localhost: *.localhost resolves to loopback)',
+      default: 'localhost',
+    }),
+    listen: Flags.string({ summary: 'address and port to listen on', default: '127.0.0.1:8080' }),
+    'tls-cert': Flags.string({
+      summary: 'PEM certificate (chain) for *.<domain>; serves HTTPS',
+      dependsOn: ['tls-key'],
+    }),
+    'tls-key': Flags.string({ summary: 'PEM private key of --tls-cert', dependsOn: ['tls-cert'] }),
+    'public-port': Flags.integer({
+      summary: 'port clients use, when a load balancer sits in front',
+      min: 1,
+      max: 65535,
+    }),
+    'chain-ttl': Flags.integer({
+      summary: 'seconds an answer of the chain is cached (who runs a job); an ended job is dropped within it',
+      default: 10,
+      min: 1,
+      max: 300,
+    }),
+  };
+
+  async run(): Promise<GatewayStartResult> {
+    const { flags } = await this.parse(GatewayStart);
+    const { NosanaError } = await import('@nosana/core');
+    const match = /^(.*):(\d{1,5})$/.exec(flags.listen);
+    const port = Number(match?.[2]);
+    if (!match || port > 65535)
+      throw new NosanaError(
+        'CLI__INVALID_FLAG',
+        `--listen "${flags.listen}" is not <address>:<port>; give e.g. 0.0.0.0:443 or 127.0.0.1:8080`,
+        { flag: 'listen', value: flags.listen },
+      );
+    const listenHost = (match[1] as string).replace(/^\[(.*)\]$/, '$1');
+    const tls = flags['tls-cert']
+      ? { cert: readFileSync(flags['tls-cert']), key: readFileSync(flags['tls-key'] as string) }
+      : undefined;
+    const client = await this.client(flags, { wallet: 'none' });
+    const { cachedChainReader, createChainReader, startGateway } = await import('@nosana/gateway');
+    const gateway = await startGateway({
+      domain: flags.domain,
+      listen: { host: listenHost, port },
+      chain: cachedChainReader({ reader: createChainReader({ client }), ttlMs: flags['chain-ttl'] * 1000 }),
+      ...(tls ? { tls } : {}),
+      ...(flags['public-port'] ? { publicPort: flags['public-port'] } : {}),
+    });
+    const result: GatewayStartResult = {
+      url: gateway.url,
+      domain: gateway.domain,
+      listen: `${listenHost}:${gateway.port}`,
+      serviceUrl: gateway.serviceUrl('<service-id>'),
+      network: client.network.name,
+    };
+    this.log(
+      details([
+        ['gateway', gateway.url],
+        ['listening', result.listen],
+        ['services', result.serviceUrl],
+        ['network', result.network],
+        ['events', `${gateway.url}/_gateway/events`],
+      ]),
+    );
+    const unsubscribe = gateway.subscribe((event) => {
+      if (!this.jsonEnabled())
+        this.log(
+          `${event.type} ${event.serviceId} (job ${event.job}, op ${event.opIndex}, port ${event.port}${event.reason ? `, ${event.reason}` : ''})`,
+        );
+    });
+    this.printEnvelopeNow(result);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    unsubscribe();
+    await gateway.close();
+    return result;
+  }
+}

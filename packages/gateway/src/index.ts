@@ -1,0 +1,30 @@
+/**
+ * `@nosana/gateway` — public endpoints for job services: a gateway that routes `<service-id>.<domain>` to the
+ * host running the job through an outbound tunnel the host opens (HTTP/1.1 Upgrade + HTTP/2 streams), with
+ * on-chain authorization, health-gated routing and service events.
+ *
+ * @packageDocumentation
+ */
+export {
+  type CachedChainReaderParameters,
+  type CreateChainReaderParameters,
+  cachedChainReader,
+  createChainReader,
+  type GatewayChainReader,
+  type ServicePolicy,
+  servicePolicy,
+} from './chain-reader.js';
+export type { GatewayEvent } from './events.js';
+export { TUNNEL_PATH, TUNNEL_UPGRADE } from './protocol.js';
+export { type HealthTiming, privateServiceId } from './registry.js';
+export { type Gateway, type StartGatewayParameters, startGateway } from './server.js';
+export {
+  type CreateTunnelClientParameters,
+  createTunnelClient,
+  type ExposeParameters,
+  type ExposeResult,
+  type TunnelClient,
+  type TunnelEvent,
+} from './tunnel-client.js';
+
+import './errors.js';
