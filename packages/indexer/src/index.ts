@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { type CreateApiHandlerParameters, createApiHandler } from './api.js';
+export { createIndexerClient, type IndexerClient, type ListIndexedJobsParameters } from './client.js';
 export { type ExplainJobResult, type ExplainReason, explainJob } from './explain.js';
 export { type CreateFollowerParameters, createFollower, type Follower } from './follower.js';
 export { defaultWebRoot, type Indexer, type StartIndexerParameters, startIndexer } from './indexer.js';
