@@ -1,3 +1,4 @@
+import type { JobView } from '@nosana/chain';
 import { Flags } from '@oclif/core';
 import { parseJobState, solanaAddress } from '../../input.js';
 import { type JobSummary, summarizeJob } from '../../jobs.js';
@@ -26,6 +27,10 @@ export default class JobList extends NetworkCommand<JobListResult> {
     poster: Flags.string({ summary: 'jobs posted by this address' }),
     mine: Flags.boolean({ summary: 'jobs posted by the wallet', exclusive: ['poster'] }),
     limit: Flags.integer({ char: 'l', summary: 'at most this many', default: 20, min: 1 }),
+    indexer: Flags.string({
+      summary: 'indexer API URL: list through it instead of scanning every job over RPC',
+      env: 'NOSANA_INDEXER_URL',
+    }),
   };
 
   async run(): Promise<JobListResult> {
@@ -38,15 +43,29 @@ export default class JobList extends NetworkCommand<JobListResult> {
       if (value !== undefined) await solanaAddress(value, `--${flag}`);
     const client = await this.client(flags, { wallet: flags.mine ? 'read' : 'none' });
     const poster = flags.mine ? client.address().toBase58() : flags.poster;
-    const jobs = await spin(this.jsonEnabled(), 'Fetching jobs', () =>
-      client.jobs.list({
-        ...(flags.market ? { market: flags.market } : {}),
-        ...(jobState ? { state: jobState } : {}),
-        ...(flags.node ? { node: flags.node } : {}),
-        ...(poster ? { project: poster } : {}),
-        limit: flags.limit,
-      }),
-    );
+    // --- indexer: when one is configured, list through its API (one query) instead of the RPC scan.
+    const market =
+      flags.indexer && flags.market ? (await client.markets.resolve(flags.market)).toBase58() : undefined;
+    const indexed = flags.indexer
+      ? await listThroughIndexer(flags.indexer, { ...flags, market, poster })
+      : null;
+    if (!indexed) {
+      this.warnUser(
+        'listing through RPC loads every Job account (getProgramAccounts): slow and costly on large networks — use --indexer <url> or NOSANA_INDEXER_URL',
+      );
+    }
+    // --- end indexer
+    const jobs =
+      indexed ??
+      (await spin(this.jsonEnabled(), 'Fetching jobs', () =>
+        client.jobs.list({
+          ...(flags.market ? { market: flags.market } : {}),
+          ...(jobState ? { state: jobState } : {}),
+          ...(flags.node ? { node: flags.node } : {}),
+          ...(poster ? { project: poster } : {}),
+          limit: flags.limit,
+        }),
+      ));
     const now = Math.floor(Date.now() / 1000);
     this.log(
       jobs.length === 0
@@ -63,6 +82,49 @@ export default class JobList extends NetworkCommand<JobListResult> {
             { header: 'RESULT', get: (j) => j.result ?? '' },
           ]),
     );
-    return { jobs: jobs.map(summarizeJob) };
+    return { jobs: indexed ? indexed.summaries : (jobs as JobView[]).map(summarizeJob) };
   }
+}
+
+/** Lists through the indexer API; returns views for the table and the summaries for `--json`. */
+async function listThroughIndexer(
+  url: string,
+  flags: { market?: string; state?: string; node?: string; poster?: string; limit: number },
+) {
+  const [{ createIndexerClient }, { PublicKey }] = await Promise.all([
+    import('@nosana/indexer'),
+    import('@solana/web3.js'),
+  ]);
+  const rows = await createIndexerClient({ url }).listJobs({
+    ...(flags.market ? { market: flags.market } : {}),
+    ...(flags.state ? { status: flags.state as JobSummary['state'] } : {}),
+    ...(flags.node ? { node: flags.node } : {}),
+    ...(flags.poster ? { project: flags.poster } : {}),
+    limit: flags.limit,
+  });
+  const summaries: JobSummary[] = rows.map((j) => ({
+    address: j.address,
+    state: j.status === 'DELISTED' ? 'STOPPED' : j.status,
+    market: j.market,
+    node: j.node,
+    poster: j.project,
+    definition: j.definition,
+    result: j.result,
+    price: j.price,
+    timeout: j.timeout,
+    timeStart: j.timeline.started ?? 0,
+    timeEnd: j.timeline.finished ?? 0,
+    run: null,
+  }));
+  return Object.assign(
+    summaries.map((j) => ({
+      address: new PublicKey(j.address),
+      state: j.state,
+      node: j.node ? new PublicKey(j.node) : null,
+      timeStart: j.timeStart,
+      timeEnd: j.timeEnd,
+      result: j.result,
+    })),
+    { summaries },
+  );
 }

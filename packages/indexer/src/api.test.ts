@@ -1,0 +1,58 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHandler } from './api.js';
+import { openStore } from './store.js';
+
+const store = openStore({ path: ':memory:' });
+const web = mkdtempSync(join(tmpdir(), 'nosana-web-'));
+let base: string;
+const server = createServer(
+  createApiHandler({
+    store,
+    subscribe: () => () => undefined,
+    health: () => ({ synced: true, slot: 1 }),
+    webRoot: web,
+    maxStreams: 1,
+  }),
+);
+
+beforeAll(async () => {
+  mkdirSync(join(web, 'assets'));
+  writeFileSync(join(web, 'index.html'), '<!doctype html><title>explorer</title>');
+  writeFileSync(join(web, 'assets', 'app.js'), 'export {}');
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  store.closeDatabase();
+  rmSync(web, { recursive: true, force: true });
+});
+
+describe('the API handler', () => {
+  it('serves the explorer files, app routes and refuses to leave the web root', async () => {
+    expect(await (await fetch(`${base}/`)).text()).toContain('explorer');
+    expect(await (await fetch(`${base}/job/abc`)).text()).toContain('explorer');
+    expect((await fetch(`${base}/assets/app.js`)).headers.get('content-type')).toContain('javascript');
+    expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
+    expect((await fetch(`${base}/..%2f..%2fetc%2fpasswd.txt`)).status).toBe(404);
+    expect((await fetch(`${base}/a%00b`)).status).toBe(400);
+  });
+
+  it('bounds pages and caps open streams', async () => {
+    const page = await fetch(`${base}/api/jobs?limit=501`);
+    expect(page.status).toBe(400);
+    expect(await page.json()).toMatchObject({ error: { code: 'INVALID_INTEGER', param: 'limit' } });
+    const controller = new AbortController();
+    const first = await fetch(`${base}/api/stream`, { signal: controller.signal });
+    expect(first.status).toBe(200);
+    const second = await fetch(`${base}/api/stream`);
+    expect(second.status).toBe(503);
+    controller.abort();
+  });
+});
