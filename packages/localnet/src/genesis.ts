@@ -9,6 +9,7 @@ import {
   getProgramIds,
   JobType,
   jobsInstruction,
+  type LocalnetMarketInfo,
   marketVaultAddress,
   type NosanaProgramIds,
   type ProgramSet,
@@ -45,19 +46,8 @@ export const MAX_FAUCET_NOS = 1_000_000n * 10n ** BigInt(DECIMALS);
 /** The Rewards program's initial reflection rate (`(u128::MAX - u128::MAX % supply) / supply`). */
 const INITIAL_RATE = ((1n << 128n) - 1n - (((1n << 128n) - 1n) % 10n ** 14n)) / 10n ** 14n;
 
-/** A market the localnet creates at genesis. */
-export interface GenesisMarket {
-  /** Short name: `cpu`, `gpu`. */
-  name: string;
-  address: string;
-  description: string;
-  /** NOS base units per second. */
-  jobPrice: string;
-  /** Default job timeout in seconds. */
-  jobTimeout: number;
-  jobType: number;
-  jobExpiration: number;
-}
+/** A market the localnet creates at genesis (the shape `localnet_info` answers with). */
+export type GenesisMarket = LocalnetMarketInfo;
 
 /** What a localnet contains; written to `localnet.json` and answered by `localnet_info`. */
 export interface LocalnetInfo {
