@@ -38,6 +38,13 @@ export {
   settleRecord,
 } from './settlement.js';
 export {
+  type MarketGpuRequirement,
+  type MarketQualification,
+  type QualifyMarketsParameters,
+  qualifyMarkets,
+  vramGb,
+} from './specs/qualify.js';
+export {
   type ChainPresence,
   type JobPhase,
   type JobRecord,
