@@ -54,6 +54,8 @@ describe("the localnet's Pinata-compatible API", () => {
     expect(answer.PinSize).toBeGreaterThanOrEqual(bytes.length);
     expect(Number.isNaN(Date.parse(answer.Timestamp))).toBe(false);
     const read = await fetch(`${server.gatewayUrl}/ipfs/${answer.IpfsHash}`);
+    // Like Kubo's gateway, JSON without a file name is served as text.
+    expect(read.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(await read.json()).toEqual(content);
   });
 

@@ -12,6 +12,7 @@ import { base58 } from '@scure/base';
 import { CID } from 'multiformats/cid';
 import { pack } from 'tar-stream';
 import { listenFailed } from '../listen-error.js';
+import { gatewayContentType, SNIFF_BYTES } from './content-type.js';
 import { multipart } from './multipart.js';
 import { createPinataRoutes } from './pinata.js';
 import type { AddOptions, ContentStore } from './store.js';
@@ -124,7 +125,22 @@ export async function startIpfsServer({
     }
   };
 
-  const cat = async (path: string, query: URLSearchParams, response: ServerResponse, head: boolean) => {
+  /** The first bytes of a file, for the gateway's content type. */
+  const sniff = async (entry: {
+    content(options: { offset: number; length: number }): AsyncIterable<Uint8Array>;
+  }) => {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of entry.content({ offset: 0, length: SNIFF_BYTES })) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  };
+
+  const cat = async (
+    path: string,
+    query: URLSearchParams,
+    response: ServerResponse,
+    head: boolean,
+    gateway = false,
+  ) => {
     const entry = await store.resolve(path);
     if (entry.type === 'directory')
       throw new NosanaError('LOCALNET__IPFS_BAD_REQUEST', 'this dag node is a directory', { argument: path });
@@ -134,7 +150,7 @@ export async function startIpfsServer({
     const offset = Math.min(size, position(query, 'offset') ?? 0);
     const length = Math.min(size - offset, position(query, 'length') ?? Number.POSITIVE_INFINITY);
     response.writeHead(200, {
-      'content-type': 'application/octet-stream',
+      'content-type': gateway ? gatewayContentType(path, await sniff(entry)) : 'application/octet-stream',
       'content-length': String(length),
       'x-content-length': String(size),
       etag: `"${entry.cid}"`,
@@ -293,7 +309,7 @@ export async function startIpfsServer({
           );
           return;
         }
-        return await cat(path, url.searchParams, response, request.method === 'HEAD');
+        return await cat(path, url.searchParams, response, request.method === 'HEAD', true);
       }
       fail(response, 404, 'not found');
     } catch (error) {
