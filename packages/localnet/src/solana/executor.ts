@@ -131,7 +131,7 @@ function runInstructions(
     return { err: null, units };
   } catch (error) {
     if (error instanceof InstructionFailure)
-      return { err: { InstructionError: [error.index, error.error] }, units };
+      return { err: { InstructionError: [error.index, error.error] }, units: units + error.unitsConsumed };
     logs.push(`Program log: emulator failure: ${(error as Error).message}`);
     return { err: { InstructionError: [i, 'ProgramFailedToComplete'] }, units };
   }
