@@ -74,6 +74,16 @@ describe("the localnet's Pinata-compatible API", () => {
     expect(((await file.json()) as { IpfsHash: string }).IpfsHash).toBe(v1.toString());
   });
 
+  it('pins a body without pinataContent as the content itself, as Pinata does', async () => {
+    const content = { version: '0.1', ops: [] };
+    const response = await post('/pinning/pinJSONToIPFS', JSON.stringify(content), {
+      'content-type': 'application/json',
+    });
+    const { IpfsHash } = (await response.json()) as { IpfsHash: string };
+    expect(IpfsHash).toBe(await computeCid(new TextEncoder().encode(JSON.stringify(content))));
+    expect(await (await fetch(`${server.gatewayUrl}/ipfs/${IpfsHash}`)).json()).toEqual(content);
+  });
+
   it('answers testAuthentication', async () => {
     const response = await fetch(`${server.apiUrl}/data/testAuthentication`);
     expect(((await response.json()) as { message: string }).message).toContain('Pinata');
@@ -83,8 +93,8 @@ describe("the localnet's Pinata-compatible API", () => {
     const pins = store.pins().length;
     const json = { 'content-type': 'application/json' };
     expect((await post('/pinning/pinJSONToIPFS', '{"pinataContent":', json)).status).toBe(400);
-    expect((await post('/pinning/pinJSONToIPFS', '{"content":1}', json)).status).toBe(400);
     expect((await post('/pinning/pinJSONToIPFS', 'null', json)).status).toBe(400);
+    expect((await post('/pinning/pinJSONToIPFS', '[1]', json)).status).toBe(400);
     const badOptions = JSON.stringify({ pinataContent: 1, pinataOptions: { cidVersion: 7 } });
     expect((await post('/pinning/pinJSONToIPFS', badOptions, json)).status).toBe(400);
     const truncated = '--b\r\ncontent-disposition: form-data; name="file"; filename="x"\r\n\r\nabc';

@@ -130,10 +130,12 @@ export function createPinataRoutes({ store, maxBodyBytes }: CreatePinataRoutesPa
       } catch {
         throw badRequest('body', 'the body must be JSON: {"pinataContent": <the JSON to pin>}');
       }
-      if (body === null || typeof body !== 'object' || body.pinataContent === undefined)
-        throw badRequest('pinataContent', 'the body must be an object with a "pinataContent" member');
-      const version = cidVersionOf(body.pinataOptions);
-      const bytes = new TextEncoder().encode(JSON.stringify(body.pinataContent));
+      if (body === null || typeof body !== 'object' || Array.isArray(body))
+        throw badRequest('body', 'the body must be a JSON object: {"pinataContent": <the JSON to pin>}');
+      // Like Pinata, a body without `pinataContent` is itself the content (the published @nosana/sdk sends that).
+      const wrapped = body.pinataContent !== undefined;
+      const version = wrapped ? cidVersionOf(body.pinataOptions) : 0;
+      const bytes = new TextEncoder().encode(JSON.stringify(wrapped ? body.pinataContent : body));
       answer(response, await pin([{ content: bytes }], () => version));
       return true;
     }
