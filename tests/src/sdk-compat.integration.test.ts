@@ -1,16 +1,19 @@
 // The published @nosana/sdk 0.4.x (Anchor 0.28) against the localnet, on the wire: it fetches the IDLs from the
 // chain, reads markets, pins through the Pinata API, posts, extends and delists a job.
-import { type Localnet, startLocalnet } from '@nosana/localnet';
+import type { Localnet } from '@nosana/localnet';
 import { Client } from '@nosana/sdk';
 import { Connection, Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Network, startNetwork } from './helpers/network.js';
 
+let network: Network;
 let localnet: Localnet;
 let client: Client;
 const wallet = Keypair.generate();
 
 beforeAll(async () => {
-  localnet = await startLocalnet({ dataDir: 'temporary', rpcPort: 0, ipfsPort: 0 });
+  network = await startNetwork();
+  localnet = network.localnet;
   const connection = new Connection(localnet.rpcUrl, 'confirmed');
   const signature = await connection.requestAirdrop(wallet.publicKey, 10 * LAMPORTS_PER_SOL);
   await connection.confirmTransaction({ signature, ...(await connection.getLatestBlockhash()) });
@@ -19,9 +22,10 @@ beforeAll(async () => {
     solana: { network: localnet.rpcUrl, dynamicPriorityFee: false, priority_fee: 0 },
     ipfs: { api: localnet.ipfsApiUrl, gateway: `${localnet.ipfsGatewayUrl}/ipfs/`, jwt: 'offline' },
   });
-});
+}, 120_000);
 afterAll(async () => {
-  await localnet.close();
+  await network?.stopNodes();
+  await network?.close();
 });
 
 describe('@nosana/sdk 0.4.x against the localnet', () => {
@@ -49,4 +53,28 @@ describe('@nosana/sdk 0.4.x against the localnet', () => {
     await client.jobs.delist(posted.job);
     await expect(client.jobs.get(posted.job)).rejects.toThrow();
   });
+
+  it('posts a job that a node runs, and reads its result from IPFS', async () => {
+    await network.node();
+    const definition = {
+      version: '0.1',
+      type: 'container',
+      ops: [
+        {
+          type: 'container/run',
+          id: 'main',
+          args: { image: 'busybox:1.35', cmd: ['echo', 'hello from the sdk'] },
+        },
+      ],
+    };
+    const posted = (await client.jobs.list(definition as never, 600, cpu().address)) as { job: string };
+    await expect
+      .poll(async () => (await client.jobs.get(posted.job)).state, { timeout: 90_000, interval: 500 })
+      .toBe('COMPLETED');
+    const job = await client.jobs.get(posted.job);
+    const result = (await client.ipfs.retrieve(job.ipfsResult)) as {
+      opStates: Array<{ logs: Array<{ log: string }> }>;
+    };
+    expect(result.opStates[0]?.logs.map((line) => line.log).join('\n')).toContain('hello from the sdk');
+  }, 120_000);
 });
