@@ -13,6 +13,16 @@ export {
   marketAuthorityKeypair,
 } from './genesis.js';
 export {
+  encodeIdlAccount,
+  idlAccountAddress,
+  type LegacyIdl,
+  type SpecIdl,
+  toLegacyIdl,
+  type WriteIdlAccountsParameters,
+  type WriteIdlAccountsResult,
+  writeIdlAccounts,
+} from './idl-accounts.js';
+export {
   DEFAULT_LOCALNET_DIR,
   type Localnet,
   type StartLocalnetParameters,

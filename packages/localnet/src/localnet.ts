@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { getProgramIds, type ProgramSet } from '@nosana/chain';
 import { NosanaError } from '@nosana/core';
 import { airdropNos, createGenesis, type LocalnetInfo } from './genesis.js';
+import { writeIdlAccounts } from './idl-accounts.js';
 import { type IpfsServer, startIpfsServer } from './ipfs/server.js';
 import { type ContentStore, openContentStore } from './ipfs/store.js';
 import { createJobsProgram } from './programs/jobs.js';
@@ -106,8 +107,10 @@ export async function startLocalnet(parameters: StartLocalnetParameters = {}): P
       bank = Bank.create(options);
       info = createGenesis(bank, programSet);
       writeFileSync(infoPath, `${JSON.stringify(info, null, 2)}\n`);
-      bank.save(ledger);
     }
+    // Rewritten on every start, so ledgers saved before the IDL accounts existed get them too.
+    await writeIdlAccounts({ bank, ids });
+    bank.save(ledger);
     const ledgerBank = bank;
     const mint = (owner: string, amount: bigint) => airdropNos(ledgerBank, ids, owner, amount);
     const handle = createRpcHandler(ledgerBank, { info: () => info, airdropNos: mint });

@@ -9,11 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { isNosanaError, NosanaError } from '@nosana/core';
 import { base58 } from '@scure/base';
-import busboy from 'busboy';
-import type { ImportCandidate } from 'ipfs-unixfs-importer';
 import { CID } from 'multiformats/cid';
 import { pack } from 'tar-stream';
 import { listenFailed } from '../listen-error.js';
+import { gatewayContentType, SNIFF_BYTES } from './content-type.js';
+import { multipart } from './multipart.js';
+import { createPinataRoutes } from './pinata.js';
 import type { AddOptions, ContentStore } from './store.js';
 import '../errors.js';
 
@@ -124,7 +125,22 @@ export async function startIpfsServer({
     }
   };
 
-  const cat = async (path: string, query: URLSearchParams, response: ServerResponse, head: boolean) => {
+  /** The first bytes of a file, for the gateway's content type. */
+  const sniff = async (entry: {
+    content(options: { offset: number; length: number }): AsyncIterable<Uint8Array>;
+  }) => {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of entry.content({ offset: 0, length: SNIFF_BYTES })) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  };
+
+  const cat = async (
+    path: string,
+    query: URLSearchParams,
+    response: ServerResponse,
+    head: boolean,
+    gateway = false,
+  ) => {
     const entry = await store.resolve(path);
     if (entry.type === 'directory')
       throw new NosanaError('LOCALNET__IPFS_BAD_REQUEST', 'this dag node is a directory', { argument: path });
@@ -134,7 +150,7 @@ export async function startIpfsServer({
     const offset = Math.min(size, position(query, 'offset') ?? 0);
     const length = Math.min(size - offset, position(query, 'length') ?? Number.POSITIVE_INFINITY);
     response.writeHead(200, {
-      'content-type': 'application/octet-stream',
+      'content-type': gateway ? gatewayContentType(path, await sniff(entry)) : 'application/octet-stream',
       'content-length': String(length),
       'x-content-length': String(size),
       etag: `"${entry.cid}"`,
@@ -249,19 +265,29 @@ export async function startIpfsServer({
     },
   };
 
+  const pinata = createPinataRoutes({ store, maxBodyBytes });
+  const tooLarge = (request: IncomingMessage, response: ServerResponse) => {
+    if (Number(request.headers['content-length'] ?? 0) <= maxBodyBytes) return false;
+    response.setHeader('connection', 'close');
+    fail(
+      response,
+      413,
+      `the request body is larger than ${maxBodyBytes} bytes — add smaller files, or start the localnet with a larger maxIpfsBodyBytes`,
+    );
+    return true;
+  };
+
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     try {
+      if (url.pathname.startsWith('/pinning/') || url.pathname.startsWith('/data/')) {
+        if (tooLarge(request, response)) return;
+        if (await pinata(request, response, url.pathname)) return;
+        return fail(response, 404, `Pinata endpoint not supported by the Nosana localnet: ${url.pathname}`);
+      }
       if (url.pathname.startsWith('/api/v0/')) {
         if (request.method !== 'POST') return fail(response, 405, '405 - Method Not Allowed');
-        if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes) {
-          response.setHeader('connection', 'close');
-          return fail(
-            response,
-            413,
-            `the request body is larger than ${maxBodyBytes} bytes — add smaller files, or start the localnet with a larger maxIpfsBodyBytes`,
-          );
-        }
+        if (tooLarge(request, response)) return;
         const command = url.pathname.slice('/api/v0/'.length);
         const route = Object.hasOwn(routes, command) ? routes[command as IpfsApiCommand] : undefined;
         if (!route)
@@ -283,7 +309,7 @@ export async function startIpfsServer({
           );
           return;
         }
-        return await cat(path, url.searchParams, response, request.method === 'HEAD');
+        return await cat(path, url.searchParams, response, request.method === 'HEAD', true);
       }
       fail(response, 404, 'not found');
     } catch (error) {
@@ -320,105 +346,4 @@ export async function startIpfsServer({
       await new Promise((resolve) => server.close(resolve));
     },
   };
-}
-
-/**
- * The parts of a multipart `add` request as import candidates, consumed in order as they arrive. The body is
- * counted as it streams in; a body over `maxBytes`, without a boundary, truncated or aborted fails the parts being
- * read and the iteration with a {@link NosanaError} (`LOCALNET__IPFS_BODY_TOO_LARGE` / `LOCALNET__IPFS_BAD_REQUEST`).
- */
-async function* multipart(request: IncomingMessage, maxBytes: number): AsyncGenerator<ImportCandidate> {
-  let parser: ReturnType<typeof busboy>;
-  try {
-    parser = busboy({ headers: request.headers, preservePath: true });
-  } catch (cause) {
-    throw new NosanaError(
-      'LOCALNET__IPFS_BAD_REQUEST',
-      `the body must be multipart/form-data with a boundary: ${(cause as Error).message}`,
-      { argument: 'body' },
-      { cause },
-    );
-  }
-  const queue: Array<ImportCandidate> = [];
-  const open = new Set<Readable>();
-  let wake: (() => void) | undefined;
-  let ended = false;
-  let failure: NosanaError | undefined;
-  const fail = (error: NosanaError) => {
-    if (failure || ended) return;
-    failure = error;
-    for (const stream of open) stream.destroy(error);
-    request.unpipe();
-    request.resume();
-    wake?.();
-  };
-  const badBody = (cause: unknown) =>
-    new NosanaError(
-      'LOCALNET__IPFS_BAD_REQUEST',
-      `the multipart body is malformed or incomplete: ${(cause as Error)?.message ?? cause}`,
-      { argument: 'body' },
-      { cause },
-    );
-  // busboy fails a truncated part with its own error before the parser's: report it as a bad request either way.
-  async function* guarded(stream: Readable): AsyncGenerator<Uint8Array> {
-    try {
-      for await (const chunk of stream) yield chunk as Uint8Array;
-    } catch (error) {
-      const reason = error instanceof NosanaError ? error : badBody(error);
-      fail(reason);
-      throw failure ?? reason;
-    }
-  }
-  parser.on('file', (_field, stream, info) => {
-    let path: string;
-    try {
-      path = decodeURIComponent(info.filename ?? '');
-    } catch (cause) {
-      stream.resume();
-      return fail(badBody(cause));
-    }
-    if (info.mimeType === 'application/x-directory') {
-      stream.resume();
-      queue.push({ path });
-    } else {
-      open.add(stream);
-      stream.once('close', () => open.delete(stream));
-      queue.push({ path, content: guarded(stream) });
-    }
-    wake?.();
-  });
-  parser.on('close', () => {
-    if (failure) return;
-    ended = true;
-    wake?.();
-  });
-  parser.on('error', (error: Error) => fail(badBody(error)));
-  let received = 0;
-  request.on('data', (chunk: Buffer) => {
-    received += chunk.length;
-    if (received > maxBytes)
-      fail(
-        new NosanaError(
-          'LOCALNET__IPFS_BODY_TOO_LARGE',
-          `the request body is larger than ${maxBytes} bytes — add smaller files, or start the localnet with a larger maxIpfsBodyBytes`,
-          { limit: maxBytes },
-        ),
-      );
-  });
-  request.on('close', () => {
-    if (!request.complete) fail(badBody(new Error('the client closed the request before its end')));
-  });
-  request.pipe(parser);
-  while (true) {
-    if (failure) throw failure;
-    const next = queue.shift();
-    if (next) {
-      yield next;
-      continue;
-    }
-    if (ended) return;
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-  }
 }

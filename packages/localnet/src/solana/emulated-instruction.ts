@@ -115,15 +115,17 @@ export function runEmulated(
           ? `custom program error: 0x${(error.error.Custom as number).toString(16)}`
           : JSON.stringify(error.error);
       logs.push(`Program ${id} failed: ${detail}`);
-      throw new InstructionFailure(index, error.error);
+      throw new InstructionFailure(index, error.error, EMULATED_UNITS);
     }
     if (error instanceof InstructionFailure) {
+      logs.push(`Program ${id} consumed ${EMULATED_UNITS} of 200000 compute units`);
       logs.push(`Program ${id} failed: ${JSON.stringify(error.error)}`);
-      throw error;
+      throw new InstructionFailure(error.index, error.error, EMULATED_UNITS);
     }
     logs.push(`Program log: panicked: ${(error as Error).message}`);
+    logs.push(`Program ${id} consumed ${EMULATED_UNITS} of 200000 compute units`);
     logs.push(`Program ${id} failed: ProgramFailedToComplete`);
-    throw new InstructionFailure(index, 'ProgramFailedToComplete');
+    throw new InstructionFailure(index, 'ProgramFailedToComplete', EMULATED_UNITS);
   }
   logs.push(`Program ${id} consumed ${EMULATED_UNITS} of 200000 compute units`);
   logs.push(`Program ${id} success`);

@@ -82,6 +82,10 @@ function signaturesVerify(transaction: VersionedTransaction, metas: AccountMeta[
   return true;
 }
 
+/** The compute budget program, and the units each of its instructions costs (as in Agave). */
+const BUDGET_PROGRAM = ComputeBudgetProgram.programId.toBase58();
+const BUDGET_UNITS = 150;
+
 /**
  * Runs the instructions in order, consecutive real ones as one litesvm sub-transaction; the first failure
  * ends the run with its `InstructionError`.
@@ -119,9 +123,26 @@ function runInstructions(
       while (j < instructions.length && !ledger.emulated.has(instructions[j]!.programId.toBase58())) j++;
       const indexes: number[] = [];
       for (let k = i; k < j; k++) if (!isBudget(instructions[k]!)) indexes.push(k);
+      // Budget instructions are logged and charged once, where they stand, as a validator does.
+      for (let k = 0; k < j - i - indexes.length; k++) {
+        logs.push(`Program ${BUDGET_PROGRAM} invoke [1]`, `Program ${BUDGET_PROGRAM} success`);
+        units += BUDGET_UNITS;
+      }
       if (indexes.length > 0) {
-        const run = runReal(ledger, [...budget, ...indexes.map((k) => instructions[k]!)], logs, txSigners, 1);
-        units += run.units;
+        const runLogs: string[] = [];
+        const run = runReal(
+          ledger,
+          [...budget, ...indexes.map((k) => instructions[k]!)],
+          runLogs,
+          txSigners,
+          1,
+        );
+        // The sub-transaction repeats the budget instructions first: their lines and units are already counted.
+        const repeated = runLogs
+          .slice(0, 2 * budget.length)
+          .every((line) => line.startsWith(`Program ${BUDGET_PROGRAM} `));
+        logs.push(...(repeated ? runLogs.slice(2 * budget.length) : runLogs));
+        units += repeated ? Math.max(0, run.units - BUDGET_UNITS * budget.length) : run.units;
         if (run.err) {
           return { err: remapInstructionIndexes(run.err, [...budgetIndexes, ...indexes]), units };
         }
@@ -131,7 +152,7 @@ function runInstructions(
     return { err: null, units };
   } catch (error) {
     if (error instanceof InstructionFailure)
-      return { err: { InstructionError: [error.index, error.error] }, units };
+      return { err: { InstructionError: [error.index, error.error] }, units: units + error.unitsConsumed };
     logs.push(`Program log: emulator failure: ${(error as Error).message}`);
     return { err: { InstructionError: [i, 'ProgramFailedToComplete'] }, units };
   }

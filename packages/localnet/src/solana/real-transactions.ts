@@ -30,6 +30,8 @@ export class InstructionFailure extends Error {
   constructor(
     readonly index: number,
     readonly error: InstructionErrorJson,
+    /** Compute units the failing instruction consumed (reported by simulations, as a validator does). */
+    readonly unitsConsumed = 0,
   ) {
     super(JSON.stringify(error));
     this.name = 'InstructionFailure';
