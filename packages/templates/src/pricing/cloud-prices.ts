@@ -18,9 +18,11 @@ export interface CloudPriceTable {
 }
 
 /**
- * On-demand (no commitment, Linux, US East region) list prices of the three big clouds, per GPU-hour, from the
- * providers' public pricing pages. Consumer GPUs (RTX 3060/3090/4090) are not sold by these clouds and have no
- * entry. Static data: no network call.
+ * On-demand (no commitment, Linux, US East region) list prices of the three big clouds, per GPU-hour, as published
+ * on the providers' pricing pages named in `source` around `asOf`. Indicative only: they were written down without
+ * a live check against those pages (none is reachable where this package is built), so verify them before quoting
+ * a saving. Consumer GPUs (RTX 3060/3090/4090) are not sold by these clouds and have no entry. Static data: no
+ * network call.
  */
 export const CLOUD_GPU_PRICES: CloudPriceTable = Object.freeze({
   asOf: '2025-05-01',
