@@ -6,10 +6,12 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createAuthHeader, jobAuthMessage } from '@nosana/chain';
 import { type JobDefinition, serviceId } from '@nosana/core';
 import { cachedChainReader, createChainReader, type Gateway, startGateway } from '@nosana/gateway';
 import type { NodeEvent } from '@nosana/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Keypair } from '@solana/web3.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Network, startNetwork } from './helpers/network.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -45,6 +47,9 @@ beforeAll(async () => {
     health: { startupIntervalMs: 100, intervalMs: 500 },
   });
 }, 120_000);
+afterEach(async () => {
+  await network?.stopNodes();
+});
 afterAll(async () => {
   await network?.close();
   await gateway?.close();
@@ -84,5 +89,40 @@ describe('node + gateway (localnet + Docker)', () => {
     expect((await byPath()).status).toBe(404);
     expect(events.some((e) => e.type === 'service' && e.status === 'closed' && e.job === job)).toBe(true);
     expect(await network.leftovers(node.address)).toBe(0);
+  }, 180_000);
+
+  it("gives a private op's public URL to the job's owner only; its public id is not routed", async () => {
+    const { api } = await network.node({ gateway: { url: gateway.url } });
+    const ownerKey = Keypair.generate();
+    const poster = network.actor(100n * NOS, ownerKey);
+    const web = webService.ops[0]!;
+    const definition = {
+      ...webService,
+      ops: [{ ...web, args: { ...web.args, private: true } }],
+    } as JobDefinition;
+    const posted = await poster.jobs.post({ definition, market: 'cpu', timeout: 600 });
+    const job = posted.job.toBase58();
+    const authorization = createAuthHeader(ownerKey, jobAuthMessage(job));
+    const ownerView = async () =>
+      (await (await fetch(`${api.url}/job/${job}`, { headers: { authorization } })).json()) as {
+        endpoints?: Array<{ publicUrl?: string }>;
+      };
+    await expect
+      .poll(async () => (await ownerView()).endpoints?.[0]?.publicUrl, { timeout: 60_000 })
+      .toMatch(/^http:/);
+    const publicUrl = (await ownerView()).endpoints![0]!.publicUrl!;
+    const port = new URL(gateway.url).port;
+    const host = new URL(publicUrl).host;
+    await expect
+      .poll(async () => (await get(`http://127.0.0.1:${port}/`, host)).status, { timeout: 60_000 })
+      .toBe(200);
+
+    const info = await (await fetch(`${api.url}/node/info`)).text();
+    expect(info).not.toContain(host.split('.')[0]!);
+    expect(info).not.toContain('publicUrl');
+    const publicId = serviceId({ job, opIndex: 0, port: 8080 });
+    expect((await get(`http://127.0.0.1:${port}/`, `${publicId}.localhost:${port}`)).status).toBe(404);
+    await poster.jobs.stop(posted.job);
+    await poster.jobs.waitFor(posted.job, (j) => j.result !== null, { pollMs: 500 });
   }, 180_000);
 });
