@@ -107,8 +107,10 @@ export async function startNodeApi({
             startedAt: j.startedAt,
             ops: j.ops,
             // Private services are listed without their URL: only the job's owner gets it (GET /job/<job>).
-            endpoints: j.endpoints.map(({ url: serviceUrl, ...endpoint }) =>
-              endpoint.private ? endpoint : { ...endpoint, url: serviceUrl },
+            endpoints: j.endpoints.map(({ url: serviceUrl, publicUrl, ...endpoint }) =>
+              endpoint.private
+                ? endpoint
+                : { ...endpoint, url: serviceUrl, ...(publicUrl ? { publicUrl } : {}) },
             ),
           })),
         });

@@ -14,6 +14,7 @@ import { type LiveJob, runJob } from './job-runner.js';
 import { nodeLogRecord } from './logger.js';
 import { recoverJobs } from './recovery.js';
 import { type Backoff, backoffDelay, type Clock, systemClock } from './retry.js';
+import type { ServiceTunnel } from './services.js';
 import { settleRecord } from './settlement.js';
 import type { JobRecord, NodeStore } from './store.js';
 import { assertWalletFree } from './wallet-guard.js';
@@ -42,6 +43,8 @@ export interface CreateNodeParameters {
   clock?: Clock;
   logger?: Logger;
   onEvent?: (event: NodeEvent) => void;
+  /** The node's gateway tunnel: jobs' services are exposed through it while they run. */
+  tunnel?: ServiceTunnel;
   /** Start-up check options (disk path and minimums). */
   checks?: Pick<StartupChecksParameters, 'diskPath' | 'minDiskBytes' | 'minLamports'>;
 }
@@ -148,6 +151,8 @@ async function execute(d: Daemon, run: RunView): Promise<void> {
       ...optional('maxResultBytes', d.p.maxResultBytes),
       onRuntimeEvent: (event) => emit(d, { type: 'runtime', event }),
       onWarning: (message) => warn(d, message),
+      ...optional('tunnel', d.p.tunnel),
+      onServiceEvent: (event) => emit(d, event),
     });
     if (!record) return warn(d, `job ${job} is gone from the chain: nothing to run`);
     d.live.delete(job);

@@ -3,6 +3,7 @@ import type { FlowState } from '@nosana/core';
 import type { RuntimeEvent } from '@nosana/runtime';
 import type { CheckResult } from './checks.js';
 import type { RecoveryAction } from './recovery.js';
+import type { ServiceEvent } from './services.js';
 import type { SettlementAction } from './settlement.js';
 
 /** What the node is doing. */
@@ -25,4 +26,6 @@ export type NodeEvent =
     }
   | { type: 'job-recovered'; job: string; action: RecoveryAction }
   | { type: 'runtime'; event: RuntimeEvent }
+  /** A service exposed on (or withdrawn from, or refused by) the node's gateway. */
+  | ServiceEvent
   | { type: 'warning'; message: string };

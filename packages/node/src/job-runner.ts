@@ -17,6 +17,7 @@ import type { ChainPort } from './chain-port.js';
 import { capResult, MAX_RESULT_BYTES } from './result-size.js';
 import { type Backoff, type Clock, retry } from './retry.js';
 import { watchRun } from './run-watch.js';
+import { createJobServices, type ServiceEvent, type ServiceTunnel } from './services.js';
 import type { JobRecord, NodeStore } from './store.js';
 
 /** The live view of a job the node runs (for its API). */
@@ -26,7 +27,15 @@ export interface LiveJob {
   startedAt: number;
   ops: Record<string, OpStatus>;
   /** Services the job exposes; `private` ones are shown to the job's owner only. */
-  endpoints: Array<{ opId: string; port: number; url: string; status: string; private: boolean }>;
+  endpoints: Array<{
+    opId: string;
+    port: number;
+    url: string;
+    status: string;
+    private: boolean;
+    /** The URL on the node's gateway, once the gateway accepted the service. */
+    publicUrl?: string;
+  }>;
   logs: Array<LogEntry & { opId: string }>;
   /** Listeners of new log lines (the API's WebSocket). */
   listeners: Set<(entry: LogEntry & { opId: string }) => void>;
@@ -49,6 +58,9 @@ export interface RunJobParameters {
   maxResultBytes?: number;
   onRuntimeEvent?: (event: RuntimeEvent) => void;
   onWarning?: (message: string) => void;
+  /** The node's gateway tunnel: services are exposed through it while their op runs. */
+  tunnel?: ServiceTunnel;
+  onServiceEvent?: (event: ServiceEvent) => void;
 }
 
 /** IPFS answers that retrying cannot change: the definition is bad, not the network. */
@@ -180,6 +192,26 @@ async function runFlow(
       .filter((op) => op.type === 'container/run' && (op.args as { private?: boolean }).private === true)
       .map((op) => op.id),
   );
+  const publicUrls = new Map<string, string>();
+  const withPublicUrl = <T extends { opId: string; port: number }>(
+    endpoint: T,
+  ): T & { publicUrl?: string } => {
+    const publicUrl = publicUrls.get(`${endpoint.opId}:${endpoint.port}`);
+    return publicUrl ? { ...endpoint, publicUrl } : endpoint;
+  };
+  const services = parameters.tunnel
+    ? createJobServices({
+        tunnel: parameters.tunnel,
+        job,
+        definition,
+        onUrl: (opId, port, url) => {
+          if (url) publicUrls.set(`${opId}:${port}`, url);
+          else publicUrls.delete(`${opId}:${port}`);
+          view.endpoints = view.endpoints.map(({ publicUrl: _, ...endpoint }) => withPublicUrl(endpoint));
+        },
+        onEvent: (event) => parameters.onServiceEvent?.(event),
+      })
+    : undefined;
   try {
     const resume = (await runtime.listJobs()).includes(job);
     const flow = await runtime.runFlow({
@@ -193,15 +225,16 @@ async function runFlow(
         if (event.type === 'endpoint') {
           view.endpoints = [
             ...view.endpoints.filter((e) => !(e.opId === event.opId && e.port === event.port)),
-            {
+            withPublicUrl({
               opId: event.opId,
               port: event.port,
               url: event.url,
               status: event.status,
               private: privateOps.has(event.opId),
-            },
+            }),
           ];
         }
+        services?.onRuntimeEvent(event);
         if (event.type === 'log') {
           const entry = { ...event.entry, opId: event.opId };
           view.logs.push(entry);
@@ -233,5 +266,7 @@ async function runFlow(
       ],
       opStates: [],
     };
+  } finally {
+    services?.close();
   }
 }

@@ -6,6 +6,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type ContentStore, createNosanaClient, type NosanaClient } from '@nosana/chain';
+import { createTunnelClient, type TunnelClient } from '@nosana/gateway';
 import {
   type ContainerEngine,
   type CreateRuntimeParameters,
@@ -57,6 +58,11 @@ export interface StartHostNodeParameters {
   /** Where wallet locks live. Default ~/.nosana/locks. */
   lockDir?: string;
   onEvent?: (event: NodeEvent) => void;
+  /**
+   * The gateway that publishes the jobs' services (`http(s)://<service-id>.<its domain>`): the node opens one
+   * outbound tunnel to it, signed with `wallet`. Default: none (services are reachable on this host only).
+   */
+  gateway?: { url: string; ca?: string | Buffer };
   /** Loop, retry and size settings passed to the daemon. */
   concurrency?: number;
   pollMs?: CreateNodeParameters['pollMs'];
@@ -74,6 +80,8 @@ export interface HostNode {
   address: string;
   client: NosanaClient;
   api: NodeApi | undefined;
+  /** The tunnel to the gateway, when one is configured. */
+  tunnel: TunnelClient | undefined;
   store: NodeStore;
   stateDir: string;
   /** Resolves once the node stopped and released everything; rejects with what ended it (a failed check, …). */
@@ -142,6 +150,14 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
       scope: address,
       gpus: gpus === 'all' ? { all: true } : gpus,
     });
+    const tunnel = parameters.gateway
+      ? createTunnelClient({
+          gatewayUrl: parameters.gateway.url,
+          keypair: wallet,
+          ...(parameters.gateway.ca ? { ca: parameters.gateway.ca } : {}),
+        })
+      : undefined;
+    if (tunnel) cleanup.push(() => tunnel.close());
     const node = createNode({
       chain,
       runtime,
@@ -161,6 +177,7 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
         'onEvent',
       ]),
       ...(logger ? { logger } : {}),
+      ...(tunnel ? { tunnel } : {}),
     });
     const api = parameters.api === false ? undefined : await startNodeApi({ node, chain, ...parameters.api });
     if (api) cleanup.push(() => api.close());
@@ -172,6 +189,7 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
       address,
       client,
       api,
+      tunnel,
       store,
       stateDir,
       done,

@@ -37,6 +37,8 @@ export interface Network {
     lockDir?: string;
     /** Host names the API answers besides loopback. */
     allowedHosts?: string[];
+    /** A gateway the node exposes its jobs' services through. */
+    gateway?: { url: string };
   }): Promise<{
     node: NosanaNode;
     client: NosanaClient;
@@ -104,6 +106,7 @@ export async function startNetwork(): Promise<Network> {
       concurrency = 1,
       lockDir = locks,
       allowedHosts,
+      gateway,
     } = {}) {
       const client = actor(0n, key);
       const stateDir = dir ?? mkdtempSync(join(tmpdir(), 'nosana-node-test-'));
@@ -126,6 +129,7 @@ export async function startNetwork(): Promise<Network> {
         lockDir,
         api: { port: 0, ...(allowedHosts ? { allowedHosts } : {}) },
         checks: { minDiskBytes: 1024 ** 2 },
+        ...(gateway ? { gateway } : {}),
         onEvent: (event) => {
           events.push(event);
           if (event.type === 'state' && (event.state === 'queued' || event.state === 'running')) ready();

@@ -52,6 +52,11 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       summary: 'where the node keeps its state and logs (default ~/.nosana/node)',
     }),
     'min-disk': Flags.integer({ summary: 'GiB of free disk required to start', default: 10, min: 0 }),
+    gateway: Flags.string({
+      summary:
+        "gateway that publishes the jobs' services (e.g. https://node.example.com); the node opens an outbound tunnel to it",
+      env: 'NOSANA_GATEWAY_URL',
+    }),
   };
 
   async run(): Promise<NodeStartResult> {
@@ -73,6 +78,7 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       concurrency: flags.concurrency,
       api: { port: flags['api-port'], version: this.config.version },
       checks: { diskPath: stateDir, minDiskBytes: flags['min-disk'] * 1024 ** 3 },
+      ...(flags.gateway ? { gateway: { url: parseGatewayUrl(flags.gateway, NosanaError) } } : {}),
       onEvent: (event) => {
         if (event.type === 'job-finished') jobs++;
         this.show(event);
@@ -141,6 +147,16 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       case 'warning':
         this.warnUser(event.message);
         break;
+      case 'service':
+        if (event.status === 'failed')
+          this.warnUser(
+            `job ${event.job}: service ${event.op}:${event.port} not published: ${event.message}`,
+          );
+        else
+          this.log(
+            `${time}   ${event.op}:${event.port} ${event.status === 'exposed' ? `published at ${event.url ?? '(private URL, owner only)'}` : 'withdrawn'}`,
+          );
+        break;
       case 'runtime':
         if (event.event.type === 'op-status')
           this.log(`${time}   ${event.event.opId}: ${state(event.event.status)}`);
@@ -157,6 +173,26 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
         break;
     }
   }
+}
+
+/** The gateway's URL: http(s) only. */
+export function parseGatewayUrl(
+  value: string,
+  NosanaError: typeof import('@nosana/core').NosanaError,
+): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new NosanaError(
+      'CLI__INVALID_FLAG',
+      `--gateway takes the gateway's http(s) URL (e.g. https://node.example.com or http://localhost:8080) — got "${value}"`,
+      { flag: 'gateway', value },
+    );
+  return url.origin;
 }
 
 /** `all`, `none` or `0,1` → what the runtime takes. */

@@ -1,0 +1,24 @@
+import { isNosanaError, NosanaError } from '@nosana/core';
+import { describe, expect, it } from 'vitest';
+import { parseGatewayUrl } from './start.js';
+
+describe('parseGatewayUrl', () => {
+  it("keeps an http(s) gateway's origin", () => {
+    expect(parseGatewayUrl('https://node.example.com/', NosanaError)).toBe('https://node.example.com');
+    expect(parseGatewayUrl('http://localhost:8080', NosanaError)).toBe('http://localhost:8080');
+  });
+
+  it('refuses anything else with a flag error', () => {
+    for (const value of ['node.example.com', 'ftp://node.example.com', 'ws://localhost:8080']) {
+      const error = (() => {
+        try {
+          return parseGatewayUrl(value, NosanaError);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(isNosanaError(error, 'CLI__INVALID_FLAG')).toBe(true);
+      expect((error as Error).message).toContain('--gateway');
+    }
+  });
+});
