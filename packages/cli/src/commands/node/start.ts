@@ -57,6 +57,16 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
         "gateway that publishes the jobs' services (e.g. https://node.example.com); the node opens an outbound tunnel to it",
       env: 'NOSANA_GATEWAY_URL',
     }),
+    'resource-allow': Flags.string({
+      summary:
+        'non-public address a job resource (URL, S3, Hugging Face) may be downloaded from: a CIDR, an address or a host name (repeatable; default: public addresses only)',
+      multiple: true,
+    }),
+    'api-allowed-host': Flags.string({
+      summary:
+        'another Host name the node API answers to, e.g. behind a reverse proxy (repeatable; always: localhost, 127.0.0.1, [::1])',
+      multiple: true,
+    }),
   };
 
   async run(): Promise<NodeStartResult> {
@@ -64,6 +74,7 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
     const stateDir = flags['state-dir'] ?? join(homedir(), '.nosana', 'node');
     const { NosanaError } = await import('@nosana/core');
     const gpus = parseGpuFlag(flags.gpu, NosanaError);
+    const allow = await parseResourceAllow(flags['resource-allow'] ?? [], NosanaError);
     const client = await this.client(flags, { wallet: 'create' });
     const { startHostNode } = await import('@nosana/node');
     let jobs = 0;
@@ -76,7 +87,12 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       market: flags.market,
       gpus,
       concurrency: flags.concurrency,
-      api: { port: flags['api-port'], version: this.config.version },
+      api: {
+        port: flags['api-port'],
+        version: this.config.version,
+        ...(flags['api-allowed-host'] ? { allowedHosts: flags['api-allowed-host'] } : {}),
+      },
+      ...(allow.length > 0 ? { runtime: { downloads: { allow } } } : {}),
       checks: { diskPath: stateDir, minDiskBytes: flags['min-disk'] * 1024 ** 3 },
       ...(flags.gateway ? { gateway: { url: parseGatewayUrl(flags.gateway, NosanaError) } } : {}),
       onEvent: (event) => {
@@ -193,6 +209,36 @@ export function parseGatewayUrl(
       { flag: 'gateway', value },
     );
   return url.origin;
+}
+
+/**
+ * `--resource-allow` entries, checked as the runtime's download address policy reads them (bad input: exit 1,
+ * before anything starts).
+ *
+ * @example
+ * ```ts
+ * await parseResourceAllow(['10.0.0.0/8', 'models.internal'], NosanaError); // the same list
+ * ```
+ */
+export async function parseResourceAllow(
+  values: string[],
+  NosanaError: typeof import('@nosana/core').NosanaError,
+): Promise<string[]> {
+  if (values.length === 0) return values;
+  const { createAddressPolicy } = await import('@nosana/runtime');
+  for (const value of values) {
+    try {
+      createAddressPolicy({ allow: [value] });
+    } catch (error) {
+      throw new NosanaError(
+        'CLI__INVALID_FLAG',
+        `--resource-allow "${value}" is not a CIDR (10.0.0.0/8), an address or a host name: ${(error as Error).message}`,
+        { flag: 'resource-allow', value },
+        { cause: error },
+      );
+    }
+  }
+  return values;
 }
 
 /** `all`, `none` or `0,1` → what the runtime takes. */
