@@ -59,9 +59,10 @@ describe('nosana wallet', () => {
       { env: network.env(path) },
     );
     expect(mainnet.code).toBe(1);
-    expect(mainnet.json<{ error: { code: string; message: string } }>().error).toMatchObject({
-      code: 'CHAIN__AIRDROP_UNAVAILABLE',
-    });
+    // Refused as bad input before any request: mainnet has no NOS faucet, so nothing is airdropped.
+    const refused = mainnet.json<{ error: { code: string; message: string } }>().error;
+    expect(refused.code).toBe('CLI__INVALID_FLAG');
+    expect(refused.message).toContain('has no NOS faucet');
   });
 
   it('balance of an address needs no wallet; an unreachable RPC is exit 3', async () => {
