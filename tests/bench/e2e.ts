@@ -170,7 +170,7 @@ try {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     const host = network.actor(0n, key);
     const deadline = Date.now() + 60_000;
-    while (!(await host.node.isQueued('cpu'))) {
+    while (!(await host.host.isQueued('cpu'))) {
       if (Date.now() > deadline || child.exitCode !== null)
         throw new Error('nosana node start did not queue');
       await new Promise((resolve) => setTimeout(resolve, 250));

@@ -47,8 +47,8 @@ export async function startChain(): Promise<ChainFixture> {
     actor,
     async host() {
       const h = actor();
-      await h.client.node.prepare();
-      await h.client.node.work('cpu');
+      await h.client.host.prepare();
+      await h.client.host.work('cpu');
       return h;
     },
     async post(definition) {

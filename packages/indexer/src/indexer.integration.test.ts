@@ -81,7 +81,7 @@ describe('the indexer against a real localnet', () => {
     expect(explained.body).toMatchObject({ reason: 'NO_NODES', position: 1 });
 
     const host = await net.host();
-    const { run } = await host.node.work('gpu');
+    const { run } = await host.host.work('gpu');
     const running = await jobWith(address, 'RUNNING');
     expect(running.body.node).toBe(run!.node.toBase58());
     const nodeAddress = running.body.node!;
@@ -90,7 +90,7 @@ describe('the indexer against a real localnet', () => {
 
     await net.advanceClock(42);
     const result = await host.ipfs.putBytes(new TextEncoder().encode('{"status":"success"}'));
-    await host.node.finish({ run: run!, result });
+    await host.host.finish({ run: run!, result });
     const done = await jobWith(address, 'COMPLETED');
     const elapsed = done.body.timeline.runSeconds!;
     expect(elapsed).toBeGreaterThanOrEqual(42);
@@ -120,7 +120,7 @@ describe('the indexer against a real localnet', () => {
     expect(delisted.body.closed).toBe(true);
 
     const host = await net.host();
-    await host.node.work('cpu');
+    await host.host.work('cpu');
     const cpu = await marketByName('cpu');
     const market = await until(
       () => getJson<MarketJson>(`${indexer.url}/api/markets/${cpu}`),

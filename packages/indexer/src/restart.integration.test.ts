@@ -72,7 +72,7 @@ describe('an indexer killed with SIGKILL mid-stream', () => {
     // Traffic while the indexer follows: more jobs, a node taking one, one delisted.
     const traffic = (async () => {
       await post(5);
-      await host.node.work('gpu');
+      await host.host.work('gpu');
       await poster.jobs.stop(posted[1]!);
       await post(5);
     })();
@@ -86,8 +86,8 @@ describe('an indexer killed with SIGKILL mid-stream', () => {
     // While it is down: more jobs, a delisting, a finish.
     await post(4);
     await poster.jobs.stop(posted[2]!);
-    const [run] = await host.node.runs();
-    await host.node.finish({ run: run!, result: (await poster.jobs.get(run!.job)).definition });
+    const [run] = await host.host.runs();
+    await host.host.finish({ run: run!, result: (await poster.jobs.get(run!.job)).definition });
 
     ({ child, url } = await spawnIndexer(dbPath));
     await post(2);

@@ -41,7 +41,7 @@ export async function startTestNetwork(dataDir = 'temporary'): Promise<TestNetwo
     actor,
     async host() {
       const client = actor();
-      await client.node.prepare();
+      await client.host.prepare();
       return client;
     },
     async advanceClock(seconds) {

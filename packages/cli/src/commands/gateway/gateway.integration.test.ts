@@ -74,8 +74,8 @@ describe('nosana gateway start', () => {
     const hostKey = Keypair.generate();
     localnet.bank.airdrop(hostKey.publicKey.toBase58(), 10n * BigInt(LAMPORTS_PER_SOL));
     const host = clientFor(hostKey);
-    await host.node.prepare();
-    await host.node.work('cpu');
+    await host.host.prepare();
+    await host.host.work('cpu');
     const posterKey = Keypair.generate();
     localnet.bank.airdrop(posterKey.publicKey.toBase58(), 10n * BigInt(LAMPORTS_PER_SOL));
     localnet.airdropNos(posterKey.publicKey.toBase58(), 1_000_000_000n);

@@ -292,14 +292,14 @@ describe('nosana job get / list / logs / extend / stop / download', () => {
       ipfs: createKuboStore({ url: network.localnet.ipfsApiUrl }),
     });
     try {
-      await hostClient.node.prepare();
+      await hostClient.host.prepare();
       const notQueued = await runCommand(
         ['job', 'post', '-f', hello, '--market', 'gpu', '--host', host.key.publicKey.toBase58(), '--json'],
         { env: poster.env },
       );
       expect(notQueued.code).toBe(1);
       expect(notQueued.json<Failed>().error.message).toContain('is not waiting in the queue of market gpu');
-      await hostClient.node.work('gpu');
+      await hostClient.host.work('gpu');
       const before = BigInt(await nos());
       const posted = (
         await runCommand(['job', 'post', '-f', hello, '--market', 'gpu', '--timeout', '10m', '--json'], {
@@ -315,8 +315,8 @@ describe('nosana job get / list / logs / extend / stop / download', () => {
           'is RUNNING: recover only returns the deposit of a job its node gave up',
         ),
       });
-      const [run] = await hostClient.node.runs();
-      await hostClient.node.quit(run!);
+      const [run] = await hostClient.host.runs();
+      await hostClient.host.quit(run!);
       const stopped = await runCommand(['job', 'get', posted.job, '--json'], { env: poster.env });
       expect(stopped.json<Ok<JobGetResult>>().result.state).toBe('STOPPED');
       const waited = await runCommand(['job', 'get', posted.job, '--wait', '--json'], { env: poster.env });
