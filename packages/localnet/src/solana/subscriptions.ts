@@ -12,9 +12,10 @@ import { accountConfig } from './rpc-config.js';
 import { RpcError } from './rpc-error.js';
 
 type Handler = (method: string, params?: unknown) => unknown;
-type Kind = 'signature' | 'account' | 'program' | 'logs' | 'slot' | 'root';
+export type Kind = 'signature' | 'account' | 'program' | 'logs' | 'slot' | 'root';
 
-interface Subscription {
+/** One live subscription of a socket. */
+export interface Subscription {
   socket: WebSocket;
   kind: Kind;
   key?: string;
@@ -67,36 +68,12 @@ export function createSubscriptionHub(bank: Bank, handle: Handler): Subscription
   const accountValue = (key: string, encoding?: string) =>
     (handle('getAccountInfo', [key, { encoding: encoding ?? 'base64' }]) as { value: unknown }).value;
 
-  const notifyCommit = (id: number, sub: Subscription, event: CommitEvent) => {
-    const context = { slot: event.slot };
-    if (sub.kind === 'signature' && sub.key === event.signature) {
-      send(sub, id, 'signatureNotification', { context, value: { err: event.err } });
-      subscriptions.delete(id);
-    } else if (sub.kind === 'account' && event.writable.includes(sub.key!)) {
-      send(sub, id, 'accountNotification', { context, value: accountValue(sub.key!, sub.encoding) });
-    } else if (sub.kind === 'program') {
-      for (const key of event.writable) {
-        const account = bank.getAccount(key);
-        if (!account || account.owner !== sub.key || (sub.matches && !sub.matches(account.data))) continue;
-        send(sub, id, 'programNotification', {
-          context,
-          value: { pubkey: key, account: accountValue(key, sub.encoding) },
-        });
-      }
-    } else if (
-      sub.kind === 'logs' &&
-      (sub.mentions === undefined || event.accountKeys.includes(sub.mentions))
-    ) {
-      send(sub, id, 'logsNotification', {
-        context,
-        value: { signature: event.signature, err: event.err, logs: event.logs },
-      });
-    }
-  };
   const offCommit = bank.onCommit((event) => {
     for (const [id, sub] of subscriptions) {
       try {
-        notifyCommit(id, sub, event);
+        const notification = commitNotification(sub, event, bank, accountValue);
+        for (const [method, result] of notification) send(sub, id, method, result);
+        if (sub.kind === 'signature' && notification.length > 0) subscriptions.delete(id);
       } catch {
         // A subscriber's failure must not fail the commit that triggered it: drop that subscription.
         subscriptions.delete(id);
@@ -123,29 +100,7 @@ export function createSubscriptionHub(bank: Bank, handle: Handler): Subscription
         -32602,
         `Invalid request: this connection already holds ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions; unsubscribe first`,
       );
-    const subscription: Subscription = { socket, kind };
-    if (kind === 'signature') subscription.key = signature(params[0]);
-    if (kind === 'account' || kind === 'program') {
-      subscription.key = address(params[0], kind === 'program' ? 'program id' : 'account');
-      // Checked now: a malformed encoding or filter fails the subscription, not the transactions notified later.
-      subscription.encoding = accountConfig(params[1]).encoding;
-      const filters = config<{ filters: unknown }>(params[1]).filters;
-      if (kind === 'program' && filters !== undefined)
-        subscription.matches = compileFilters(filters as Array<Record<string, unknown>>);
-    }
-    if (kind === 'logs') {
-      const filter = params[0];
-      if (typeof filter === 'object' && filter !== null && 'mentions' in filter) {
-        const mentions = (filter as { mentions: unknown }).mentions;
-        if (!Array.isArray(mentions) || mentions.length !== 1)
-          throw new RpcError(-32602, 'Invalid params: mentions must hold exactly one address');
-        subscription.mentions = address(mentions[0], 'mentions');
-      } else if (filter !== 'all' && filter !== 'allWithVotes' && filter !== undefined)
-        throw new RpcError(
-          -32602,
-          'Invalid params: the logs filter must be "all" or { mentions: [address] }',
-        );
-    }
+    const subscription = parseSubscription(socket, kind, params);
     const id = nextId++;
     subscriptions.set(id, subscription);
     return id;
@@ -208,4 +163,87 @@ export function createSubscriptionHub(bank: Bank, handle: Handler): Subscription
       subscriptions.clear();
     },
   };
+}
+
+type AccountValue = (key: string, encoding?: string) => unknown;
+
+/**
+ * The notifications one commit owes one subscription, as `[method, result]` pairs (pure over the bank's
+ * reads; a signature subscription is answered once and then dropped by the caller).
+ *
+ * @example
+ * ```ts
+ * for (const [method, result] of commitNotification(sub, event, bank, accountValue)) send(sub, id, method, result);
+ * ```
+ */
+export function commitNotification(
+  sub: Subscription,
+  event: CommitEvent,
+  bank: Pick<Bank, 'getAccount'>,
+  accountValue: AccountValue,
+): Array<[string, unknown]> {
+  const context = { slot: event.slot };
+  if (sub.kind === 'signature')
+    return sub.key === event.signature
+      ? [['signatureNotification', { context, value: { err: event.err } }]]
+      : [];
+  if (sub.kind === 'account')
+    return event.writable.includes(sub.key!)
+      ? [['accountNotification', { context, value: accountValue(sub.key!, sub.encoding) }]]
+      : [];
+  if (sub.kind === 'program') {
+    const out: Array<[string, unknown]> = [];
+    for (const key of event.writable) {
+      const account = bank.getAccount(key);
+      if (!account || account.owner !== sub.key || (sub.matches && !sub.matches(account.data))) continue;
+      out.push([
+        'programNotification',
+        { context, value: { pubkey: key, account: accountValue(key, sub.encoding) } },
+      ]);
+    }
+    return out;
+  }
+  if (sub.kind === 'logs' && (sub.mentions === undefined || event.accountKeys.includes(sub.mentions)))
+    return [
+      [
+        'logsNotification',
+        { context, value: { signature: event.signature, err: event.err, logs: event.logs } },
+      ],
+    ];
+  return [];
+}
+
+/**
+ * Checks a `<kind>Subscribe` request's parameters now, so a malformed encoding or filter fails the
+ * subscription and never the transactions notified later.
+ *
+ * @example
+ * ```ts
+ * parseSubscription(socket, 'logs', [{ mentions: [address] }]); // { socket, kind: 'logs', mentions }
+ * ```
+ */
+export function parseSubscription(socket: WebSocket, kind: Kind, params: unknown[]): Subscription {
+  const subscription: Subscription = { socket, kind };
+  if (kind === 'signature') subscription.key = signature(params[0]);
+  if (kind === 'account' || kind === 'program') {
+    subscription.key = address(params[0], kind === 'program' ? 'program id' : 'account');
+    subscription.encoding = accountConfig(params[1]).encoding;
+    const filters = config<{ filters: unknown }>(params[1]).filters;
+    if (kind === 'program' && filters !== undefined)
+      subscription.matches = compileFilters(filters as Array<Record<string, unknown>>);
+  }
+  if (kind === 'logs') subscription.mentions = logsMention(params[0]);
+  return subscription;
+}
+
+function logsMention(filter: unknown): string | undefined {
+  if (typeof filter === 'object' && filter !== null && 'mentions' in filter) {
+    const mentions = (filter as { mentions: unknown }).mentions;
+    if (!Array.isArray(mentions) || mentions.length !== 1)
+      throw new RpcError(-32602, 'Invalid params: mentions must hold exactly one address');
+    return address(mentions[0], 'mentions');
+  }
+  if (filter !== 'all' && filter !== 'allWithVotes' && filter !== undefined)
+    throw new RpcError(-32602, 'Invalid params: the logs filter must be "all" or { mentions: [address] }');
+  return undefined;
 }
