@@ -77,50 +77,95 @@ async function finishRun(
   );
 }
 
+const runGone = (address: PublicKey, operation: string) =>
+  new NosanaError(
+    'CHAIN__RUN_NOT_FOUND',
+    `${operation}: run ${address.toBase58()} does not exist (any more) — it was finished, quit or ended meanwhile; list this node's runs again`,
+    { address: address.toBase58(), operation },
+  );
+
+/** See `host.prepare`. */
+async function prepareHost(ctx: ClientContext): Promise<{ createdStake: boolean; signature?: string }> {
+  const { ids } = ctx;
+  const node = ctx.wallet().publicKey;
+  const stake = stakeAddress(node, ids).address;
+  if (await ctx.account(stake)) return { createdStake: false };
+  const { signature } = await ctx.send(
+    [
+      createAssociatedTokenAccountIdempotentInstruction(node, ctx.ata(node), node, ids.nosMint),
+      stakeInstruction({ authority: node, ids }),
+    ],
+    [],
+    async () => (await ctx.account(stake)) !== null,
+  );
+  return { createdStake: true, signature };
+}
+
+/** See `host.work`: `settled` tells a retry whether the first attempt landed. */
+async function enterQueue(
+  ctx: ClientContext,
+  markets: Markets,
+  marketRef: PublicKey | string,
+  settled: (market: PublicKey) => Promise<boolean>,
+): Promise<{ signature: string; run: RunView | null }> {
+  const node = ctx.wallet().publicKey;
+  const market = await markets.get(marketRef);
+  const run = Keypair.generate();
+  const { signature } = await ctx.send(
+    [workInstruction({ market: market.address, node, run: run.publicKey, ids: ctx.ids })],
+    [run],
+    () => settled(market.address),
+  );
+  const info = await ctx.account(run.publicKey);
+  return { signature, run: info ? runView(run.publicKey, info.data) : null };
+}
+
+/** See `host.claim`. */
+async function claimJob(
+  ctx: ClientContext,
+  jobs: Jobs,
+  jobAddress: PublicKey | string,
+): Promise<{ signature: string; run: RunView }> {
+  const node = ctx.wallet().publicKey;
+  const job = await jobs.get(jobAddress);
+  const run = Keypair.generate();
+  const { signature } = await ctx.send(
+    [claimJobInstruction({ job: job.address, market: job.market, node, run: run.publicKey, ids: ctx.ids })],
+    [run],
+  );
+  const info = await ctx.account(run.publicKey);
+  if (!info) throw runGone(run.publicKey, 'claim');
+  return { signature, run: runView(run.publicKey, info.data) };
+}
+
 /** The host area of the client (`client.host`). */
 export function createHost(ctx: ClientContext, markets: Markets, jobs: Jobs) {
   const { ids, connection, commitment } = ctx;
   const me = () => ctx.wallet().publicKey;
-  const runGone = (address: PublicKey, operation: string) =>
-    new NosanaError(
-      'CHAIN__RUN_NOT_FOUND',
-      `${operation}: run ${address.toBase58()} does not exist (any more) — it was finished, quit or ended meanwhile; list this node's runs again`,
-      { address: address.toBase58(), operation },
-    );
-
   const host = {
     /**
      * Creates what a host needs before it can work, as the real node software does: its NOS token account and a
      * stake account (0 NOS for 14 days; `work` requires it to exist). Returns what it created.
      */
-    async prepare(): Promise<{ createdStake: boolean; signature?: string }> {
-      const node = me();
-      const stake = stakeAddress(node, ids).address;
-      if (await ctx.account(stake)) return { createdStake: false };
-      const { signature } = await ctx.send(
-        [
-          createAssociatedTokenAccountIdempotentInstruction(node, ctx.ata(node), node, ids.nosMint),
-          stakeInstruction({ authority: node, ids }),
-        ],
-        [],
-        async () => (await ctx.account(stake)) !== null,
-      );
-      return { createdStake: true, signature };
-    },
+    /**
+     * Creates what a host needs before it can work, as the real node software does: its NOS token account and a
+     * stake account (0 NOS for 14 days; `work` requires it to exist). Returns what it created.
+     *
+     * @example
+     * ```ts
+     * const { createdStake } = await client.host.prepare();
+     * ```
+     */
+    prepare: () => prepareHost(ctx),
 
     /** Enters the market queue; when jobs are waiting, takes the first one at once. */
-    async work(marketRef: PublicKey | string): Promise<{ signature: string; run: RunView | null }> {
-      const node = me();
-      const market = await markets.get(marketRef);
-      const run = Keypair.generate();
-      const { signature } = await ctx.send(
-        [workInstruction({ market: market.address, node, run: run.publicKey, ids })],
-        [run],
-        async () => (await host.isQueued(market.address)) || (await host.runs()).length > 0,
-      );
-      const info = await ctx.account(run.publicKey);
-      return { signature, run: info ? runView(run.publicKey, info.data) : null };
-    },
+    work: (marketRef: PublicKey | string) =>
+      enterQueue(
+        ctx,
+        markets,
+        marketRef,
+        async (market) => (await host.isQueued(market)) || (await host.runs()).length > 0,
+      ),
 
     /** Leaves the market queue. */
     async leave(marketRef: PublicKey | string): Promise<{ signature: string }> {
@@ -200,18 +245,15 @@ export function createHost(ctx: ClientContext, markets: Markets, jobs: Jobs) {
     },
 
     /** Takes over a STOPPED job. */
-    async claim(jobAddress: PublicKey | string): Promise<{ signature: string; run: RunView }> {
-      const node = me();
-      const job = await jobs.get(jobAddress);
-      const run = Keypair.generate();
-      const { signature } = await ctx.send(
-        [claimJobInstruction({ job: job.address, market: job.market, node, run: run.publicKey, ids })],
-        [run],
-      );
-      const info = await ctx.account(run.publicKey);
-      if (!info) throw runGone(run.publicKey, 'claim');
-      return { signature, run: runView(run.publicKey, info.data) };
-    },
+    /**
+     * Takes over a STOPPED job.
+     *
+     * @example
+     * ```ts
+     * const { run } = await client.host.claim(job);
+     * ```
+     */
+    claim: (jobAddress: PublicKey | string) => claimJob(ctx, jobs, jobAddress),
   };
   return host;
 }

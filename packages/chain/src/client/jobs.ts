@@ -11,22 +11,15 @@ import {
   jobDeposit,
   NosanaError,
 } from '@nosana/core';
-import { createAssociatedTokenAccountIdempotentInstruction } from '@solana/spl-token';
 import { Keypair, type PublicKey } from '@solana/web3.js';
 import { getJson, putJson } from '../ipfs/content-store.js';
 import { decodeJobAccount, type JobAccount } from '../protocol/accounts.js';
-import {
-  assignJobInstruction,
-  delistJobInstruction,
-  endJobInstruction,
-  extendJobInstruction,
-  listJobInstruction,
-  recoverJobInstruction,
-} from '../protocol/builders.js';
+import { assignJobInstruction, listJobInstruction } from '../protocol/builders.js';
 import { ACCOUNT_DATA_LENGTH, ACCOUNT_SPACE, JobAccountState, OFFSETS } from '../protocol/constants.js';
 import { cleanJobInstruction } from '../protocol/host-builders.js';
 import { type ClientContext, discriminator, memcmp, pk } from './context.js';
 import type { Funds } from './funds.js';
+import { extendJob, recoverJob, stopJob } from './job-actions.js';
 import type { Markets } from './markets.js';
 import { type JobView, jobView, type RunView, runsOf } from './views.js';
 import { waitUntil } from './wait.js';
@@ -180,60 +173,6 @@ async function postJob(
 
 /** Delists or ends a job (see `jobs.stop`). */
 /** Stops a job: a queued one is delisted (full refund), a running one ended (node paid for the time used). */
-async function stopJob(
-  ctx: ClientContext,
-  markets: Markets,
-  get: (address: PublicKey) => Promise<JobView>,
-  address: PublicKey | string,
-): Promise<{ signature: string; action: 'delist' | 'end' }> {
-  const owner = ctx.wallet().publicKey;
-  const job = await get(pk(address));
-  const market = await markets.get(job.market);
-  if (job.state === 'QUEUED') {
-    const { signature } = await ctx.send([
-      delistJobInstruction({
-        job: job.address,
-        market: market.address,
-        payer: job.payer,
-        authority: owner,
-        ids: ctx.ids,
-      }),
-    ]);
-    return { signature, action: 'delist' };
-  }
-  if (job.state === 'RUNNING' && job.run) {
-    const { run } = job;
-    const { signature } = await ctx.send(
-      [
-        createAssociatedTokenAccountIdempotentInstruction(
-          owner,
-          ctx.ata(run.node),
-          run.node,
-          ctx.ids.nosMint,
-        ),
-        endJobInstruction({
-          job: job.address,
-          market: market.address,
-          run: run.address,
-          node: run.node,
-          jobPayer: job.payer,
-          runPayer: run.payer,
-          authority: owner,
-          ids: ctx.ids,
-        }),
-      ],
-      [],
-      async () => (await get(job.address)).state !== 'RUNNING',
-    );
-    return { signature, action: 'end' };
-  }
-  throw new NosanaError(
-    'CHAIN__JOB_STATE',
-    `job ${job.address.toBase58()} is ${job.state}: only queued or running jobs can be stopped`,
-    { address: job.address.toBase58(), state: job.state, operation: 'stop' },
-  );
-}
-
 /** See `jobs.waitFor`. */
 /**
  * Waits until `until(job)` holds: reacts to changes of the job and of its Run accounts (WebSocket) and polls
@@ -277,9 +216,24 @@ async function waitForJob(
   );
 }
 
+/** See `jobs.subscribe`. */
+function subscribeJob(
+  ctx: ClientContext,
+  address: PublicKey | string,
+  onChange: (job: JobAccount | null) => void,
+): () => void {
+  const { connection, commitment } = ctx;
+  const id = connection.onAccountChange(
+    pk(address),
+    (info) => onChange(isJobAccount(ctx, info) ? decodeJobAccount(info.data) : null),
+    { commitment },
+  );
+  return () => void connection.removeAccountChangeListener(id).catch(() => undefined);
+}
+
 /** The jobs area of the client. */
 export function createJobs(ctx: ClientContext, markets: Markets, funds: Funds) {
-  const { ids, connection, commitment } = ctx;
+  const { ids } = ctx;
 
   const jobs = {
     /** A job by address, with RUNNING detected through its Run account. */
@@ -321,44 +275,26 @@ export function createJobs(ctx: ClientContext, markets: Markets, funds: Funds) {
      */
     stop: (address: PublicKey | string) => stopJob(ctx, markets, jobs.get, address),
 
-    /** Raises a job's timeout by `seconds`, depositing the difference. Works while queued or running. */
-    async extend(
-      address: PublicKey | string,
-      seconds: number,
-    ): Promise<{ signature: string; timeout: number }> {
-      const owner = ctx.wallet().publicKey;
-      const job = await jobs.get(address);
-      if (job.state !== 'QUEUED' && job.state !== 'RUNNING') {
-        throw new NosanaError(
-          'CHAIN__JOB_STATE',
-          `job ${job.address.toBase58()} is ${job.state}: only queued or running jobs can be extended`,
-          { address: job.address.toBase58(), state: job.state, operation: 'extend' },
-        );
-      }
-      const market = await markets.get(job.market);
-      await funds.requireFunds(owner, job.price * BigInt(seconds), []);
-      const timeout = job.timeout + seconds;
-      const { signature } = await ctx.send([
-        extendJobInstruction({ job: job.address, market: market.address, authority: owner, timeout, ids }),
-      ]);
-      return { signature, timeout };
-    },
+    /**
+     * Raises a job's timeout by `seconds`, depositing the difference. Works while queued or running.
+     *
+     * @example
+     * ```ts
+     * const { timeout } = await client.jobs.extend(job, 600);
+     * ```
+     */
+    extend: (address: PublicKey | string, seconds: number) =>
+      extendJob(ctx, markets, funds, jobs.get, address, seconds),
 
-    /** Gets the deposit of a job a node quit (STOPPED) back. */
-    async recover(address: PublicKey | string): Promise<{ signature: string }> {
-      const owner = ctx.wallet().publicKey;
-      const job = await jobs.get(address);
-      const market = await markets.get(job.market);
-      return ctx.send([
-        recoverJobInstruction({
-          job: job.address,
-          market: market.address,
-          payer: job.payer,
-          authority: owner,
-          ids,
-        }),
-      ]);
-    },
+    /**
+     * Gets the deposit of a job a node quit (STOPPED) back.
+     *
+     * @example
+     * ```ts
+     * await client.jobs.recover(job);
+     * ```
+     */
+    recover: (address: PublicKey | string) => recoverJob(ctx, markets, jobs.get, address),
 
     /** Closes a completed job once the market's expiration has passed; the rent goes to its payer. */
     async clean(address: PublicKey | string): Promise<{ signature: string }> {
@@ -388,16 +324,8 @@ export function createJobs(ctx: ClientContext, markets: Markets, funds: Funds) {
      * unsubscribe();
      * ```
      */
-    subscribe(address: PublicKey | string, onChange: (job: JobAccount | null) => void): () => void {
-      const id = connection.onAccountChange(
-        pk(address),
-        (info) => {
-          onChange(isJobAccount(ctx, info) ? decodeJobAccount(info.data) : null);
-        },
-        { commitment },
-      );
-      return () => void connection.removeAccountChangeListener(id).catch(() => undefined);
-    },
+    subscribe: (address: PublicKey | string, onChange: (job: JobAccount | null) => void) =>
+      subscribeJob(ctx, address, onChange),
 
     /**
      * Waits until `until(job)` holds: reacts to changes of the job and of its Run accounts (WebSocket) and polls

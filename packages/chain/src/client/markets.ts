@@ -202,6 +202,60 @@ async function closeMarket(
   };
 }
 
+/** See `markets.open`. */
+async function openMarket(
+  ctx: ClientContext,
+  funds: Funds,
+  parameters: OpenMarketParameters,
+): Promise<OpenMarketResult> {
+  const { ids } = ctx;
+  const settings = validateMarketParameters('open', parameters);
+  const authority = ctx.wallet();
+  await funds.requireFunds(authority.publicKey, 0n, [ACCOUNT_SPACE.MarketAccount, AccountLayout.span]);
+  const market = Keypair.generate();
+  const vault = marketVaultAddress(market.publicKey, ids).address;
+  const { signature } = await ctx.send(
+    [
+      openMarketInstruction({
+        market: market.publicKey,
+        authority: authority.publicKey,
+        ...instructionSettings(settings),
+        ids,
+      }),
+    ],
+    [market],
+    async () => (await ctx.account(market.publicKey)) !== null,
+  );
+  return { market: market.publicKey, vault, signature };
+}
+
+/** See `markets.update`. */
+async function updateMarket(
+  ctx: ClientContext,
+  get: (market: PublicKey | string) => Promise<MarketView>,
+  marketRef: PublicKey | string,
+  parameters: UpdateMarketParameters,
+): Promise<UpdateMarketResult> {
+  validateMarketParameters('update', parameters);
+  const authority = ctx.wallet();
+  const market = await get(marketRef);
+  requireAuthority(ctx, market, 'update');
+  const settings = validateMarketParameters('update', parameters, market);
+  const { signature } = await ctx.send(
+    [
+      updateMarketInstruction({
+        market: market.address,
+        authority: authority.publicKey,
+        ...instructionSettings(settings),
+        ids: ctx.ids,
+      }),
+    ],
+    [],
+    async () => hasSettings(await get(market.address), settings),
+  );
+  return { signature, settings };
+}
+
 /** The markets area of the client. */
 export function createMarkets(ctx: ClientContext, funds: Funds) {
   const { ids, network } = ctx;
@@ -259,26 +313,7 @@ export function createMarkets(ctx: ClientContext, funds: Funds) {
      * const gpu = await client.markets.open({ price: 500n, timeout: 7200, jobType: JobType.Gpu, nodeStakeMinimum: 1_000_000n });
      * ```
      */
-    async open(parameters: OpenMarketParameters): Promise<OpenMarketResult> {
-      const settings = validateMarketParameters('open', parameters);
-      const authority = ctx.wallet();
-      await funds.requireFunds(authority.publicKey, 0n, [ACCOUNT_SPACE.MarketAccount, AccountLayout.span]);
-      const market = Keypair.generate();
-      const vault = marketVaultAddress(market.publicKey, ids).address;
-      const { signature } = await ctx.send(
-        [
-          openMarketInstruction({
-            market: market.publicKey,
-            authority: authority.publicKey,
-            ...instructionSettings(settings),
-            ids,
-          }),
-        ],
-        [market],
-        async () => (await ctx.account(market.publicKey)) !== null,
-      );
-      return { market: market.publicKey, vault, signature };
-    },
+    open: (parameters: OpenMarketParameters) => openMarket(ctx, funds, parameters),
 
     /**
      * Changes settings of a market the wallet is the authority of; the settings not given keep their values.
@@ -289,29 +324,8 @@ export function createMarkets(ctx: ClientContext, funds: Funds) {
      * await client.markets.update(market, { price: 150n, timeout: 1800 });
      * ```
      */
-    async update(
-      marketRef: PublicKey | string,
-      parameters: UpdateMarketParameters,
-    ): Promise<UpdateMarketResult> {
-      validateMarketParameters('update', parameters);
-      const authority = ctx.wallet();
-      const market = await markets.get(marketRef);
-      requireAuthority(ctx, market, 'update');
-      const settings = validateMarketParameters('update', parameters, market);
-      const { signature } = await ctx.send(
-        [
-          updateMarketInstruction({
-            market: market.address,
-            authority: authority.publicKey,
-            ...instructionSettings(settings),
-            ids,
-          }),
-        ],
-        [],
-        async () => hasSettings(await markets.get(market.address), settings),
-      );
-      return { signature, settings };
-    },
+    update: (marketRef: PublicKey | string, parameters: UpdateMarketParameters) =>
+      updateMarket(ctx, markets.get, marketRef, parameters),
 
     /**
      * Closes a market the wallet is the authority of: the market and vault accounts go, their rent returns to the
