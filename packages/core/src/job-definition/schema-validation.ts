@@ -158,6 +158,66 @@ const patternHints: Array<[RegExp, string, string]> = [
   [/\/repo\//, 'must not contain whitespace', 'write the repository like "owner/name"'],
 ];
 
+function unknownPropertyIssue(
+  error: ErrorObject,
+  segments: Array<string | number>,
+  params: Record<string, unknown>,
+): ValidationIssue {
+  const name = String(params.additionalProperty);
+  const allowed = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+  const alias = propertyAliases[name];
+  const guess = alias !== undefined && allowed.includes(alias) ? alias : closest(name, allowed);
+  const hint = guess
+    ? `did you mean "${guess}"?`
+    : allowed.length > 0
+      ? `remove it; allowed here: ${allowed.join(', ')}`
+      : 'remove it';
+  return issueAt([...segments, name], 'unknown_property', `unknown property "${name}"`, hint);
+}
+
+function typeIssue(
+  error: ErrorObject,
+  segments: Array<string | number>,
+  params: Record<string, unknown>,
+): ValidationIssue {
+  const expected = ([] as string[]).concat(params.type as string | string[]).map((t) => typeNames[t] ?? t);
+  const hint =
+    expected.length === 1 && expected[0] === 'true or false'
+      ? 'write true or false without quotes'
+      : expected.includes('an integer') && typeof error.data === 'string' && /^\d+$/.test(error.data)
+        ? `write the number without quotes: ${error.data}`
+        : undefined;
+  return issueAt(segments, 'type', `must be ${listOr(expected)}, got ${describeValue(error.data)}`, hint);
+}
+
+function patternIssue(
+  error: ErrorObject,
+  segments: Array<string | number>,
+  params: Record<string, unknown>,
+): ValidationIssue {
+  if (
+    /\/(portRange|exposeString)\//.test(error.schemaPath) &&
+    typeof error.data === 'string' &&
+    /^\d+$/.test(error.data)
+  ) {
+    return issueAt(
+      segments,
+      'pattern',
+      `must be a port number, got ${describeValue(error.data)}`,
+      `write the number without quotes: ${error.data}`,
+    );
+  }
+  for (const [re, message, hint] of patternHints) {
+    if (re.test(error.schemaPath))
+      return issueAt(segments, 'pattern', `${message}, got ${describeValue(error.data)}`, hint);
+  }
+  return issueAt(
+    segments,
+    'pattern',
+    `must match ${String(params.pattern)}, got ${describeValue(error.data)}`,
+  );
+}
+
 function toIssue(error: ErrorObject): ValidationIssue | undefined {
   const segments = fromPointer(error.instancePath);
   // Errors about an object's key (propertyNames) point at the key itself.
@@ -174,32 +234,10 @@ function toIssue(error: ErrorObject): ValidationIssue | undefined {
       const hint = requiredHints[missing];
       return issueAt([...segments, missing], 'required', 'required', hint);
     }
-    case 'additionalProperties': {
-      const name = String(params.additionalProperty);
-      const allowed = Object.keys(
-        (error.parentSchema as { properties?: object } | undefined)?.properties ?? {},
-      );
-      const alias = propertyAliases[name];
-      const guess = alias !== undefined && allowed.includes(alias) ? alias : closest(name, allowed);
-      const hint = guess
-        ? `did you mean "${guess}"?`
-        : allowed.length > 0
-          ? `remove it; allowed here: ${allowed.join(', ')}`
-          : 'remove it';
-      return issueAt([...segments, name], 'unknown_property', `unknown property "${name}"`, hint);
-    }
-    case 'type': {
-      const expected = ([] as string[])
-        .concat(params.type as string | string[])
-        .map((t) => typeNames[t] ?? t);
-      const hint =
-        expected.length === 1 && expected[0] === 'true or false'
-          ? 'write true or false without quotes'
-          : expected.includes('an integer') && typeof error.data === 'string' && /^\d+$/.test(error.data)
-            ? `write the number without quotes: ${error.data}`
-            : undefined;
-      return issueAt(segments, 'type', `must be ${listOr(expected)}, got ${describeValue(error.data)}`, hint);
-    }
+    case 'additionalProperties':
+      return unknownPropertyIssue(error, segments, params);
+    case 'type':
+      return typeIssue(error, segments, params);
     case 'const': {
       const allowed = params.allowedValue;
       return issueAt(
@@ -220,29 +258,8 @@ function toIssue(error: ErrorObject): ValidationIssue | undefined {
         guess ? `did you mean "${guess}"?` : undefined,
       );
     }
-    case 'pattern': {
-      if (
-        /\/(portRange|exposeString)\//.test(error.schemaPath) &&
-        typeof error.data === 'string' &&
-        /^\d+$/.test(error.data)
-      ) {
-        return issueAt(
-          segments,
-          'pattern',
-          `must be a port number, got ${describeValue(error.data)}`,
-          `write the number without quotes: ${error.data}`,
-        );
-      }
-      for (const [re, message, hint] of patternHints) {
-        if (re.test(error.schemaPath))
-          return issueAt(segments, 'pattern', `${message}, got ${describeValue(error.data)}`, hint);
-      }
-      return issueAt(
-        segments,
-        'pattern',
-        `must match ${String(params.pattern)}, got ${describeValue(error.data)}`,
-      );
-    }
+    case 'pattern':
+      return patternIssue(error, segments, params);
     case 'propertyNames':
       // Reported by the nested keyword (pattern, minLength…) on the property name itself.
       return undefined;
