@@ -177,3 +177,101 @@ describe('nosana node start without a market', () => {
     }
   }, 60_000);
 });
+
+describe('what a job costs against the cloud, before posting (--dry-run)', () => {
+  it('template use ollama --model llama3.1:8b --market gpu --dry-run: the definition, its cost and the cloud price', async () => {
+    const run = await runCommand(
+      [
+        'template',
+        'use',
+        'ollama',
+        '--model',
+        'llama3.1:8b',
+        '--market',
+        'gpu',
+        '--dry-run',
+        '--nos-usd',
+        '0.5',
+      ],
+      { env: network.env(network.wallet().path) },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout.slice(0, run.stdout.indexOf('\n}') + 2)).ops[0].args.resources).toEqual([
+      { type: 'Ollama', model: 'llama3.1:8b' },
+    ]);
+    expect(run.stdout).toMatch(/deposit: +1\.08 NOS/);
+    expect(run.stdout).toMatch(/max cost: +1\.08 NOS = \$0\.5400 at \$0\.5\/NOS/);
+    expect(run.stdout).toMatch(/cloud: +\$0\.5300 for 1h on AWS g4dn\.xlarge \(1× T4 16GB\)/);
+    expect(run.stdout).toContain('nothing was posted');
+
+    const json = await runCommand(
+      [
+        'template',
+        'use',
+        'ollama',
+        '--model',
+        'llama3.1:8b',
+        '-p',
+        'vram=40',
+        '--market',
+        'gpu',
+        '--dry-run',
+        '--nos-usd',
+        '0.5',
+        '--json',
+      ],
+      { env: network.env(network.wallet().path) },
+    );
+    expect(json.code, json.stderr).toBe(0);
+    const result =
+      json.json<
+        Ok<{ dryRun: { deposit: string; cost: { cloud: { model: string; gpuMemoryGb: number } } } }>
+      >().result;
+    expect(result.dryRun).toMatchObject({
+      deposit: '1080000',
+      cost: { cloud: { model: 'a100', gpuMemoryGb: 40 } },
+    });
+  }, 60_000);
+
+  it('job post --dry-run shows the maximum cost and the cloud equivalent, and posts nothing', async () => {
+    const wallet = network.wallet(10_000_000n);
+    const env = network.env(wallet.path);
+    const run = await runCommand(
+      [
+        'job',
+        'post',
+        '-f',
+        'examples/ollama-gpu-service.json',
+        '--market',
+        'gpu',
+        '-t',
+        '2h',
+        '--dry-run',
+        '--nos-usd',
+        '0.5',
+        '--cloud-gpu',
+        'H100',
+        '--json',
+      ],
+      { env },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.json<Ok<{ dryRun: boolean; cost: unknown }>>().result).toMatchObject({
+      dryRun: true,
+      cost: {
+        maxJobNos: 2.16,
+        maxJobUsd: 1.08,
+        cloud: { model: 'h100', maxJobUsd: 22.12 },
+        savingPercent: 95.1,
+      },
+    });
+    const list = await runCommand(['job', 'list', '--mine', '--json'], { env });
+    expect(list.json<Ok<{ jobs: unknown[] }>>().result.jobs).toEqual([]);
+    const bad = await runCommand(
+      ['job', 'post', '-f', 'examples/hello-world.json', '--dry-run', '--nos-usd', 'cheap'],
+      { env },
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--nos-usd cheap is not a positive USD amount');
+  }, 60_000);
+});
