@@ -7,13 +7,15 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileS
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createNosanaClient } from '@nosana/chain';
+import { createKuboStore, createNosanaClient, putJson } from '@nosana/chain';
+import type { FlowState } from '@nosana/core';
 import { type HostSpecs, parseGpuQuery, verifyBenchmark } from '@nosana/node';
 import { connectEngine, seedBusyboxImage } from '@nosana/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNetwork, type TestNetwork } from '../../../test/network.js';
 import { runCommand } from '../../../test/run-command.js';
 import { chooseMarket, type MarketChoice } from '../../node-market.js';
+import type { JobPostResult } from '../job/post.js';
 import type { NodeBenchmarkResult } from './benchmark.js';
 
 type Ok<T> = { status: 'ok'; result: T };
@@ -274,4 +276,65 @@ describe('what a job costs against the cloud, before posting (--dry-run)', () =>
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--nos-usd cheap is not a positive USD amount');
   }, 60_000);
+});
+
+describe('nosana job list', () => {
+  it('shows a job whose result failed as FAILED, queued jobs first (newest first)', async () => {
+    const poster = network.env(network.wallet(100_000_000n).path);
+    const host = network.wallet();
+    const ipfs = createKuboStore({ url: network.localnet.ipfsApiUrl });
+    const hostClient = createNosanaClient({
+      network: 'localnet',
+      rpcUrl: network.localnet.rpcUrl,
+      wallet: host.key,
+      ipfs,
+    });
+    const flow = (status: 'success' | 'failed'): FlowState => ({
+      status,
+      startTime: 1,
+      endTime: 2,
+      opStates: [],
+    });
+    const post = async () =>
+      (
+        await runCommand(['job', 'post', '-f', 'examples/hello-world.json', '-t', '10m', '--json'], {
+          env: poster,
+        })
+      ).json<Ok<JobPostResult>>().result;
+    try {
+      await hostClient.host.prepare();
+      const finished: Record<string, string> = {};
+      for (const status of ['failed', 'success'] as const) {
+        await hostClient.host.work('cpu');
+        const posted = await post();
+        expect(posted.matched).toBe(true);
+        const [run] = await hostClient.host.runs();
+        await hostClient.host.finish({ run: run!, result: await putJson(ipfs, flow(status)) });
+        finished[status] = posted.job;
+      }
+      const queued = (await post()).job;
+
+      const list = await runCommand(['job', 'list', '--mine', '--json'], { env: poster });
+      expect(list.code, list.stderr).toBe(0);
+      const jobs =
+        list.json<Ok<{ jobs: Array<{ address: string; state: string; status: string | null }> }>>().result
+          .jobs;
+      expect(jobs[0]).toMatchObject({ address: queued, state: 'QUEUED', status: null });
+      expect(jobs.find((j) => j.address === finished.failed)).toMatchObject({
+        state: 'COMPLETED',
+        status: 'failed',
+      });
+      expect(jobs.find((j) => j.address === finished.success)).toMatchObject({
+        state: 'COMPLETED',
+        status: 'success',
+      });
+
+      const text = await runCommand(['job', 'list', '--mine'], { env: poster });
+      expect(text.stdout).toMatch(new RegExp(`${finished.failed} +FAILED`));
+      expect(text.stdout).toMatch(new RegExp(`${finished.success} +COMPLETED`));
+      expect(text.stdout.split('\n')[1]).toMatch(new RegExp(`^${queued} +QUEUED`));
+    } finally {
+      hostClient.close();
+    }
+  }, 120_000);
 });
