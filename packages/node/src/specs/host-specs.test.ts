@@ -73,6 +73,19 @@ describe('collectHostSpecs', () => {
     expect(calls).toEqual([]);
   });
 
+  it('reports the disk of the closest existing parent of a state directory not created yet', async () => {
+    const { host } = probe({ csv: '' });
+    const seen: string[] = [];
+    host.statfs = async (path) => {
+      seen.push(path);
+      if (path !== '/var') throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+      return { bavail: 1, bsize: 4096, blocks: 2 };
+    };
+    const specs = await collectHostSpecs({ probe: host, diskPath: '/var/lib/nosana/node' });
+    expect(specs.disk).toEqual({ path: '/var/lib/nosana/node', totalBytes: 8192, freeBytes: 4096 });
+    expect(seen).toEqual(['/var/lib/nosana/node', '/var/lib/nosana', '/var/lib', '/var']);
+  });
+
   it('reports an engine that does not answer instead of failing', async () => {
     const down = { info: async () => Promise.reject(new Error('no docker engine answers')) };
     const specs = await collectHostSpecs({ probe: probe({ csv: '' }).host, engine: down });

@@ -4,6 +4,7 @@
  * effect goes through the injected {@link HostProbe}; {@link systemProbe} is the real one.
  */
 import * as os from 'node:os';
+import { dirname } from 'node:path';
 import type { ContainerEngine, EngineInfo } from '@nosana/runtime';
 import { parseCudaVersion } from '@nosana/runtime';
 import { type MeasureNetworkParameters, measureNetwork, type NetworkSpeed } from './network-speed.js';
@@ -85,10 +86,7 @@ export async function collectHostSpecs(parameters: CollectHostSpecsParameters): 
       return null;
     });
   }
-  const disk = await probe
-    .statfs(diskPath)
-    .then((s) => ({ path: diskPath, totalBytes: s.blocks * s.bsize, freeBytes: s.bavail * s.bsize }))
-    .catch(() => null);
+  const disk = await diskOf(probe, diskPath);
   const network = parameters.speedTest ? await measureNetwork(parameters.speedTest) : null;
   return {
     collectedAt: probe.now().toISOString(),
@@ -103,6 +101,15 @@ export async function collectHostSpecs(parameters: CollectHostSpecsParameters): 
     engineNote,
     network,
   };
+}
+
+/** The disk of `path`, or of its closest existing parent (a state directory not created yet). */
+async function diskOf(probe: HostProbe, path: string): Promise<HostSpecs['disk']> {
+  for (let at = path; ; at = dirname(at)) {
+    const found = await probe.statfs(at).catch(() => null);
+    if (found) return { path, totalBytes: found.blocks * found.bsize, freeBytes: found.bavail * found.bsize };
+    if (dirname(at) === at) return null;
+  }
 }
 
 async function detectGpuDetails(
