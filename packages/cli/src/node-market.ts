@@ -117,10 +117,11 @@ export async function chooseMarket({ client, flag, gpus, log }: ChooseMarketPara
     return best.address;
   }
   const fits = result.markets.filter((m) => m.qualified).map(label);
+  const others = fits.slice(1);
   throw new NosanaError(
     'CLI__MARKET_REQUIRED',
-    fits.length > 0
-      ? `choose a market: --market ${best ? label(best) : fits[0]} (best-paying that fits), --market auto to join it, or another of: ${fits.join(', ')}`
+    best
+      ? `choose a market: --market ${label(best)} (best-paying that fits) or --market auto to join it${others.length > 0 ? `; others that fit: ${others.join(', ')}` : ''}`
       : `this host qualifies for none of the markets of ${client.network.name} (reasons above); choose one with --market <address> once it does`,
     { network: client.network.name, qualifying: fits, result: marketChoice(result, null) },
   );

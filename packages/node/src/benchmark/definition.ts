@@ -12,7 +12,7 @@ export const CPU_BENCHMARK_IMAGE = 'busybox:1.35';
 /** The GPU benchmark image (pulled on GPU hosts only: about 3 GB). */
 export const GPU_BENCHMARK_IMAGE = 'pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime';
 /** Default work of each CPU worker, in MiB of zeros hashed. */
-export const DEFAULT_BENCHMARK_MIB = 256;
+export const DEFAULT_BENCHMARK_MIB = 128;
 
 /** Parameters of {@link benchmarkDefinition}. */
 export interface BenchmarkDefinitionParameters {

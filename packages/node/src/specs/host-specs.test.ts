@@ -86,6 +86,22 @@ describe('collectHostSpecs', () => {
     expect(seen).toEqual(['/var/lib/nosana/node', '/var/lib/nosana', '/var/lib', '/var']);
   });
 
+  it('falls back to the basic query when the driver refuses a field (an older driver)', async () => {
+    const { host } = probe({});
+    host.exec = async (_command, args) => {
+      if (args.some((a) => a.includes('compute_cap')))
+        throw Object.assign(new Error('exit 2'), {
+          code: 2,
+          stderr: 'Field "compute_cap" is not a valid field to query.',
+        });
+      return args.length === 0 ? '' : '0, Tesla T4, GPU-abc, 15360, 470.57.02\n';
+    };
+    const specs = await collectHostSpecs({ probe: host });
+    expect(specs.gpus).toMatchObject([
+      { name: 'Tesla T4', memoryMiB: 15360, driverVersion: '470.57.02', computeCapability: null },
+    ]);
+  });
+
   it('reports an engine that does not answer instead of failing', async () => {
     const down = { info: async () => Promise.reject(new Error('no docker engine answers')) };
     const specs = await collectHostSpecs({ probe: probe({ csv: '' }).host, engine: down });

@@ -6,7 +6,7 @@
 import * as os from 'node:os';
 import { dirname } from 'node:path';
 import type { ContainerEngine, EngineInfo } from '@nosana/runtime';
-import { parseCudaVersion } from '@nosana/runtime';
+import { NVIDIA_SMI_QUERY, parseCudaVersion } from '@nosana/runtime';
 import { type MeasureNetworkParameters, measureNetwork, type NetworkSpeed } from './network-speed.js';
 import { GPU_QUERY_ARGS, type GpuDetails, parseGpuQuery } from './nvidia-smi.js';
 
@@ -123,8 +123,13 @@ async function detectGpuDetails(
     const failure = error as NodeJS.ErrnoException & { stderr?: string };
     if (failure.code === 'ENOENT')
       return { gpus: [], note: `${command} not found: no NVIDIA driver is installed`, cuda: null };
-    const detail = (failure.stderr || failure.message || String(error)).trim().split('\n')[0] ?? '';
-    return { gpus: [], note: `${command} failed: ${detail}`, cuda: null };
+    // An older driver refuses a field it does not know (compute_cap): the basic query, in GPU_QUERY_FIELDS order.
+    const basic = await probe.exec(command, NVIDIA_SMI_QUERY).catch(() => null);
+    if (basic === null) {
+      const detail = (failure.stderr || failure.message || String(error)).trim().split('\n')[0] ?? '';
+      return { gpus: [], note: `${command} failed: ${detail}`, cuda: null };
+    }
+    csv = basic;
   }
   const gpus = parseGpuQuery(csv);
   const banner = await probe.exec(command, []).catch(() => '');

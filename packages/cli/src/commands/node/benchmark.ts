@@ -25,7 +25,7 @@ export default class NodeBenchmark extends NetworkCommand<NodeBenchmarkResult> {
       options: ['all', 'none'],
       default: 'all',
     }),
-    size: Flags.integer({ summary: 'MiB each CPU worker hashes', default: 256, min: 1, max: 4096 }),
+    size: Flags.integer({ summary: 'MiB each CPU worker hashes', default: 128, min: 1, max: 4096 }),
     image: Flags.string({
       summary: 'CPU benchmark image (needs sh, dd, sha256sum, nproc)',
       default: 'busybox:1.35',
