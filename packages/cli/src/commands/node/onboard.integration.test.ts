@@ -154,7 +154,9 @@ describe('nosana node start without a market', () => {
     });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/gpu \(\w+\) +1\.08 +best/);
-    expect(run.stderr).toContain('--market gpu (best-paying that fits) or --market auto to join it; others that fit: cpu');
+    expect(run.stderr).toContain(
+      '--market gpu (best-paying that fits) or --market auto to join it; others that fit: cpu',
+    );
 
     const client = createNosanaClient({
       network: 'localnet',
