@@ -1,7 +1,7 @@
 /**
  * Post a job from TypeScript with @nosana/chain and wait for its result — what `nosana job post --wait` does.
  *
- *   nosana localnet start --detach && nosana wallet airdrop && nosana node start &
+ *   nosana localnet start --detach && nosana wallet airdrop && nosana node start --market cpu &
  *   node --import tsx examples/sdk/post-job.ts examples/hello-world.json
  */
 import { readFile } from 'node:fs/promises';

@@ -49,6 +49,10 @@ declare module '@nosana/core' {
     CLI__JOB_WRONG_STATE: { job: string; state: string; expected: string };
     /** `localnet status` found no localnet (exit 3); `result` is the status (running: false, where it looked). */
     CLI__LOCALNET_NOT_RUNNING: { url: string; dataDir: string; result?: unknown };
+    /** `node start` without --market (exit 1): the markets this host qualifies for are in `result`. */
+    CLI__MARKET_REQUIRED: { network: string; qualifying: string[]; result?: unknown };
+    /** `node start --market auto` found no market this host qualifies for (exit 1); the verdicts are in `result`. */
+    CLI__NO_QUALIFYING_MARKET: { network: string; result?: unknown };
   }
 }
 
@@ -100,6 +104,9 @@ const EXIT_BY_CODE: Array<[string, ExitCode]> = [
   ['INDEXER__RPC_FAILED', EXIT.NETWORK],
   ['INDEXER__API_FAILED', EXIT.NETWORK],
   ['CLI__URL_UNREACHABLE', EXIT.NETWORK],
+  ['NODE__SPEED_TEST_FAILED', EXIT.NETWORK],
+  ['NODE__BENCHMARK_FAILED', EXIT.JOB_FAILED],
+  ['TEMPLATES__SOURCE_UNREACHABLE', EXIT.NETWORK],
 ];
 
 /** The exit code of an error code: explicit entries first, then bad input for everything else. */

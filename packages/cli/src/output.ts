@@ -67,6 +67,7 @@ const STATE_COLORS: Record<string, string> = {
   RUNNING: 'cyan',
   COMPLETED: 'green',
   STOPPED: 'red',
+  FAILED: 'red',
   success: 'green',
   failed: 'red',
   stopped: 'red',

@@ -4,9 +4,11 @@ import { createAuthHeader, jobAuthMessage } from '@nosana/chain';
 import { Keypair } from '@solana/web3.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type NodeApi, startNodeApi } from './api.js';
+import { type NodeApi, type StartNodeApiParameters, startNodeApi } from './api.js';
+import { type BenchmarkReport, signBenchmark } from './benchmark/report.js';
 import type { NosanaNode } from './daemon.js';
 import type { LiveJob } from './job-runner.js';
+import type { HostSpecs } from './specs/host-specs.js';
 import { createFakeChain } from './testing.js';
 
 const apis: NodeApi[] = [];
@@ -28,7 +30,7 @@ const get = (url: string, headers: Record<string, string>) =>
     req.end();
   });
 
-async function serve(allowedHosts?: string[]) {
+async function serve(allowedHosts?: string[], hardware?: StartNodeApiParameters['hardware']) {
   const chain = createFakeChain();
   const owner = Keypair.generate();
   const job = chain.postJob({ version: '0.1', type: 'container', ops: [] });
@@ -52,7 +54,13 @@ async function serve(allowedHosts?: string[]) {
     market: () => chain.market,
     jobs: () => [live],
   } as unknown as NosanaNode;
-  const api = await startNodeApi({ node, chain, port: 0, ...(allowedHosts ? { allowedHosts } : {}) });
+  const api = await startNodeApi({
+    node,
+    chain,
+    port: 0,
+    ...(allowedHosts ? { allowedHosts } : {}),
+    ...(hardware ? { hardware } : {}),
+  });
   apis.push(api);
   return { api, job, owner, port: new URL(api.url).port };
 }
@@ -113,5 +121,18 @@ describe('startNodeApi', () => {
     expect(mine.status).toBe(200);
     const view = (await mine.json()) as { endpoints: Array<{ opId: string; url: string }> };
     expect(view.endpoints.find((e) => e.opId === 'admin')?.url).toBe('http://127.0.0.1:40002');
+  });
+
+  it('publishes the host specs and the signed benchmark on /node/info (null when unknown)', async () => {
+    const bare = await serve();
+    expect(await (await fetch(`${bare.api.url}/node/info`)).json()).toMatchObject({
+      specs: null,
+      benchmark: null,
+    });
+    const key = Keypair.generate();
+    const specs = { cpu: { model: 'Test CPU', threads: 8 }, gpus: [] } as unknown as HostSpecs;
+    const benchmark = signBenchmark({ version: 1, node: key.publicKey.toBase58() } as BenchmarkReport, key);
+    const { api } = await serve(undefined, { specs, benchmark });
+    expect(await (await fetch(`${api.url}/node/info`)).json()).toMatchObject({ specs, benchmark });
   });
 });

@@ -9,9 +9,11 @@ import type { AddressInfo } from 'node:net';
 import { jobAuthMessage, verifyAuthHeader } from '@nosana/chain';
 import { isNosanaError } from '@nosana/core';
 import { WebSocketServer } from 'ws';
+import type { SignedBenchmark } from './benchmark/report.js';
 import type { ChainPort } from './chain-port.js';
 import type { NosanaNode } from './daemon.js';
 import './errors.js';
+import type { HostSpecs } from './specs/host-specs.js';
 
 /** Parameters of {@link startNodeApi}. */
 export interface StartNodeApiParameters {
@@ -27,6 +29,8 @@ export interface StartNodeApiParameters {
    */
   allowedHosts?: string[];
   version?: string;
+  /** The host's specs and last signed benchmark, published in `/node/info` (null when unknown). */
+  hardware?: { specs: HostSpecs | null; benchmark: SignedBenchmark | null };
 }
 
 /** A running node API. */
@@ -51,6 +55,7 @@ export async function startNodeApi({
   host = '127.0.0.1',
   allowedHosts = [],
   version = '0.0.0',
+  hardware = { specs: null, benchmark: null },
 }: StartNodeApiParameters): Promise<NodeApi> {
   const allowed = allowedHostNames(host, allowedHosts);
   /** The `Host` header's name when the API serves it; undefined otherwise. */
@@ -101,6 +106,8 @@ export async function startNodeApi({
           market: node.market() ?? null,
           version,
           uptimeSeconds: Math.floor((Date.now() - node.startedAt) / 1000),
+          specs: hardware.specs,
+          benchmark: hardware.benchmark,
           jobs: node.jobs().map((j) => ({
             job: j.job,
             run: j.run,

@@ -22,5 +22,11 @@ declare module '@nosana/core' {
     NODE__CHAIN_UNSETTLED: { job: string };
     /** A node API request named a host the API does not serve (DNS rebinding protection). */
     NODE__API_HOST_NOT_ALLOWED: { host: string; allowed: string[] };
+    /** The network speed test against the operator's endpoint failed (bad URL, no answer, HTTP error, timeout). */
+    NODE__SPEED_TEST_FAILED: { url: string; direction: string; reason: string };
+    /** The benchmark job did not succeed, or its output is not what the workload must produce. */
+    NODE__BENCHMARK_FAILED: { reason: string; status?: string };
+    /** A stored benchmark record is malformed, or its signature does not verify against its signer. */
+    NODE__BENCHMARK_INVALID: { path: string; reason: string };
   }
 }

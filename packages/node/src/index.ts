@@ -4,6 +4,30 @@
  * @packageDocumentation
  */
 export { type NodeApi, type StartNodeApiParameters, startNodeApi } from './api.js';
+export {
+  type BenchmarkDefinitionParameters,
+  benchmarkDefinition,
+  CPU_BENCHMARK_IMAGE,
+  DEFAULT_BENCHMARK_MIB,
+  GPU_BENCHMARK_IMAGE,
+  zeroDigest,
+} from './benchmark/definition.js';
+export {
+  type BenchmarkReport,
+  type ScoreBenchmarkParameters,
+  type SignedBenchmark,
+  scoreBenchmark,
+  signBenchmark,
+  verifyBenchmark,
+} from './benchmark/report.js';
+export {
+  BENCHMARK_FILE,
+  loadBenchmark,
+  type RunBenchmarkParameters,
+  type RunBenchmarkResult,
+  runBenchmark,
+  saveBenchmark,
+} from './benchmark/run.js';
 export { type ChainPort, createChainPort } from './chain-port.js';
 export {
   type CheckResult,
@@ -38,12 +62,34 @@ export {
   settleRecord,
 } from './settlement.js';
 export {
+  type CollectHostSpecsParameters,
+  collectHostSpecs,
+  type HostProbe,
+  type HostSpecs,
+  systemProbe,
+} from './specs/host-specs.js';
+export { type MeasureNetworkParameters, measureNetwork, type NetworkSpeed } from './specs/network-speed.js';
+export {
+  describePcie,
+  GPU_QUERY_ARGS,
+  GPU_QUERY_FIELDS,
+  type GpuDetails,
+  parseGpuQuery,
+} from './specs/nvidia-smi.js';
+export {
   type MarketGpuRequirement,
   type MarketQualification,
   type QualifyMarketsParameters,
   qualifyMarkets,
   vramGb,
 } from './specs/qualify.js';
+export {
+  type MarketCandidate,
+  type MarketRecommendation,
+  type RecommendMarketsParameters,
+  type RecommendMarketsResult,
+  recommendMarkets,
+} from './specs/recommend.js';
 export {
   type ChainPresence,
   type JobPhase,

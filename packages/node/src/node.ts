@@ -18,10 +18,12 @@ import {
 import type { Keypair } from '@solana/web3.js';
 import type { Logger } from 'pino';
 import { type NodeApi, startNodeApi } from './api.js';
+import { loadBenchmark } from './benchmark/run.js';
 import { createChainPort } from './chain-port.js';
 import { type CreateNodeParameters, createNode, type NosanaNode } from './daemon.js';
 import type { NodeEvent } from './events.js';
 import { type CreateNodeLoggerParameters, createNodeLogger } from './logger.js';
+import type { HostSpecs } from './specs/host-specs.js';
 import { type NodeStore, openNodeStore } from './store.js';
 import { lockWallet } from './wallet-guard.js';
 
@@ -51,6 +53,11 @@ export interface StartHostNodeParameters {
   detectedGpus?: DetectGpusResult;
   /** Runtime settings (limits, stop grace, egress, …). */
   runtime?: Omit<CreateRuntimeParameters, 'engine' | 'scope' | 'gpus'>;
+  /**
+   * The host's specs (`collectHostSpecs`), published in `/node/info` with the last signed benchmark of
+   * `stateDir` (`nosana node benchmark`). Default: none published.
+   */
+  specs?: HostSpecs;
   /** Node API; `false` for none. Default 127.0.0.1:5101. */
   api?: false | { port?: number; host?: string; allowedHosts?: string[]; version?: string };
   /** Node log; `false` for none. Default `<stateDir>/logs`, rotated at 10 MB. */
@@ -179,7 +186,12 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
       ...(logger ? { logger } : {}),
       ...(tunnel ? { tunnel } : {}),
     });
-    const api = parameters.api === false ? undefined : await startNodeApi({ node, chain, ...parameters.api });
+    const hardware = {
+      specs: parameters.specs ?? null,
+      benchmark: await loadBenchmark({ dir: stateDir }).catch(() => null),
+    };
+    const api =
+      parameters.api === false ? undefined : await startNodeApi({ node, chain, hardware, ...parameters.api });
     if (api) cleanup.push(() => api.close());
     const done = node.start().finally(release);
     // `done` is the caller's to observe; this keeps an early rejection from being reported as unhandled meanwhile.

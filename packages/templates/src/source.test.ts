@@ -70,7 +70,7 @@ describe('loadTemplateSource: a local folder', () => {
 
   it('refuses a missing folder', async () => {
     const error = await rejection(loadTemplateSource({ source: join(folder, 'missing') }));
-    expect(isNosanaError(error, 'TEMPLATES__SOURCE_UNAVAILABLE')).toBe(true);
+    expect(isNosanaError(error, 'TEMPLATES__SOURCE_REFUSED')).toBe(true);
     expect(error.message).toContain('is not a readable folder (ENOENT)');
   });
 });
@@ -86,6 +86,9 @@ describe('loadTemplateSource: an HTTP source (loopback server)', () => {
       } else if (request.url === '/huge.json') {
         response.write('[');
         response.end(`"${'x'.repeat(4096)}"]`);
+      } else if (request.url === '/broken.json') {
+        response.statusCode = 503;
+        response.end('maintenance');
       } else if (request.url === '/slow.json') {
         response.write('['); // never completes: the client's timeout must end the request
       } else {
@@ -107,18 +110,28 @@ describe('loadTemplateSource: an HTTP source (loopback server)', () => {
   });
 
   it.each([
-    ['/missing.json', {}, 'the server answered HTTP 404'],
-    ['/huge.json', { maxBytes: 1024 }, 'larger than 1024 bytes'],
-    ['/slow.json', { timeoutMs: 300 }, 'no complete answer within 300 ms'],
-  ])('refuses %s', async (path, options, reason) => {
+    ['/missing.json', {}, 'TEMPLATES__SOURCE_REFUSED', 'the server answered HTTP 404'],
+    ['/huge.json', { maxBytes: 1024 }, 'TEMPLATES__SOURCE_REFUSED', 'larger than 1024 bytes'],
+    ['/broken.json', {}, 'TEMPLATES__SOURCE_UNREACHABLE', 'the server answered HTTP 503'],
+    ['/slow.json', { timeoutMs: 300 }, 'TEMPLATES__SOURCE_UNREACHABLE', 'no complete answer within 300 ms'],
+  ] as const)('refuses %s (%s)', async (path, options, code, reason) => {
     const error = await rejection(loadTemplateSource({ source: `${base}${path}`, ...options }));
-    expect(isNosanaError(error, 'TEMPLATES__SOURCE_UNAVAILABLE')).toBe(true);
+    expect(isNosanaError(error, code)).toBe(true);
     expect(error.message).toContain(reason);
+  });
+
+  it('reports a port where nothing listens as unreachable', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const error = await rejection(loadTemplateSource({ source: `http://127.0.0.1:${port}/index.json` }));
+    expect(isNosanaError(error, 'TEMPLATES__SOURCE_UNREACHABLE')).toBe(true);
   });
 
   it('accepts only http(s) URLs', async () => {
     const error = await rejection(loadTemplateSource({ source: 'file:///etc/passwd' }));
-    expect(isNosanaError(error, 'TEMPLATES__SOURCE_UNAVAILABLE')).toBe(true);
+    expect(isNosanaError(error, 'TEMPLATES__SOURCE_REFUSED')).toBe(true);
     expect(error.message).toContain('only http:// and https:// sources are accepted, not file://');
   });
 });

@@ -30,8 +30,9 @@ export interface LoadTemplateSourceParameters {
 /**
  * Loads the templates of a community source. Every template is checked with {@link parseTemplateDocument}
  * (shape, and its rendered definition validated by `@nosana/core`); one bad template fails the whole source
- * with `TEMPLATES__INVALID_TEMPLATE`. Unreachable, too-large or slow sources throw
- * `TEMPLATES__SOURCE_UNAVAILABLE`.
+ * with `TEMPLATES__INVALID_TEMPLATE`. A source refused as given (scheme, missing folder, too large, HTTP 4xx…)
+ * throws `TEMPLATES__SOURCE_REFUSED`; one that does not answer (connection, timeout, HTTP 5xx)
+ * `TEMPLATES__SOURCE_UNREACHABLE`.
  *
  * @example
  * ```ts
@@ -118,7 +119,10 @@ async function fetchIndex(
   let text: string;
   try {
     const response = await fetcher(parsed, { signal, headers: { accept: 'application/json' } });
-    if (!response.ok) throw unavailable(url, `the server answered HTTP ${response.status}`);
+    if (!response.ok)
+      throw response.status >= 500
+        ? unreachable(url, `the server answered HTTP ${response.status}`)
+        : unavailable(url, `the server answered HTTP ${response.status}`);
     if (!/^https?:$/.test(new URL(response.url || url).protocol))
       throw unavailable(url, 'it redirected to a non-http(s) URL');
     text = await readLimited(response, maxBytes, url);
@@ -127,7 +131,7 @@ async function fetchIndex(
     const reason = signal.aborted
       ? `no complete answer within ${timeoutMs} ms`
       : `the request failed (${(error as Error).message})`;
-    throw unavailable(url, reason, error);
+    throw unreachable(url, reason, error);
   }
   const value = parseJson(text, url);
   const list = Array.isArray(value)
@@ -175,14 +179,29 @@ function parseJson(text: string, where: string): unknown {
   }
 }
 
+/** The source as given is refused (bad input). */
 function unavailable(
   source: string,
   reason: string,
   cause?: unknown,
-): NosanaError<'TEMPLATES__SOURCE_UNAVAILABLE'> {
+): NosanaError<'TEMPLATES__SOURCE_REFUSED'> {
   return new NosanaError(
-    'TEMPLATES__SOURCE_UNAVAILABLE',
+    'TEMPLATES__SOURCE_REFUSED',
     `template source ${source} cannot be used: ${reason}. Give a folder of *.json templates or an http(s) URL of a JSON index`,
+    { source, reason },
+    cause === undefined ? {} : { cause },
+  );
+}
+
+/** The remote source does not answer (network). */
+function unreachable(
+  source: string,
+  reason: string,
+  cause?: unknown,
+): NosanaError<'TEMPLATES__SOURCE_UNREACHABLE'> {
+  return new NosanaError(
+    'TEMPLATES__SOURCE_UNREACHABLE',
+    `template source ${source} did not answer: ${reason}. Check the URL and your connection, or try again later`,
     { source, reason },
     cause === undefined ? {} : { cause },
   );

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseNvidiaSmiCsv } from '@nosana/runtime';
 import { describe, expect, it } from 'vitest';
+import { parseGpuQuery } from './nvidia-smi.js';
 import { type MarketGpuRequirement, qualifyMarkets } from './qualify.js';
 
 const fixture = (name: string) =>
-  parseNvidiaSmiCsv(readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8'));
+  parseGpuQuery(readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8'));
 
 // GPU markets shaped like the real ones: one GPU model per market, some with a VRAM floor.
 const markets: MarketGpuRequirement[] = [
@@ -63,5 +63,13 @@ describe('qualifyMarkets (nvidia-smi fixtures)', () => {
       markets: [{ market: 'a10', gpuModels: ['A10'] }],
     });
     expect(a10?.qualified).toBe(false);
+  });
+
+  it('admits every host, with or without GPUs, to a market that needs none (minGpus 0)', () => {
+    for (const gpus of [[], fixture('h100.csv')])
+      expect(qualifyMarkets({ gpus, markets: [{ market: 'cpu', minGpus: 0 }] })[0]).toMatchObject({
+        qualified: true,
+        reasons: [],
+      });
   });
 });

@@ -8,7 +8,7 @@ export interface MarketGpuRequirement {
   gpuModels?: string[];
   /** Minimum memory of each counted GPU, in GB (GiB, as nvidia-smi reports MiB). */
   minVramGb?: number;
-  /** How many qualifying GPUs the host needs (default 1). */
+  /** How many qualifying GPUs the host needs (default 1; 0 for a CPU market, which every host qualifies for). */
   minGpus?: number;
 }
 
@@ -46,6 +46,7 @@ export function qualifyMarkets({ gpus, markets }: QualifyMarketsParameters): Mar
     const byVram =
       market.minVramGb === undefined ? byModel : byModel.filter((gpu) => vramGb(gpu) >= market.minVramGb!);
     const reasons: string[] = [];
+    if (needed === 0) return { market: market.market, qualified: true, gpus: [], reasons };
     if (gpus.length === 0) reasons.push('no NVIDIA GPU found (nvidia-smi reports none)');
     else if (byModel.length === 0)
       reasons.push(`GPU model: needs ${market.gpuModels?.join(' or ')}, host has ${names(gpus)}`);

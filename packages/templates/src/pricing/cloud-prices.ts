@@ -5,6 +5,8 @@ export interface CloudGpuPrice {
   instance: string;
   /** On-demand list price in USD per GPU per hour. */
   usdPerGpuHour: number;
+  /** Memory of one GPU of that instance, in GB (as the instance type names it). */
+  gpuMemoryGb: number;
 }
 
 /** The dated table of cloud GPU prices shipped with this package. */
@@ -30,23 +32,43 @@ export const CLOUD_GPU_PRICES: CloudPriceTable = Object.freeze({
     'aws.amazon.com/ec2/pricing/on-demand, cloud.google.com/compute/gpus-pricing, azure.microsoft.com/pricing/details/virtual-machines/linux (us-east, on-demand)',
   gpus: {
     h100: [
-      { provider: 'AWS', instance: 'p5.48xlarge (8× H100 80GB)', usdPerGpuHour: 12.29 },
-      { provider: 'Google Cloud', instance: 'a3-highgpu-8g (8× H100 80GB)', usdPerGpuHour: 11.06 },
-      { provider: 'Azure', instance: 'ND96isr H100 v5 (8× H100 80GB)', usdPerGpuHour: 12.29 },
+      { provider: 'AWS', instance: 'p5.48xlarge (8× H100 80GB)', usdPerGpuHour: 12.29, gpuMemoryGb: 80 },
+      {
+        provider: 'Google Cloud',
+        instance: 'a3-highgpu-8g (8× H100 80GB)',
+        usdPerGpuHour: 11.06,
+        gpuMemoryGb: 80,
+      },
+      {
+        provider: 'Azure',
+        instance: 'ND96isr H100 v5 (8× H100 80GB)',
+        usdPerGpuHour: 12.29,
+        gpuMemoryGb: 80,
+      },
     ],
     a100: [
-      { provider: 'AWS', instance: 'p4d.24xlarge (8× A100 40GB)', usdPerGpuHour: 4.1 },
-      { provider: 'Google Cloud', instance: 'a2-highgpu-1g (1× A100 40GB)', usdPerGpuHour: 3.67 },
-      { provider: 'Azure', instance: 'NC24ads A100 v4 (1× A100 80GB)', usdPerGpuHour: 3.67 },
+      { provider: 'AWS', instance: 'p4d.24xlarge (8× A100 40GB)', usdPerGpuHour: 4.1, gpuMemoryGb: 40 },
+      {
+        provider: 'Google Cloud',
+        instance: 'a2-highgpu-1g (1× A100 40GB)',
+        usdPerGpuHour: 3.67,
+        gpuMemoryGb: 40,
+      },
+      { provider: 'Azure', instance: 'NC24ads A100 v4 (1× A100 80GB)', usdPerGpuHour: 3.67, gpuMemoryGb: 80 },
     ],
-    a10g: [{ provider: 'AWS', instance: 'g5.xlarge (1× A10G 24GB)', usdPerGpuHour: 1.01 }],
+    a10g: [{ provider: 'AWS', instance: 'g5.xlarge (1× A10G 24GB)', usdPerGpuHour: 1.01, gpuMemoryGb: 24 }],
     l4: [
-      { provider: 'AWS', instance: 'g6.xlarge (1× L4 24GB)', usdPerGpuHour: 0.8 },
-      { provider: 'Google Cloud', instance: 'g2-standard-4 (1× L4 24GB)', usdPerGpuHour: 0.71 },
+      { provider: 'AWS', instance: 'g6.xlarge (1× L4 24GB)', usdPerGpuHour: 0.8, gpuMemoryGb: 24 },
+      {
+        provider: 'Google Cloud',
+        instance: 'g2-standard-4 (1× L4 24GB)',
+        usdPerGpuHour: 0.71,
+        gpuMemoryGb: 24,
+      },
     ],
     t4: [
-      { provider: 'AWS', instance: 'g4dn.xlarge (1× T4 16GB)', usdPerGpuHour: 0.53 },
-      { provider: 'Google Cloud', instance: 'n1-standard-4 + 1× T4', usdPerGpuHour: 0.54 },
+      { provider: 'AWS', instance: 'g4dn.xlarge (1× T4 16GB)', usdPerGpuHour: 0.53, gpuMemoryGb: 16 },
+      { provider: 'Google Cloud', instance: 'n1-standard-4 + 1× T4', usdPerGpuHour: 0.54, gpuMemoryGb: 16 },
     ],
   },
 } satisfies CloudPriceTable);

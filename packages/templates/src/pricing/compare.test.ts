@@ -38,6 +38,8 @@ describe('compareWithCloud', () => {
       provider: 'Google Cloud',
       usdPerGpuHour: 3.67,
       usdPerMonth: 2679.1,
+      model: 'a100',
+      maxJobUsd: 7.34,
     });
     expect(result.cloud?.asOf).toBe(CLOUD_GPU_PRICES.asOf);
   });
@@ -72,5 +74,14 @@ describe('compareWithCloud', () => {
       }
       expect(isNosanaError(error, 'TEMPLATES__INVALID_PARAMETER')).toBe(true);
     }
+  });
+
+  it('without a model, compares with the cheapest GPU that has the memory the job needs', () => {
+    const compare = (minVramGb: number) =>
+      compareWithCloud({ pricePerSecond: 300n, timeoutSeconds: 3600, nosUsd: 0.5, minVramGb }).cloud;
+    expect(compare(0)).toMatchObject({ model: 't4', usdPerGpuHour: 0.53, maxJobUsd: 0.53 });
+    expect(compare(20)).toMatchObject({ model: 'l4', provider: 'Google Cloud', usdPerGpuHour: 0.71 });
+    expect(compare(48)).toMatchObject({ model: 'a100', provider: 'Azure', gpuMemoryGb: 80 });
+    expect(compare(200)).toBeNull();
   });
 });

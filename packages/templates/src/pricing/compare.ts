@@ -17,6 +17,11 @@ export interface CompareWithCloudParameters {
   nosUsd: number;
   /** The GPU model of the market's hosts (e.g. "A100"), to find cloud equivalents; omit for CPU markets. */
   gpu?: string;
+  /**
+   * Without `gpu`: compare with the cheapest offer of any GPU model with at least this much memory per GPU (GB),
+   * e.g. a job's `required_vram`. 0 means any GPU.
+   */
+  minVramGb?: number;
   /** The table to compare with (default: the dated table shipped with this package). */
   table?: CloudPriceTable;
 }
@@ -31,7 +36,17 @@ export interface CompareWithCloudResult {
   maxJobNos: number;
   maxJobUsd: number;
   /** The cheapest cloud offer for the GPU, or null when none is known (CPU markets, consumer GPUs). */
-  cloud: (CloudGpuPrice & { usdPerMonth: number; asOf: string; source: string }) | null;
+  cloud:
+    | (CloudGpuPrice & {
+        /** The GPU model key of the offer ("a100"). */
+        model: string;
+        usdPerMonth: number;
+        /** The same time as the job's timeout on that offer. */
+        maxJobUsd: number;
+        asOf: string;
+        source: string;
+      })
+    | null;
   /** How much cheaper the market is than that offer, in % (negative when it is dearer); null without offer. */
   savingPercent: number | null;
 }
@@ -65,12 +80,21 @@ export function compareWithCloud(parameters: CompareWithCloudParameters): Compar
   const nosPerHour = nos(pricePerSecond * 3600n);
   const maxJobNos = nos(pricePerSecond * BigInt(Math.max(0, Math.floor(timeoutSeconds))));
   const usdPerHour = nosPerHour * nosUsd;
-  const offers = gpu === undefined ? [] : (table.gpus[normalizeGpuModel(gpu)] ?? []);
+  const { minVramGb } = parameters;
+  const offers: Array<CloudGpuPrice & { model: string }> =
+    gpu !== undefined
+      ? (table.gpus[normalizeGpuModel(gpu)] ?? []).map((o) => ({ ...o, model: normalizeGpuModel(gpu) }))
+      : minVramGb !== undefined
+        ? Object.entries(table.gpus).flatMap(([model, list]) =>
+            list.filter((o) => o.gpuMemoryGb >= minVramGb).map((o) => ({ ...o, model })),
+          )
+        : [];
   const cheapest = [...offers].sort((a, b) => a.usdPerGpuHour - b.usdPerGpuHour)[0];
   const cloud = cheapest
     ? {
         ...cheapest,
         usdPerMonth: round(cheapest.usdPerGpuHour * HOURS_PER_MONTH),
+        maxJobUsd: round((cheapest.usdPerGpuHour * Math.max(0, timeoutSeconds)) / 3600, 4),
         asOf: table.asOf,
         source: table.source,
       }

@@ -264,7 +264,17 @@ describe('nosana job get / list / logs / extend / stop / download', () => {
       market: expect.any(String),
     });
     const second = await runCommand(
-      ['node', 'start', '--state-dir', join(network.dir, 'node'), '--api-port', '0', '--json'],
+      [
+        'node',
+        'start',
+        '--market',
+        'cpu',
+        '--state-dir',
+        join(network.dir, 'node'),
+        '--api-port',
+        '0',
+        '--json',
+      ],
       { env: network.env(network.wallet().path) },
     );
     expect(second.code).toBe(1);

@@ -1,17 +1,24 @@
-import type { JobView } from '@nosana/chain';
+import type { JobView, NosanaClient } from '@nosana/chain';
+import type { FlowStatus } from '@nosana/core';
 import { Flags } from '@oclif/core';
+import type { PublicKey } from '@solana/web3.js';
 import { parseJobState, solanaAddress } from '../../input.js';
 import { type JobSummary, summarizeJob } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
 import { formatSeconds, spin, state, table } from '../../output.js';
 
+/** A listed job with the status of its result (null while it has none, or when the result cannot be read). */
+export type ListedJob = JobSummary & { status: FlowStatus | null };
+
 /** What `nosana job list --json` returns. */
 export interface JobListResult {
-  jobs: JobSummary[];
+  jobs: ListedJob[];
 }
 
 export default class JobList extends NetworkCommand<JobListResult> {
   static override summary = 'list jobs, newest first, filtered by market, state, node or poster';
+  static override description =
+    'Newest first: jobs not started yet (queued), then by start time. A completed job whose result says it failed or was stopped by its poster is shown as FAILED or STOPPED (the result is read from IPFS for the jobs shown); --json gives the chain state and the result status (`status`).';
   static override examples = [
     '<%= config.bin %> <%= command.id %> --mine',
     '<%= config.bin %> <%= command.id %> --market cpu --state running',
@@ -63,16 +70,22 @@ export default class JobList extends NetworkCommand<JobListResult> {
           ...(jobState ? { state: jobState } : {}),
           ...(flags.node ? { node: flags.node } : {}),
           ...(poster ? { project: poster } : {}),
-          limit: flags.limit,
         }),
       ));
+    // Newest first: never started (queued) first, then by start time; then the results' statuses of the page.
+    const page = newestFirst(jobs).slice(0, flags.limit);
+    const statuses = await spin(this.jsonEnabled(), 'Reading results', () => resultStatuses(client, page));
+    const statusOf = new Map(page.map((j, i) => [j.address.toBase58(), statuses[i] ?? null]));
     const now = Math.floor(Date.now() / 1000);
     this.log(
-      jobs.length === 0
+      page.length === 0
         ? 'No jobs match.'
-        : table(jobs, [
+        : table(page, [
             { header: 'JOB', get: (j) => j.address.toBase58() },
-            { header: 'STATE', get: (j) => state(j.state) },
+            {
+              header: 'STATE',
+              get: (j) => state(shownState(j.state, statusOf.get(j.address.toBase58()) ?? null)),
+            },
             { header: 'NODE', get: (j) => j.node?.toBase58() ?? '' },
             {
               header: 'RAN',
@@ -82,8 +95,44 @@ export default class JobList extends NetworkCommand<JobListResult> {
             { header: 'RESULT', get: (j) => j.result ?? '' },
           ]),
     );
-    return { jobs: indexed ? indexed.summaries : (jobs as JobView[]).map(summarizeJob) };
+    const summaries = indexed
+      ? page.map((j) => indexed.summaries.find((x) => x.address === j.address.toBase58())!)
+      : (page as JobView[]).map(summarizeJob);
+    return { jobs: summaries.map((j, i) => ({ ...j, status: statuses[i] ?? null })) };
   }
+}
+
+type Listed = { address: PublicKey; state: JobSummary['state']; timeStart: number; result: string | null };
+
+/** Newest first: jobs that never started (queued) first, then by start time, later first. */
+export function newestFirst<T extends Pick<Listed, 'timeStart'>>(jobs: readonly T[]): T[] {
+  const key = (j: T) => (j.timeStart > 0 ? j.timeStart : Number.POSITIVE_INFINITY);
+  return [...jobs].sort((a, b) => (key(a) === key(b) ? 0 : key(a) > key(b) ? -1 : 1));
+}
+
+/** What the STATE column shows: a completed job whose result failed or was stopped is FAILED or STOPPED. */
+export function shownState(chainState: string, status: FlowStatus | null): string {
+  if (chainState !== 'COMPLETED' || status === null || status === 'success') return chainState;
+  return status === 'stopped' ? 'STOPPED' : 'FAILED';
+}
+
+/** The result status of each job that has a result (read from IPFS, 8 at a time; null when unreadable). */
+async function resultStatuses(
+  client: NosanaClient,
+  jobs: readonly Listed[],
+): Promise<Array<FlowStatus | null>> {
+  const statuses: Array<FlowStatus | null> = jobs.map(() => null);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      const job = jobs[i]!;
+      if (!job.result) continue;
+      statuses[i] = (await client.jobs.result(job.address).catch(() => null))?.status ?? null;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, jobs.length) }, worker));
+  return statuses;
 }
 
 /** Lists through the indexer API; returns views for the table and the summaries for `--json`. */

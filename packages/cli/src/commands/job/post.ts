@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { MarketView, NosanaClient } from '@nosana/chain';
 import type { FlowState, JobDefinition } from '@nosana/core';
+import type { CompareWithCloudResult } from '@nosana/templates';
 import { Args, Flags, ux } from '@oclif/core';
+import { cloudGpuFlag, jobCost, nosUsdFlag } from '../../cloud-price.js';
 import { fetchDefinition } from '../../fetch-definition.js';
 import { parseTimeout, solanaAddress } from '../../input.js';
 import {
@@ -31,6 +33,8 @@ export interface JobPostResult {
   matched: boolean;
   /** Set with --dry-run: nothing was pinned or sent. */
   dryRun: boolean;
+  /** With --dry-run and --nos-usd: the cost in USD against the cheapest on-demand cloud offer (cloud-price.ts). */
+  cost?: CompareWithCloudResult | null;
   /** With --wait: the job once finished, its result status and where it was downloaded. */
   final?: JobSummary & { status: string | null; flow: FlowState | null; downloaded?: string[] };
 }
@@ -47,6 +51,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
     '<%= config.bin %> <%= command.id %> --image ubuntu:24.04 --market cpu --timeout 10 -- echo hello',
     '<%= config.bin %> <%= command.id %> -f examples/ollama-gpu-service.json --market <gpu-market-address> --network mainnet --timeout 2h',
     '<%= config.bin %> <%= command.id %> -f job.json --dry-run --json',
+    '<%= config.bin %> <%= command.id %> -f examples/ollama-gpu-service.json --market gpu --timeout 2h --dry-run --nos-usd 0.5',
   ];
   static override strict = false;
   static override args = {
@@ -86,6 +91,8 @@ With --wait it follows the job (queued → running → completed) with its logs,
     }),
     download: Flags.string({ summary: 'with --wait: write the result and logs into this directory' }),
     'dry-run': Flags.boolean({ summary: 'validate and price the job without posting it' }),
+    'nos-usd': nosUsdFlag,
+    'cloud-gpu': cloudGpuFlag,
     'node-api': nodeApiFlag,
   };
 
@@ -136,6 +143,14 @@ With --wait it follows the job (queued → running → completed) with its logs,
     if (flags['dry-run']) {
       const { computeCid } = await import('@nosana/chain');
       const cid = await computeCid(new TextEncoder().encode(core.canonicalJson(definition)));
+      const cost = await jobCost({
+        definition,
+        market,
+        timeout,
+        nosUsd: flags['nos-usd'],
+        cloudGpu: flags['cloud-gpu'],
+      });
+      this.log(details(cost.entries));
       this.log(
         `Dry run: the job is valid and would cost at most ${core.formatNos(deposit)} NOS; nothing was posted.`,
       );
@@ -148,6 +163,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
         signature: '',
         matched: false,
         dryRun: true,
+        cost: cost.comparison,
       };
     }
 

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { NodeEvent } from '@nosana/node';
 import { Flags, ux } from '@oclif/core';
 import { NetworkCommand } from '../../network-command.js';
-import { state } from '../../output.js';
+import { chooseMarket } from '../../node-market.js';
+import { hostSpecs, specsEntries } from '../../node-specs.js';
+import { details, state } from '../../output.js';
 
 /** What `nosana node start --json` prints once the node is serving (and returns when it stops). */
 export interface NodeStartResult {
@@ -22,14 +24,16 @@ export default class NodeStart extends NetworkCommand<NodeStartResult> {
 State lives in --state-dir: after a crash (even kill -9) the next start resumes running containers or settles pinned results. The node API (--api-port, 127.0.0.1) serves its status and, to a job's poster, live logs.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %> --market cpu',
+    '<%= config.bin %> <%= command.id %>   # lists the markets this host qualifies for, and why others refuse it',
+    '<%= config.bin %> <%= command.id %> --market auto',
     '<%= config.bin %> <%= command.id %> --market <gpu-market> --network mainnet --gpu 0,1',
     '<%= config.bin %> <%= command.id %> --provider podman --concurrency 2 --json',
   ];
   static override flags = {
     market: Flags.string({
       char: 'm',
-      summary: 'market to join (address, or name on localnet)',
-      default: 'cpu',
+      summary:
+        'market to join (address, or name on localnet), or auto: the best-paying market this host qualifies for; without it, the markets that fit are listed',
       env: 'NOSANA_MARKET',
     }),
     provider: Flags.string({
@@ -76,6 +80,20 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
     const gpus = parseGpuFlag(flags.gpu, NosanaError);
     const allow = await parseResourceAllow(flags['resource-allow'] ?? [], NosanaError);
     const client = await this.client(flags, { wallet: 'create' });
+    // Host specs, then the market: given, `auto`, or listed with the reasons (node-specs.ts, node-market.ts).
+    const { specs } = await hostSpecs({
+      provider: flags.provider,
+      engineHost: flags['engine-host'],
+      gpus: gpus === 'none' ? 'none' : 'all',
+      diskPath: stateDir,
+    });
+    this.log(details(await specsEntries(specs)));
+    const market = await chooseMarket({
+      client,
+      flag: flags.market,
+      gpus: specs.gpus,
+      log: (l) => this.log(l),
+    });
     const { startHostNode } = await import('@nosana/node');
     let jobs = 0;
     const host = await startHostNode({
@@ -84,7 +102,8 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       stateDir,
       ...(flags.provider ? { provider: flags.provider as 'docker' | 'podman' } : {}),
       ...(flags['engine-host'] ? { engineHost: flags['engine-host'] } : {}),
-      market: flags.market,
+      market,
+      specs,
       gpus,
       concurrency: flags.concurrency,
       api: {

@@ -105,6 +105,25 @@ describe('nosana template', () => {
     expect(run.stderr).toContain(message);
   });
 
+  it('a refused source scheme is exit 1 (TEMPLATES__SOURCE_REFUSED), a source that does not answer exit 3', async () => {
+    const refused = await runCli(['template', 'list', '--source', 'ftp://127.0.0.1/x.json', '--json']);
+    expect(refused.code).toBe(1);
+    expect(refused.json<{ error: { code: string } }>().error.code).toBe('TEMPLATES__SOURCE_REFUSED');
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const down = await runCli([
+      'template',
+      'list',
+      '--source',
+      `http://127.0.0.1:${port}/index.json`,
+      '--json',
+    ]);
+    expect(down.code).toBe(3);
+    expect(down.json<{ error: { code: string } }>().error.code).toBe('TEMPLATES__SOURCE_UNREACHABLE');
+  });
+
   it('uses a community source over HTTP and from a folder', async () => {
     const remote = await runCli([
       'template',
