@@ -22,5 +22,10 @@ declare module '@nosana/core' {
     NODE__CHAIN_UNSETTLED: { job: string };
     /** A node API request named a host the API does not serve (DNS rebinding protection). */
     NODE__API_HOST_NOT_ALLOWED: { host: string; allowed: string[] };
+    /**
+     * Not thrown: the code of the error a result carries when the node ended the job early because a service stayed
+     * unhealthy past the grace period (`FlowState.reason` says `service unhealthy for <n> s`).
+     */
+    NODE__SERVICE_UNHEALTHY: { job: string; op: string; port: number; unhealthyMs: number; graceMs: number };
   }
 }
