@@ -17,6 +17,14 @@ import {
 } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
 import { details, spin } from '../../output.js';
+import {
+  describeServices,
+  gatewayFlag,
+  gatewayFor,
+  type JobService,
+  jobServices,
+  probeServices,
+} from '../../service-urls.js';
 
 /** What `nosana job post --json` returns. */
 export interface JobPostResult {
@@ -31,6 +39,11 @@ export interface JobPostResult {
   matched: boolean;
   /** Set with --dry-run: nothing was pinned or sent. */
   dryRun: boolean;
+  /**
+   * The job's exposed ports and their public URLs (known right after posting; `[]` when it exposes none). With
+   * --wait, `status` is the last one the gateway answered (`not-exposed` once the job ended).
+   */
+  services: JobService[];
   /** With --wait: the job once finished, its result status and where it was downloaded. */
   final?: JobSummary & { status: string | null; flow: FlowState | null; downloaded?: string[] };
 }
@@ -87,6 +100,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
     download: Flags.string({ summary: 'with --wait: write the result and logs into this directory' }),
     'dry-run': Flags.boolean({ summary: 'validate and price the job without posting it' }),
     'node-api': nodeApiFlag,
+    gateway: gatewayFlag,
   };
 
   async run(): Promise<JobPostResult> {
@@ -106,6 +120,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
 
     // 2. Price, from the market.
     const client = await this.client(flags, { wallet: 'create' });
+    const gateway = await gatewayFor(flags.gateway, client.network);
     const market = await spin(this.jsonEnabled(), 'Fetching the market', () =>
       client.markets.get(flags.market),
     );
@@ -148,6 +163,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
         signature: '',
         matched: false,
         dryRun: true,
+        services: [],
       };
     }
 
@@ -164,11 +180,18 @@ With --wait it follows the job (queued → running → completed) with its logs,
     this.log(
       `${ux.colorize('green', '✔')} Posted job ${ux.colorize('bold', job)}${posted.run ? ' (a node was waiting: it runs now)' : ' (queued until a node picks it up)'}`,
     );
-    const services = definition.ops
-      .filter((op) => op.type === 'container/run' && op.args.expose !== undefined)
-      .map((op) => op.id);
-    if (services.length > 0)
-      this.log(`Services (${services.join(', ')}) get URLs once the job runs: nosana job get ${job}`);
+    const services = await jobServices({
+      definition,
+      job,
+      project: client.address().toBase58(),
+      gateway,
+    });
+    if (services.length > 0) {
+      for (const line of describeServices(services, false)) this.log(line);
+      this.log(
+        `The URLs answer once the job runs and its health checks pass (503 until then): nosana job get ${job}`,
+      );
+    }
     const result: JobPostResult = {
       job,
       market: market.address.toBase58(),
@@ -178,6 +201,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
       signature: posted.signature,
       matched: posted.run !== null,
       dryRun: false,
+      services,
     };
     if (!flags.wait) {
       this.log(`Follow it with: nosana job get ${job} --wait`);
@@ -185,7 +209,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
     }
 
     // 4. Follow it to the end.
-    return this.follow(core, client, flags, result);
+    return this.follow(core, client, flags, result, gateway);
   }
 
   /** Follows a posted job to its end; a stopped or failed job throws with everything known in `result`. */
@@ -194,6 +218,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
     client: NosanaClient,
     flags: { download?: string; 'node-api'?: string },
     result: JobPostResult,
+    gateway: string | undefined,
   ): Promise<JobPostResult> {
     const { NosanaError } = core;
     const { job } = result;
@@ -208,7 +233,17 @@ With --wait it follows the job (queued → running → completed) with its logs,
       wallet: await this.keypair(),
       json: this.jsonEnabled(),
       onLog: (entry) => this.log(entry.log),
+      ...(gateway && result.services.some((s) => s.url)
+        ? {
+            services: {
+              list: result.services,
+              gateway,
+              onChange: (service: JobService) => this.log(describeServices([service], true).join('')),
+            },
+          }
+        : {}),
     });
+    if (gateway) await probeServices(result.services, gateway);
     this.log(await describeJob(done, client));
     if (flow && !streamed) for (const line of resultLogLines(flow)) this.log(line);
     if (flow) this.log(describeResult(flow));
