@@ -38,6 +38,8 @@ export interface JobGetResult extends JobSummary {
 
 export default class JobGet extends NetworkCommand<JobGetResult> {
   static override summary = 'show a job: state, node, price, timings, result; optionally wait for it';
+  static override description =
+    'For a queued or running job that exposes ports, prints their public URLs on the service gateway and, while it runs, their live status as the gateway answers. In --json, result.services lists them: { op, opIndex, port, serviceId, url, deploymentUrl, private, status }, status being online, starting (503: health checks not passing), not-exposed (404), unreachable or unknown (not asked); result.endpoints are the loopback URLs its node reports.';
   static override examples = [
     '<%= config.bin %> <%= command.id %> <job-address>',
     '<%= config.bin %> <%= command.id %> <job-address> --wait --logs',

@@ -54,7 +54,9 @@ export default class JobPost extends NetworkCommand<JobPostResult> {
   static override description =
     `Validates the job definition first (bad input costs nothing: no upload, no transaction), shows the price, pins the definition to IPFS and lists the job with its deposit (price × timeout) in escrow. The node that runs it is paid for the time it ran; the rest is refunded.
 
-With --wait it follows the job (queued → running → completed) with its logs, prints the result, and exits 2 when the job failed or was stopped.`;
+With --wait it follows the job (queued → running → completed) with its logs, prints the result, and exits 2 when the job failed or was stopped.
+
+A job that exposes ports gets public URLs on the network's service gateway, printed right after posting (the ids derive from the definition and the job's address): http://<service-id>.localhost:<port> on a localnet. With --wait their live status is printed as it changes. In --json, result.services lists them: { op, opIndex, port, serviceId, url, deploymentUrl, private, status }, status being online, starting (503: health checks not passing), not-exposed (404: not running), unreachable or unknown (not asked).`;
   static override examples = [
     '<%= config.bin %> <%= command.id %> --file examples/hello-world.json --wait',
     '<%= config.bin %> <%= command.id %> --image ubuntu:24.04 --market cpu --timeout 10 -- echo hello',
