@@ -93,7 +93,7 @@ try {
     });
     // Seconds billed after the loss: the job's end on chain (unix s) minus the loss.
     samples.billedAfterLoss.push(done.timeEnd - lostAt / 1000);
-    console.error(`run ${run + 1}/${runs}: ${job} billed ${billable} s in all`);
+    process.stderr.write(`run ${run + 1}/${runs}: ${job} billed ${billable} s in all\n`);
   }
 } finally {
   await network.close();
@@ -103,17 +103,18 @@ try {
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)]!;
 const max = (v: number[]) => Math.max(...v);
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-console.log(
+const print = (line: string) => process.stdout.write(`${line}\n`);
+print(
   `\nService health metering — ${runs} runs, node grace ${graceMs / 1000} s, node probe every ${intervalMs / 1000} s, gateway probe every ${GATEWAY_PROBE_MS / 1000} s (3 failures = offline); ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}\n`,
 );
-console.log('| from health loss to | median | max | bound |');
-console.log('|---|---|---|---|');
-console.log(
+print('| from health loss to | median | max | bound |');
+print('|---|---|---|---|');
+print(
   `| gateway answers 503 | ${s(median(samples.offline))} | ${s(max(samples.offline))} | 3 gateway probes (${s(3 * GATEWAY_PROBE_MS)}) |`,
 );
-console.log(
+print(
   `| job ended (finish confirmed) | ${s(median(samples.ended))} | ${s(max(samples.ended))} | grace + 1 node probe (${s(graceMs + intervalMs)}) + settling |`,
 );
-console.log(
+print(
   `| end of billing (job's end on chain) | ${median(samples.billedAfterLoss).toFixed(1)} s | ${max(samples.billedAfterLoss).toFixed(1)} s | goal ≤ grace + 10 s (${(graceMs / 1000 + 10).toFixed(0)} s) |`,
 );
