@@ -145,7 +145,10 @@ export async function probeServices(
 
 async function probeService(gateway: string, id: string, timeoutMs: number): Promise<ServiceStatus> {
   try {
-    const response = await fetch(`${new URL(gateway).origin}/s/${id}/`, {
+    // `localhost` may resolve to ::1 first; a localnet's gateway listens on 127.0.0.1.
+    const origin = new URL(gateway);
+    if (origin.hostname === 'localhost') origin.hostname = '127.0.0.1';
+    const response = await fetch(`${origin.origin}/s/${id}/`, {
       method: 'GET',
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
