@@ -6,6 +6,7 @@ import type { FlowState, JobState, LogEntry } from '@nosana/core';
 import { Flags, ux } from '@oclif/core';
 import type { Keypair } from '@solana/web3.js';
 import { details, formatSeconds, interactive, state } from './output.js';
+import type { JobService } from './service-urls.js';
 
 export const nodeApiFlag = Flags.string({
   summary: 'the node’s API, to stream live logs of a running job',
@@ -147,6 +148,8 @@ export interface FollowJobParameters {
   json: boolean;
   /** Called with each live log line. */
   onLog?: (entry: LogEntry & { opId?: string }) => void;
+  /** Public services to watch while the job runs: their status is updated in place, changes reported. */
+  services?: { list: JobService[]; gateway: string; onChange(service: JobService): void };
 }
 
 /**
@@ -160,12 +163,14 @@ export async function followJob({
   wallet,
   json,
   onLog,
+  services,
 }: FollowJobParameters): Promise<{ job: JobView; result: FlowState | null; streamed: boolean }> {
   const live = interactive(json);
   const started = Date.now();
   let current: JobState | undefined;
   let streamed = false;
   let stream: Promise<void> | undefined;
+  let watching: Promise<void> | undefined;
   const stopStream = new AbortController();
   const status = () =>
     `${state(current ?? 'QUEUED')} ${ux.colorize('dim', formatSeconds((Date.now() - started) / 1000))}`;
@@ -181,6 +186,18 @@ export async function followJob({
         onChange: (j) => {
           current = j.state;
           if (live) ux.action.status = status();
+          if (j.state === 'RUNNING' && services && services.list.length > 0 && !watching)
+            watching = import('./service-urls.js')
+              .then(({ watchServices }) =>
+                watchServices({
+                  services: services.list,
+                  gateway: services.gateway,
+                  signal: stopStream.signal,
+                  onChange: (service) =>
+                    live ? ux.action.pause(() => services.onChange(service)) : services.onChange(service),
+                }),
+              )
+              .catch(() => undefined);
           if (j.state === 'RUNNING' && nodeApi && wallet && onLog && !stream) {
             stream = streamLogs({
               url: nodeApi,
@@ -203,7 +220,7 @@ export async function followJob({
   } finally {
     if (ticker) clearInterval(ticker);
     stopStream.abort();
-    await stream;
+    await Promise.all([stream, watching]);
   }
 }
 

@@ -95,6 +95,8 @@ export interface FlowState {
   startTime: number;
   endTime: number | null;
   errors?: Array<{ message: string; code?: string }>;
+  /** Why the node ended the flow early, when it did (e.g. `service unhealthy for 60 s`). */
+  reason?: string;
   opStates: OpState[];
   secrets?: Record<string, unknown>;
 }

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getProgramIds, type ProgramSet } from '@nosana/chain';
+import { getProgramIds, type LocalnetServices, type ProgramSet } from '@nosana/chain';
 import { NosanaError } from '@nosana/core';
 import { airdropNos, createGenesis, type LocalnetInfo } from './genesis.js';
 import { writeIdlAccounts } from './idl-accounts.js';
@@ -61,6 +61,11 @@ export interface Localnet extends LocalnetInfo, AsyncDisposable {
   airdropNos(owner: string, amount: bigint): string;
   /** Writes state to the data directory now. */
   save(): void;
+  /**
+   * Announces services running next to this localnet (a gateway, an indexer): `localnet_info` answers them from now
+   * on, so nodes and clients discover them from the RPC URL alone. Not saved.
+   */
+  announce(services: LocalnetServices): void;
   /** Stops the servers, saves state (or removes a temporary directory) and releases the data directory. */
   close(): Promise<void>;
 }
@@ -113,7 +118,11 @@ export async function startLocalnet(parameters: StartLocalnetParameters = {}): P
     bank.save(ledger);
     const ledgerBank = bank;
     const mint = (owner: string, amount: bigint) => airdropNos(ledgerBank, ids, owner, amount);
-    const handle = createRpcHandler(ledgerBank, { info: () => info, airdropNos: mint });
+    let services: LocalnetServices = {};
+    const handle = createRpcHandler(ledgerBank, {
+      info: () => (Object.keys(services).length > 0 ? { ...info, services } : info),
+      airdropNos: mint,
+    });
     const server = await startRpcServer({
       bank: ledgerBank,
       handle,
@@ -169,6 +178,9 @@ export async function startLocalnet(parameters: StartLocalnetParameters = {}): P
       bank: ledgerBank,
       airdropNos: mint,
       save,
+      announce(next) {
+        services = { ...services, ...next };
+      },
       close,
       [Symbol.asyncDispose]: close,
     };

@@ -14,6 +14,7 @@ import { type LiveJob, runJob } from './job-runner.js';
 import { nodeLogRecord } from './logger.js';
 import { recoverJobs } from './recovery.js';
 import { type Backoff, backoffDelay, type Clock, systemClock } from './retry.js';
+import type { ServiceHealthSettings } from './service-health.js';
 import type { ServiceTunnel } from './services.js';
 import { settleRecord } from './settlement.js';
 import type { JobRecord, NodeStore } from './store.js';
@@ -45,6 +46,11 @@ export interface CreateNodeParameters {
   onEvent?: (event: NodeEvent) => void;
   /** The node's gateway tunnel: jobs' services are exposed through it while they run. */
   tunnel?: ServiceTunnel;
+  /**
+   * Health metering of service jobs: a service that stays unhealthy past `graceMs` (default 60 s; 0 = off) after it
+   * came online ends its job early, failed, paid only for the time served. Probes every `intervalMs` (default 5 s).
+   */
+  serviceHealth?: ServiceHealthSettings;
   /** Start-up check options (disk path and minimums). */
   checks?: Pick<StartupChecksParameters, 'diskPath' | 'minDiskBytes' | 'minLamports'>;
 }
@@ -153,6 +159,16 @@ async function execute(d: Daemon, run: RunView): Promise<void> {
       onWarning: (message) => warn(d, message),
       ...optional('tunnel', d.p.tunnel),
       onServiceEvent: (event) => emit(d, event),
+      ...optional('serviceHealth', d.p.serviceHealth),
+      onUnhealthy: (verdict) =>
+        emit(d, {
+          type: 'service-unhealthy',
+          job,
+          op: verdict.opId,
+          port: verdict.port,
+          since: verdict.since,
+          reason: verdict.reason,
+        }),
     });
     if (!record) return warn(d, `job ${job} is gone from the chain: nothing to run`);
     d.live.delete(job);

@@ -28,5 +28,10 @@ declare module '@nosana/core' {
     NODE__BENCHMARK_FAILED: { reason: string; status?: string };
     /** A stored benchmark record is malformed, or its signature does not verify against its signer. */
     NODE__BENCHMARK_INVALID: { path: string; reason: string };
+    /**
+     * Not thrown: the code of the error a result carries when the node ended the job early because a service stayed
+     * unhealthy past the grace period (`FlowState.reason` says `service unhealthy for <n> s`).
+     */
+    NODE__SERVICE_UNHEALTHY: { job: string; op: string; port: number; unhealthyMs: number; graceMs: number };
   }
 }

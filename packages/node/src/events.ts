@@ -28,4 +28,6 @@ export type NodeEvent =
   | { type: 'runtime'; event: RuntimeEvent }
   /** A service exposed on (or withdrawn from, or refused by) the node's gateway. */
   | ServiceEvent
+  /** A service stayed unhealthy past the grace period: the node ends its job early (failed, paid for the time served). */
+  | { type: 'service-unhealthy'; job: string; op: string; port: number; since: number; reason: string }
   | { type: 'warning'; message: string };

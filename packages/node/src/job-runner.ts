@@ -12,11 +12,19 @@ import {
   type OpStatus,
   validateJobDefinition,
 } from '@nosana/core';
-import type { Runtime, RuntimeEvent, StopReason } from '@nosana/runtime';
+import { probe as probePort, type Runtime, type RuntimeEvent, type StopReason } from '@nosana/runtime';
 import type { ChainPort } from './chain-port.js';
 import { capResult, MAX_RESULT_BYTES } from './result-size.js';
 import { type Backoff, type Clock, retry } from './retry.js';
 import { watchRun } from './run-watch.js';
+import {
+  DEFAULT_SERVICE_GRACE_MS,
+  DEFAULT_SERVICE_PROBE_MS,
+  type ServiceHealthSettings,
+  type ServiceProbe,
+  type UnhealthyVerdict,
+  watchServiceHealth,
+} from './service-health.js';
 import { createJobServices, type ServiceEvent, type ServiceTunnel } from './services.js';
 import type { JobRecord, NodeStore } from './store.js';
 
@@ -61,7 +69,19 @@ export interface RunJobParameters {
   /** The node's gateway tunnel: services are exposed through it while their op runs. */
   tunnel?: ServiceTunnel;
   onServiceEvent?: (event: ServiceEvent) => void;
+  /** Health metering of the job's services (default: 60 s grace, probes every 5 s). */
+  serviceHealth?: ServiceHealthSettings & { probe?: ServiceProbe };
+  /** The job is being ended early because a service stayed unhealthy past the grace period. */
+  onUnhealthy?: (verdict: UnhealthyVerdict) => void;
 }
+
+/** The runtime's probe, every check of the port (none: a TCP connection). */
+const defaultProbe: ServiceProbe = async (hostPort, checks) => {
+  const timeoutMs = 5000;
+  if (checks.length === 0) return probePort(hostPort, undefined, timeoutMs);
+  const results = await Promise.all(checks.map((check) => probePort(hostPort, check, timeoutMs)));
+  return results.every(Boolean);
+};
 
 /** IPFS answers that retrying cannot change: the definition is bad, not the network. */
 const DEFINITION_FATAL = [
@@ -94,6 +114,13 @@ export async function runJob(parameters: RunJobParameters): Promise<JobRecord | 
     if (controller.signal.aborted) return;
     controller.abort(reason);
     runtime.stopFlow(job, reason);
+  };
+  let unhealthy: UnhealthyVerdict | undefined;
+  const endUnhealthy = (verdict: UnhealthyVerdict) => {
+    if (controller.signal.aborted) return; // already ending for another reason (stop, expiry, shutdown)
+    unhealthy = verdict;
+    parameters.onUnhealthy?.(verdict);
+    stopJob('stopped');
   };
   const onShutdown = () => stopJob('shutdown');
   if (parameters.shutdown.aborted) onShutdown();
@@ -167,7 +194,14 @@ export async function runJob(parameters: RunJobParameters): Promise<JobRecord | 
       flow = { status: 'validation-error', startTime: now, endTime: now, errors, opStates: [] };
     } else {
       await store.put({ ...base, phase: 'running' });
-      flow = await runFlow(parameters, definition.definition, onChain.project.toBase58(), controller.signal);
+      flow = await runFlow(
+        parameters,
+        definition.definition,
+        onChain.project.toBase58(),
+        controller.signal,
+        endUnhealthy,
+      );
+      if (unhealthy) flow = endedUnhealthy(flow, unhealthy);
     }
     const { flow: capped } = capResult(flow, parameters.maxResultBytes ?? MAX_RESULT_BYTES);
     const record: JobRecord = { ...base, phase: 'result-ready', status: capped.status, flow: capped };
@@ -179,11 +213,29 @@ export async function runJob(parameters: RunJobParameters): Promise<JobRecord | 
   }
 }
 
+/** The result of a job ended for an unhealthy service: failed, with the reason and a coded error. */
+function endedUnhealthy(flow: FlowState, verdict: UnhealthyVerdict): FlowState {
+  const seconds = (ms: number) => Math.floor(ms / 1000);
+  return {
+    ...flow,
+    status: 'failed',
+    reason: verdict.reason,
+    errors: [
+      ...(flow.errors ?? []),
+      {
+        code: 'NODE__SERVICE_UNHEALTHY',
+        message: `op ${verdict.opId}, port ${verdict.port}: health checks failing since ${new Date(verdict.since).toISOString()} (${seconds(verdict.unhealthyMs)} s, grace ${seconds(verdict.graceMs)} s); the node ended the job early, so it is paid only for the time served`,
+      },
+    ],
+  };
+}
+
 async function runFlow(
   parameters: RunJobParameters,
   definition: JobDefinition,
   project: string,
   signal: AbortSignal,
+  onUnhealthy: (verdict: UnhealthyVerdict) => void,
 ): Promise<FlowState> {
   const { runtime, view, chain, clock } = parameters;
   const job = view.job;
@@ -212,6 +264,19 @@ async function runFlow(
         onEvent: (event) => parameters.onServiceEvent?.(event),
       })
     : undefined;
+  const graceMs = parameters.serviceHealth?.graceMs ?? DEFAULT_SERVICE_GRACE_MS;
+  const health =
+    graceMs > 0
+      ? watchServiceHealth({
+          job,
+          definition,
+          clock,
+          probe: parameters.serviceHealth?.probe ?? defaultProbe,
+          graceMs,
+          intervalMs: parameters.serviceHealth?.intervalMs ?? DEFAULT_SERVICE_PROBE_MS,
+          onUnhealthy,
+        })
+      : undefined;
   try {
     const resume = (await runtime.listJobs()).includes(job);
     const flow = await runtime.runFlow({
@@ -235,6 +300,7 @@ async function runFlow(
           ];
         }
         services?.onRuntimeEvent(event);
+        health?.onRuntimeEvent(event);
         if (event.type === 'log') {
           const entry = { ...event.entry, opId: event.opId };
           view.logs.push(entry);
@@ -267,6 +333,7 @@ async function runFlow(
       opStates: [],
     };
   } finally {
+    health?.close();
     services?.close();
   }
 }

@@ -79,6 +79,8 @@ export interface StartHostNodeParameters {
   maxDefinitionBytes?: CreateNodeParameters['maxDefinitionBytes'];
   clock?: CreateNodeParameters['clock'];
   checks?: CreateNodeParameters['checks'];
+  /** Health metering of service jobs (grace 60 s by default, 0 = off; probes every 5 s). */
+  serviceHealth?: CreateNodeParameters['serviceHealth'];
 }
 
 /** Result of {@link startHostNode}: a node at work. */
@@ -181,6 +183,7 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
         'maxDefinitionBytes',
         'clock',
         'checks',
+        'serviceHealth',
         'onEvent',
       ]),
       ...(logger ? { logger } : {}),

@@ -39,6 +39,8 @@ export interface Network {
     allowedHosts?: string[];
     /** A gateway the node exposes its jobs' services through. */
     gateway?: { url: string };
+    /** Health metering of service jobs (grace, probe interval). */
+    serviceHealth?: { graceMs?: number; intervalMs?: number };
   }): Promise<{
     node: NosanaNode;
     client: NosanaClient;
@@ -107,6 +109,7 @@ export async function startNetwork(): Promise<Network> {
       lockDir = locks,
       allowedHosts,
       gateway,
+      serviceHealth,
     } = {}) {
       const client = actor(0n, key);
       const stateDir = dir ?? mkdtempSync(join(tmpdir(), 'nosana-node-test-'));
@@ -130,6 +133,7 @@ export async function startNetwork(): Promise<Network> {
         api: { port: 0, ...(allowedHosts ? { allowedHosts } : {}) },
         checks: { minDiskBytes: 1024 ** 2 },
         ...(gateway ? { gateway } : {}),
+        ...(serviceHealth ? { serviceHealth } : {}),
         onEvent: (event) => {
           events.push(event);
           if (event.type === 'state' && (event.state === 'queued' || event.state === 'running')) ready();

@@ -36,6 +36,7 @@ export {
   type LocalnetRpcMethods,
   type LocalnetRpcParams,
   type LocalnetRpcResult,
+  type LocalnetServices,
 } from './localnet-rpc.js';
 export {
   type MarketSettings,

@@ -21,8 +21,18 @@ export interface LocalnetMarketInfo {
   jobExpiration: number;
 }
 
+/** Services started next to a localnet (by `nosana localnet start`), announced through `localnet_info`. */
+export interface LocalnetServices {
+  /** The service gateway: hosts open their tunnels here; services are `<service-id>.localhost:<port>`. */
+  gateway?: string;
+  /** The indexer's API (`/api`) and explorer. */
+  indexer?: string;
+}
+
 /** What `localnet_info` answers: what the localnet contains. */
 export interface LocalnetInfoResult {
+  /** Services running next to it, when its starter announced them (see `Localnet.announce`). */
+  services?: LocalnetServices;
   programSet: ProgramSet;
   programs: { jobs: string; staking: string; rewards: string; pools: string; nodes: string };
   mint: string;

@@ -13,6 +13,14 @@ import {
 } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
 import { spin } from '../../output.js';
+import {
+  describeServices,
+  gatewayFlag,
+  gatewayFor,
+  type JobService,
+  jobServices,
+  probeServices,
+} from '../../service-urls.js';
 
 /** What `nosana job get --json` returns. */
 export interface JobGetResult extends JobSummary {
@@ -20,11 +28,18 @@ export interface JobGetResult extends JobSummary {
   status: string | null;
   /** Exposed services of the running job (from its node), when known. */
   endpoints: Array<{ opId: string; port: number; url: string; status: string }>;
+  /**
+   * The job's exposed ports and their public URLs on the gateway, for a queued or running job (`[]` otherwise);
+   * `status` is the gateway's live answer for a running one (`unknown` when not asked).
+   */
+  services: JobService[];
   downloaded?: string[];
 }
 
 export default class JobGet extends NetworkCommand<JobGetResult> {
   static override summary = 'show a job: state, node, price, timings, result; optionally wait for it';
+  static override description =
+    'For a queued or running job that exposes ports, prints their public URLs on the service gateway and, while it runs, their live status as the gateway answers. In --json, result.services lists them: { op, opIndex, port, serviceId, url, deploymentUrl, private, status }, status being online, starting (503: health checks not passing), not-exposed (404), unreachable or unknown (not asked); result.endpoints are the loopback URLs its node reports.';
   static override examples = [
     '<%= config.bin %> <%= command.id %> <job-address>',
     '<%= config.bin %> <%= command.id %> <job-address> --wait --logs',
@@ -44,6 +59,7 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
     logs: Flags.boolean({ char: 'l', summary: 'print the logs of the result' }),
     download: Flags.string({ summary: 'write the result and logs into this directory' }),
     'node-api': nodeApiFlag,
+    gateway: gatewayFlag,
   };
 
   async run(): Promise<JobGetResult> {
@@ -69,9 +85,11 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
     }
     const flow = job.result ? await client.jobs.result(job.address) : null;
     const endpoints = job.state === 'RUNNING' && nodeApi ? await liveEndpoints(nodeApi, args.job) : [];
+    const services = await this.services(client, job, flags.gateway);
     this.log(await describeJob(job, client));
+    for (const line of describeServices(services, job.state === 'RUNNING')) this.log(line);
     for (const endpoint of endpoints)
-      this.log(`service ${endpoint.opId}:${endpoint.port} ${endpoint.url} (${endpoint.status})`);
+      this.log(`on the node: ${endpoint.opId}:${endpoint.port} ${endpoint.url} (${endpoint.status})`);
     if (flow) {
       if (flags.logs && !streamed) for (const line of resultLogLines(flow)) this.log(line);
       this.log(describeResult(flow));
@@ -83,6 +101,7 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
       ...summarizeJob(job),
       status: flow?.status ?? null,
       endpoints,
+      services,
       ...(downloaded ? { downloaded } : {}),
     };
     // With --wait the exit code tells how the job ended (2: stopped or failed), as for job post --wait.
@@ -101,6 +120,25 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
       });
     }
     return result;
+  }
+
+  /** The public services of a queued or running job, probed on the gateway when it runs; none otherwise. */
+  private async services(
+    client: import('@nosana/chain').NosanaClient,
+    job: import('@nosana/chain').JobView,
+    flag: string | undefined,
+  ): Promise<JobService[]> {
+    if (job.state !== 'QUEUED' && job.state !== 'RUNNING') return [];
+    const gateway = await gatewayFor(flag, client.network);
+    const definition = await client.jobs.definition(job.address).catch(() => undefined);
+    if (!definition) return [];
+    const services = await jobServices({
+      definition,
+      job: job.address.toBase58(),
+      project: job.project.toBase58(),
+      gateway,
+    });
+    return job.state === 'RUNNING' ? probeServices(services, gateway) : services;
   }
 }
 

@@ -19,6 +19,14 @@ import {
 } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
 import { details, spin } from '../../output.js';
+import {
+  describeServices,
+  gatewayFlag,
+  gatewayFor,
+  type JobService,
+  jobServices,
+  probeServices,
+} from '../../service-urls.js';
 
 /** What `nosana job post --json` returns. */
 export interface JobPostResult {
@@ -35,6 +43,11 @@ export interface JobPostResult {
   dryRun: boolean;
   /** With --dry-run and --nos-usd: the cost in USD against the cheapest on-demand cloud offer (cloud-price.ts). */
   cost?: CompareWithCloudResult | null;
+  /**
+   * The job's exposed ports and their public URLs (known right after posting; `[]` when it exposes none). With
+   * --wait, `status` is the last one the gateway answered (`not-exposed` once the job ended).
+   */
+  services: JobService[];
   /** With --wait: the job once finished, its result status and where it was downloaded. */
   final?: JobSummary & { status: string | null; flow: FlowState | null; downloaded?: string[] };
 }
@@ -45,7 +58,9 @@ export default class JobPost extends NetworkCommand<JobPostResult> {
   static override description =
     `Validates the job definition first (bad input costs nothing: no upload, no transaction), shows the price, pins the definition to IPFS and lists the job with its deposit (price × timeout) in escrow. The node that runs it is paid for the time it ran; the rest is refunded.
 
-With --wait it follows the job (queued → running → completed) with its logs, prints the result, and exits 2 when the job failed or was stopped.`;
+With --wait it follows the job (queued → running → completed) with its logs, prints the result, and exits 2 when the job failed or was stopped.
+
+A job that exposes ports gets public URLs on the network's service gateway, printed right after posting (the ids derive from the definition and the job's address): http://<service-id>.localhost:<port> on a localnet. With --wait their live status is printed as it changes. In --json, result.services lists them: { op, opIndex, port, serviceId, url, deploymentUrl, private, status }, status being online, starting (503: health checks not passing), not-exposed (404: not running), unreachable or unknown (not asked).`;
   static override examples = [
     '<%= config.bin %> <%= command.id %> --file examples/hello-world.json --wait',
     '<%= config.bin %> <%= command.id %> --image ubuntu:24.04 --market cpu --timeout 10 -- echo hello',
@@ -94,6 +109,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
     'nos-usd': nosUsdFlag,
     'cloud-gpu': cloudGpuFlag,
     'node-api': nodeApiFlag,
+    gateway: gatewayFlag,
   };
 
   async run(): Promise<JobPostResult> {
@@ -113,6 +129,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
 
     // 2. Price, from the market.
     const client = await this.client(flags, { wallet: 'create' });
+    const gateway = await gatewayFor(flags.gateway, client.network);
     const market = await spin(this.jsonEnabled(), 'Fetching the market', () =>
       client.markets.get(flags.market),
     );
@@ -164,6 +181,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
         matched: false,
         dryRun: true,
         cost: cost.comparison,
+        services: [],
       };
     }
 
@@ -180,11 +198,18 @@ With --wait it follows the job (queued → running → completed) with its logs,
     this.log(
       `${ux.colorize('green', '✔')} Posted job ${ux.colorize('bold', job)}${posted.run ? ' (a node was waiting: it runs now)' : ' (queued until a node picks it up)'}`,
     );
-    const services = definition.ops
-      .filter((op) => op.type === 'container/run' && op.args.expose !== undefined)
-      .map((op) => op.id);
-    if (services.length > 0)
-      this.log(`Services (${services.join(', ')}) get URLs once the job runs: nosana job get ${job}`);
+    const services = await jobServices({
+      definition,
+      job,
+      project: client.address().toBase58(),
+      gateway,
+    });
+    if (services.length > 0) {
+      for (const line of describeServices(services, false)) this.log(line);
+      this.log(
+        `The URLs answer once the job runs and its health checks pass (503 until then): nosana job get ${job}`,
+      );
+    }
     const result: JobPostResult = {
       job,
       market: market.address.toBase58(),
@@ -194,6 +219,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
       signature: posted.signature,
       matched: posted.run !== null,
       dryRun: false,
+      services,
     };
     if (!flags.wait) {
       this.log(`Follow it with: nosana job get ${job} --wait`);
@@ -201,7 +227,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
     }
 
     // 4. Follow it to the end.
-    return this.follow(core, client, flags, result);
+    return this.follow(core, client, flags, result, gateway);
   }
 
   /** Follows a posted job to its end; a stopped or failed job throws with everything known in `result`. */
@@ -210,6 +236,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
     client: NosanaClient,
     flags: { download?: string; 'node-api'?: string },
     result: JobPostResult,
+    gateway: string | undefined,
   ): Promise<JobPostResult> {
     const { NosanaError } = core;
     const { job } = result;
@@ -224,7 +251,17 @@ With --wait it follows the job (queued → running → completed) with its logs,
       wallet: await this.keypair(),
       json: this.jsonEnabled(),
       onLog: (entry) => this.log(entry.log),
+      ...(gateway && result.services.some((s) => s.url)
+        ? {
+            services: {
+              list: result.services,
+              gateway,
+              onChange: (service: JobService) => this.log(describeServices([service], true).join('')),
+            },
+          }
+        : {}),
     });
+    if (gateway) await probeServices(result.services, gateway);
     this.log(await describeJob(done, client));
     if (flow && !streamed) for (const line of resultLogLines(flow)) this.log(line);
     if (flow) this.log(describeResult(flow));

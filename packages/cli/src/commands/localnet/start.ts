@@ -3,6 +3,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Flags } from '@oclif/core';
 import { NosanaCommand } from '../../base-command.js';
+import { discoverLocalnetServices } from '../../localnet-services.js';
 import { details, interactive } from '../../output.js';
 import { defaultLocalnetDir, localnetUrls, probeLocalnet } from './status.js';
 
@@ -15,16 +16,29 @@ export interface LocalnetStartResult {
   /** The process serving it (this one, or the detached one). */
   pid: number;
   detached: boolean;
+  /** The service gateway (hosts open tunnels here), or null with --no-gateway. */
+  gatewayUrl: string | null;
+  /** What a service's public URL looks like: `http://<service-id>.localhost:<port>`; null without a gateway. */
+  serviceUrl: string | null;
+  /** The indexer (API under /api, explorer at /), or null with --no-indexer. */
+  indexerUrl: string | null;
 }
+
+/** The shape of a service URL on a gateway at `gatewayUrl` (a localnet gateway's domain is `localhost`). */
+const serviceUrlOf = (gatewayUrl: string) => {
+  const url = new URL(gatewayUrl);
+  return `${url.protocol}//<service-id>.${url.host}`;
+};
 
 export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
   static override summary = 'start the embedded Nosana network (Solana RPC + Jobs/Staking programs + IPFS)';
   static override description =
-    'Serves Solana JSON-RPC on --rpc-port (WebSocket on the next port) with the Nosana programs emulated at their real addresses, a NOS faucet, a cpu and a gpu market, and a Kubo-compatible IPFS API on --ipfs-port. State persists in --data-dir across restarts. Runs in the foreground until Ctrl-C, or in the background with --detach.';
+    "Serves Solana JSON-RPC on --rpc-port (WebSocket on the next port) with the Nosana programs emulated at their real addresses, a NOS faucet, a cpu and a gpu market, and a Kubo-compatible IPFS API on --ipfs-port. Next to it run a service gateway (jobs' exposed ports at http://<service-id>.localhost:<gateway port>) and an indexer (API and explorer), unless --no-gateway / --no-indexer; nodes and clients discover both from the RPC (`localnet_info`). State persists in --data-dir across restarts. Runs in the foreground until Ctrl-C, or in the background with --detach; everything stops together.";
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --detach',
     '<%= config.bin %> <%= command.id %> --reset --rpc-port 18899 --ipfs-port 15001',
+    '<%= config.bin %> <%= command.id %> --detach --no-indexer --gateway-port 18080',
   ];
   static override flags = {
     detach: Flags.boolean({
@@ -45,6 +59,26 @@ export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
       options: ['mainnet', 'devnet'],
       default: 'mainnet',
     }),
+    gateway: Flags.boolean({
+      summary: "run a service gateway for jobs' exposed ports (--no-gateway: none)",
+      default: true,
+      allowNo: true,
+    }),
+    'gateway-port': Flags.integer({
+      summary: 'port of the gateway (default 8080, or a free one when 8080 is taken)',
+      min: 0,
+      max: 65535,
+    }),
+    indexer: Flags.boolean({
+      summary: 'run an indexer (job list/explain API, explorer) (--no-indexer: none)',
+      default: true,
+      allowNo: true,
+    }),
+    'indexer-port': Flags.integer({
+      summary: 'port of the indexer (default 8090, or a free one when 8090 is taken)',
+      min: 0,
+      max: 65535,
+    }),
   };
 
   async run(): Promise<LocalnetStartResult> {
@@ -61,6 +95,31 @@ export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
       ipfsPort: flags['ipfs-port'],
       programs: flags.programs as 'mainnet' | 'devnet',
     });
+    let extra: Awaited<ReturnType<typeof import('../../localnet-services.js').startLocalnetServices>>;
+    try {
+      const { startLocalnetServices } = await import('../../localnet-services.js');
+      extra = await startLocalnetServices({
+        rpcUrl: localnet.rpcUrl,
+        wsUrl: localnet.wsUrl,
+        ipfsApiUrl: localnet.ipfsApiUrl,
+        dataDir: localnet.dataDir,
+        programs: flags.programs as 'mainnet' | 'devnet',
+        gateway: flags.gateway && {
+          port: flags['gateway-port'] ?? 8080,
+          strict: flags['gateway-port'] !== undefined,
+        },
+        indexer: flags.indexer && {
+          port: flags['indexer-port'] ?? 8090,
+          strict: flags['indexer-port'] !== undefined,
+        },
+        log: (message) => this.logToStderr(message),
+        warn: (message) => this.warnUser(message),
+      });
+    } catch (error) {
+      await localnet.close();
+      throw error;
+    }
+    localnet.announce(extra.services);
     const result: LocalnetStartResult = {
       rpcUrl: localnet.rpcUrl,
       wsUrl: localnet.wsUrl,
@@ -68,12 +127,18 @@ export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
       dataDir: localnet.dataDir,
       pid: process.pid,
       detached: false,
+      gatewayUrl: extra.services.gateway ?? null,
+      serviceUrl: extra.services.gateway ? serviceUrlOf(extra.services.gateway) : null,
+      indexerUrl: extra.services.indexer ?? null,
     };
     this.log(
       details([
         ['RPC', localnet.rpcUrl],
         ['WebSocket', localnet.wsUrl],
         ['IPFS API', localnet.ipfsApiUrl],
+        ['gateway', result.gatewayUrl ?? undefined],
+        ['services', result.serviceUrl ?? undefined],
+        ['indexer', result.indexerUrl ?? undefined],
         ['data', localnet.dataDir],
         ['markets', localnet.markets.map((m) => `${m.name} ${m.address}`).join(', ')],
       ]),
@@ -84,6 +149,7 @@ export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
+    await extra.close();
     await localnet.close();
     return result;
   }
@@ -91,7 +157,16 @@ export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
   private async detach(
     dataDir: string,
     urls: ReturnType<typeof localnetUrls>,
-    flags: { reset: boolean; 'rpc-port': number; 'ipfs-port': number; programs: string },
+    flags: {
+      reset: boolean;
+      'rpc-port': number;
+      'ipfs-port': number;
+      programs: string;
+      gateway: boolean;
+      indexer: boolean;
+      'gateway-port'?: number | undefined;
+      'indexer-port'?: number | undefined;
+    },
   ): Promise<LocalnetStartResult> {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -110,6 +185,10 @@ export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
       '--programs',
       flags.programs,
       ...(flags.reset ? ['--reset'] : []),
+      ...(flags.gateway ? [] : ['--no-gateway']),
+      ...(flags.indexer ? [] : ['--no-indexer']),
+      ...(flags['gateway-port'] !== undefined ? ['--gateway-port', String(flags['gateway-port'])] : []),
+      ...(flags['indexer-port'] !== undefined ? ['--indexer-port', String(flags['indexer-port'])] : []),
     ];
     const child = spawn(process.execPath, args, {
       detached: true,
@@ -122,6 +201,7 @@ export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
       exited = code;
     });
     const started = Date.now();
+    let services: Awaited<ReturnType<typeof discoverLocalnetServices>> = {};
     const { NosanaError } = await import('@nosana/core');
     if (interactive(this.jsonEnabled()))
       (await import('@oclif/core')).ux.action.start('Starting the localnet');
@@ -134,7 +214,11 @@ export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
           { dataDir },
         );
       }
-      if ((await probeLocalnet(urls.rpcUrl)) !== null) break;
+      // Ready once the RPC answers and the services asked for are announced.
+      if ((await probeLocalnet(urls.rpcUrl)) !== null) {
+        services = await discoverLocalnetServices(urls.rpcUrl);
+        if ((!flags.gateway || services.gateway) && (!flags.indexer || services.indexer)) break;
+      }
       if (Date.now() - started > 60_000) {
         child.kill('SIGTERM');
         throw new NosanaError(
@@ -152,12 +236,23 @@ export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
         ['RPC', urls.rpcUrl],
         ['WebSocket', urls.wsUrl],
         ['IPFS API', urls.ipfsApiUrl],
+        ['gateway', services.gateway],
+        ['services', services.gateway ? serviceUrlOf(services.gateway) : undefined],
+        ['indexer', services.indexer],
         ['data', dataDir],
         ['log', logFile],
         ['pid', String(child.pid)],
       ]),
     );
     this.log('Running in the background; stop it with `nosana localnet stop`.');
-    return { ...urls, dataDir, pid: child.pid!, detached: true };
+    return {
+      ...urls,
+      dataDir,
+      pid: child.pid!,
+      detached: true,
+      gatewayUrl: services.gateway ?? null,
+      serviceUrl: services.gateway ? serviceUrlOf(services.gateway) : null,
+      indexerUrl: services.indexer ?? null,
+    };
   }
 }

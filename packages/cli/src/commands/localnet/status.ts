@@ -21,6 +21,8 @@ export interface LocalnetProbe {
   mint: string;
   markets: Array<{ name: string; address: string }>;
   slot: number;
+  /** The gateway and indexer running next to it (`nosana localnet start`). */
+  services?: { gateway?: string; indexer?: string };
 }
 
 /** Asks a localnet for its info; null when nothing (or not a localnet) answers. */
@@ -51,6 +53,10 @@ export interface LocalnetStatusResult {
   pid: number | null;
   slot: number | null;
   markets: Array<{ name: string; address: string }>;
+  /** The localnet's service gateway, when one runs next to it. */
+  gatewayUrl: string | null;
+  /** Its indexer, when one runs next to it. */
+  indexerUrl: string | null;
 }
 
 export default class LocalnetStatus extends NosanaCommand<LocalnetStatusResult> {
@@ -78,6 +84,8 @@ export default class LocalnetStatus extends NosanaCommand<LocalnetStatusResult> 
       pid,
       slot: probe?.slot ?? null,
       markets: probe?.markets.map(({ name, address }) => ({ name, address })) ?? [],
+      gatewayUrl: probe?.services?.gateway ?? null,
+      indexerUrl: probe?.services?.indexer ?? null,
     };
     this.log(
       probe
@@ -86,6 +94,8 @@ export default class LocalnetStatus extends NosanaCommand<LocalnetStatusResult> 
             ['RPC', rpcUrl],
             ['slot', String(probe.slot)],
             ['pid', pid ? String(pid) : 'unknown'],
+            ['gateway', result.gatewayUrl ?? undefined],
+            ['indexer', result.indexerUrl ?? undefined],
             ['data', dataDir],
             ['markets', result.markets.map((m) => `${m.name} ${m.address}`).join(', ')],
           ])

@@ -6,6 +6,9 @@ import { NetworkCommand } from '../../network-command.js';
 import { chooseMarket } from '../../node-market.js';
 import { hostSpecs, specsEntries } from '../../node-specs.js';
 import { details, state } from '../../output.js';
+import { parseGatewayUrl } from '../../service-urls.js';
+
+export { parseGatewayUrl };
 
 /** What `nosana node start --json` prints once the node is serving (and returns when it stops). */
 export interface NodeStartResult {
@@ -14,6 +17,10 @@ export interface NodeStartResult {
   api: string;
   stateDir: string;
   jobs: number;
+  /** The gateway publishing the jobs' services (the localnet's by default there), or null. */
+  gateway: string | null;
+  /** Seconds a service may stay unhealthy before its job is ended (0: never). */
+  serviceGrace: number;
 }
 
 export default class NodeStart extends NetworkCommand<NodeStartResult> {
@@ -59,7 +66,16 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
     gateway: Flags.string({
       summary:
         "gateway that publishes the jobs' services (e.g. https://node.example.com); the node opens an outbound tunnel to it",
+      description:
+        'Default on localnet: the gateway `nosana localnet start` runs (announced by the localnet). `none`: no gateway (services stay on this host).',
       env: 'NOSANA_GATEWAY_URL',
+    }),
+    'service-grace': Flags.integer({
+      summary:
+        'seconds a service may stay unhealthy (after it first came online) before its job is ended early, failed, paid for the time served; 0: never',
+      default: 60,
+      min: 0,
+      max: 86_400,
     }),
     'resource-allow': Flags.string({
       summary:
@@ -94,6 +110,7 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       gpus: specs.gpus,
       log: (l) => this.log(l),
     });
+    const gateway = await this.gatewayOf(flags.gateway, client.network, NosanaError);
     const { startHostNode } = await import('@nosana/node');
     let jobs = 0;
     const host = await startHostNode({
@@ -113,7 +130,8 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       },
       ...(allow.length > 0 ? { runtime: { downloads: { allow } } } : {}),
       checks: { diskPath: stateDir, minDiskBytes: flags['min-disk'] * 1024 ** 3 },
-      ...(flags.gateway ? { gateway: { url: parseGatewayUrl(flags.gateway, NosanaError) } } : {}),
+      ...(gateway ? { gateway: { url: gateway } } : {}),
+      serviceHealth: { graceMs: flags['service-grace'] * 1000 },
       onEvent: (event) => {
         if (event.type === 'job-finished') jobs++;
         this.show(event);
@@ -127,18 +145,23 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    this.log(`Node ${ux.colorize('bold', address)} on ${client.network.name}; API ${apiUrl}`);
+    this.log(
+      `Node ${ux.colorize('bold', address)} on ${client.network.name}; API ${apiUrl}${gateway ? `; services published through ${gateway}` : ''}`,
+    );
+    const summary = () => ({
+      address,
+      market: node.market() ?? null,
+      api: apiUrl,
+      stateDir,
+      jobs,
+      gateway: gateway ?? null,
+      serviceGrace: flags['service-grace'],
+    });
     let announced = false;
     const announce = setInterval(() => {
       if (announced || node.market() === undefined) return;
       announced = true;
-      this.printEnvelopeNow({
-        address,
-        market: node.market() ?? null,
-        api: apiUrl,
-        stateDir: stateDir,
-        jobs,
-      });
+      this.printEnvelopeNow(summary());
     }, 100);
     try {
       await host.done;
@@ -147,7 +170,20 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
     }
-    return { address, market: node.market() ?? null, api: apiUrl, stateDir: stateDir, jobs };
+    return summary();
+  }
+
+  /** The gateway to use: the flag (`none`: none), else on localnet the one the localnet announces. */
+  private async gatewayOf(
+    flag: string | undefined,
+    network: { name: string; rpcUrl: string },
+    NosanaError: typeof import('@nosana/core').NosanaError,
+  ): Promise<string | undefined> {
+    if (flag === 'none') return undefined;
+    if (flag) return parseGatewayUrl(flag, NosanaError);
+    if (network.name !== 'localnet') return undefined;
+    const { discoverLocalnetServices } = await import('../../localnet-services.js');
+    return (await discoverLocalnetServices(network.rpcUrl)).gateway;
   }
 
   /** Last time pull progress of an image was shown (throttled to one line per 2 s). */
@@ -182,6 +218,11 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       case 'warning':
         this.warnUser(event.message);
         break;
+      case 'service-unhealthy':
+        this.warnUser(
+          `job ${event.job}: ${event.reason} (op ${event.op}, port ${event.port}) — ending it early, paid for the time served`,
+        );
+        break;
       case 'service':
         if (event.status === 'failed')
           this.warnUser(
@@ -208,26 +249,6 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
         break;
     }
   }
-}
-
-/** The gateway's URL: http(s) only. */
-export function parseGatewayUrl(
-  value: string,
-  NosanaError: typeof import('@nosana/core').NosanaError,
-): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
-    throw new NosanaError(
-      'CLI__INVALID_FLAG',
-      `--gateway takes the gateway's http(s) URL (e.g. https://node.example.com or http://localhost:8080) — got "${value}"`,
-      { flag: 'gateway', value },
-    );
-  return url.origin;
 }
 
 /**
