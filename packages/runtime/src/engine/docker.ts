@@ -6,7 +6,7 @@ import { pack } from 'tar-stream';
 import '../errors.js';
 import { dockerHostConfig, libpodCreateBody } from './container-config.js';
 import { engineFailure, messageOf, startFailure, statusOf } from './failures.js';
-import { createLogLineReader } from './log-frames.js';
+import { readLogStream } from './log-stream.js';
 import type {
   ContainerEngine,
   ContainerLogLine,
@@ -159,10 +159,6 @@ function networkAndVolumeMethods(
   };
 }
 
-/** Log lines (and their characters) a followed stream may queue for its consumer before it is paused. */
-const QUEUE_HIGH_LINES = 4096;
-const QUEUE_HIGH_BYTES = 1024 * 1024;
-
 /** Reading container logs (lines, per-line cap) and copying files in. */
 function logAndFileMethods(docker: Docker): Pick<ContainerEngine, 'logs' | 'putFiles'> {
   return {
@@ -180,73 +176,7 @@ function logAndFileMethods(docker: Docker): Pick<ContainerEngine, 'logs' | 'putF
           ...(signal ? { abortSignal: signal } : {}),
         }) as Promise<unknown>,
       )) as NodeJS.ReadableStream | Buffer;
-      // Lines wait here for the consumer; past a high-water mark the engine's stream is paused (a flood must not
-      // pile up in memory when the consumer is slower than the engine), and resumed once the queue has drained.
-      let lines: ContainerLogLine[] = [];
-      let queuedBytes = 0;
-      let paused = false;
-      let wake: (() => void) | undefined;
-      let ended = false;
-      const stream = raw as NodeJS.ReadableStream;
-      const reader = createLogLineReader(
-        (line) => {
-          lines.push(line);
-          queuedBytes += line.line.length;
-          if (
-            !paused &&
-            !Buffer.isBuffer(raw) &&
-            (lines.length > QUEUE_HIGH_LINES || queuedBytes > QUEUE_HIGH_BYTES)
-          ) {
-            paused = true;
-            stream.pause();
-          }
-          wake?.();
-        },
-        Date.now,
-        { ...(maxLineBytes === undefined ? {} : { maxLineBytes }) },
-      );
-      if (Buffer.isBuffer(raw)) {
-        // Without follow, dockerode answers with the whole (still multiplexed) body, up to the engine's retained
-        // log: it is parsed a slice at a time, so only one slice's lines wait for the consumer.
-        for (let offset = 0; offset < raw.length; offset += 64 * 1024) {
-          reader.push(raw.subarray(offset, offset + 64 * 1024));
-          const batch = lines;
-          lines = [];
-          yield* batch;
-        }
-        reader.end();
-        yield* lines;
-        return;
-      }
-      stream.on('data', (chunk: Buffer) => reader.push(chunk));
-      const finish = () => {
-        if (ended) return;
-        ended = true;
-        reader.end();
-        wake?.();
-      };
-      stream.on('end', finish);
-      stream.on('close', finish);
-      stream.on('error', finish);
-      try {
-        while (true) {
-          const batch = lines;
-          lines = [];
-          queuedBytes = 0;
-          if (paused && !ended) {
-            paused = false;
-            stream.resume();
-          }
-          yield* batch;
-          if (lines.length > 0) continue;
-          if (ended) return;
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-        }
-      } finally {
-        (raw as unknown as { destroy?: () => void }).destroy?.();
-      }
+      yield* readLogStream(raw, maxLineBytes);
     },
 
     async putFiles(id, directory, files) {
