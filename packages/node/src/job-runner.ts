@@ -279,6 +279,7 @@ async function runFlow(
       : undefined;
   try {
     const resume = (await runtime.listJobs()).includes(job);
+    let tailBytes = 0;
     const flow = await runtime.runFlow({
       jobId: job,
       definition,
@@ -303,8 +304,11 @@ async function runFlow(
         health?.onRuntimeEvent(event);
         if (event.type === 'log') {
           const entry = { ...event.entry, opId: event.opId };
+          // The live tail for the owner: the last 1,000 lines and at most 1 MiB of text (lines are up to 64 KiB).
           view.logs.push(entry);
-          if (view.logs.length > 1000) view.logs.shift();
+          tailBytes += entry.log.length;
+          while (view.logs.length > 1000 || (view.logs.length > 1 && tailBytes > 1024 * 1024))
+            tailBytes -= view.logs.shift()!.log.length;
           for (const listener of view.listeners) listener(entry);
         }
         parameters.onRuntimeEvent?.(event);

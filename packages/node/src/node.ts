@@ -154,6 +154,8 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
     if (!parameters.client) cleanup.push(() => client.close());
     const chain = createChainPort(client);
     const runtime = createRuntime({
+      // Running jobs' op logs wait on disk, next to the node's state, until their results are built.
+      logDir: join(stateDir, 'op-logs'),
       ...parameters.runtime,
       engine,
       scope: address,

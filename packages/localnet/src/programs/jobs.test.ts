@@ -243,6 +243,72 @@ describe('emulated Jobs program: owner and node actions', () => {
     expect(chain.nos(other.publicKey)).toBe(PRICE * BigInt(done.timeEnd - done.timeStart));
   });
 
+  it('claim follows the real program: it leaves the job STOPPED, so a second node can claim it too, and both runs are paid from the shared vault', () => {
+    // nosana-programs `claim.rs` checks only `job.state == Stopped` and creates a run; the job stays Stopped (its own
+    // test "can find a re-claimed job" asserts that); `finish` and `end` check the run, not the job's state. So the
+    // emulator accepts what the real program accepts here, and the second payout comes out of the market's vault.
+    const { chain, poster, node } = setup();
+    const bystander = chain.user(10n * NOS);
+    chain.work(node);
+    const stopped = chain.list(poster, 40);
+    expect(
+      chain.send(
+        [
+          ix('quit', {
+            job: stopped.job.publicKey,
+            run: stopped.run.publicKey,
+            payer: poster.publicKey,
+            authority: node.publicKey,
+          }),
+        ],
+        [node],
+      ).err,
+    ).toBeNull();
+    chain.list(bystander, 40); // another poster's deposit in the same vault
+    const deposit = PRICE * 40n;
+    expect(chain.tokens(chain.vault())).toBe(2n * deposit);
+    const claimers = [chain.user(), chain.user()];
+    const runs = claimers.map((claimer) => {
+      chain.stake(claimer);
+      const run = Keypair.generate();
+      const result = chain.send(
+        [
+          jobsInstruction(
+            'claim',
+            {
+              job: stopped.job.publicKey,
+              run: run.publicKey,
+              market: chain.market,
+              stake: stakeAddress(claimer.publicKey, chain.ids).address,
+              nft: chain.ata(claimer.publicKey),
+              metadata: SystemProgram.programId,
+              payer: claimer.publicKey,
+              authority: claimer.publicKey,
+            },
+            {},
+          ),
+        ],
+        [claimer, run],
+      );
+      expect(result.err).toBeNull();
+      expect(chain.job(stopped.job.publicKey)!.state).toBe(3);
+      return run.publicKey;
+    });
+    chain.advance(10);
+    const paid = () => {
+      const job = chain.job(stopped.job.publicKey)!;
+      return PRICE * BigInt(job.timeEnd - job.timeStart);
+    };
+    expect(chain.finish(claimers[0]!, stopped.job.publicKey, runs[0]!).err).toBeNull();
+    expect(chain.job(stopped.job.publicKey)!.state).toBe(2);
+    expect(chain.nos(claimers[0]!.publicKey)).toBe(paid());
+    expect(chain.finish(claimers[1]!, stopped.job.publicKey, runs[1]!).err).toBeNull();
+    expect(chain.nos(claimers[1]!.publicKey)).toBe(paid());
+    expect(paid()).toBeGreaterThan(0n);
+    // Two settlements of one deposit: the vault no longer holds the other poster's.
+    expect(chain.tokens(chain.vault())).toBe(0n);
+  });
+
   it('extend raises the timeout and deposits the difference; it must grow', () => {
     const { chain, poster, node } = setup();
     chain.work(node);

@@ -6,7 +6,7 @@ import { pack } from 'tar-stream';
 import '../errors.js';
 import { dockerHostConfig, libpodCreateBody } from './container-config.js';
 import { engineFailure, messageOf, startFailure, statusOf } from './failures.js';
-import { createLogLineReader } from './log-frames.js';
+import { readLogStream } from './log-stream.js';
 import type {
   ContainerEngine,
   ContainerLogLine,
@@ -176,45 +176,7 @@ function logAndFileMethods(docker: Docker): Pick<ContainerEngine, 'logs' | 'putF
           ...(signal ? { abortSignal: signal } : {}),
         }) as Promise<unknown>,
       )) as NodeJS.ReadableStream | Buffer;
-      const lines: ContainerLogLine[] = [];
-      let wake: (() => void) | undefined;
-      let ended = false;
-      const reader = createLogLineReader(
-        (line) => {
-          lines.push(line);
-          wake?.();
-        },
-        Date.now,
-        { ...(maxLineBytes === undefined ? {} : { maxLineBytes }) },
-      );
-      if (Buffer.isBuffer(raw)) {
-        // Without follow, dockerode answers with the whole (still multiplexed) body.
-        reader.push(raw);
-        reader.end();
-        yield* lines;
-        return;
-      }
-      raw.on('data', (chunk: Buffer) => reader.push(chunk));
-      const finish = () => {
-        if (ended) return;
-        ended = true;
-        reader.end();
-        wake?.();
-      };
-      raw.on('end', finish);
-      raw.on('close', finish);
-      raw.on('error', finish);
-      try {
-        while (true) {
-          while (lines.length > 0) yield lines.shift()!;
-          if (ended) return;
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-        }
-      } finally {
-        (raw as unknown as { destroy?: () => void }).destroy?.();
-      }
+      yield* readLogStream(raw, maxLineBytes);
     },
 
     async putFiles(id, directory, files) {

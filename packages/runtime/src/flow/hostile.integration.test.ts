@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ContainerRunOperation } from '@nosana/core';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,6 +160,44 @@ describe('hostile jobs on the real Docker engine', () => {
       });
     }
     expect(await leftovers()).toEqual({ containers: 0, volumes: 0, networks: 0 });
+  });
+
+  it('a flood of 1,000,000 lines is kept on disk up to the caps while the op runs; the result stays under its limit, keeps the first lines exactly and ends with the truncation marker; no file is left', async () => {
+    const logDir = mkdtempSync(join(tmpdir(), 'it-hostile-logs-'));
+    try {
+      const definition = job([busybox('flood', 'seq 1 1000000')]);
+      const files: string[] = [];
+      const state = await createRuntime({ engine, scope, logDir }).runFlow({
+        jobId: 'flood',
+        definition,
+        onEvent: (event) => {
+          if (event.type === 'log' && event.entry.log === '1') files.push(...readdirSync(logDir));
+        },
+      });
+      expect(state.status).toBe('success');
+      expect(files).toEqual([expect.stringMatching(/-flood$/)]);
+      const op = state.opStates[0]!;
+      expect(Buffer.byteLength(JSON.stringify(state))).toBeLessThanOrEqual(DEFAULT_LOG_CAPS.maxResultBytes);
+      expect(op.logsTruncated).toBe(true);
+      const kept = op.logs.filter((l) => l.type === 'stdout').map((l) => l.log);
+      expect(kept).toHaveLength(DEFAULT_LOG_CAPS.maxLines);
+      expect(kept.slice(0, 3)).toEqual(['1', '2', '3']);
+      expect(kept.at(-1)).toBe(String(DEFAULT_LOG_CAPS.maxLines));
+      // The count is of the lines the engine delivered: Docker's log rotation (10 MiB × 2 per container) may discard
+      // part of a flood before it is read, so it is not asserted exactly.
+      expect(op.logs.at(-1)).toMatchObject({
+        type: 'nodeerr',
+        log: expect.stringMatching(
+          new RegExp(
+            `^Found too many logs: \\d+ line\\(s\\) .* dropped after the first ${DEFAULT_LOG_CAPS.maxLines} line\\(s\\)`,
+          ),
+        ),
+      });
+      expect(readdirSync(logDir)).toEqual([]);
+      expect(await leftovers()).toEqual({ containers: 0, volumes: 0, networks: 0 });
+    } finally {
+      rmSync(logDir, { recursive: true, force: true });
+    }
   });
 
   it("cannot reach the host's services (on 127.0.0.1 and on the bridge gateway) nor another job's container", async () => {

@@ -6,6 +6,7 @@
  */
 import { extractResults, type FlowState, type LogEntry, type ResultSpec } from '@nosana/core';
 import type { ContainerLogLine } from '../engine/types.js';
+import { createMemoryLogStore, type LogStore } from './log-store.js';
 
 /** Log and result caps (bytes are UTF-8 bytes of the JSON the result is stored as). */
 export interface LogCaps {
@@ -73,9 +74,12 @@ const size = (bytes: number) =>
 
 /** One op's kept log. */
 export interface OpLogs {
-  /** Counts a line and keeps it if it fits; returns the entry to stream (always, cut to `maxLineBytes`). */
+  /** Counts a line and keeps it (in the store) if it fits; returns the entry to stream (always, cut to `maxLineBytes`). */
   push(line: ContainerLogLine): LogEntry;
-  /** The kept lines, plus a final `nodeerr` line saying what was cut and dropped, if anything was. */
+  /**
+   * The kept lines, read back from the store, plus a final `nodeerr` line saying what was cut and dropped, if
+   * anything was. Ends the log: later lines are dropped; later calls return the same entries.
+   */
   entries(): LogEntry[];
   /** Whether anything was cut or dropped. */
   readonly truncated: boolean;
@@ -83,7 +87,8 @@ export interface OpLogs {
 
 /**
  * The log of one op: the first lines that fit `maxLines`, `maxOpBytes` and the flow's budget; once one does
- * not fit, it and every later line are dropped (counted, not kept), so the kept log is a prefix.
+ * not fit, it and every later line are dropped (counted, not kept), so the kept log is a prefix. Kept lines go to
+ * `store` (a file on disk in a runtime, memory by default), so what the op holds in memory is the counters only.
  *
  * @example
  * ```ts
@@ -95,27 +100,32 @@ export function createOpLogs({
   caps,
   budget,
   now = Date.now,
+  store = createMemoryLogStore(),
 }: {
   caps: Pick<LogCaps, 'maxLines' | 'maxOpBytes'>;
   budget: LogBudget;
   now?: () => number;
+  store?: LogStore;
 }): OpLogs {
-  const kept: LogEntry[] = [];
+  let keptLines = 0;
   let keptBytes = 0;
   let full = false;
   let dropped = { lines: 0, bytes: 0 };
   let cut = { lines: 0, bytes: 0 };
+  let ended: LogEntry[] | undefined;
   return {
     push(line) {
       const entry: LogEntry = { type: line.stream, log: line.line, timestamp: line.timestamp };
       const bytes = entryBytes(line.line);
       if (
         !full &&
-        kept.length < caps.maxLines &&
+        !ended &&
+        keptLines < caps.maxLines &&
         keptBytes + bytes <= caps.maxOpBytes &&
-        budget.take(bytes)
+        budget.take(bytes) &&
+        store.append(entry)
       ) {
-        kept.push(entry);
+        keptLines++;
         keptBytes += bytes;
         if (line.droppedBytes) cut = { lines: cut.lines + 1, bytes: cut.bytes + line.droppedBytes };
       } else {
@@ -128,11 +138,18 @@ export function createOpLogs({
       return entry;
     },
     entries() {
-      if (dropped.lines === 0 && cut.lines === 0) return [...kept];
+      if (ended) return [...ended];
+      const kept = store.read();
+      const lost = keptLines - kept.length;
       const parts = [
+        ...(store.error
+          ? [
+              `Logs incomplete: the node could not store them (${store.error})${lost > 0 ? `, ${lost} line(s) lost` : ''}`,
+            ]
+          : []),
         ...(dropped.lines > 0
           ? [
-              `Found too many logs: ${dropped.lines} line(s) (${size(dropped.bytes)}) dropped after the first ${kept.length} line(s) (${size(keptBytes)}; caps: ${caps.maxLines} lines and ${size(caps.maxOpBytes)} per op, within the flow's share of the result)`,
+              `Found too many logs: ${dropped.lines} line(s) (${size(dropped.bytes)}) dropped after the first ${keptLines} line(s) (${size(keptBytes)}; caps: ${caps.maxLines} lines and ${size(caps.maxOpBytes)} per op, within the flow's share of the result)`,
             ]
           : []),
         ...(cut.lines > 0
@@ -141,10 +158,12 @@ export function createOpLogs({
             ]
           : []),
       ];
-      return [...kept, { type: 'nodeerr', log: parts.join('; '), timestamp: now() }];
+      ended =
+        parts.length === 0 ? kept : [...kept, { type: 'nodeerr', log: parts.join('; '), timestamp: now() }];
+      return [...ended];
     },
     get truncated() {
-      return dropped.lines > 0 || cut.lines > 0;
+      return dropped.lines > 0 || cut.lines > 0 || store.error !== undefined;
     },
   };
 }

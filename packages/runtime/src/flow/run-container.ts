@@ -24,6 +24,7 @@ import { exposedPorts, watchEndpoints } from './endpoints.js';
 import type { RuntimeEvent, StopReason } from './events.js';
 import { cappedResults, createOpLogs, type LogBudget, type LogCaps, type OpLogs } from './log-caps.js';
 import { followLogs } from './log-follower.js';
+import type { LogStore } from './log-store.js';
 import { classifyOutcome } from './op-outcome.js';
 
 /** What an op runner needs from its flow and runtime. */
@@ -50,6 +51,8 @@ export interface ContainerRunContext {
     health?: { startupIntervalMs?: number; continuousIntervalMs?: number };
   };
   budget: LogBudget;
+  /** Where the op at `index` keeps its log until it ends (a file of the flow's log directory). */
+  logStore(index: number): LogStore;
   now(): number;
   emit(event: RuntimeEvent): void;
   setStatus(opState: OpState, status: OpStatus, extra?: { exitCode?: number | null; error?: string }): void;
@@ -221,7 +224,12 @@ export async function runContainer(
   markReady: (ok: boolean) => void,
 ): Promise<void> {
   const { engine, jobId, settings } = context;
-  const logs = createOpLogs({ caps: settings.logCaps, budget: context.budget, now: context.now });
+  const logs = createOpLogs({
+    caps: settings.logCaps,
+    budget: context.budget,
+    now: context.now,
+    store: context.logStore(index),
+  });
   const opStop = new AbortController();
   const stopOp = (reason: StopReason) => {
     if (!opStop.signal.aborted) opStop.abort(reason);

@@ -1,4 +1,7 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { JobDefinition } from '@nosana/core';
 import { describe, expect, it } from 'vitest';
 import type { ContainerSpec } from '../engine/types.js';
@@ -303,6 +306,32 @@ describe('runtime flow semantics (fake engine)', () => {
       ),
     ]);
     expect(state.opStates[0]!.logsTruncated).toBe(true);
+  });
+
+  it('keeps op logs in files of the flow’s log directory while it runs, and removes them with the flow', async () => {
+    const logDir = mkdtempSync(join(tmpdir(), 'runtime-logs-'));
+    try {
+      const seen: string[][] = [];
+      const engine = createFakeEngine(() => ({ logs: [{ line: 'one' }, { line: 'two' }] }));
+      const runtime = createRuntime({ engine, scope: 'unit', logDir });
+      const state = await runtime.runFlow({
+        jobId: 'job-files',
+        definition: job([run('a')]),
+        onEvent: (event) => {
+          if (event.type === 'op-status' && event.status === 'running') seen.push(readdirSync(logDir));
+        },
+      });
+      expect(seen).toEqual([[expect.stringMatching(/^nosana-[0-9a-f]{8}-job-files$/)]]);
+      expect(state.opStates[0]!.logs.map((l) => l.log)).toEqual(['one', 'two']);
+      expect(readdirSync(logDir)).toEqual([]);
+      // A crashed process's directory of this scope is removed by the reaper; another scope's is not.
+      mkdirSync(join(logDir, `${seen[0]![0]!.replace('job-files', 'old')}`));
+      mkdirSync(join(logDir, 'nosana-00000000-other'));
+      await runtime.reap();
+      expect(readdirSync(logDir)).toEqual(['nosana-00000000-other']);
+    } finally {
+      rmSync(logDir, { recursive: true, force: true });
+    }
   });
 
   it('stops an op when a dependency it runs alongside fails (stop_if_dependent_stops), from status events', async () => {

@@ -5,7 +5,9 @@
  * checks, deadlines and stops enforced — and everything labelled so nothing outlives the flow.
  */
 import { createHash } from 'node:crypto';
-import { totalmem } from 'node:os';
+import { rm } from 'node:fs/promises';
+import { tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import {
   type ContainerRunOperation,
   type FlowState,
@@ -25,6 +27,7 @@ import type { ContainerEngine, GpuRequest } from '../engine/types.js';
 import type { DownloadOptions } from '../resources/download.js';
 import { LABELS, type RuntimeEvent, type StopReason } from './events.js';
 import { createLogBudget, DEFAULT_LOG_CAPS, fitResult, type LogCaps } from './log-caps.js';
+import { openFlowLogDir, removeFlowLogDirs } from './log-store.js';
 import { type ContainerRunContext, runContainer } from './run-container.js';
 
 export { exposedPorts } from './endpoints.js';
@@ -62,6 +65,11 @@ export interface CreateRuntimeParameters {
   maxLogLines?: number;
   /** Byte caps on kept logs and on the result ({@link DEFAULT_LOG_CAPS}: 64 KiB a line, 4 MiB an op, 12 MiB a flow, 16 MiB the result). */
   logCaps?: Partial<LogCaps>;
+  /**
+   * Where running flows keep their ops' logs until they end (a 0700 directory per flow, a JSON-lines file per op,
+   * removed with the flow and by the reaper). Default `<os tmpdir>/nosana-logs`; a node uses its state directory.
+   */
+  logDir?: string;
   /** Seconds between SIGTERM and SIGKILL when stopping. Default 10. */
   stopGraceSeconds?: number;
   capabilities?: string[];
@@ -126,6 +134,7 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
   const capabilities = parameters.capabilities ?? DEFAULT_CAPABILITIES;
   const logLimit = parameters.logLimit ?? { maxSizeBytes: 10 * 1024 * 1024, maxFiles: 2 };
   const active = new Map<string, AbortController>();
+  const logDir = parameters.logDir ?? join(tmpdir(), 'nosana-logs');
   const settings: ContainerRunContext['settings'] = {
     limits,
     logLimit,
@@ -170,6 +179,15 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
   const reap = async (jobId?: string) => {
     const filter = { [LABELS.scope]: scope, ...(jobId ? { [LABELS.job]: jobId } : {}) };
     const keep = (labels: Record<string, string>) => !jobId && active.has(labels[LABELS.job] ?? '');
+    // Log files first (a crash after this leaves containers, which a later reap finds): of this job, or of every
+    // job of the scope not running here (a crashed process's).
+    if (jobId) await rm(join(logDir, names(jobId).network), { recursive: true, force: true });
+    else
+      await removeFlowLogDirs(
+        logDir,
+        `nosana-${scopeTag}-`,
+        new Set([...active.keys()].map((j) => names(j).network)),
+      );
     const containers = (await engine.listContainers(filter)).filter((c) => !keep(c.labels));
     await Promise.all(containers.map((c) => engine.removeContainer(c.id)));
     const volumes = (await engine.listVolumes(filter)).filter((v) => !keep(v.labels));
@@ -199,6 +217,7 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
     active,
     settings,
     logCaps,
+    logDir,
     names,
     labelsOf,
     prepareNetwork,
@@ -329,6 +348,7 @@ interface FlowInternals {
   active: Map<string, AbortController>;
   settings: ContainerRunContext['settings'];
   logCaps: LogCaps;
+  logDir: string;
   names(jobId: string): { network: string; container(index: number): string; volume(name: string): string };
   labelsOf(jobId: string, opId?: string): Record<string, string>;
   prepareNetwork(
@@ -341,7 +361,7 @@ interface FlowInternals {
 
 /** One flow from start to result (see {@link Runtime.runFlow}). */
 async function executeFlow(
-  { engine, now, active, settings, logCaps, names, labelsOf, prepareNetwork, reap }: FlowInternals,
+  { engine, now, active, settings, logCaps, logDir, names, labelsOf, prepareNetwork, reap }: FlowInternals,
   { jobId, definition, globals = {}, signal, deadline, onEvent, resume = false }: RunFlowParameters,
 ): Promise<FlowState> {
   if (active.has(jobId))
@@ -375,6 +395,7 @@ async function executeFlow(
     for (const listener of [...statusListeners]) listener(opState.operationId, status);
   };
   const n = names(jobId);
+  const logs = await openFlowLogDir(logDir, n.network);
   const context: Omit<ContainerRunContext, 'network'> = {
     engine,
     jobId,
@@ -391,6 +412,7 @@ async function executeFlow(
     labels: (opId) => labelsOf(jobId, opId),
     settings,
     budget: createLogBudget(logCaps.maxFlowBytes),
+    logStore: logs.store,
     now,
     emit,
     setStatus,
@@ -413,6 +435,7 @@ async function executeFlow(
     if (timer) clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
     await reap(jobId).catch(() => undefined);
+    await logs.remove().catch(() => undefined);
     active.delete(jobId);
   }
   state.status = state.errors?.length ? 'failed' : flowStatusOf(state.opStates);
