@@ -243,7 +243,7 @@ describe('emulated Jobs program: owner and node actions', () => {
     expect(chain.nos(other.publicKey)).toBe(PRICE * BigInt(done.timeEnd - done.timeStart));
   });
 
-  it('claim follows the published program's rules when two nodes claim one stopped job', () => {
+  it('claim follows the rules of the published program when two nodes claim one stopped job', () => {
     // nosana-programs `claim.rs` checks only `job.state == Stopped` and creates a run; the job stays Stopped (its own
     // test "can find a re-claimed job" asserts that); `finish` and `end` check the run, not the job's state. So the
     // emulator accepts what the real program accepts here, and the second payout comes out of the market's vault.
