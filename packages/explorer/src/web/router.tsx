@@ -33,18 +33,18 @@ export function Link({
   href,
   children,
   class: className,
-  label,
+  title,
 }: {
   href: string;
   children: ComponentChildren;
   class?: string;
-  label?: string;
+  title?: string;
 }) {
   return (
     <a
       href={href}
       class={className}
-      aria-label={label}
+      title={title}
       onClick={(event) => {
         if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
         event.preventDefault();

@@ -14,7 +14,10 @@ export function StatusBadge({ status }: { status: JobStatus }) {
   );
 }
 
-/** A link to a job, market or node page, showing a shortened address (the full one in its label). */
+/**
+ * A link to a job, market or node page showing a shortened address; its accessible name starts with the kind
+ * ("node 9xQe…VFin") and the full address is its title.
+ */
 export function AddressLink({
   kind,
   address,
@@ -25,7 +28,8 @@ export function AddressLink({
   full?: boolean;
 }) {
   return (
-    <Link href={`/${kind}/${address}`} class="mono" label={`${kind} ${address}`}>
+    <Link href={`/${kind}/${address}`} class={full ? 'mono break' : 'mono'} title={address}>
+      <span class="sr-only">{kind} </span>
       {full ? address : shortAddress(address)}
     </Link>
   );
