@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  dailySeries,
   formatDuration,
   formatNos,
   formatPercent,
@@ -39,5 +40,13 @@ describe('explorer formatting', () => {
     expect(searchKind('QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG')).toBe('cid');
     expect(searchKind('hello world')).toBeNull();
     expect(searchKind('0OIl')).toBeNull();
+  });
+
+  it('fills a daily series with zeros up to the last day', () => {
+    expect(dailySeries([{ day: 86_400, value: 2 }], 3, 86_400 * 2 + 5)).toEqual({
+      x: [0, 86_400, 172_800],
+      y: [0, 2, 0],
+    });
+    expect(dailySeries([], 2, 0)).toEqual({ x: [-86_400, 0], y: [0, 0] });
   });
 });

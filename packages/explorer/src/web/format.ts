@@ -70,3 +70,23 @@ export function searchKind(term: string): 'address' | 'cid' | null {
   if (/^[1-9A-HJ-NP-Za-km-z]{32,44}$/.test(q)) return 'address';
   return null;
 }
+
+/**
+ * Per-day values as a continuous series of the last `days` days ending at `until` (unix seconds), with zeros for
+ * the days without a value, so a chart of one busy day still reads as days.
+ *
+ * @example
+ * ```ts
+ * dailySeries([{ day: 86_400, value: 2 }], 3, 86_400 * 2); // { x: [0, 86400, 172800], y: [0, 2, 0] }
+ * ```
+ */
+export function dailySeries(
+  points: Array<{ day: number; value: number }>,
+  days: number,
+  until: number,
+): { x: number[]; y: number[] } {
+  const last = Math.floor(until / 86_400) * 86_400;
+  const byDay = new Map(points.map((p) => [p.day, p.value]));
+  const x = Array.from({ length: days }, (_, i) => last - (days - 1 - i) * 86_400);
+  return { x, y: x.map((day) => byDay.get(day) ?? 0) };
+}

@@ -4,7 +4,7 @@ import { useResource } from '../api.js';
 import { Chart } from '../components/chart.js';
 import { JobTable } from '../components/job-table.js';
 import { AddressLink, Facts, Loaded, Section } from '../components/ui.js';
-import { formatNos, formatPercent, formatTime, nosNumber } from '../format.js';
+import { dailySeries, formatNos, formatPercent, formatTime, nosNumber } from '../format.js';
 
 export function NodePage({ address }: { address: string }) {
   const node = useResource<ExplorerNode>(`/api/nodes/${address}`);
@@ -58,11 +58,14 @@ export function NodePage({ address }: { address: string }) {
             </Section>
             <Section title="Earnings">
               <Chart
-                label="Earnings per day"
+                label="Earnings per day, last 30 days"
                 series="NOS earned"
                 unit="NOS"
-                x={n.earningsByDay.map((d) => d.day)}
-                y={n.earningsByDay.map((d) => nosNumber(d.earnings))}
+                {...dailySeries(
+                  n.earningsByDay.map((d) => ({ day: d.day, value: nosNumber(d.earnings) })),
+                  30,
+                  Math.max(n.lastSeen ?? 0, ...n.earningsByDay.map((d) => d.day)),
+                )}
               />
             </Section>
           </>
