@@ -2,7 +2,8 @@
  * Explorer figures: the built bundle's size (raw and gzip) and the first load of the overview in Debian's Chromium
  * (playwright-core) against an in-process localnet with an indexer serving the app — from navigation start to the
  * markets table rendered with data from the API. Each cold load uses a fresh browser context (empty cache); the
- * warm load reuses it. Baseline in the same run: the overview's main API call (`/api/markets`) alone, from Node.
+ * warm load reuses it. Baselines in the same run: the same browser loading a bare JSON page (its own floor), and
+ * the overview's main API call (`/api/markets`) alone, from Node.
  *
  * Run from the repository root: pnpm bench explorer, or
  *   node --conditions=@nosana/source --import tsx tests/bench/explorer.ts [--runs 20] [--jobs 200]
@@ -82,6 +83,16 @@ try {
     }
     await context.close();
   }
+  // Floor in the same browser: a cold context loading a bare JSON document from the same server.
+  const bare: number[] = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const start = performance.now();
+    await page.goto(`${indexer.url}/health`);
+    if (i > 0) bare.push(performance.now() - start);
+    await context.close();
+  }
   const api: number[] = [];
   for (let i = 0; i < runs + 1; i++) {
     const start = performance.now();
@@ -106,6 +117,9 @@ try {
   );
   out(
     `| overview, warm (cached assets) | ${runs} | ${ms(quantile(warm, 0.5))} | ${ms(quantile(warm, 0.95))} |`,
+  );
+  out(
+    `| baseline: the same browser, cold context, loading \`/health\` (a bare JSON page) | ${runs} | ${ms(quantile(bare, 0.5))} | ${ms(quantile(bare, 0.95))} |`,
   );
   out(
     `| baseline: \`GET /api/markets\` from Node | ${runs} | ${ms(quantile(api, 0.5))} | ${ms(quantile(api, 0.95))} |`,
