@@ -130,7 +130,8 @@ try {
     } catch (error) {
       // A baseline the network cannot serve at this size (the localnet drops a getProgramAccounts over 100,000
       // jobs) is reported as such, not as a number.
-      const reason = ((error as Error).cause as { code?: string } | undefined)?.code ?? (error as Error).message;
+      const reason =
+        ((error as Error).cause as { code?: string } | undefined)?.code ?? (error as Error).message;
       rows.push([what, how, String(calls), 'n.a.', '', `failed: ${reason}`]);
       return;
     }
