@@ -32,3 +32,19 @@ ensure_deps() {
 ensure_build() {
   (cd "$ROOT" && pnpm exec turbo run build --output-logs=errors-only)
 }
+
+# Debian's chromium package, for the explorer's browser tests (driven by playwright-core, which never downloads a
+# browser). Installed with apt when missing and apt is usable (root, or sudo without a password); otherwise the
+# browser tests say how to install it.
+ensure_chromium() {
+  if [ -x "${NOSANA_CHROMIUM:-/usr/bin/chromium}" ]; then return; fi
+  command -v apt-get >/dev/null 2>&1 || { log "no apt-get: install Chromium and set NOSANA_CHROMIUM"; return; }
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    if sudo -n true 2>/dev/null; then sudo="sudo -n"; else log "Chromium missing and no root: apt-get install chromium"; return; fi
+  fi
+  log "installing Debian's chromium (browser tests)"
+  { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
+    && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; } \
+    || log "could not install chromium with apt; the browser tests will say what is missing"
+}

@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
 import { packageConfig } from '../../tsup.shared.js';
 
-export default defineConfig(packageConfig());
+export default defineConfig(packageConfig(['src/index.ts', 'src/testing.ts']));

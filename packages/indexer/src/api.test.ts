@@ -55,4 +55,34 @@ describe('the API handler', () => {
     expect(second.status).toBe(503);
     controller.abort();
   });
+
+  it('answers definition and result routes with clear errors when there is nothing to read', async () => {
+    const job = '9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin';
+    const unknown = await fetch(`${base}/api/jobs/${job}/definition`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    expect((await fetch(`${base}/api/jobs/not-an-address/result`)).status).toBe(400);
+    expect((await fetch(`${base}/api/jobs/${job}/other`)).status).toBe(404);
+    store.putJob(
+      {
+        address: job,
+        market: job,
+        project: job,
+        payer: job,
+        node: null,
+        state: 0,
+        price: '10',
+        timeout: 60,
+        timeStart: 0,
+        timeEnd: 0,
+        definition: 'QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG',
+        result: null,
+      },
+      1,
+      null,
+    );
+    const noIpfs = await fetch(`${base}/api/jobs/${job}/definition`);
+    expect(noIpfs.status).toBe(503);
+    expect(await noIpfs.json()).toMatchObject({ error: { code: 'NO_IPFS' } });
+  });
 });

@@ -21,6 +21,8 @@ export interface IndexerClient {
   listJobs(parameters?: ListIndexedJobsParameters): Promise<JobJson[]>;
   getJob(address: string): Promise<JobJson>;
   explain(address: string): Promise<ExplainJobResult>;
+  /** `/health`: whether the first backfill is done, and the last slot indexed. */
+  health(): Promise<{ ok: boolean; synced: boolean; slot: number }>;
 }
 
 /**
@@ -84,5 +86,6 @@ export function createIndexerClient({
     },
     getJob: (address) => get<JobJson>(`/api/jobs/${encodeURIComponent(address)}`),
     explain: (address) => get<ExplainJobResult>(`/api/jobs/${encodeURIComponent(address)}/explain`),
+    health: () => get<{ ok: boolean; synced: boolean; slot: number }>('/health'),
   };
 }

@@ -1,12 +1,11 @@
 /** Composes the indexer: database, chain follower and HTTP API in one process. */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { PROGRAM_ADDRESSES } from '@nosana/chain';
+import { createKuboStore, PROGRAM_ADDRESSES } from '@nosana/chain';
 import { NosanaError } from '@nosana/core';
+import { explorerRoot } from '@nosana/explorer';
 import { createApiHandler } from './api.js';
+import { createJobContent } from './content.js';
 import './errors.js';
 import { createFollower, type Follower } from './follower.js';
 import { type Change, type IndexerStore, openStore } from './store.js';
@@ -21,8 +20,10 @@ export interface StartIndexerParameters {
   listen?: string | number;
   /** Program ids; default: the mainnet build's (which the localnet also uses). */
   programs?: { jobs?: string };
-  /** Directory of the explorer's files; default: the web app built into this package, when present. */
+  /** Directory of the explorer's files; default: the `@nosana/explorer` build, when present; null: none. */
   webRoot?: string | null;
+  /** Kubo-compatible IPFS API the explorer reads jobs' definitions and results through (none: not shown). */
+  ipfsUrl?: string;
   /** Diagnostics. */
   log?: (message: string) => void;
 }
@@ -38,10 +39,16 @@ export interface Indexer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** The web app built into the package (`dist/web`), when it was built. */
+/**
+ * The explorer web app the indexer serves by default: `@nosana/explorer`'s build, when it was built.
+ *
+ * @example
+ * ```ts
+ * defaultWebRoot(); // '/…/@nosana/explorer/dist/web'
+ * ```
+ */
 export function defaultWebRoot(): string | undefined {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return [join(here, 'web'), join(here, '..', 'dist', 'web')].find((d) => existsSync(join(d, 'index.html')));
+  return explorerRoot();
 }
 
 function parseListen(listen: string | number): { host: string; port: number } {
@@ -74,6 +81,7 @@ export async function startIndexer({
   listen = '127.0.0.1:8090',
   programs = {},
   webRoot,
+  ipfsUrl,
   log,
 }: StartIndexerParameters): Promise<Indexer> {
   const { host, port } = parseListen(listen);
@@ -103,6 +111,7 @@ export async function startIndexer({
       },
       health: () => ({ synced, slot: follower.slot() }),
       ...(root ? { webRoot: root } : {}),
+      ...(ipfsUrl ? { content: createJobContent({ ipfs: createKuboStore({ url: ipfsUrl }) }) } : {}),
       ...(log ? { log } : {}),
     }),
   );

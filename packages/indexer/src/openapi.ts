@@ -80,6 +80,22 @@ export function openApiDocument(version: string): object {
           responses: { 200: ok({ type: 'object' }), 400: error, 404: error },
         },
       },
+      '/api/jobs/{address}/definition': {
+        get: {
+          summary:
+            "The job's definition from IPFS, with the services it exposes and their last known health (503 when the indexer has no IPFS endpoint)",
+          parameters: [addressParam('address', 'path')],
+          responses: { 200: ok({ type: 'object' }), 400: error, 404: error, 502: error, 503: error },
+        },
+      },
+      '/api/jobs/{address}/result': {
+        get: {
+          summary:
+            "The job's published result from IPFS: flow status, and each op's status, exit code and last 2,000 log lines",
+          parameters: [addressParam('address', 'path')],
+          responses: { 200: ok({ type: 'object' }), 400: error, 404: error, 502: error, 503: error },
+        },
+      },
       '/api/markets': {
         get: {
           summary: 'Markets with queue, price and statistics',

@@ -1,8 +1,8 @@
 /** Test set-up: a localnet with funded chain clients (posters and hosts) and small polling helpers. */
-import { createKuboStore, createNosanaClient, type NosanaClient } from '@nosana/chain';
+import type { NosanaClient } from '@nosana/chain';
 import type { JobDefinition } from '@nosana/core';
 import { type Localnet, startLocalnet } from '@nosana/localnet';
-import { Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
+import { createLocalnetActors } from '@nosana/localnet/testing';
 
 export const NOS = 1_000_000n;
 export const definition: JobDefinition = {
@@ -21,21 +21,8 @@ export interface TestNetwork {
 
 export async function startTestNetwork(dataDir = 'temporary'): Promise<TestNetwork> {
   const localnet = await startLocalnet({ dataDir, rpcPort: 0, ipfsPort: 0 });
-  const clients: NosanaClient[] = [];
-  const actor = (nos = 0n) => {
-    const key = Keypair.generate();
-    localnet.bank.airdrop(key.publicKey.toBase58(), 10n * BigInt(LAMPORTS_PER_SOL));
-    if (nos > 0n) localnet.airdropNos(key.publicKey.toBase58(), nos);
-    const client = createNosanaClient({
-      network: 'localnet',
-      rpcUrl: localnet.rpcUrl,
-      wsUrl: localnet.wsUrl,
-      wallet: key,
-      ipfs: createKuboStore({ url: localnet.ipfsApiUrl }),
-    });
-    clients.push(client);
-    return client;
-  };
+  const actors = createLocalnetActors(localnet);
+  const actor = (nos = 0n) => actors.actor(nos);
   return {
     localnet,
     actor,
@@ -44,15 +31,9 @@ export async function startTestNetwork(dataDir = 'temporary'): Promise<TestNetwo
       await client.host.prepare();
       return client;
     },
-    async advanceClock(seconds) {
-      await fetch(localnet.rpcUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'localnet_advanceClock', params: [seconds] }),
-      });
-    },
+    advanceClock: (seconds) => actors.advanceClock(seconds),
     async close() {
-      for (const client of clients) client.close();
+      actors.close();
       await localnet.close();
     },
   };

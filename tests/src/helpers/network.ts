@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { callLocalnetRpc, createKuboStore, createNosanaClient, type NosanaClient } from '@nosana/chain';
+import type { NosanaClient } from '@nosana/chain';
 import { type Localnet, startLocalnet } from '@nosana/localnet';
+import { createLocalnetActors } from '@nosana/localnet/testing';
 import { type HostNode, type NodeApi, type NodeEvent, type NosanaNode, startHostNode } from '@nosana/node';
 import {
   type ConnectEngineResult,
@@ -15,7 +16,7 @@ import {
   LABELS,
   seedBusyboxImage,
 } from '@nosana/runtime';
-import { Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
+import { Keypair } from '@solana/web3.js';
 
 export interface Network {
   localnet: Localnet;
@@ -76,26 +77,14 @@ export async function startNetwork(): Promise<Network> {
   const localnet = await startLocalnet({ dataDir: 'temporary', rpcPort: 0, ipfsPort: 0 });
   const engine = await connectEngine();
   await seedBusyboxImage({ docker: engine.docker });
-  const clients: NosanaClient[] = [];
   const hosts: HostNode[] = [];
   /** Nodes stopped by `stopNodes` (their scope is still reaped at close). */
   const stopped: HostNode[] = [];
   const dirs: string[] = [];
   const locks = mkdtempSync(join(tmpdir(), 'nosana-locks-'));
   dirs.push(locks);
-  const actor = (nos = 0n, key = Keypair.generate()) => {
-    localnet.bank.airdrop(key.publicKey.toBase58(), 10n * BigInt(LAMPORTS_PER_SOL));
-    if (nos > 0n) localnet.airdropNos(key.publicKey.toBase58(), nos);
-    const client = createNosanaClient({
-      network: 'localnet',
-      rpcUrl: localnet.rpcUrl,
-      wsUrl: localnet.wsUrl,
-      wallet: key,
-      ipfs: createKuboStore({ url: localnet.ipfsApiUrl }),
-    });
-    clients.push(client);
-    return client;
-  };
+  const actors = createLocalnetActors(localnet);
+  const actor = actors.actor;
   return {
     localnet,
     engine,
@@ -190,9 +179,7 @@ export async function startNetwork(): Promise<Network> {
         (await engine.engine.listNetworks(filter)).length
       );
     },
-    async advanceClock(seconds) {
-      await callLocalnetRpc(localnet.rpcUrl, 'localnet_advanceClock', [seconds]);
-    },
+    advanceClock: (seconds) => actors.advanceClock(seconds),
     async close() {
       const all = [...stopped, ...hosts];
       await Promise.allSettled(hosts.map((h) => h.stop()));
@@ -200,7 +187,7 @@ export async function startNetwork(): Promise<Network> {
         await createRuntime({ engine: engine.engine, scope: node.address })
           .reap()
           .catch(() => undefined);
-      for (const client of clients) client.close();
+      actors.close();
       await localnet.close();
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     },

@@ -38,6 +38,10 @@ export default class IndexerStart extends NosanaCommand<IndexerStartResult> {
     ws: Flags.string({ summary: 'Solana WebSocket URL (default: the RPC port + 1)' }),
     db: Flags.string({ summary: 'SQLite database file (default ~/.nosana/indexer.db)' }),
     listen: Flags.string({ summary: 'host:port of the API', default: '127.0.0.1:8090' }),
+    ipfs: Flags.string({
+      summary: "IPFS API URL the explorer reads jobs' definitions, logs and results through",
+      env: 'NOSANA_IPFS_API',
+    }),
     programs: Flags.string({
       summary: 'program ids to follow',
       options: ['mainnet', 'devnet'],
@@ -60,6 +64,7 @@ export default class IndexerStart extends NosanaCommand<IndexerStartResult> {
       wsUrl,
       dbPath,
       listen: flags.listen,
+      ...(flags.ipfs ? { ipfsUrl: flags.ipfs } : {}),
       programs: { jobs: PROGRAM_ADDRESSES[flags.programs as 'mainnet' | 'devnet'].jobs },
       log: (message) => this.logToStderr(message),
     });

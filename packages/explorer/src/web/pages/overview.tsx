@@ -1,0 +1,81 @@
+/** The overview: every market (price per hour, queue, nodes, running jobs), throughput, and the latest jobs. */
+import type { ExplorerJobPage, ExplorerMarket, ExplorerThroughput } from '../../api-types.js';
+import { useResource } from '../api.js';
+import { Chart } from '../components/chart.js';
+import { JobTable } from '../components/job-table.js';
+import { AddressLink, Loaded, Section } from '../components/ui.js';
+import { formatDuration, formatNos } from '../format.js';
+
+export function Overview() {
+  const markets = useResource<{ items: ExplorerMarket[] }>('/api/markets');
+  const throughput = useResource<ExplorerThroughput>('/api/throughput?hours=24', (c) => c.kind === 'job');
+  const jobs = useResource<ExplorerJobPage>('/api/jobs?limit=10', (c) => c.kind !== 'market');
+  return (
+    <>
+      <h1>Network overview</h1>
+      <Section title="Markets">
+        <Loaded resource={markets} what="markets">
+          {({ items }) =>
+            items.length === 0 ? (
+              <p class="muted">No market indexed yet.</p>
+            ) : (
+              <div class="table-wrap">
+                <table>
+                  <caption class="sr-only">Markets with price, queue and nodes</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Market</th>
+                      <th scope="col">Price / hour</th>
+                      <th scope="col">Queue</th>
+                      <th scope="col">Nodes (busy / known)</th>
+                      <th scope="col">Jobs running</th>
+                      <th scope="col">Jobs last hour</th>
+                      <th scope="col">Median wait</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((m) => (
+                      <tr key={m.address}>
+                        <td>
+                          <AddressLink kind="market" address={m.address} />
+                        </td>
+                        <td>{formatNos(m.pricePerHour)} NOS</td>
+                        <td>
+                          {m.queue.entries.length} {m.queue.kind === 'empty' ? '' : m.queue.kind}
+                        </td>
+                        <td>
+                          {m.nodes.busy} / {m.nodes.known}
+                        </td>
+                        <td data-testid="running">{m.jobs.running}</td>
+                        <td>{m.jobs.lastHour}</td>
+                        <td>{formatDuration(m.medianWaitSeconds)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )
+          }
+        </Loaded>
+      </Section>
+      <Section title="Throughput">
+        <Loaded resource={throughput} what="throughput">
+          {({ items }) => (
+            <Chart
+              label="Jobs finished per hour, last 24 hours"
+              series="jobs finished"
+              unit="jobs"
+              x={items.map((p) => p.hour)}
+              y={items.map((p) => p.finished)}
+            />
+          )}
+        </Loaded>
+      </Section>
+      <Section title="Latest jobs">
+        <Loaded resource={jobs} what="jobs">
+          {({ items }) => <JobTable jobs={items} caption="The ten newest jobs" />}
+        </Loaded>
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vite';
+
+/** The web app: sources in src/web, static files in dist/web (served by the indexer at `/`). */
+export default defineConfig({
+  root: 'src/web',
+  base: '/',
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  build: {
+    outDir: '../../dist/web',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+    // One small app: everything in one script and one stylesheet, hashed for immutable caching.
+    modulePreload: { polyfill: false },
+    reportCompressedSize: true,
+  },
+});
