@@ -106,6 +106,8 @@ export async function startLocalnetServices(
         dbPath: join(parameters.dataDir, 'indexer.db'),
         listen: `127.0.0.1:${port}`,
         programs: { jobs: PROGRAM_ADDRESSES[parameters.programs].jobs },
+        // The explorer's job pages read definitions and results through it.
+        ipfsUrl: parameters.ipfsApiUrl,
         log: parameters.log,
       });
       closers.push(() => indexer.close());
