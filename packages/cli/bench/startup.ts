@@ -1,8 +1,9 @@
 /**
  * Start-up time of the built `nosana` binary (what a user waits for): `--version`, `--help`, `job validate` of the
- * hello-world example (loads @nosana/core and ajv), and `job get` of a job on a localnet (loads @nosana/chain and
- * web3.js, two RPC round trips). Each command runs `--runs` times in a fresh process after two warm-up runs;
- * p50/p95/min wall time.
+ * hello-world example (the fast path: @nosana/core bundled, no oclif), and `job get` / `market list` on a localnet
+ * (oclif, @nosana/chain and web3.js, RPC round trips). Each command runs `--runs` times in a fresh process after two
+ * warm-up runs; p50/p95/min wall time, and the p50 as a ratio of `node -e 0` (a bare Node start) measured in the
+ * same run, interleaved with the commands so both see the same load.
  *
  * Run from packages/cli after `pnpm build`: node --import tsx bench/startup.ts [--runs 20]
  * (or `pnpm bench` from the repository root).
@@ -52,23 +53,35 @@ try {
       Math.min(samples.length - 1, Math.ceil((p / 100) * samples.length) - 1)
     ]!;
   const f = (n: number) => `${n.toFixed(0)} ms`;
-  const lines = ['| command | runs | p50 | p95 | min |', '|---|---|---|---|---|'];
-  for (const [label, args] of [
+  const time = async (command: () => Promise<unknown>) => {
+    const started = performance.now();
+    await command();
+    return performance.now() - started;
+  };
+  const bare = () => run(process.execPath, ['-e', '0']);
+  const commands = [
     ['nosana --version', ['--version']],
     ['nosana --help', ['--help']],
     ['nosana job validate examples/hello-world.json', ['job', 'validate', example]],
     ['nosana job get <job> (localnet)', ['job', 'get', job]],
-  ] as const) {
-    const samples: number[] = [];
-    for (let i = 0; i < runs + 2; i++) {
-      const started = performance.now();
-      await nosana([...args]);
-      if (i >= 2) samples.push(performance.now() - started);
+    ['nosana market list (localnet)', ['market', 'list']],
+  ] as const;
+  const baseline: number[] = [];
+  const samples = commands.map(() => [] as number[]);
+  for (let i = 0; i < runs + 2; i++) {
+    const b = await time(bare);
+    if (i >= 2) baseline.push(b);
+    for (const [c, [, args]] of commands.entries()) {
+      const t = await time(() => nosana([...args]));
+      if (i >= 2) samples[c]!.push(t);
     }
-    lines.push(
-      `| \`${label}\` | ${runs} | ${f(percentile(samples, 50))} | ${f(percentile(samples, 95))} | ${f(Math.min(...samples))} |`,
-    );
   }
+  const base = percentile(baseline, 50);
+  const lines = ['| command | runs | p50 | p95 | min | p50 ÷ `node -e 0` |', '|---|---|---|---|---|---|'];
+  const row = (label: string, s: number[]) =>
+    `| \`${label}\` | ${runs} | ${f(percentile(s, 50))} | ${f(percentile(s, 95))} | ${f(Math.min(...s))} | ×${(percentile(s, 50) / base).toFixed(2)} |`;
+  lines.push(row('node -e 0 (baseline)', baseline));
+  for (const [c, [label]] of commands.entries()) lines.push(row(label, samples[c]!));
   process.stdout.write(
     `${lines.join('\n')}\n\n${cpus().length} CPUs, load average ${loadavg()
       .map((l) => l.toFixed(1))

@@ -1,5 +1,9 @@
 #!/usr/bin/env node
-// The `nosana` executable. oclif reads oclif.manifest.json, so no command module is imported until one runs.
-import { execute } from '@oclif/core';
+// The `nosana` executable. `--version` and `job validate` are answered without loading oclif (dist/fast-path.js);
+// everything else goes to oclif, which reads oclif.manifest.json, so no command module is imported until one runs.
+import { runFastPath } from '../dist/fast-path.js';
 
-await execute({ dir: import.meta.url });
+if (!(await runFastPath(process.argv.slice(2)))) {
+  const { execute } = await import('@oclif/core');
+  await execute({ dir: import.meta.url });
+}

@@ -1,17 +1,8 @@
 import { Command, ux } from '@oclif/core';
-import { type NormalizedError, normalizeError } from './errors.js';
+import { errorEnvelope, errorText, type JsonEnvelope } from './envelope.js';
+import { normalizeError } from './errors.js';
 
-/** The envelope every command prints with `--json`. */
-export type JsonEnvelope<T> =
-  | { status: 'ok'; result: T; warnings: string[] }
-  | {
-      status: 'error';
-      /** null, or what the command knows despite the failure (a failed job: its address, state, result CID, flow). */
-      result: T | null;
-      warnings: string[];
-      error: { code: string; message: string };
-      errors?: NormalizedError['errors'];
-    };
+export type { JsonEnvelope } from './envelope.js';
 
 /**
  * The base of every `nosana` command: `--json` with one stable envelope, warnings collected for it, and one
@@ -36,14 +27,7 @@ export abstract class NosanaCommand<T> extends Command {
   }
 
   protected override toErrorJson(error: unknown): JsonEnvelope<T> {
-    const normalized = normalizeError(error);
-    return {
-      status: 'error',
-      result: (normalized.result as T | undefined) ?? null,
-      warnings: this.collectedWarnings,
-      error: { code: normalized.code, message: normalized.message },
-      ...(normalized.errors ? { errors: normalized.errors } : {}),
-    };
+    return errorEnvelope(error, this.collectedWarnings);
   }
 
   private envelopePrinted = false;
@@ -70,18 +54,8 @@ export abstract class NosanaCommand<T> extends Command {
       this.logJson(this.toErrorJson(error));
       return;
     }
-    const lines = [ux.colorize('red', `Error: ${normalized.message}`)];
-    let file: string | undefined;
-    for (const item of normalized.errors ?? []) {
-      if (item.file !== undefined && item.file !== file) {
-        file = item.file;
-        lines.push(`${ux.colorize('bold', file)}:`);
-      }
-      const where =
-        item.line === undefined ? '' : ux.colorize('dim', ` (line ${item.line}, column ${item.column})`);
-      lines.push(`  ${ux.colorize('bold', item.path)}${where}: ${item.message}`);
-    }
-    if (normalized.code === 'CLI__UNEXPECTED' && process.env.DEBUG && error.stack) lines.push(error.stack);
-    this.logToStderr(lines.join('\n'));
+    const stack = process.env.DEBUG ? error.stack : undefined;
+    const text = errorText(normalized, (color, line) => ux.colorize(color, line), stack);
+    this.logToStderr(text);
   }
 }

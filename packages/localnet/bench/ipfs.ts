@@ -6,7 +6,9 @@
  *   `startLocalnet()` use it: client and server share one event loop),
  * - through the Kubo RPC server in a child process (as `nosana localnet start` serves other processes),
  *
- * plus `computeCid` (only-hash, no I/O) as the ceiling. Every add uses fresh bytes (Kubo's deterministic ChaCha20
+ * plus `computeCid` (only-hash, no I/O) as the ceiling. Then one 1 GB file (10^9 bytes) is streamed through the child server
+ * (generated while it is sent, never held whole) and read back, while the child samples its RSS every 20 ms: the
+ * growth of its peak RSS over its RSS before the add shows whether the server streams or buffers. Every add uses fresh bytes (Kubo's deterministic ChaCha20
  * data with a new seed) so every block is new to the store; the bytes are generated and their CID computed
  * before the clock starts, and every CID an add returns is checked against it. Every timed cat checks the
  * length it received, and the first file of each row is read back again untimed and compared by sha256.
@@ -34,6 +36,8 @@ const { values } = parseArgs({
   options: {
     'runs-1m': { type: 'string', default: '30' },
     'runs-50m': { type: 'string', default: '5' },
+    /** Size of the streamed add and cat through the child server whose RSS is watched, in GB (0 skips it). */
+    gb: { type: 'string', default: '1' },
     /** Internal: run as the child-process server over this directory. */
     serve: { type: 'string' },
   },
@@ -71,6 +75,7 @@ async function bench() {
   const store = await openContentStore({ dir: join(dir, 'store') });
   const server = await startIpfsServer({ store, port: 0 });
   const child = await startChildServer(join(dir, 'child'));
+  let big: BigFile | undefined;
   try {
     const targets: Target[] = [
       storeTarget('store directly', store),
@@ -78,7 +83,8 @@ async function bench() {
       kuboTarget('server, child process', child.apiUrl),
     ];
 
-    for (const { label, bytes, runs, warmup } of sizes) {
+    // `--runs-1m 0 --runs-50m 0` leaves only the 1 GB stream.
+    for (const { label, bytes, runs, warmup } of sizes.filter((size) => size.runs > 0)) {
       /** Times `operation` `runs` times after `warmup` untimed runs; `prepare` runs before the clock starts. */
       const measure = async <T>(
         path: string,
@@ -149,6 +155,8 @@ async function bench() {
           throw new Error(`${target.name}: cat changed the bytes`);
       }
     }
+    const gb = Number(values.gb);
+    if (gb > 0) big = await bigFile(child, gb * 1e9, gc);
   } finally {
     await child.close();
     await server.close();
@@ -163,6 +171,72 @@ async function bench() {
   out('MB/s = 10^6 content bytes per second; median [min–max] over the runs');
   out();
   printTable(out, rows);
+  if (big) {
+    out();
+    out(
+      `${big.label} streamed through the server in a child process (generated while sent, never whole in memory):`,
+    );
+    out(
+      `- add + pin: ${big.addMbps.toFixed(0)} MB/s; the server's RSS ${mib(big.rssBefore)} before, peak ${mib(big.addPeak)} (growth ${mib(big.addPeak - big.rssBefore)})`,
+    );
+    out(
+      `- cat: ${big.catMbps.toFixed(0)} MB/s; the server's peak RSS ${mib(big.catPeak)} (growth ${mib(big.catPeak - big.rssBefore)})`,
+    );
+  }
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
+}
+
+interface BigFile {
+  label: string;
+  addMbps: number;
+  catMbps: number;
+  rssBefore: number;
+  addPeak: number;
+  catPeak: number;
+}
+
+/** Streams `bytes` of generated content through the child server and back, watching the server's RSS. */
+async function bigFile(child: ChildServer, bytes: number, gc: () => void): Promise<BigFile> {
+  const seed = `big-${bytes}`;
+  const expected = await computeCid(deterministicBytes(bytes, seed));
+  const want = createHash('sha256');
+  for (const chunk of deterministicBytes(bytes, seed)) want.update(chunk);
+  const digest = want.digest('hex');
+  const kubo = create({ url: child.apiUrl, timeout: 600_000 });
+  gc();
+  const rssBefore = await child.rss('reset');
+  let start = process.hrtime.bigint();
+  const added = await kubo.add(
+    (async function* () {
+      yield* deterministicBytes(bytes, seed);
+    })(),
+    { cidVersion: 0, pin: true },
+  );
+  const addMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const addPeak = await child.rss('peak');
+  if (added.cid.toString() !== expected) throw new Error(`big add gave ${added.cid}, computeCid ${expected}`);
+  await child.rss('reset');
+  const hash = createHash('sha256');
+  let length = 0;
+  start = process.hrtime.bigint();
+  for await (const chunk of kubo.cat(expected)) {
+    hash.update(chunk);
+    length += chunk.length;
+  }
+  const catMs = Number(process.hrtime.bigint() - start) / 1e6;
+  const catPeak = await child.rss('peak');
+  if (length !== bytes || hash.digest('hex') !== digest) throw new Error('big cat changed the bytes');
+  return {
+    label: `${(bytes / 1e9).toFixed(0)} GB`,
+    addMbps: bytes / 1e6 / (addMs / 1e3),
+    catMbps: bytes / 1e6 / (catMs / 1e3),
+    rssBefore,
+    addPeak,
+    catPeak,
+  };
 }
 
 function storeTarget(name: string, store: ContentStore): Target {
@@ -194,20 +268,39 @@ function kuboTarget(name: string, url: string): Target {
   };
 }
 
+/** The server in a child process; `rss` asks it for its RSS now (`reset`) or its peak since the last reset. */
+interface ChildServer {
+  apiUrl: string;
+  rss(what: 'reset' | 'peak'): Promise<number>;
+  close(): Promise<void>;
+}
+
 /** Starts this script as a server in a child process; it exits when closed or when its stdin ends. */
-async function startChildServer(dir: string): Promise<{ apiUrl: string; close(): Promise<void> }> {
+async function startChildServer(dir: string): Promise<ChildServer> {
   const child: ChildProcess = spawn(
     process.execPath,
     [...process.execArgv, fileURLToPath(import.meta.url), '--serve', dir],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const apiUrl = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the child server exited (${code}) before it started`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line).apiUrl));
-  });
+  const lines = createInterface({ input: child.stdout! });
+  const next = () =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`the child server exited (${code})`));
+      child.once('exit', onExit);
+      lines.once('line', (line) => {
+        child.off('exit', onExit);
+        resolve(JSON.parse(line) as Record<string, unknown>);
+      });
+    });
+  const apiUrl = (await next()).apiUrl as string;
   return {
     apiUrl,
+    async rss(what) {
+      const answer = next();
+      child.stdin!.write(`${what}\n`);
+      return (await answer).rss as number;
+    },
     async close() {
       child.stdin!.end();
       await exited;
@@ -218,9 +311,22 @@ async function startChildServer(dir: string): Promise<{ apiUrl: string; close():
 async function serve(dir: string) {
   const store = await openContentStore({ dir });
   const server = await startIpfsServer({ store, port: 0 });
+  let peak = 0;
+  const sample = () => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  };
+  setInterval(sample, 20).unref();
   process.stdout.write(`${JSON.stringify({ apiUrl: server.apiUrl })}\n`);
-  process.stdin.resume();
-  process.stdin.once('end', async () => {
+  const input = createInterface({ input: process.stdin });
+  input.on('line', (line) => {
+    sample();
+    if (line === 'reset') {
+      (globalThis as { gc?: () => void }).gc?.();
+      peak = process.memoryUsage.rss();
+    }
+    process.stdout.write(`${JSON.stringify({ rss: peak })}\n`);
+  });
+  input.once('close', async () => {
     await server.close();
     await store.close();
   });

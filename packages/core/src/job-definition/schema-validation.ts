@@ -1,26 +1,13 @@
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { closest } from '../text.js';
 import { fromPointer, issueAt, type ValidationIssue } from './issues.js';
-import { jobDefinitionSchema } from './schema.js';
+import { validate as generatedValidator } from './schema-validator.generated.js';
 
-let compiled: ValidateFunction | undefined;
-
-/** The compiled validator, built on first use (compiling costs a few milliseconds, so never at import time). */
-function validator(): ValidateFunction {
-  compiled ??= new Ajv2020({
-    allErrors: true,
-    verbose: true,
-    strict: true,
-    allowUnionTypes: true,
-    // `body` of an HTTP health check is any JSON value; everything else is typed.
-    strictTypes: 'log',
-    // Discriminated unions list required keys in the op schema and their properties in the if/then branches.
-    strictRequired: false,
-    logger: false,
-  }).compile(jobDefinitionSchema);
-  return compiled;
-}
+/**
+ * The job definition validator, compiled from the schema at build time (see schema-validator-source.ts): no ajv
+ * compiler and no schema compilation at run time.
+ */
+const validator = (): ValidateFunction => generatedValidator as ValidateFunction;
 
 /** Validates `value` against the job definition JSON Schema and returns every issue found, with fix hints. */
 export function schemaIssues(value: unknown): ValidationIssue[] {

@@ -3,8 +3,11 @@
  * blockstore that re-hashes every block it reads, and a pin table of its own. One process owns a store
  * directory (the localnet); everything else reaches it over the Kubo-compatible HTTP API.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { kuboV0ImportOptions } from '@nosana/chain';
 import { NosanaError } from '@nosana/core';
 import { BlackHoleBlockstore } from 'blockstore-core';
@@ -18,6 +21,7 @@ import {
 } from 'ipfs-unixfs-importer';
 import { fixedSize } from 'ipfs-unixfs-importer/chunker';
 import { balanced } from 'ipfs-unixfs-importer/layout';
+import { base32upper } from 'multiformats/bases/base32';
 import { CID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
 import '../errors.js';
@@ -61,25 +65,49 @@ export interface ContentStore {
 }
 
 /**
- * A blockstore that verifies every block it reads against its CID's sha2-256 digest (blockstore-fs returns
- * whatever is on disk).
+ * The store's blocks, in blockstore-fs's layout (`<dir>/<next-to-last two characters>/<base32 multihash>.data`, so
+ * existing stores open unchanged), with faster I/O: a block is read with one `readFile` (not a 64 KiB read stream
+ * and a concatenation), shard directories are created once (not one `mkdir` per block), and a block is written to a
+ * temporary file and renamed, so a crash never leaves a partial block. Every block read is verified against its
+ * CID's sha2-256 digest (the disk is not trusted).
  */
 class VerifyingBlockstore {
-  constructor(private readonly inner: FsBlockstore) {}
-  put(
-    cid: CID,
-    bytes: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
-    options?: { signal?: AbortSignal },
-  ) {
-    return this.inner.put(cid, bytes, options);
+  private readonly shards = new Set<string>();
+  private writes = 0;
+  constructor(
+    private readonly root: string,
+    private readonly inner: FsBlockstore,
+  ) {}
+  /** blockstore-fs's `NextToLast` sharding: the multihash in base32 (upper case), sharded by its next-to-last two characters. */
+  private location(cid: CID) {
+    const name = base32upper.encoder.encode(cid.multihash.bytes);
+    const dir = join(this.root, name.slice(-2));
+    return { dir, file: join(dir, `${name}.data`) };
   }
-  has(cid: CID, options?: { signal?: AbortSignal }) {
-    return this.inner.has(cid, options);
-  }
-  async *get(cid: CID, options?: { signal?: AbortSignal }): AsyncGenerator<Uint8Array> {
-    const chunks: Uint8Array[] = [];
+  async put(cid: CID, bytes: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>) {
+    const { dir, file } = this.location(cid);
+    if (!this.shards.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      this.shards.add(dir);
+    }
+    const temporary = `${file}.${process.pid}.${this.writes++}.tmp`;
     try {
-      for await (const chunk of this.inner.get(cid, options)) chunks.push(chunk);
+      if (bytes instanceof Uint8Array) await writeFile(temporary, bytes);
+      else await writeFile(temporary, Readable.from(bytes));
+      await rename(temporary, file);
+    } catch (cause) {
+      await rm(temporary, { force: true });
+      throw cause;
+    }
+    return cid;
+  }
+  has(cid: CID) {
+    return this.inner.has(cid);
+  }
+  async *get(cid: CID): AsyncGenerator<Uint8Array> {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(this.location(cid).file);
     } catch (cause) {
       throw new NosanaError(
         'LOCALNET__IPFS_NOT_FOUND',
@@ -88,10 +116,9 @@ class VerifyingBlockstore {
         { cause },
       );
     }
-    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     if (cid.multihash.code === sha256.code) {
-      const digest = await sha256.digest(bytes);
-      if (!digest.digest.every((b, i) => b === cid.multihash.digest[i])) {
+      const digest = createHash('sha256').update(bytes).digest();
+      if (!digest.equals(cid.multihash.digest)) {
         throw new NosanaError(
           'LOCALNET__IPFS_CORRUPT_BLOCK',
           `block ${cid} is corrupted on disk (its content hashes differently)`,
@@ -122,7 +149,7 @@ export async function openContentStore({ dir }: OpenContentStoreParameters): Pro
   mkdirSync(join(dir, 'blocks'), { recursive: true });
   const fs = new FsBlockstore(join(dir, 'blocks'));
   await fs.open();
-  const blocks = new VerifyingBlockstore(fs);
+  const blocks = new VerifyingBlockstore(join(dir, 'blocks'), fs);
   const pinFile = join(dir, 'pins.json');
   const pinned = new Set<string>(readPins(pinFile));
   const savePins = () => {

@@ -1,23 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import type { ValidationIssue } from '@nosana/core';
 import { Args, ux } from '@oclif/core';
 import { NosanaCommand } from '../../base-command.js';
+import { type JobValidateResult, validateFiles } from '../../validate-files.js';
 
-/** Summary of one valid job definition. */
-export interface ValidatedFile {
-  source: string;
-  ops: number;
-  groups: string[];
-  images: string[];
-  gpu: boolean;
-  exposedServices: number;
-  warnings: Array<Pick<ValidationIssue, 'path' | 'message' | 'code'>>;
-}
-
-/** What `nosana job validate --json` returns when every file is valid. */
-export interface JobValidateResult {
-  files: ValidatedFile[];
-}
+export type { JobValidateResult, ValidatedFile } from '../../validate-files.js';
 
 export default class JobValidate extends NosanaCommand<JobValidateResult> {
   static override summary = 'check job definitions without posting them';
@@ -40,57 +25,11 @@ export default class JobValidate extends NosanaCommand<JobValidateResult> {
 
   async run(): Promise<JobValidateResult> {
     const { argv } = await this.parse(JobValidate);
-    const files = argv as string[];
-    const { groupOperations, formatIssue, invalidJobDefinitionError, NosanaError, parseJobDefinition } =
-      await import('@nosana/core');
-    const valid: ValidatedFile[] = [];
-    const invalid: Array<{ source: string; issues: ValidationIssue[] }> = [];
-    for (const file of files) {
-      const source = file === '-' ? '<stdin>' : file;
-      const text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
-      const result = parseJobDefinition({ text, source });
-      for (const warning of result.warnings) this.warnUser(`${source}: ${formatIssue(warning)}`);
-      if (!result.ok) {
-        invalid.push({ source, issues: result.errors });
-        continue;
-      }
-      const { definition } = result;
-      const runs = definition.ops.flatMap((op) => (op.type === 'container/run' ? [op] : []));
-      const summary: ValidatedFile = {
-        source,
-        ops: definition.ops.length,
-        groups: groupOperations(definition.ops).map((g) => g.name),
-        images: [...new Set(runs.map((op) => op.args.image ?? definition.global?.image ?? '?'))],
-        gpu: runs.some((op) => op.args.gpu ?? definition.global?.gpu ?? false),
-        exposedServices: runs.filter((op) => op.args.expose !== undefined).length,
-        warnings: result.warnings.map(({ path, message, code }) => ({ path, message, code })),
-      };
-      valid.push(summary);
-      const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-      const extras = [
-        summary.gpu ? 'needs a GPU' : '',
-        summary.exposedServices > 0 ? `${plural(summary.exposedServices, 'service')} exposed` : '',
-      ].filter(Boolean);
-      this.log(
-        `${ux.colorize('green', '✔')} ${source} is a valid job definition: ${plural(summary.ops, 'op')} in ${plural(summary.groups.length, 'group')}${extras.length ? `, ${extras.join(', ')}` : ''} (${summary.images.join(', ')})`,
-      );
-    }
-    if (invalid.length === 1 && files.length === 1)
-      throw invalidJobDefinitionError(invalid[0]!.issues, invalid[0]!.source);
-    if (invalid.length > 0) {
-      const count = invalid.reduce((n, f) => n + f.issues.length, 0);
-      throw new NosanaError(
-        'CLI__JOB_DEFINITIONS_INVALID',
-        `${invalid.length} of ${files.length} job definitions are invalid (${count} error${count === 1 ? '' : 's'})`,
-        { files: invalid },
-      );
-    }
-    return { files: valid };
+    return validateFiles({
+      files: argv as string[],
+      log: (line) => this.log(line),
+      warn: (message) => this.warnUser(message),
+      colorize: (color, text) => ux.colorize(color, text),
+    });
   }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
