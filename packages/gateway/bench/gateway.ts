@@ -54,9 +54,11 @@ const { job } = await chain.post({
   ],
 });
 const service = await startService('bench');
+// GATEWAY_CPU_PROF=<dir>: the gateway process profiles itself until the stream test starts (see gateway-process.ts).
 const gateway = await spawnGateway({
   NOSANA_RPC: chain.localnet.rpcUrl,
   NOSANA_IPFS_API: chain.localnet.ipfsApiUrl,
+  ...(process.env.GATEWAY_CPU_PROF ? { GATEWAY_CPU_PROF: process.env.GATEWAY_CPU_PROF } : {}),
 });
 process.on('exit', () => gateway.child.kill('SIGKILL'));
 const gatewayEvents: GatewayEvent[] = [];
@@ -64,6 +66,7 @@ let onGatewayEvent: (() => void) | null = null;
 if (gateway.child.stdout) {
   createInterface({ input: gateway.child.stdout }).on('line', (line) => {
     if (line.startsWith('{"type"')) gatewayEvents.push(JSON.parse(line) as GatewayEvent);
+    if (line.startsWith('{"profile"')) out(`gateway CPU profile: ${JSON.parse(line).profile}`);
     onGatewayEvent?.();
   });
 }
@@ -143,6 +146,8 @@ const errors = (r: autocannon.Result) => `${r.errors} errors, ${r.timeouts} time
 out(
   `1 KB GETs, 50 connections, 10 s: direct ${Math.round(base.requests.average)} req/s (${errors(base)}), through one tunnel ${Math.round(tun.requests.average)} req/s (${errors(tun)}) → ×${(tun.requests.average / base.requests.average).toFixed(2)}`,
 );
+
+if (process.env.GATEWAY_CPU_PROF) gateway.child.kill('SIGUSR2');
 
 // 4. a 500 MB stream.
 const stream = async (port: number, host: string) => {
