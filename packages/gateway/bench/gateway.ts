@@ -12,7 +12,9 @@
  * Run from packages/gateway: pnpm run bench [-- --n 20]
  */
 
+import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -137,7 +139,13 @@ out(
   `1 KB GET, p50: direct ${pct(direct, 50).toFixed(2)} ms, through the gateway ${pct(through, 50).toFixed(2)} ms → added ${(pct(through, 50) - pct(direct, 50)).toFixed(2)} ms (p95 added ${(pct(through, 95) - pct(direct, 95)).toFixed(2)} ms)`,
 );
 
-// 3. requests/s.
+// 3. requests/s (with GATEWAY_CPU_PROF=<dir>, this process — load generator, host side, service — is profiled).
+const profiler = process.env.GATEWAY_CPU_PROF ? new Session() : null;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 const cannon = (port: number, host: string) =>
   autocannon({ url: `http://127.0.0.1:${port}${path1k}`, connections: 50, duration: 10, headers: { host } });
 const base = await cannon(service.port, 'localhost');
@@ -147,7 +155,13 @@ out(
   `1 KB GETs, 50 connections, 10 s: direct ${Math.round(base.requests.average)} req/s (${errors(base)}), through one tunnel ${Math.round(tun.requests.average)} req/s (${errors(tun)}) → ×${(tun.requests.average / base.requests.average).toFixed(2)}`,
 );
 
-if (process.env.GATEWAY_CPU_PROF) gateway.child.kill('SIGUSR2');
+if (profiler) {
+  const { profile } = await profiler.post('Profiler.stop');
+  const path = `${process.env.GATEWAY_CPU_PROF}/bench-${process.pid}.cpuprofile`;
+  writeFileSync(path, JSON.stringify(profile));
+  out(`bench CPU profile: ${path}`);
+  gateway.child.kill('SIGUSR2');
+}
 
 // 4. a 500 MB stream.
 const stream = async (port: number, host: string) => {

@@ -191,18 +191,19 @@ function createHandlers({ parameters, domain, scheme, bus, registry, sessions, n
   function acceptTunnel(request: UserRequest, socket: Duplex, head: Buffer) {
     const admission = admitTunnel(request, { open: sessions.size, maxTunnels, authMaxAgeMs, now: now() });
     if (!admission.ok) return rejectUpgrade(socket, admission.status, admission.body, admission.reason);
-    switchToTunnel(socket, head);
-    const session = openTunnelSession({
-      id: nextSession++,
-      node: admission.node,
-      socket,
-      onMessage: (s, message) => void registry.handle(s, message),
-      onClose: (s) => {
-        sessions.delete(s);
-        registry.drop(s);
-      },
+    switchToTunnel(socket, head, () => {
+      const session = openTunnelSession({
+        id: nextSession++,
+        node: admission.node,
+        socket,
+        onMessage: (s, message) => void registry.handle(s, message),
+        onClose: (s) => {
+          sessions.delete(s);
+          registry.drop(s);
+        },
+      });
+      sessions.add(session);
     });
-    sessions.add(session);
   }
 
   return {

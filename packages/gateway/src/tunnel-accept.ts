@@ -58,17 +58,21 @@ export function admitTunnel(
 }
 
 /**
- * Answers `101 Switching Protocols` on an admitted tunnel request and readies the socket for HTTP/2.
+ * Answers `101 Switching Protocols` on an admitted tunnel request, and calls `ready` once that answer is written:
+ * HTTP/2 may take the socket over only then (over TLS, Node's HTTP/2 session must not inherit a write in
+ * progress).
  *
  * @example
  * ```ts
- * switchToTunnel(socket, head);
+ * switchToTunnel(socket, head, () => openTunnelSession({ socket, ... }));
  * ```
  */
-export function switchToTunnel(socket: Duplex, head: Buffer): void {
-  socket.write(
-    `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${TUNNEL_UPGRADE}\r\n\r\n`,
-  );
-  if (head.length) socket.unshift(head);
+export function switchToTunnel(socket: Duplex, head: Buffer, ready: () => void): void {
   (socket as Duplex & { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+  const answer = `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${TUNNEL_UPGRADE}\r\n\r\n`;
+  socket.write(answer, (error) => {
+    if (error || socket.destroyed) return socket.destroy();
+    if (head.length) socket.unshift(head);
+    ready();
+  });
 }

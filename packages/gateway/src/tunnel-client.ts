@@ -328,6 +328,10 @@ function dialTunnel(
   });
   request.on('upgrade', (_response, upgraded, head) => {
     upgraded.setNoDelay?.(true);
+    // Over TLS the socket negotiated no ALPN protocol (the Upgrade did the negotiation), and Node's HTTP/2 server
+    // drops connections whose ALPN is not h2: say what the Upgrade agreed on.
+    if ((upgraded as { encrypted?: boolean }).encrypted)
+      (upgraded as unknown as { alpnProtocol: string }).alpnProtocol = 'h2';
     if (head.length) upgraded.unshift(head);
     handlers.onUpgrade(upgraded);
   });

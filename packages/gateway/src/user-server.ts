@@ -6,6 +6,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createSecureServer } from 'node:http2';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Server, Socket } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import { NosanaError } from '@nosana/core';
 import './errors.js';
 
@@ -15,6 +16,11 @@ export interface UserServerTls {
   key: string | Buffer;
   /** Offer HTTP/2 to users by ALPN (default true); HTTP/1.1 stays available. */
   http2?: boolean;
+  /** A certificate per server name (SNI), e.g. the local CA's per-service certificates. */
+  SNICallback?: (
+    servername: string,
+    callback: (error: Error | null, context?: SecureContext) => void,
+  ) => void;
 }
 
 /** A listener that can also drop every open connection (for `close()`). */
@@ -34,14 +40,18 @@ const USER_H2_SETTINGS = { maxConcurrentStreams: 256, initialWindowSize: 1024 * 
  */
 export function createUserServer(tls?: UserServerTls): UserServer {
   const options = { headersTimeout: 30_000, requestTimeout: 0, keepAliveTimeout: 65_000 };
-  const server: Server = !tls
+  const certificate = tls && {
+    cert: tls.cert,
+    key: tls.key,
+    ...(tls.SNICallback ? { SNICallback: tls.SNICallback } : {}),
+  };
+  const server: Server = !certificate
     ? createHttpServer(options)
-    : tls.http2 === false
-      ? createHttpsServer({ ...options, cert: tls.cert, key: tls.key })
+    : tls?.http2 === false
+      ? createHttpsServer({ ...options, ...certificate })
       : createSecureServer({
           ...options,
-          cert: tls.cert,
-          key: tls.key,
+          ...certificate,
           allowHTTP1: true,
           settings: USER_H2_SETTINGS,
         });
