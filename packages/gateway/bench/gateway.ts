@@ -192,3 +192,5 @@ await tunnel.close();
 gateway.child.kill('SIGTERM');
 await service.close();
 await chain.close();
+// A script, not library code: leave even if a client library keeps a socket open.
+process.exit(0);

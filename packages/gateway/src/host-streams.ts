@@ -33,7 +33,7 @@ export interface HostStreamHandler {
 
 /**
  * A keep-alive pool to targets: sockets are reused across requests (most recently used first, so idle ones time
- * out), up to 256 per target.
+ * out), up to 256 per target, Nagle off.
  *
  * @example
  * ```ts
@@ -41,7 +41,14 @@ export interface HostStreamHandler {
  * ```
  */
 export const targetAgent = () =>
-  new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64, scheduling: 'lifo', timeout: 60_000 });
+  new Agent({
+    keepAlive: true,
+    maxSockets: 256,
+    maxFreeSockets: 64,
+    scheduling: 'lifo',
+    timeout: 60_000,
+    noDelay: true,
+  });
 
 /**
  * The headers an HTTP/1.1 service gets for a forwarded HTTP/2 request: pseudo-headers and the tunnel's own
