@@ -12,7 +12,9 @@
  * Run from packages/gateway: pnpm run bench [-- --n 20]
  */
 
+import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -54,9 +56,11 @@ const { job } = await chain.post({
   ],
 });
 const service = await startService('bench');
+// GATEWAY_CPU_PROF=<dir>: the gateway process profiles itself until the stream test starts (see gateway-process.ts).
 const gateway = await spawnGateway({
   NOSANA_RPC: chain.localnet.rpcUrl,
   NOSANA_IPFS_API: chain.localnet.ipfsApiUrl,
+  ...(process.env.GATEWAY_CPU_PROF ? { GATEWAY_CPU_PROF: process.env.GATEWAY_CPU_PROF } : {}),
 });
 process.on('exit', () => gateway.child.kill('SIGKILL'));
 const gatewayEvents: GatewayEvent[] = [];
@@ -64,6 +68,7 @@ let onGatewayEvent: (() => void) | null = null;
 if (gateway.child.stdout) {
   createInterface({ input: gateway.child.stdout }).on('line', (line) => {
     if (line.startsWith('{"type"')) gatewayEvents.push(JSON.parse(line) as GatewayEvent);
+    if (line.startsWith('{"profile"')) out(`gateway CPU profile: ${JSON.parse(line).profile}`);
     onGatewayEvent?.();
   });
 }
@@ -134,7 +139,13 @@ out(
   `1 KB GET, p50: direct ${pct(direct, 50).toFixed(2)} ms, through the gateway ${pct(through, 50).toFixed(2)} ms → added ${(pct(through, 50) - pct(direct, 50)).toFixed(2)} ms (p95 added ${(pct(through, 95) - pct(direct, 95)).toFixed(2)} ms)`,
 );
 
-// 3. requests/s.
+// 3. requests/s (with GATEWAY_CPU_PROF=<dir>, this process — load generator, host side, service — is profiled).
+const profiler = process.env.GATEWAY_CPU_PROF ? new Session() : null;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+}
 const cannon = (port: number, host: string) =>
   autocannon({ url: `http://127.0.0.1:${port}${path1k}`, connections: 50, duration: 10, headers: { host } });
 const base = await cannon(service.port, 'localhost');
@@ -143,6 +154,14 @@ const errors = (r: autocannon.Result) => `${r.errors} errors, ${r.timeouts} time
 out(
   `1 KB GETs, 50 connections, 10 s: direct ${Math.round(base.requests.average)} req/s (${errors(base)}), through one tunnel ${Math.round(tun.requests.average)} req/s (${errors(tun)}) → ×${(tun.requests.average / base.requests.average).toFixed(2)}`,
 );
+
+if (profiler) {
+  const { profile } = await profiler.post('Profiler.stop');
+  const path = `${process.env.GATEWAY_CPU_PROF}/bench-${process.pid}.cpuprofile`;
+  writeFileSync(path, JSON.stringify(profile));
+  out(`bench CPU profile: ${path}`);
+  gateway.child.kill('SIGUSR2');
+}
 
 // 4. a 500 MB stream.
 const stream = async (port: number, host: string) => {
@@ -173,3 +192,5 @@ await tunnel.close();
 gateway.child.kill('SIGTERM');
 await service.close();
 await chain.close();
+// A script, not library code: leave even if a client library keeps a socket open.
+process.exit(0);

@@ -68,7 +68,11 @@ export const MAX_EVENT_SUBSCRIBERS = 1000;
  * if (url.pathname === '/_gateway/events') return serveEvents(bus, request, response);
  * ```
  */
-export function serveEvents(bus: EventBus, request: IncomingMessage, response: ServerResponse): void {
+export function serveEvents(
+  bus: EventBus,
+  request: Pick<IncomingMessage, 'url'>,
+  response: ServerResponse,
+): void {
   const query = new URL(request.url ?? '/', 'http://gateway').searchParams;
   const service = query.get('service')?.toLowerCase();
   const job = query.get('job');

@@ -15,6 +15,7 @@ export {
   servicePolicy,
 } from './chain-reader.js';
 export type { GatewayEvent } from './events.js';
+export { type EnsureLocalCaParameters, ensureLocalCa, type LocalCa } from './local-ca.js';
 export { TUNNEL_PATH, TUNNEL_UPGRADE } from './protocol.js';
 export { type HealthTiming, privateServiceId } from './registry.js';
 export { type Gateway, type StartGatewayParameters, startGateway } from './server.js';
@@ -26,5 +27,6 @@ export {
   type TunnelClient,
   type TunnelEvent,
 } from './tunnel-client.js';
+export type { UserServerTls } from './user-server.js';
 
 import './errors.js';

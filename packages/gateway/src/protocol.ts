@@ -5,7 +5,11 @@
  * Solana key. After `101 Switching Protocols` the socket carries one HTTP/2 connection in which the roles are
  * reversed: the gateway is the HTTP/2 client and the host the server. The gateway opens
  * - one `POST /control` stream: newline-delimited JSON messages both ways (expose requests, answers, status);
- * - one `CONNECT <ref>:80` stream per proxied connection: raw bytes to the exposed target of registration `ref`.
+ * - one request stream per user HTTP request (its method and path, the `x-nosana-ref` header naming the
+ *   registration): the host forwards it to the target over pooled keep-alive connections and answers with the
+ *   service's response;
+ * - one `CONNECT <ref>:80` stream per upgraded connection (WebSocket) and connection probe: raw bytes to the
+ *   exposed target of registration `ref`.
  * HTTP/2 (nghttp2, built into Node) does the multiplexing and per-stream flow control.
  */
 import type { Readable } from 'node:stream';
@@ -23,12 +27,36 @@ export const CONTROL_PATH = '/control';
 /** Longest control message accepted (bytes). */
 export const MAX_CONTROL_LINE = 64 * 1024;
 
-/** HTTP/2 settings of both ends: large windows so one stream can carry hundreds of MB/s. */
-export const H2_SETTINGS = { initialWindowSize: 4 * 1024 * 1024, maxConcurrentStreams: 2000 };
+/** The header of a forwarded request stream that names the registration (gateway → host). */
+export const REF_HEADER = 'x-nosana-ref';
+
+/**
+ * HTTP/2 settings of both ends: large windows so one stream can carry hundreds of MB/s, and frames of up to
+ * 256 KiB (RFC 9113 allows up to 16 MiB) so bulk data costs fewer frames.
+ */
+export const H2_SETTINGS = {
+  initialWindowSize: 4 * 1024 * 1024,
+  maxConcurrentStreams: 2000,
+  maxFrameSize: 256 * 1024,
+};
 /** Connection-level receive window (bytes). */
 export const H2_SESSION_WINDOW = 32 * 1024 * 1024;
 /** Memory an HTTP/2 session may use before it is refused new streams (MB). */
 export const H2_MAX_SESSION_MEMORY = 128;
+
+/** Connection-specific (hop-by-hop) headers: never forwarded, and forbidden in HTTP/2 (RFC 9113 §8.2.2). */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'http2-settings',
+]);
 
 /** A registration ref chosen by the host: short, safe as a host-name label. */
 export const REF_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;

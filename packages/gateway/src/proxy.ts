@@ -2,20 +2,14 @@
  * Forwarding one public HTTP request (or WebSocket/upgrade) over one byte stream to the service. Bodies are
  * piped both ways, never buffered, so token streaming and large downloads flow as they are produced.
  */
-import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { type ClientHttp2Stream, constants } from 'node:http2';
 import type { Duplex } from 'node:stream';
+import { HOP_BY_HOP, REF_HEADER } from './protocol.js';
 
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'proxy-authorization',
-  'proxy-authenticate',
-]);
+/** A user's request or response, over HTTP/1.1 (node:http) or HTTP/2 (the node:http2 compatibility API). */
+export type UserRequest = IncomingMessage | import('node:http2').Http2ServerRequest;
+export type UserResponse = ServerResponse | import('node:http2').Http2ServerResponse;
 
 /** Where the public request came from, for `x-forwarded-*`. */
 export interface ForwardedInfo {
@@ -29,7 +23,20 @@ export interface ForwardedInfo {
   path: string;
 }
 
-function forwardHeaders(headers: IncomingHttpHeaders, info: ForwardedInfo, keepUpgrade: boolean) {
+/**
+ * The headers sent on to the service: hop-by-hop headers (and the ones `Connection` lists) removed unless the
+ * request is an upgrade, HTTP/2 pseudo-headers and client-sent `x-forwarded-*` dropped, ours added.
+ *
+ * @example
+ * ```ts
+ * forwardHeaders(request.headers, { remoteAddress: '::1', proto: 'http', host: 'x.localhost', path: '/' }, false);
+ * ```
+ */
+export function forwardHeaders(
+  headers: IncomingHttpHeaders,
+  info: ForwardedInfo,
+  keepUpgrade: boolean,
+): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   const listed = String(headers.connection ?? '')
     .toLowerCase()
@@ -38,7 +45,7 @@ function forwardHeaders(headers: IncomingHttpHeaders, info: ForwardedInfo, keepU
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     if (!keepUpgrade && (HOP_BY_HOP.has(name) || listed.includes(name))) continue;
-    if (name.startsWith('x-forwarded-')) continue;
+    if (name.startsWith('x-forwarded-') || name.startsWith(':') || name === REF_HEADER) continue;
     out[name] = value;
   }
   out['x-forwarded-for'] = info.remoteAddress;
@@ -47,49 +54,57 @@ function forwardHeaders(headers: IncomingHttpHeaders, info: ForwardedInfo, keepU
   return out;
 }
 
+/** Opens the tunnel stream of one forwarded request (`TunnelSession.request`). */
+export type OpenRequest = (headers: OutgoingHttpHeaders) => ClientHttp2Stream;
+
 /**
- * Sends `incoming` over `stream` as HTTP/1.1 and pipes the service's answer to `response`.
+ * Forwards a user's request as one HTTP/2 request stream of the host's tunnel and pipes the service's answer to
+ * `response`. Bodies stream both ways with HTTP/2 flow control as back-pressure: nothing is buffered.
  *
  * @example
  * ```ts
- * proxyRequest(request, response, await session.open(ref), { remoteAddress, proto: 'https', host, path: request.url! });
+ * forwardRequest(request, response, (headers) => session.request(ref, headers), info);
  * ```
  */
-export function proxyRequest(
-  incoming: IncomingMessage,
-  response: ServerResponse,
-  stream: Duplex,
+export function forwardRequest(
+  incoming: UserRequest,
+  response: UserResponse,
+  open: OpenRequest,
   info: ForwardedInfo,
 ): void {
-  const upstream = request({
-    createConnection: () => stream as never,
-    method: incoming.method,
-    path: info.path,
-    headers: forwardHeaders(incoming.headers, info, false),
-  });
+  const headers: OutgoingHttpHeaders = forwardHeaders(incoming.headers, info, false);
+  delete headers.host;
+  delete headers.expect; // node:http already answered `100 Continue` to the user
+  let upstream: ClientHttp2Stream;
+  try {
+    upstream = open({
+      ...headers,
+      ':method': incoming.method ?? 'GET',
+      ':path': info.path,
+      ':authority': info.host || 'localhost',
+    });
+  } catch {
+    sendJson(response, 502, { error: 'bad-gateway', message: 'the tunnel to the host is closed' });
+    return;
+  }
   upstream.on('response', (answer) => {
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+    const out: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(answer)) {
+      if (value !== undefined && !name.startsWith(':') && !HOP_BY_HOP.has(name))
+        out[name] = value as string | string[];
     }
-    response.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
-    response.flushHeaders();
-    answer.pipe(response);
-    answer.on('error', () => response.destroy());
+    response.writeHead(Number(answer[':status'] ?? 502), out);
+    (response as Partial<ServerResponse>).flushHeaders?.();
+    upstream.pipe(response as NodeJS.WritableStream);
   });
   upstream.on('error', () => {
     if (!response.headersSent)
-      sendJson(response, 502, { error: 'bad-gateway', message: 'the service closed the connection' });
+      sendJson(response, 502, { error: 'bad-gateway', message: 'the host could not reach the service' });
     else response.destroy();
   });
   response.on('close', () => {
-    // A finished exchange half-closes the stream (END_STREAM); only an aborted one is reset (RST_STREAM), since
-    // HTTP/2 peers treat bursts of resets as an attack.
-    if (response.writableFinished) stream.end();
-    else {
-      upstream.destroy();
-      stream.destroy();
-    }
+    // The user went away before the answer ended: cancel the stream (RST_STREAM), the host drops the exchange.
+    if (!response.writableFinished && !upstream.destroyed) upstream.close(constants.NGHTTP2_CANCEL);
   });
   incoming.pipe(upstream);
 }
@@ -104,7 +119,7 @@ export function proxyRequest(
  * ```
  */
 export function proxyUpgrade(
-  incoming: IncomingMessage,
+  incoming: UserRequest,
   socket: Duplex,
   head: Buffer,
   stream: Duplex,
@@ -139,7 +154,7 @@ export function proxyUpgrade(
  * ```
  */
 export function sendJson(
-  response: ServerResponse,
+  response: UserResponse,
   status: number,
   body: unknown,
   headers: Record<string, string> = {},

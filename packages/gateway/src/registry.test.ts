@@ -16,6 +16,9 @@ function fakeSession(node: string, id: number) {
     node,
     send: (m) => sent.push(m),
     open: async () => new PassThrough(), // the host connects: the probe passes
+    request: () => {
+      throw new Error('not used by the registry');
+    },
     close: () => undefined,
     closed: false,
   };

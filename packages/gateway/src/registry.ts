@@ -4,11 +4,11 @@
  * until healthy, then kept under watch; unhealthy endpoints receive no traffic.
  */
 import { randomInt } from 'node:crypto';
-import { deploymentServiceId, serviceId as publicServiceId, serviceHash } from '@nosana/core';
 import type { GatewayChainReader, ServicePolicy } from './chain-reader.js';
 import type { EventBus, GatewayEvent } from './events.js';
+import { chainRefusal, exposedIds, exposeShapeRefusal, healthTransition } from './expose-rules.js';
 import { probe } from './health.js';
-import { type GatewayMessage, type HostMessage, REF_PATTERN } from './protocol.js';
+import type { GatewayMessage, HostMessage } from './protocol.js';
 import type { TunnelSession } from './tunnel-session.js';
 
 /** One exposed port of one job, served through one tunnel. */
@@ -40,8 +40,7 @@ export interface HealthTiming {
   failureThreshold?: number;
 }
 
-/** Most services one tunnel may register. */
-export const MAX_ENDPOINTS_PER_TUNNEL = 256;
+export { MAX_ENDPOINTS_PER_TUNNEL, privateServiceId } from './expose-rules.js';
 
 /** Where a service id leads. */
 export type Route = { kind: 'unknown' } | { kind: 'starting' } | { kind: 'online'; endpoint: Endpoint };
@@ -58,10 +57,6 @@ export interface CreateRegistryParameters {
 /** A routing table. */
 export type Registry = ReturnType<typeof createRegistry>;
 
-/** A private service's id: the host's secret makes it underivable; only the owner learns it (from the node). */
-export const privateServiceId = (job: string, opIndex: number, port: number, secret: string) =>
-  serviceHash(`private:${opIndex}:${port}:${job}:${secret}`, 45);
-
 /**
  * Creates an empty routing table.
  *
@@ -71,30 +66,28 @@ export const privateServiceId = (job: string, opIndex: number, port: number, sec
  * ```
  */
 export function createRegistry({ chain, bus, now, urlOf, health = {} }: CreateRegistryParameters) {
-  const { startupIntervalMs = 1000, intervalMs = 10_000, timeoutMs = 5000, failureThreshold = 3 } = health;
   const byId = new Map<string, Set<Endpoint>>();
   const bySession = new Map<TunnelSession, Map<string, Endpoint>>();
   const cursor = new Map<string, number>();
 
   const emit = (type: GatewayEvent['type'], e: Endpoint, reason?: string) =>
-    bus.publish({
-      type,
-      serviceId: e.serviceId,
-      deploymentId: e.deploymentId,
-      job: e.job,
-      node: e.session.node,
-      opIndex: e.opIndex,
-      port: e.port,
-      ...(reason ? { reason } : {}),
-      at: now(),
-    });
+    bus.publish(endpointEvent(type, e, now(), reason));
+  const watch = createHealthWatch({
+    chain,
+    health,
+    onEnded: (e) => remove(e, 'job-ended'),
+    onChange(e, status, failure) {
+      emit(status, e, failure ?? undefined);
+      e.session.send({ type: 'status', ref: e.ref, status, ...(failure ? { reason: failure } : {}) });
+    },
+  });
   const ids = (e: Endpoint) =>
     [e.serviceId, ...(e.deploymentId ? [e.deploymentId] : [])].map((i) => i.toLowerCase());
 
   function remove(e: Endpoint, reason: string) {
     if (e.removed) return;
     e.removed = true;
-    if (e.timer) clearTimeout(e.timer);
+    watch.stop(e);
     for (const id of ids(e)) {
       const set = byId.get(id);
       set?.delete(e);
@@ -109,118 +102,36 @@ export function createRegistry({ chain, bus, now, urlOf, health = {} }: CreateRe
     e.session.send({ type: 'unexposed', ref: e.ref, reason });
   }
 
-  function schedule(e: Endpoint) {
-    if (e.removed) return;
-    e.timer = setTimeout(() => void check(e), e.status === 'online' ? intervalMs : startupIntervalMs);
-    e.timer.unref();
-  }
-
-  async function check(e: Endpoint) {
-    const runner = await chain.runnerOf(e.job).catch(() => e.session.node);
-    if (e.removed) return;
-    if (runner !== e.session.node) return remove(e, 'job-ended');
-    const failure = await probe(() => e.session.open(e.ref, timeoutMs), e.policy.healthChecks, timeoutMs);
-    if (e.removed) return;
-    e.failures = failure === null ? 0 : e.failures + 1;
-    if (failure === null && e.status !== 'online') {
-      e.status = 'online';
-      emit('online', e);
-      e.session.send({ type: 'status', ref: e.ref, status: 'online' });
-    } else if (failure !== null && e.status === 'online' && e.failures >= failureThreshold) {
-      e.status = 'offline';
-      emit('offline', e, failure);
-      e.session.send({ type: 'status', ref: e.ref, status: 'offline', reason: failure });
-    }
-    schedule(e);
-  }
-
   async function register(session: TunnelSession, message: Extract<HostMessage, { type: 'expose' }>) {
     const { ref, job, opIndex, port, secret } = message;
-    const refuse = (reason: string, text: string): GatewayMessage => ({
+    const refuse = ({ reason, text }: { reason: string; text: string }): GatewayMessage => ({
       type: 'refused',
       ref,
       reason,
       message: text,
     });
-    if (
-      typeof ref !== 'string' ||
-      !REF_PATTERN.test(ref) ||
-      typeof job !== 'string' ||
-      !Number.isSafeInteger(opIndex) ||
-      opIndex < 0 ||
-      !Number.isInteger(port) ||
-      port < 1 ||
-      port > 65535 ||
-      (secret !== undefined && typeof secret !== 'string')
-    )
-      return refuse(
-        'bad-request',
-        'expose needs ref ([a-z0-9-]), job (base58), opIndex ≥ 0 and port 1–65535',
-      );
-    if ((bySession.get(session)?.size ?? 0) >= MAX_ENDPOINTS_PER_TUNNEL)
-      return refuse(
-        'too-many',
-        `a tunnel may carry at most ${MAX_ENDPOINTS_PER_TUNNEL} services; open another one`,
-      );
+    const shape = exposeShapeRefusal(message, bySession.get(session)?.size ?? 0);
+    if (shape) return refuse(shape);
     let runner: string | null;
     let policy: ServicePolicy | null;
     try {
       [runner, policy] = await Promise.all([chain.runnerOf(job), chain.serviceOf(job, opIndex, port)]);
     } catch (error) {
-      return refuse(
-        'chain-unavailable',
-        `could not read job ${job} from the chain (${String(error)}); retry later`,
-      );
+      const text = `could not read job ${job} from the chain (${String(error)}); retry later`;
+      return refuse({ reason: 'chain-unavailable', text });
     }
-    if (runner !== session.node)
-      return refuse(
-        'not-runner',
-        `the chain says ${runner ?? 'nobody'} runs job ${job}, not ${session.node}`,
-      );
-    if (!policy) return refuse('not-exposed', `op ${opIndex} of job ${job} does not expose port ${port}`);
-    if (policy.private && (!secret || secret.length < 32))
-      return refuse(
-        'secret-required',
-        `op ${opIndex} of job ${job} is private: send a random secret of ≥ 32 characters`,
-      );
-    const serviceId = policy.private
-      ? privateServiceId(job, opIndex, port, secret as string)
-      : publicServiceId({ job, opIndex, port });
-    const deploymentId = policy.deployment
-      ? deploymentServiceId({ deploymentId: policy.deployment.id, project: policy.deployment.project })
-      : null;
+    const refusal = chainRefusal({ job, opIndex, port, secret, node: session.node, runner, policy });
+    if (refusal || !policy) return refuse(refusal ?? { reason: 'not-exposed', text: 'not exposed' });
+    const { serviceId, deploymentId } = exposedIds({ job, opIndex, port, secret }, policy);
     for (const holder of byId.get(serviceId.toLowerCase()) ?? []) {
       // The same host reconnecting takes over its registration; anybody else is refused.
       if (holder.session.node !== session.node)
-        return refuse('conflict', `service ${serviceId} is served by another host`);
+        return refuse({ reason: 'conflict', text: `service ${serviceId} is served by another host` });
       remove(holder, 'replaced');
     }
-    const own = bySession.get(session) ?? new Map<string, Endpoint>();
-    bySession.set(session, own);
-    const previous = own.get(ref);
-    if (previous) remove(previous, 'replaced');
-    const e: Endpoint = {
-      session,
-      ref,
-      job,
-      opIndex,
-      port,
-      serviceId,
-      deploymentId,
-      policy,
-      status: 'starting',
-      failures: 0,
-      timer: null,
-      removed: false,
-    };
-    own.set(ref, e);
-    for (const id of ids(e)) {
-      const set = byId.get(id) ?? new Set<Endpoint>();
-      set.add(e);
-      byId.set(id, set);
-    }
+    const e = add({ session, ref, job, opIndex, port, serviceId, deploymentId, policy });
     emit('registered', e);
-    queueMicrotask(() => void check(e));
+    watch.start(e);
     return {
       type: 'exposed',
       ref,
@@ -228,6 +139,21 @@ export function createRegistry({ chain, bus, now, urlOf, health = {} }: CreateRe
       url: urlOf(serviceId),
       deploymentUrl: deploymentId ? urlOf(deploymentId) : null,
     } satisfies GatewayMessage;
+  }
+
+  function add(fields: Omit<Endpoint, 'status' | 'failures' | 'timer' | 'removed'>): Endpoint {
+    const own = bySession.get(fields.session) ?? new Map<string, Endpoint>();
+    bySession.set(fields.session, own);
+    const previous = own.get(fields.ref);
+    if (previous) remove(previous, 'replaced');
+    const e: Endpoint = { ...fields, status: 'starting', failures: 0, timer: null, removed: false };
+    own.set(e.ref, e);
+    for (const id of ids(e)) {
+      const set = byId.get(id) ?? new Set<Endpoint>();
+      set.add(e);
+      byId.set(id, set);
+    }
+    return e;
   }
 
   function drop(session: TunnelSession) {
@@ -247,21 +173,91 @@ export function createRegistry({ chain, bus, now, urlOf, health = {} }: CreateRe
     /** Drops every endpoint of a closed tunnel. */
     drop,
     /** Where requests for `id` go: round robin over online endpoints. */
-    route(id: string): Route {
-      const set = byId.get(id.toLowerCase());
-      if (!set?.size) return { kind: 'unknown' };
-      const online = [...set].filter((e) => e.status === 'online' && !e.session.closed);
-      if (!online.length) return { kind: 'starting' };
-      const key = id.toLowerCase();
-      const next = (cursor.get(key) ?? 0) % online.length;
-      cursor.set(key, next + 1);
-      return { kind: 'online', endpoint: online[next] as Endpoint };
-    },
+    route: (id: string): Route => pickRoute(byId, cursor, id.toLowerCase()),
     /** Endpoints currently registered. */
     size: () => [...bySession.values()].reduce((n, m) => n + m.size, 0),
     /** Stops every probe. */
     close() {
       for (const session of [...bySession.keys()]) drop(session);
+    },
+  };
+}
+
+/**
+ * Round robin over the online endpoints of `key` (a lower-cased id); `starting` while none is online yet.
+ *
+ * @example
+ * ```ts
+ * pickRoute(byId, cursor, id.toLowerCase());
+ * ```
+ */
+export function pickRoute(byId: Map<string, Set<Endpoint>>, cursor: Map<string, number>, key: string): Route {
+  const set = byId.get(key);
+  if (!set?.size) return { kind: 'unknown' };
+  const online = [...set].filter((e) => e.status === 'online' && !e.session.closed);
+  if (!online.length) return { kind: 'starting' };
+  const next = (cursor.get(key) ?? 0) % online.length;
+  cursor.set(key, next + 1);
+  return { kind: 'online', endpoint: online[next] as Endpoint };
+}
+
+/** The event of an endpoint. */
+const endpointEvent = (
+  type: GatewayEvent['type'],
+  e: Endpoint,
+  at: number,
+  reason?: string,
+): GatewayEvent => ({
+  type,
+  serviceId: e.serviceId,
+  deploymentId: e.deploymentId,
+  job: e.job,
+  node: e.session.node,
+  opIndex: e.opIndex,
+  port: e.port,
+  ...(reason ? { reason } : {}),
+  at,
+});
+
+/**
+ * Probes endpoints until they end: first every `startupIntervalMs`, every `intervalMs` once online; each probe
+ * first re-checks on chain that the host still runs the job.
+ */
+function createHealthWatch({
+  chain,
+  health,
+  onEnded,
+  onChange,
+}: {
+  chain: GatewayChainReader;
+  health: HealthTiming;
+  onEnded(e: Endpoint): void;
+  onChange(e: Endpoint, status: 'online' | 'offline', failure: string | null): void;
+}) {
+  const { startupIntervalMs = 1000, intervalMs = 10_000, timeoutMs = 5000, failureThreshold = 3 } = health;
+  const schedule = (e: Endpoint) => {
+    if (e.removed) return;
+    e.timer = setTimeout(() => void check(e), e.status === 'online' ? intervalMs : startupIntervalMs);
+    e.timer.unref();
+  };
+  async function check(e: Endpoint) {
+    const runner = await chain.runnerOf(e.job).catch(() => e.session.node);
+    if (e.removed) return;
+    if (runner !== e.session.node) return onEnded(e);
+    const failure = await probe(() => e.session.open(e.ref, timeoutMs), e.policy.healthChecks, timeoutMs);
+    if (e.removed) return;
+    e.failures = failure === null ? 0 : e.failures + 1;
+    const next = healthTransition(e.status, e.failures, failureThreshold, failure);
+    if (next) {
+      e.status = next;
+      onChange(e, next, next === 'offline' ? failure : null);
+    }
+    schedule(e);
+  }
+  return {
+    start: (e: Endpoint) => queueMicrotask(() => void check(e)),
+    stop: (e: Endpoint) => {
+      if (e.timer) clearTimeout(e.timer);
     },
   };
 }

@@ -4,24 +4,38 @@
  * host's tunnel; hosts open their tunnels on the same port (`/_gateway/tunnel`); events are served at
  * `/_gateway/events`.
  */
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import type { Server } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { verifyAuthHeader } from '@nosana/chain';
-import { NosanaError } from '@nosana/core';
-import { PublicKey } from '@solana/web3.js';
 import type { GatewayChainReader } from './chain-reader.js';
-import { createEventBus, type GatewayEvent, MAX_EVENT_SUBSCRIBERS, serveEvents } from './events.js';
-import { NODE_HEADER, TUNNEL_PATH, TUNNEL_UPGRADE, tunnelAuthMessage } from './protocol.js';
-import { type ForwardedInfo, proxyRequest, proxyUpgrade, rejectUpgrade, sendJson } from './proxy.js';
-import { createRegistry, type HealthTiming } from './registry.js';
+import {
+  createEventBus,
+  type EventBus,
+  type GatewayEvent,
+  MAX_EVENT_SUBSCRIBERS,
+  serveEvents,
+} from './events.js';
+import {
+  type ForwardedInfo,
+  forwardRequest,
+  proxyUpgrade,
+  rejectUpgrade,
+  sendJson,
+  type UserRequest,
+  type UserResponse,
+} from './proxy.js';
+import { createRegistry, type HealthTiming, type Registry } from './registry.js';
+import {
+  normalizeDomain,
+  notFoundBody,
+  portSuffix,
+  resolveTarget,
+  serviceUrlOf,
+  startingBody,
+} from './routing.js';
+import { admitTunnel, switchToTunnel } from './tunnel-accept.js';
 import { openTunnelSession, type TunnelSession } from './tunnel-session.js';
+import { createUserServer, listenOn, type UserServerTls } from './user-server.js';
 import './errors.js';
 
 /** Parameters of {@link startGateway}. */
@@ -34,8 +48,11 @@ export interface StartGatewayParameters {
   chain: GatewayChainReader;
   /** The clock (ms), for events. */
   now?: () => number;
-  /** Serve HTTPS with this certificate (PEM; a wildcard certificate for `*.<domain>`). */
-  tls?: { cert: string | Buffer; key: string | Buffer };
+  /**
+   * Serve HTTPS with this certificate (PEM; a wildcard certificate for `*.<domain>`, e.g. from
+   * `ensureLocalCa`). Users get HTTP/2 or HTTP/1.1 by ALPN unless `http2: false`.
+   */
+  tls?: UserServerTls;
   /** The port clients use, when it differs from the listening one (behind a load balancer). */
   publicPort?: number;
   health?: HealthTiming;
@@ -74,21 +91,12 @@ export interface Gateway extends AsyncDisposable {
  * ```
  */
 export async function startGateway(parameters: StartGatewayParameters): Promise<Gateway> {
-  const { chain, now = Date.now, tls, maxTunnels = 10_000, authMaxAgeMs = 60_000 } = parameters;
-  const domain = parameters.domain.toLowerCase().replace(/\.$/, '');
-  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(domain))
-    throw new NosanaError(
-      'GATEWAY__INVALID_PARAMETERS',
-      `"${parameters.domain}" is not a domain name; give the wildcard's base, e.g. node.example.com or localhost`,
-      { field: 'domain', value: parameters.domain },
-    );
+  const { chain, now = Date.now, tls } = parameters;
+  const domain = normalizeDomain(parameters.domain);
   const scheme = tls ? 'https' : 'http';
   let publicPort = parameters.publicPort ?? 0;
-  const portSuffix = () => (publicPort === (tls ? 443 : 80) ? '' : `:${publicPort}`);
-  const serviceUrl = (id: string) => `${scheme}://${id}.${domain}${portSuffix()}`;
-
+  const serviceUrl = (id: string) => serviceUrlOf({ scheme, domain, port: publicPort })(id);
   const bus = createEventBus();
-  let subscribers = 0;
   const registry = createRegistry({
     chain,
     bus,
@@ -97,66 +105,80 @@ export async function startGateway(parameters: StartGatewayParameters): Promise<
     ...(parameters.health ? { health: parameters.health } : {}),
   });
   const sessions = new Set<TunnelSession>();
-  let nextSession = 1;
+  const handlers = createHandlers({ parameters, domain, scheme, bus, registry, sessions, now });
+  const server = createUserServer(tls);
+  server.on(
+    'request',
+    (request: UserRequest, response: UserResponse) => void handlers.onRequest(request, response),
+  );
+  server.on(
+    'upgrade',
+    (request: UserRequest, socket: Duplex, head: Buffer) => void handlers.onUpgrade(request, socket, head),
+  );
+  const host = parameters.listen?.host ?? '127.0.0.1';
+  const port = await listenOn(server, host, parameters.listen?.port ?? 0);
+  if (!publicPort) publicPort = port;
 
-  /** The service id and path a request addresses, or null for the gateway itself. */
-  const resolveTarget = (request: IncomingMessage): { id: string; path: string } | null => {
-    const host = (request.headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
-    const url = request.url ?? '/';
-    if (host.endsWith(`.${domain}`)) {
-      const label = host.slice(0, -domain.length - 1);
-      if (label && !label.includes('.')) return { id: label, path: url };
-    }
-    const fallback = /^\/s\/([1-9A-HJ-NP-Za-km-z]{20,64})(\/.*)?$/s.exec(url);
-    if (fallback) {
-      const rest = fallback[2] ?? '/';
-      return { id: fallback[1] as string, path: rest.startsWith('/') ? rest : `/${rest}` };
-    }
-    return null;
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= closeGateway(server, sessions, registry);
+    return closing;
   };
-  const forwarded = (request: IncomingMessage, path: string): ForwardedInfo => ({
-    remoteAddress: request.socket.remoteAddress ?? '',
+  return {
+    url: `${scheme}://${domain}${portSuffix(scheme, publicPort)}`,
+    port,
+    domain,
+    serviceUrl,
+    subscribe: (listener) => bus.subscribe(listener),
+    stats: () => ({ tunnels: sessions.size, endpoints: registry.size() }),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+function closeGateway(server: Server, sessions: Set<TunnelSession>, registry: Registry): Promise<void> {
+  return new Promise<void>((resolve) => {
+    for (const session of [...sessions]) session.close();
+    registry.close();
+    server.close(() => resolve());
+    (server as Server & { destroyAllSockets(): void }).destroyAllSockets();
+  });
+}
+
+interface HandlerContext {
+  parameters: StartGatewayParameters;
+  domain: string;
+  scheme: 'http' | 'https';
+  bus: EventBus;
+  registry: Registry;
+  sessions: Set<TunnelSession>;
+  now: () => number;
+}
+
+/** The gateway's request and upgrade handlers: services, the gateway's own paths, and tunnels. */
+function createHandlers({ parameters, domain, scheme, bus, registry, sessions, now }: HandlerContext) {
+  const { maxTunnels = 10_000, authMaxAgeMs = 60_000 } = parameters;
+  let subscribers = 0;
+  let nextSession = 1;
+  const hostOf = (request: UserRequest) =>
+    String(request.headers.host ?? request.headers[':authority'] ?? '');
+  const targetOf = (request: UserRequest) => resolveTarget(hostOf(request), request.url ?? '/', domain);
+  const forwarded = (request: UserRequest, path: string): ForwardedInfo => ({
+    remoteAddress: request.socket?.remoteAddress ?? '',
     proto: scheme,
-    host: request.headers.host ?? '',
+    host: hostOf(request),
     path,
   });
-  const notFound = (id: string) => ({
-    error: 'unknown-service',
-    message: `no service ${id} on this gateway: the job is not running, has not exposed this port yet, or the id is wrong`,
-  });
-  const starting = (id: string) => ({
-    error: 'service-starting',
-    status: 'starting',
-    message: `service ${id} is starting: its health checks have not passed yet; retry shortly`,
-  });
 
-  async function onRequest(request: IncomingMessage, response: ServerResponse) {
-    const target = resolveTarget(request);
-    if (!target) return gatewayRoute(request, response);
-    const route = registry.route(target.id);
-    if (route.kind === 'unknown') return sendJson(response, 404, notFound(target.id));
-    if (route.kind === 'starting')
-      return sendJson(response, 503, starting(target.id), { 'retry-after': '1' });
-    let stream: Duplex;
-    try {
-      stream = await route.endpoint.session.open(route.endpoint.ref);
-    } catch {
-      return sendJson(response, 502, {
-        error: 'bad-gateway',
-        message: `the host of ${target.id} did not connect`,
-      });
-    }
-    proxyRequest(request, response, stream, forwarded(request, target.path));
-  }
-
-  function gatewayRoute(request: IncomingMessage, response: ServerResponse) {
+  function gatewayRoute(request: UserRequest, response: UserResponse) {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method === 'GET' && path === '/_gateway/events') {
       if (subscribers >= MAX_EVENT_SUBSCRIBERS)
         return sendJson(response, 503, { error: 'too-many-subscribers', message: 'retry later' });
       subscribers++;
       response.on('close', () => subscribers--);
-      return serveEvents(bus, request, response);
+      // the HTTP/2 compatibility response has the same writeHead/write/on
+      return serveEvents(bus, request, response as ServerResponse);
     }
     if (request.method === 'GET' && path === '/_gateway/status')
       return sendJson(response, 200, { domain, tunnels: sessions.size, endpoints: registry.size() });
@@ -166,101 +188,54 @@ export async function startGateway(parameters: StartGatewayParameters): Promise<
     });
   }
 
-  async function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer) {
-    socket.on('error', () => socket.destroy());
-    const target = resolveTarget(request);
-    if (!target) return acceptTunnel(request, socket, head);
-    const route = registry.route(target.id);
-    if (route.kind === 'unknown') return rejectUpgrade(socket, 404, notFound(target.id), 'Not Found');
-    if (route.kind === 'starting')
-      return rejectUpgrade(socket, 503, starting(target.id), 'Service Unavailable');
-    try {
-      const stream = await route.endpoint.session.open(route.endpoint.ref);
-      proxyUpgrade(request, socket, head, stream, forwarded(request, target.path));
-    } catch {
-      rejectUpgrade(socket, 502, { error: 'bad-gateway' }, 'Bad Gateway');
-    }
-  }
-
-  function acceptTunnel(request: IncomingMessage, socket: Duplex, head: Buffer) {
-    const path = (request.url ?? '/').split('?')[0];
-    if (path !== TUNNEL_PATH || String(request.headers.upgrade).toLowerCase() !== TUNNEL_UPGRADE)
-      return rejectUpgrade(socket, 404, { error: 'not-found' }, 'Not Found');
-    if (sessions.size >= maxTunnels)
-      return rejectUpgrade(socket, 503, { error: 'too-many-tunnels' }, 'Service Unavailable');
-    const node = String(request.headers[NODE_HEADER] ?? '');
-    try {
-      verifyAuthHeader({
-        header: request.headers.authorization,
-        publicKey: new PublicKey(node),
-        message: tunnelAuthMessage(node),
-        maxAgeMs: authMaxAgeMs,
-        now: now(),
+  function acceptTunnel(request: UserRequest, socket: Duplex, head: Buffer) {
+    const admission = admitTunnel(request, { open: sessions.size, maxTunnels, authMaxAgeMs, now: now() });
+    if (!admission.ok) return rejectUpgrade(socket, admission.status, admission.body, admission.reason);
+    switchToTunnel(socket, head, () => {
+      const session = openTunnelSession({
+        id: nextSession++,
+        node: admission.node,
+        socket,
+        onMessage: (s, message) => void registry.handle(s, message),
+        onClose: (s) => {
+          sessions.delete(s);
+          registry.drop(s);
+        },
       });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : 'bad node address';
-      return rejectUpgrade(socket, 401, { error: 'unauthorized', message: reason }, 'Unauthorized');
-    }
-    socket.write(
-      `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${TUNNEL_UPGRADE}\r\n\r\n`,
-    );
-    if (head.length) socket.unshift(head);
-    (socket as Duplex & { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
-    const session = openTunnelSession({
-      id: nextSession++,
-      node,
-      socket,
-      onMessage: (s, message) => void registry.handle(s, message),
-      onClose: (s) => {
-        sessions.delete(s);
-        registry.drop(s);
-      },
+      sessions.add(session);
     });
-    sessions.add(session);
   }
 
-  const options = { headersTimeout: 30_000, requestTimeout: 0, keepAliveTimeout: 65_000 };
-  const server: Server = tls
-    ? createHttpsServer({ ...options, cert: tls.cert, key: tls.key })
-    : createHttpServer(options);
-  server.on('request', (request, response) => void onRequest(request, response));
-  server.on('upgrade', (request, socket, head) => void onUpgrade(request, socket, head));
-  server.on('clientError', (_error, socket) => socket.destroy());
-  const host = parameters.listen?.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) =>
-      reject(
-        new NosanaError(
-          'GATEWAY__INVALID_PARAMETERS',
-          `cannot listen on ${host}:${parameters.listen?.port ?? 0} (${error.message}); choose another --listen`,
-          { field: 'listen', value: `${host}:${parameters.listen?.port ?? 0}` },
-          { cause: error },
-        ),
-      ),
-    );
-    server.listen(parameters.listen?.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  if (!publicPort) publicPort = port;
-
-  let closing: Promise<void> | null = null;
-  const close = () => {
-    closing ??= new Promise<void>((resolve) => {
-      for (const session of [...sessions]) session.close();
-      registry.close();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-    return closing;
-  };
   return {
-    url: `${scheme}://${domain}${portSuffix()}`,
-    port,
-    domain,
-    serviceUrl,
-    subscribe: (listener) => bus.subscribe(listener),
-    stats: () => ({ tunnels: sessions.size, endpoints: registry.size() }),
-    close,
-    [Symbol.asyncDispose]: close,
+    onRequest(request: UserRequest, response: UserResponse) {
+      const target = targetOf(request);
+      if (!target) return gatewayRoute(request, response);
+      const route = registry.route(target.id);
+      if (route.kind === 'unknown') return sendJson(response, 404, notFoundBody(target.id));
+      if (route.kind === 'starting')
+        return sendJson(response, 503, startingBody(target.id), { 'retry-after': '1' });
+      const { session, ref } = route.endpoint;
+      forwardRequest(
+        request,
+        response,
+        (headers) => session.request(ref, headers),
+        forwarded(request, target.path),
+      );
+    },
+    async onUpgrade(request: UserRequest, socket: Duplex, head: Buffer) {
+      socket.on('error', () => socket.destroy());
+      const target = targetOf(request);
+      if (!target) return acceptTunnel(request, socket, head);
+      const route = registry.route(target.id);
+      if (route.kind === 'unknown') return rejectUpgrade(socket, 404, notFoundBody(target.id), 'Not Found');
+      if (route.kind === 'starting')
+        return rejectUpgrade(socket, 503, startingBody(target.id), 'Service Unavailable');
+      try {
+        const stream = await route.endpoint.session.open(route.endpoint.ref);
+        proxyUpgrade(request, socket, head, stream, forwarded(request, target.path));
+      } catch {
+        rejectUpgrade(socket, 502, { error: 'bad-gateway' }, 'Bad Gateway');
+      }
+    },
   };
 }

@@ -4,13 +4,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { createServer, type Http2Session, type ServerHttp2Stream } from 'node:http2';
+import {
+  createServer,
+  type Http2Server,
+  type Http2Session,
+  type IncomingHttpHeaders,
+  type ServerHttp2Stream,
+} from 'node:http2';
 import { request as httpsRequest } from 'node:https';
-import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createAuthHeader } from '@nosana/chain';
 import { NosanaError } from '@nosana/core';
 import type { Keypair } from '@solana/web3.js';
+import { createHostStreamHandler } from './host-streams.js';
 import {
   CONTROL_PATH,
   type GatewayMessage,
@@ -26,6 +32,13 @@ import {
   TUNNEL_UPGRADE,
   tunnelAuthMessage,
 } from './protocol.js';
+import {
+  applyGatewayMessage,
+  backoffDelay,
+  badRefError,
+  exposeMessage,
+  type Registration,
+} from './tunnel-control.js';
 import './errors.js';
 
 /** Parameters of {@link createTunnelClient}. */
@@ -91,12 +104,6 @@ export interface TunnelClient {
   close(): Promise<void>;
 }
 
-interface Registration {
-  parameters: ExposeParameters & { ref: string };
-  resolve?: (result: ExposeResult) => void;
-  reject?: (error: unknown) => void;
-}
-
 /**
  * Opens the tunnel (and keeps it open) to a gateway.
  *
@@ -107,208 +114,48 @@ interface Registration {
  * ```
  */
 export function createTunnelClient(parameters: CreateTunnelClientParameters): TunnelClient {
-  const { keypair, pingMs = 10_000 } = parameters;
-  const initialMs = parameters.backoff?.initialMs ?? 100;
-  const maxMs = parameters.backoff?.maxMs ?? 2000;
-  const base = new URL(parameters.gatewayUrl);
-  const node = keypair.publicKey.toBase58();
   const registrations = new Map<string, Registration>();
   const listeners = new Set<(event: TunnelEvent) => void>();
   const emit = (event: TunnelEvent) => {
     for (const listener of [...listeners]) listener(event);
   };
-  let control: ServerHttp2Stream | null = null;
-  let session: Http2Session | null = null;
-  let socket: Duplex | null = null;
-  let closed = false;
-  let attempt = 0;
-  let timer: NodeJS.Timeout | null = null;
-  // Each connection attempt has a generation; events of an older connection are ignored.
-  let generation = 0;
-
-  // The gateway opens (and, on aborted requests, resets) one stream per user connection: allow it bursts of
-  // resets far above Node's rapid-reset defaults (1000 burst, 33/s), meant for untrusted clients.
-  const h2 = createServer({
-    settings: H2_SETTINGS,
-    maxSessionMemory: H2_MAX_SESSION_MEMORY,
-    streamResetBurst: 100_000,
-    streamResetRate: 10_000,
-  } as Parameters<typeof createServer>[0]);
-  h2.on('session', (s) => {
-    const g = generation;
-    session = s;
-    s.setLocalWindowSize(H2_SESSION_WINDOW);
-    s.on('error', () => s.destroy());
-    s.on('close', () => lost(g, 'the tunnel closed'));
-    const ping = setInterval(() => {
-      if (!s.destroyed && !s.ping((error) => error && s.destroy())) s.destroy();
-    }, pingMs);
-    ping.unref();
-    s.on('close', () => clearInterval(ping));
-  });
-  h2.on('stream', (stream, headers) => {
-    stream.on('error', () => stream.destroy());
-    if (headers[':method'] === 'POST' && headers[':path'] === CONTROL_PATH) return openControl(stream);
-    if (headers[':method'] !== 'CONNECT') return stream.respond({ ':status': 405 }, { endStream: true });
-    const ref = String(headers[':authority'] ?? '').replace(/:\d+$/, '');
-    const registration = registrations.get(ref);
-    if (!registration) return stream.respond({ ':status': 404 }, { endStream: true });
-    const { targetHost, targetPort } = registration.parameters;
-    const target = connect({ host: targetHost, port: targetPort, noDelay: true });
-    target.once('connect', () => {
-      stream.respond({ ':status': 200 });
-      stream.pipe(target);
-      target.pipe(stream);
-    });
-    target.on('error', () => {
-      if (!stream.headersSent) stream.respond({ ':status': 502 }, { endStream: true });
-      stream.destroy();
-    });
-    target.on('close', () => {
-      if (!stream.writableEnded) stream.destroy();
-    });
-    stream.on('close', () => target.destroy());
-  });
-
-  function openControl(stream: ServerHttp2Stream) {
-    stream.respond({ ':status': 200 });
-    control = stream;
-    attempt = 0;
-    emit({ type: 'connected' });
-    readMessages<GatewayMessage>(stream, onMessage);
-    for (const registration of registrations.values()) send({ type: 'expose', ...wire(registration) });
-  }
-  const wire = ({ parameters: p }: Registration) => ({
-    ref: p.ref,
-    job: p.job,
-    opIndex: p.opIndex,
-    port: p.port,
-    ...(p.secret ? { secret: p.secret } : {}),
-  });
   const send = (message: HostMessage) => {
-    if (control && !control.destroyed) control.write(line(message));
+    if (connection.control && !connection.control.destroyed) connection.control.write(line(message));
   };
-
-  function onMessage(message: GatewayMessage) {
-    const registration = registrations.get(message.ref);
-    if (!registration) return;
-    if (message.type === 'exposed') {
-      const result: ExposeResult = {
-        ref: message.ref,
-        serviceId: message.serviceId,
-        url: message.url,
-        deploymentUrl: message.deploymentUrl,
-        close: () => withdraw(message.ref),
-      };
-      registration.resolve?.(result);
-      registration.resolve = registration.reject = undefined;
-      emit({ type: 'exposed', ref: message.ref, serviceId: message.serviceId, url: message.url });
-    } else if (message.type === 'refused') {
-      registrations.delete(message.ref);
-      const { job, opIndex, port } = registration.parameters;
-      registration.reject?.(
-        new NosanaError(
-          'GATEWAY__EXPOSE_REFUSED',
-          `the gateway refused to expose port ${port} of op ${opIndex} of job ${job}: ${message.message}`,
-          { job, opIndex, port, reason: message.reason as never },
-        ),
-      );
-      emit({ type: 'refused', ref: message.ref, reason: message.reason, message: message.message });
-    } else if (message.type === 'status') {
-      emit({ type: message.status, ref: message.ref, ...(message.reason ? { reason: message.reason } : {}) });
-    } else if (message.type === 'unexposed') {
-      // The job ended (or the endpoint was replaced): nothing to re-register.
-      if (message.reason === 'job-ended') registrations.delete(message.ref);
-      emit({ type: 'unexposed', ref: message.ref, reason: message.reason });
-    }
-  }
-
-  function withdraw(ref: string) {
+  const withdraw = (ref: string) => {
     if (registrations.delete(ref)) send({ type: 'unexpose', ref });
-  }
-
-  function lost(g: number, reason: string) {
-    if (g !== generation || (!control && !session && !socket)) return;
-    const wasConnected = control !== null;
-    control = null;
-    session?.destroy();
-    session = null;
-    socket?.destroy();
-    socket = null;
-    if (wasConnected) emit({ type: 'disconnected', reason });
-    scheduleReconnect();
-  }
-
-  function scheduleReconnect() {
-    if (closed || timer) return;
-    attempt++;
-    const delayMs = Math.round(Math.min(maxMs, initialMs * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4));
-    emit({ type: 'reconnecting', attempt, delayMs });
-    timer = setTimeout(() => {
-      timer = null;
-      dial();
-    }, delayMs);
-  }
-
-  function dial() {
-    if (closed) return;
-    const g = ++generation;
-    const request = (base.protocol === 'https:' ? httpsRequest : httpRequest)(new URL(TUNNEL_PATH, base), {
-      method: 'GET',
-      headers: {
-        connection: 'Upgrade',
-        upgrade: TUNNEL_UPGRADE,
-        [NODE_HEADER]: node,
-        authorization: createAuthHeader(keypair, tunnelAuthMessage(node)),
-      },
-      ...(parameters.ca ? { ca: parameters.ca } : {}),
-    });
-    request.on('upgrade', (_response, upgraded, head) => {
-      if (closed) return upgraded.destroy();
-      socket = upgraded;
-      upgraded.setNoDelay?.(true);
-      upgraded.on('error', () => lost(g, 'the connection failed'));
-      upgraded.on('close', () => lost(g, 'the connection closed'));
-      if (head.length) upgraded.unshift(head);
-      h2.emit('connection', upgraded);
-    });
-    request.on('response', (response: IncomingMessage) => {
-      response.resume();
-      emit({
-        type: 'disconnected',
-        reason: `the gateway answered ${response.statusCode} to the tunnel request`,
+  };
+  const connection = createConnection(parameters, {
+    emit,
+    targetOf(ref) {
+      const registration = registrations.get(ref);
+      if (!registration) return undefined;
+      return { host: registration.parameters.targetHost, port: registration.parameters.targetPort };
+    },
+    onControl(stream) {
+      readMessages<GatewayMessage>(stream, (message) => {
+        const event = applyGatewayMessage(registrations, message, withdraw);
+        if (event) emit(event);
       });
-      scheduleReconnect();
+      for (const registration of registrations.values()) send(exposeMessage(registration));
+    },
+  });
+  const closedError = () =>
+    new NosanaError('GATEWAY__TUNNEL_CLOSED', `the tunnel to ${parameters.gatewayUrl} is closed`, {
+      gatewayUrl: parameters.gatewayUrl,
     });
-    request.on('error', (error) => {
-      emit({ type: 'disconnected', reason: error.message });
-      scheduleReconnect();
-    });
-    request.end();
-  }
 
-  dial();
+  connection.dial();
   return {
     expose(exposeParameters) {
       const ref = exposeParameters.ref ?? `r${randomBytes(6).toString('hex')}`;
-      if (closed) return Promise.reject(closedError());
+      if (connection.closed) return Promise.reject(closedError());
       if (!REF_PATTERN.test(ref) || registrations.has(ref))
-        return Promise.reject(
-          new NosanaError(
-            'GATEWAY__EXPOSE_REFUSED',
-            `ref "${ref}" is malformed or already used; use [a-z0-9-]`,
-            {
-              job: exposeParameters.job,
-              opIndex: exposeParameters.opIndex,
-              port: exposeParameters.port,
-              reason: 'bad-request',
-            },
-          ),
-        );
+        return Promise.reject(badRefError(ref, exposeParameters));
       return new Promise<ExposeResult>((resolve, reject) => {
         const registration: Registration = { parameters: { ...exposeParameters, ref }, resolve, reject };
         registrations.set(ref, registration);
-        send({ type: 'expose', ...wire(registration) });
+        send(exposeMessage(registration));
       });
     },
     on(listener) {
@@ -316,24 +163,182 @@ export function createTunnelClient(parameters: CreateTunnelClientParameters): Tu
       return () => listeners.delete(listener);
     },
     get connected() {
-      return control !== null;
+      return connection.control !== null;
     },
     async close() {
-      if (closed) return;
-      closed = true;
-      if (timer) clearTimeout(timer);
+      if (connection.closed) return;
+      connection.close();
       for (const registration of registrations.values()) registration.reject?.(closedError());
       registrations.clear();
-      control = null;
+    },
+  };
+}
+
+/** What the connection needs from the client. */
+interface ConnectionHooks {
+  emit(event: TunnelEvent): void;
+  /** The target of a registration (undefined: not registered by this host). */
+  targetOf(ref: string): { host: string; port: number } | undefined;
+  /** The gateway opened the control stream (the tunnel is up). */
+  onControl(stream: ServerHttp2Stream): void;
+}
+
+/**
+ * The tunnel's connection: dials the gateway, serves HTTP/2 over the upgraded socket, and re-dials with backoff
+ * when it is lost. Each dial has a generation; events of an older connection are ignored.
+ */
+function createConnection(parameters: CreateTunnelClientParameters, hooks: ConnectionHooks) {
+  const backoff = {
+    initialMs: parameters.backoff?.initialMs ?? 100,
+    maxMs: parameters.backoff?.maxMs ?? 2000,
+  };
+  const streams = createHostStreamHandler({ targetOf: hooks.targetOf });
+  let session: Http2Session | null = null;
+  let socket: Duplex | null = null;
+  let attempt = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let generation = 0;
+  const state = {
+    control: null as ServerHttp2Stream | null,
+    closed: false,
+    dial,
+    close() {
+      state.closed = true;
+      if (timer) clearTimeout(timer);
+      state.control = null;
       session?.destroy();
       socket?.destroy();
       h2.close();
+      streams.close();
     },
   };
+  const h2 = createTunnelServer(parameters.pingMs ?? 10_000, {
+    onSession(s) {
+      const g = generation;
+      session = s;
+      s.on('close', () => lost(g, 'the tunnel closed'));
+    },
+    onControl(stream) {
+      state.control = stream;
+      attempt = 0;
+      hooks.emit({ type: 'connected' });
+      hooks.onControl(stream);
+    },
+    onStream: (stream, headers) => streams.handle(stream, headers),
+  });
 
-  function closedError() {
-    return new NosanaError('GATEWAY__TUNNEL_CLOSED', `the tunnel to ${parameters.gatewayUrl} is closed`, {
-      gatewayUrl: parameters.gatewayUrl,
+  function lost(g: number, reason: string) {
+    if (g !== generation || (!state.control && !session && !socket)) return;
+    const wasConnected = state.control !== null;
+    state.control = null;
+    session?.destroy();
+    session = null;
+    socket?.destroy();
+    socket = null;
+    if (wasConnected) hooks.emit({ type: 'disconnected', reason });
+    scheduleReconnect();
+  }
+  function scheduleReconnect() {
+    if (state.closed || timer) return;
+    attempt++;
+    const delayMs = backoffDelay(attempt, backoff);
+    hooks.emit({ type: 'reconnecting', attempt, delayMs });
+    timer = setTimeout(() => {
+      timer = null;
+      dial();
+    }, delayMs);
+  }
+  function dial() {
+    if (state.closed) return;
+    const g = ++generation;
+    dialTunnel(parameters, {
+      onUpgrade(upgraded) {
+        if (state.closed) return upgraded.destroy();
+        socket = upgraded;
+        upgraded.on('error', () => lost(g, 'the connection failed'));
+        upgraded.on('close', () => lost(g, 'the connection closed'));
+        h2.emit('connection', upgraded);
+      },
+      onFailure(reason) {
+        hooks.emit({ type: 'disconnected', reason });
+        scheduleReconnect();
+      },
     });
   }
+  return state;
+}
+
+/**
+ * The host's HTTP/2 server (it serves the gateway's streams over the socket it dialled): pings to detect a dead
+ * gateway, the control stream, and every other stream to `onStream`.
+ */
+function createTunnelServer(
+  pingMs: number,
+  handlers: {
+    onSession(session: Http2Session): void;
+    onControl(stream: ServerHttp2Stream): void;
+    onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void;
+  },
+): Http2Server {
+  // The gateway opens (and, when users abort, resets) one stream per request: allow it bursts of resets far above
+  // Node's rapid-reset defaults (1000 burst, 33/s), meant for untrusted clients.
+  const h2 = createServer({
+    settings: H2_SETTINGS,
+    maxSessionMemory: H2_MAX_SESSION_MEMORY,
+    streamResetBurst: 100_000,
+    streamResetRate: 10_000,
+  } as Parameters<typeof createServer>[0]);
+  h2.on('session', (s) => {
+    s.setLocalWindowSize(H2_SESSION_WINDOW);
+    s.on('error', () => s.destroy());
+    const ping = setInterval(() => {
+      if (!s.destroyed && !s.ping((error) => error && s.destroy())) s.destroy();
+    }, pingMs);
+    ping.unref();
+    s.on('close', () => clearInterval(ping));
+    handlers.onSession(s);
+  });
+  h2.on('stream', (stream, headers) => {
+    if (headers[':method'] === 'POST' && headers[':path'] === CONTROL_PATH) {
+      stream.on('error', () => stream.destroy());
+      stream.respond({ ':status': 200 });
+      return handlers.onControl(stream);
+    }
+    handlers.onStream(stream, headers);
+  });
+  return h2;
+}
+
+/** Sends the signed upgrade request that opens a tunnel. */
+function dialTunnel(
+  parameters: CreateTunnelClientParameters,
+  handlers: { onUpgrade(socket: Duplex): void; onFailure(reason: string): void },
+) {
+  const base = new URL(parameters.gatewayUrl);
+  const node = parameters.keypair.publicKey.toBase58();
+  const request = (base.protocol === 'https:' ? httpsRequest : httpRequest)(new URL(TUNNEL_PATH, base), {
+    method: 'GET',
+    headers: {
+      connection: 'Upgrade',
+      upgrade: TUNNEL_UPGRADE,
+      [NODE_HEADER]: node,
+      authorization: createAuthHeader(parameters.keypair, tunnelAuthMessage(node)),
+    },
+    ...(parameters.ca ? { ca: parameters.ca } : {}),
+  });
+  request.on('upgrade', (_response, upgraded, head) => {
+    upgraded.setNoDelay?.(true);
+    // Over TLS the socket negotiated no ALPN protocol (the Upgrade did the negotiation), and Node's HTTP/2 server
+    // drops connections whose ALPN is not h2: say what the Upgrade agreed on.
+    if ((upgraded as { encrypted?: boolean }).encrypted)
+      (upgraded as unknown as { alpnProtocol: string }).alpnProtocol = 'h2';
+    if (head.length) upgraded.unshift(head);
+    handlers.onUpgrade(upgraded);
+  });
+  request.on('response', (response: IncomingMessage) => {
+    response.resume();
+    handlers.onFailure(`the gateway answered ${response.statusCode} to the tunnel request`);
+  });
+  request.on('error', (error) => handlers.onFailure(error.message));
+  request.end();
 }

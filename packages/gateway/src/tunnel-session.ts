@@ -2,7 +2,8 @@
  * The gateway's end of one host's tunnel: an HTTP/2 client session over the upgraded socket, its control
  * stream, and CONNECT streams to the host's exposed targets.
  */
-import { type ClientHttp2Session, connect } from 'node:http2';
+import type { OutgoingHttpHeaders } from 'node:http';
+import { type ClientHttp2Session, type ClientHttp2Stream, connect } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import {
   CONTROL_PATH,
@@ -12,6 +13,7 @@ import {
   H2_SETTINGS,
   type HostMessage,
   line,
+  REF_HEADER,
   readMessages,
 } from './protocol.js';
 
@@ -25,6 +27,11 @@ export interface TunnelSession {
   send(message: GatewayMessage): void;
   /** Opens a byte stream to the target of registration `ref` (resolves once the host has connected to it). */
   open(ref: string, timeoutMs?: number): Promise<Duplex>;
+  /**
+   * Sends one HTTP request (pseudo-headers included) to the target of registration `ref`; the host answers with
+   * the service's response on the returned stream. Throws when the tunnel is closed.
+   */
+  request(ref: string, headers: OutgoingHttpHeaders): ClientHttp2Stream;
   /** Ends the tunnel. */
   close(): void;
   readonly closed: boolean;
@@ -97,6 +104,10 @@ export function openTunnelSession({
           reject(new Error('stream closed'));
         });
       });
+    },
+    request(ref, headers) {
+      if (closed) throw new Error('tunnel closed');
+      return h2.request({ ...headers, [REF_HEADER]: ref });
     },
     close() {
       finish();

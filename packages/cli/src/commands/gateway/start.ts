@@ -11,6 +11,8 @@ export interface GatewayStartResult {
   listen: string;
   /** Service URLs look like this, with `<service-id>` replaced. */
   serviceUrl: string;
+  /** With --tls-local-ca: the CA certificate clients must trust. */
+  caCertPath?: string;
   network: string;
 }
 
@@ -22,6 +24,7 @@ export default class GatewayStart extends NetworkCommand<GatewayStartResult> {
 Any number of gateways can run behind one DNS name: each one's routing table is rebuilt from the tunnels it holds and the chain. Runs until Ctrl-C (or SIGTERM).`;
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --tls-local-ca ~/.nosana/gateway-ca',
     '<%= config.bin %> <%= command.id %> --listen 0.0.0.0:443 --domain node.example.com --tls-cert fullchain.pem --tls-key privkey.pem --network mainnet',
   ];
   static override flags = {
@@ -36,6 +39,11 @@ Any number of gateways can run behind one DNS name: each one's routing table is 
       dependsOn: ['tls-key'],
     }),
     'tls-key': Flags.string({ summary: 'PEM private key of --tls-cert', dependsOn: ['tls-cert'] }),
+    'tls-local-ca': Flags.string({
+      summary:
+        'serve HTTPS (and HTTP/2) with a local CA kept in this directory (created 0600 on first use); clients trust <dir>/ca.crt',
+      exclusive: ['tls-cert'],
+    }),
     'public-port': Flags.integer({
       summary: 'port clients use, when a load balancer sits in front',
       min: 1,
@@ -65,12 +73,17 @@ Any number of gateways can run behind one DNS name: each one's routing table is 
       ? { cert: readFileSync(flags['tls-cert']), key: readFileSync(flags['tls-key'] as string) }
       : undefined;
     const client = await this.client(flags, { wallet: 'none' });
-    const { cachedChainReader, createChainReader, startGateway } = await import('@nosana/gateway');
+    const { cachedChainReader, createChainReader, ensureLocalCa, startGateway } = await import(
+      '@nosana/gateway'
+    );
+    const localCa = flags['tls-local-ca']
+      ? ensureLocalCa({ dir: flags['tls-local-ca'], domain: flags.domain })
+      : null;
     const gateway = await startGateway({
       domain: flags.domain,
       listen: { host: listenHost, port },
       chain: cachedChainReader({ reader: createChainReader({ client }), ttlMs: flags['chain-ttl'] * 1000 }),
-      ...(tls ? { tls } : {}),
+      ...(tls ? { tls } : localCa ? { tls: localCa.tls } : {}),
       ...(flags['public-port'] ? { publicPort: flags['public-port'] } : {}),
     });
     const result: GatewayStartResult = {
@@ -79,6 +92,7 @@ Any number of gateways can run behind one DNS name: each one's routing table is 
       listen: `${listenHost}:${gateway.port}`,
       serviceUrl: gateway.serviceUrl('<service-id>'),
       network: client.network.name,
+      ...(localCa ? { caCertPath: localCa.caCertPath } : {}),
     };
     this.log(
       details([
@@ -87,6 +101,7 @@ Any number of gateways can run behind one DNS name: each one's routing table is 
         ['services', result.serviceUrl],
         ['network', result.network],
         ['events', `${gateway.url}/_gateway/events`],
+        ...(localCa ? [['CA certificate', localCa.caCertPath] as [string, string]] : []),
       ]),
     );
     const unsubscribe = gateway.subscribe((event) => {
