@@ -72,7 +72,14 @@ export interface DeploymentRig {
  * const d = await rig.manager.create({ definition: webService, market: 'cpu', replicas: 2, … });
  * ```
  */
-export async function startDeploymentRig({ nodes = 3 } = {}): Promise<DeploymentRig> {
+export async function startDeploymentRig({
+  nodes = 3,
+  onEvent,
+}: {
+  nodes?: number;
+  /** The manager's events (LIST, STOP, job states…). */
+  onEvent?: (event: { deployment: string; type: string; message: string; job: string | null }) => void;
+} = {}): Promise<DeploymentRig> {
   const network = await startNetwork();
   const gateway = await startGateway({
     domain: 'localhost',
@@ -107,7 +114,13 @@ export async function startDeploymentRig({ nodes = 3 } = {}): Promise<Deployment
     url: `http://127.0.0.1:${gateway.port}`,
     backoff: { initialMs: 100, maxMs: 1000 },
   });
-  const manager = createManager({ store, chain, health, gatewayUrl: gateway.url });
+  const manager = createManager({
+    store,
+    chain,
+    health,
+    gatewayUrl: gateway.url,
+    ...(onEvent ? { onEvent } : {}),
+  });
   const stop = new AbortController();
   const running = manager.run({ signal: stop.signal, intervalMs: 1000 });
   const owner = key.publicKey.toBase58();
