@@ -153,7 +153,13 @@ export function createGatewayHealthSource({
     if (reported.get(job) === state) return;
     reported.set(job, state);
     const event: HealthEvent = { job, state, at, ...(reason ? { reason } : {}) };
-    for (const listener of [...listeners]) listener(event);
+    for (const listener of [...listeners]) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure is its own; the stream goes on.
+      }
+    }
   };
   const apply = (event: HealthEvent) => {
     const services = watched.get(event.job);
@@ -191,41 +197,22 @@ export function createGatewayHealthSource({
     for (const [job, services] of watched) for (const service of services.keys()) read(job, service);
   };
 
-  const follow = async () => {
-    const initial = backoff.initialMs ?? 500;
-    let delay = initial;
-    while (!closing.signal.aborted) {
-      try {
-        const response = await fetch(`${base}/_gateway/events`, {
-          signal: closing.signal,
-          headers: { accept: 'text/event-stream' },
-        });
-        if (!response.ok || !response.body) throw new Error(`the gateway answered ${response.status}`);
+  const follow = () =>
+    followGatewayEvents({
+      url: `${base}/_gateway/events`,
+      fetch,
+      signal: closing.signal,
+      backoff,
+      onConnect: () => {
         onStream?.({ connected: true });
-        delay = initial;
         resync();
-        const parser = createParser({
-          onEvent(message) {
-            try {
-              const mapped = healthOfGatewayEvent(JSON.parse(message.data) as GatewayServiceEvent);
-              if (mapped) apply(mapped);
-            } catch {
-              // Not an event of ours.
-            }
-          },
-        });
-        const decoder = new TextDecoder();
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
-          parser.feed(decoder.decode(chunk, { stream: true }));
-        onStream?.({ connected: false });
-      } catch (error) {
-        if (closing.signal.aborted) return;
-        onStream?.({ connected: false, error });
-      }
-      await pause(delay, closing.signal);
-      delay = Math.min(delay * 2, backoff.maxMs ?? 15_000);
-    }
-  };
+      },
+      onDisconnect: (error) => onStream?.({ connected: false, ...(error === undefined ? {} : { error }) }),
+      onEvent: (event) => {
+        const mapped = healthOfGatewayEvent(event);
+        if (mapped) apply(mapped);
+      },
+    });
 
   return {
     watch(job, info) {
@@ -254,4 +241,68 @@ export function createGatewayHealthSource({
       listeners.clear();
     },
   };
+}
+
+/** Parameters of {@link followGatewayEvents}. */
+export interface FollowGatewayEventsParameters {
+  /** The gateway's `/_gateway/events` URL (with a `job`, `service` or `node` filter if wanted). */
+  url: string;
+  signal: AbortSignal;
+  fetch?: typeof globalThis.fetch;
+  /** Reconnect delays: `initialMs` doubling to `maxMs`. Default 500 ms → 15 s. */
+  backoff?: { initialMs?: number; maxMs?: number };
+  onEvent(event: GatewayServiceEvent): void;
+  /** The stream is open (again): events from now on arrive, earlier ones were missed. */
+  onConnect?(): void;
+  onDisconnect?(error?: unknown): void;
+}
+
+/**
+ * Reads a gateway's Server-Sent Events until `signal` aborts, reconnecting with backoff after every end or
+ * failure; events that do not parse are skipped.
+ *
+ * @example
+ * ```ts
+ * await followGatewayEvents({ url: `${gateway}/_gateway/events`, signal, onEvent: (e) => log(e.type, e.job) });
+ * ```
+ */
+export async function followGatewayEvents({
+  url,
+  signal,
+  fetch = globalThis.fetch,
+  backoff = {},
+  onEvent,
+  onConnect,
+  onDisconnect,
+}: FollowGatewayEventsParameters): Promise<void> {
+  const initial = backoff.initialMs ?? 500;
+  let delay = initial;
+  while (!signal.aborted) {
+    try {
+      const response = await fetch(url, { signal, headers: { accept: 'text/event-stream' } });
+      if (!response.ok || !response.body) throw new Error(`the gateway answered ${response.status}`);
+      delay = initial;
+      onConnect?.();
+      const parser = createParser({
+        onEvent(message) {
+          let event: GatewayServiceEvent;
+          try {
+            event = JSON.parse(message.data) as GatewayServiceEvent;
+          } catch {
+            return; // not an event of ours
+          }
+          onEvent(event);
+        },
+      });
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
+        parser.feed(decoder.decode(chunk, { stream: true }));
+      onDisconnect?.();
+    } catch (error) {
+      if (signal.aborted) return;
+      onDisconnect?.(error);
+    }
+    await pause(delay, signal);
+    delay = Math.min(delay * 2, backoff.maxMs ?? 15_000);
+  }
 }

@@ -18,6 +18,8 @@ export {
   createGatewayHealthSource,
   type DeploymentUrlParameters,
   deploymentUrl,
+  type FollowGatewayEventsParameters,
+  followGatewayEvents,
   type GatewayServiceEvent,
   healthOfGatewayEvent,
   jobServiceIds,
