@@ -142,6 +142,7 @@ export abstract class DeploymentCommand<T> extends NetworkCommand<T> {
   /** The manager on the local database, with a chain adapter on the command's network and wallet. */
   protected async localManager(flags: DeploymentFlags) {
     const deployments = await import('@nosana/deployments');
+    const gateway = flags.gateway ? await this.gatewayUrl(flags.gateway) : undefined;
     const client = await this.client(flags, { wallet: 'read' });
     const { mkdirSync } = await import('node:fs');
     const path = flags.db ?? join(homedir(), '.nosana', `deployments-${flags.network}.db`);
@@ -154,7 +155,6 @@ export abstract class DeploymentCommand<T> extends NetworkCommand<T> {
       ipfs: client.ipfs,
       programs: client.network.programs,
     });
-    const gateway = flags.gateway ? await this.gatewayUrl(flags.gateway) : undefined;
     const health = gateway ? deployments.createGatewayHealthSource({ url: gateway }) : undefined;
     const manager = deployments.createManager({
       store,
