@@ -23,11 +23,19 @@ export const deploymentFlags = {
     env: 'NOSANA_DEPLOYMENTS_DB',
     helpGroup: 'MANAGER',
   }),
+  gateway: Flags.string({
+    summary: 'gateway the replicas are published through (what the nodes use, e.g. https://node.example.com)',
+    description:
+      'The local manager follows its events: a replica that loses its tunnel or stays unhealthy past the grace is replaced, a rolling update waits until the new replica is online there, and `get` shows the stable URL.',
+    env: 'NOSANA_GATEWAY_URL',
+    helpGroup: 'MANAGER',
+  }),
 };
 
 export interface DeploymentFlags extends NetworkFlags {
   manager?: string;
   db?: string;
+  gateway?: string;
 }
 
 /** A deployment as the CLI prints it (amounts as strings of NOS base units). */
@@ -134,6 +142,7 @@ export abstract class DeploymentCommand<T> extends NetworkCommand<T> {
   /** The manager on the local database, with a chain adapter on the command's network and wallet. */
   protected async localManager(flags: DeploymentFlags) {
     const deployments = await import('@nosana/deployments');
+    const gateway = flags.gateway ? await this.gatewayUrl(flags.gateway) : undefined;
     const client = await this.client(flags, { wallet: 'read' });
     const { mkdirSync } = await import('node:fs');
     const path = flags.db ?? join(homedir(), '.nosana', `deployments-${flags.network}.db`);
@@ -146,12 +155,27 @@ export abstract class DeploymentCommand<T> extends NetworkCommand<T> {
       ipfs: client.ipfs,
       programs: client.network.programs,
     });
-    const manager = deployments.createManager({ store, chain });
+    const health = gateway ? deployments.createGatewayHealthSource({ url: gateway }) : undefined;
+    const manager = deployments.createManager({
+      store,
+      chain,
+      ...(health && gateway ? { health, gatewayUrl: gateway } : {}),
+    });
     this.closers.push(() => {
       manager.close();
+      void health?.close();
       store.close();
     });
     return { manager, store, path, chain, client };
+  }
+
+  /** `--gateway`, checked as `node start` checks it (bad input: exit 1). */
+  private async gatewayUrl(value: string): Promise<string> {
+    const [{ NosanaError }, { parseGatewayUrl }] = await Promise.all([
+      import('@nosana/core'),
+      import('./commands/node/start.js'),
+    ]);
+    return parseGatewayUrl(value, NosanaError);
   }
 
   protected override async finally(error: Error | undefined): Promise<unknown> {

@@ -1,24 +1,40 @@
+import type { HealthState } from './types.js';
+
 /** A change of a job's (or one of its services') health, as a gateway or a prober reports it. */
 export interface HealthEvent {
   /** Job address. */
   job: string;
-  /** The op/port the event is about, when the source knows (a tunnel); absent for the whole job. */
+  /** The service id the event is about, when the source knows (a gateway); absent for the whole job. */
   service?: string;
-  state: 'online' | 'offline';
+  state: HealthState;
   /** Unix milliseconds. */
   at: number;
+  /** Why, when the source says (`offline: tunnel-lost`, …). */
+  reason?: string;
+}
+
+/** What the manager tells a source about a job it starts following. */
+export interface WatchInfo {
+  /** The service ids of the job's public ports (none: the job serves nothing a gateway routes). */
+  services: string[];
 }
 
 /**
- * Where the manager learns whether a replica serves. The gateway implements it from its tunnel events
- * (`registered`/`online` ⇒ online, `offline`/`unregistered` ⇒ offline); {@link createProbeHealthSource} is the
- * fallback that needs no gateway. A job the source says nothing about is treated as healthy while RUNNING.
+ * Where the manager learns whether a replica serves. {@link createGatewayHealthSource} implements it from the
+ * gateway's events (`registered` ⇒ starting, `online` ⇒ online, `offline`/`unregistered` ⇒ offline);
+ * {@link createProbeHealthSource} is the fallback that needs no gateway. A job the source says nothing about is
+ * treated as healthy while RUNNING.
  */
 export interface HealthSource {
-  /** Start following a job (the manager calls it when the job runs). */
-  watch(job: string): void;
+  /** Start following a job (the manager calls it when the job runs, with the job's public service ids). */
+  watch(job: string, info?: WatchInfo): void;
   /** Stop following a job. */
   unwatch(job: string): void;
+  /**
+   * Resolves once what the source is finding out about newly watched jobs is known (optional: a source that
+   * reads a job's current state when it starts following it).
+   */
+  settled?(): Promise<void>;
   /** Receive events; returns the unsubscribe function. */
   subscribe(listener: (event: HealthEvent) => void): () => void;
   close(): Promise<void>;

@@ -12,17 +12,32 @@ export {
   createChainAdapter,
   type DeploymentChain,
 } from './chain.js';
+export { failSafeUntil } from './fail-safe.js';
+export {
+  type CreateGatewayHealthSourceParameters,
+  createGatewayHealthSource,
+  type DeploymentUrlParameters,
+  deploymentUrl,
+  type FollowGatewayEventsParameters,
+  followGatewayEvents,
+  type GatewayServiceEvent,
+  healthOfGatewayEvent,
+  jobServiceIds,
+} from './gateway-health.js';
 export {
   type CreateProbeHealthSourceParameters,
   createProbeHealthSource,
   type HealthEvent,
   type HealthSource,
+  type WatchInfo,
 } from './health.js';
 export {
   type CreateManagerParameters,
   createManager,
   type DeploymentManager,
   type DeploymentView,
+  type ReplicaView,
+  type RunManagerParameters,
 } from './manager.js';
 export {
   type CreateDeploymentParameters,
@@ -43,9 +58,12 @@ export {
   RAPID_FAILURE_SECONDS,
   RAPID_FAILURE_STREAK,
   rotateAt,
+  STARTUP_GRACE_MS,
   UNHEALTHY_GRACE_MS,
 } from './policy.js';
 export { type ReconcileParameters, reconcile } from './reconcile.js';
+export { type Deadline, isReady, unhealthyJobs } from './replica-health.js';
+export { type ReplicaScope, replicaScope } from './replica-scope.js';
 export { dueFiring, parseSchedule, type Schedule } from './schedule.js';
 export {
   committed,

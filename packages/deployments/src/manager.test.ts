@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isNosanaError, type JobDefinition } from '@nosana/core';
+import { isNosanaError, type JobDefinition, serviceId } from '@nosana/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeChain } from '../test/fake-chain.js';
+import { deploymentUrl } from './gateway-health.js';
 import type { HealthEvent, HealthSource } from './health.js';
 import { createManager } from './manager.js';
 import type { CreateDeploymentParameters } from './parameters.js';
@@ -174,6 +175,94 @@ describe('manager: lifecycle', () => {
     expect((await manager.view(d.id)).jobs.find((j) => j.address === first!.address)?.stoppedBy).toBe(
       'unhealthy',
     );
+  });
+
+  it("shows the deployment's stable URL and each replica's endpoint health from the source", async () => {
+    const listeners = new Set<(e: HealthEvent) => void>();
+    const watched = new Map<string, string[]>();
+    const health: HealthSource = {
+      watch: (job, info) => watched.set(job, info?.services ?? []),
+      unwatch: (job) => watched.delete(job),
+      subscribe: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+      close: async () => undefined,
+    };
+    const { fake, clock, store } = setup();
+    const manager = createManager({
+      store: store(),
+      chain: fake.chain,
+      health,
+      gatewayUrl: 'http://localhost:8090',
+      now: () => clock.now,
+    });
+    const d = await manager.create(params({ replicas: 2 }));
+    await manager.tick();
+    await manager.tick();
+    const [a, b] = fake.open();
+    expect(watched.get(a!.address)).toEqual([serviceId({ job: a!.address, opIndex: 0, port: 80 })]);
+    for (const l of listeners) l({ job: a!.address, state: 'online', at: clock.now });
+    for (const l of listeners)
+      l({ job: b!.address, state: 'offline', at: clock.now, reason: 'unregistered: tunnel-lost' });
+    const view = await manager.view(d.id);
+    expect(view.url).toBe(
+      deploymentUrl({ gatewayUrl: 'http://localhost:8090', deployment: d.id, project: d.owner }),
+    );
+    expect(view.url).toMatch(/^http:\/\/[1-9A-HJ-NP-Za-km-z]{45}\.localhost:8090$/);
+    const replica = (address: string) => view.jobs.find((j) => j.address === address);
+    expect(replica(a!.address)).toMatchObject({ health: 'online', healthReason: null });
+    expect(replica(b!.address)).toMatchObject({
+      health: 'offline',
+      healthSince: clock.now,
+      healthReason: 'unregistered: tunnel-lost',
+      services: [serviceId({ job: b!.address, opIndex: 0, port: 80 })],
+    });
+    manager.close();
+  });
+
+  it('wakes its run loop when a replica goes offline, and replaces it once the grace passed', async () => {
+    const listeners = new Set<(e: HealthEvent) => void>();
+    const health: HealthSource = {
+      watch: () => undefined,
+      unwatch: () => undefined,
+      subscribe: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+      close: async () => undefined,
+    };
+    const { fake, clock, store } = setup();
+    let ticked: () => void = () => undefined;
+    const firstTick = new Promise<void>((resolve) => {
+      ticked = resolve;
+    });
+    const manager = createManager({ store: store(), chain: fake.chain, health, now: () => clock.now });
+    const d = await manager.create(params({ replicas: 1 }));
+    await manager.tick();
+    const [first] = fake.open();
+    const tick = manager.tick;
+    const stop = new AbortController();
+    let replaced: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => {
+      replaced = resolve;
+    });
+    manager.tick = async () => {
+      const plans = await tick();
+      ticked();
+      if (plans.get(d.id)?.actions.some((a) => a.kind === 'STOP' && a.reason === 'unhealthy')) replaced();
+      return plans;
+    };
+    const running = manager.run({ signal: stop.signal, intervalMs: 3_600_000 });
+    await firstTick;
+    // The event says offline since 61 s ago: past the grace, so the pass it wakes replaces the replica.
+    fake.advance(61_000);
+    for (const l of listeners) l({ job: first!.address, state: 'offline', at: clock.now - 61_000 });
+    await done;
+    stop.abort();
+    await running;
+    expect(fake.open().map((j) => j.address)).not.toContain(first!.address);
+    expect(fake.open()).toHaveLength(1);
   });
 
   it('pauses with INSUFFICIENT_FUNDS and resumes when the wallet is topped up', async () => {

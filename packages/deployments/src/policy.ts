@@ -14,6 +14,11 @@ export const COOLDOWN_MIN_MS = 60_000;
 export const COOLDOWN_MAX_MS = 3_600_000;
 /** How long a running job may stay unhealthy (offline) before it is replaced (ms). */
 export const UNHEALTHY_GRACE_MS = 60_000;
+/**
+ * How long a running job may stay `starting` (its health checks never passed) before it is replaced (ms): long
+ * enough for a model server to download and load its weights.
+ */
+export const STARTUP_GRACE_MS = 15 * 60_000;
 /** INFINITE: the default rotation (seconds) and the shortest timeout it accepts. */
 export const DEFAULT_ROTATION_SECONDS = 20 * 60;
 export const INFINITE_MIN_TIMEOUT_SECONDS = 60 * 60;

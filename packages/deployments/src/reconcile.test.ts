@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cooldownMs, extendMargin } from './policy.js';
+import { cooldownMs, extendMargin, STARTUP_GRACE_MS } from './policy.js';
 import { reconcile } from './reconcile.js';
 import type { Deployment, JobHealth, ObservedJob } from './types.js';
 
@@ -158,6 +158,34 @@ describe('reconcile: health', () => {
     expect(within.actions).toEqual([]);
     expect(within.next?.at).toBe(T0 + 70_000);
     expect(kinds(plan(d, [sick], T0 + 70_000, { health }))).toEqual(['LIST', 'STOP']);
+  });
+
+  it('keeps an old replica until the new revision is online behind the gateway, not merely running', () => {
+    const d = deployment({ replicas: 1, activeRevision: 2 });
+    const old = job({ revision: 1 });
+    const fresh = job({ revision: 2, listedAt: T0 + 1 });
+    const starting = new Map<string, JobHealth>([[fresh.address, { state: 'starting', since: T0 }]]);
+    const waiting = plan(d, [old, fresh], T0 + 60_000, { health: starting });
+    expect(waiting.actions).toEqual([]);
+    const online = new Map<string, JobHealth>([[fresh.address, { state: 'online', since: T0 + 60_000 }]]);
+    const rolled = plan(d, [old, fresh], T0 + 60_000, { health: online });
+    expect(rolled.actions).toEqual([
+      { kind: 'STOP', deployment: d.id, job: old.address, reason: 'outdated' },
+    ]);
+  });
+
+  it('replaces a replica that never becomes healthy within the startup grace', () => {
+    const d = deployment({ replicas: 1 });
+    const slow = job();
+    const health = new Map<string, JobHealth>([[slow.address, { state: 'starting', since: T0 }]]);
+    const within = plan(d, [slow], T0 + STARTUP_GRACE_MS - 1, { health });
+    expect(within.actions).toEqual([]);
+    expect(within.status).toBe('STARTING');
+    expect(within.next).toEqual({
+      at: T0 + STARTUP_GRACE_MS,
+      action: `replace never healthy ${slow.address}`,
+    });
+    expect(kinds(plan(d, [slow], T0 + STARTUP_GRACE_MS, { health }))).toEqual(['LIST', 'STOP']);
   });
 });
 

@@ -1,5 +1,7 @@
-import { cooldownMs, extendAt, RAPID_FAILURE_SECONDS, rotateAt, UNHEALTHY_GRACE_MS } from './policy.js';
-import { dueFiring, parseSchedule } from './schedule.js';
+import { failSafeUntil } from './fail-safe.js';
+import { extendAt } from './policy.js';
+import { type Deadline, isReady, unhealthyJobs } from './replica-health.js';
+import { type ReplicaScope, replicaScope } from './replica-scope.js';
 import { committed, isOpen, listCost } from './spend.js';
 import type {
   Action,
@@ -21,9 +23,17 @@ export interface ReconcileParameters {
 
 const ACTIVE: readonly DeploymentStatus[] = ['STARTING', 'RUNNING', 'INSUFFICIENT_FUNDS'];
 
-/** Elapsed seconds of an ended job (0 when it never ran). */
-const elapsed = (job: ObservedJob) =>
-  job.timeStart > 0 && job.timeEnd > job.timeStart ? job.timeEnd - job.timeStart : 0;
+/** The plan being built: actions, deadlines and notes, appended to by the steps below. */
+interface Draft {
+  d: Deployment;
+  now: number;
+  actions: Action[];
+  deadlines: Deadline[];
+  notes: string[];
+}
+
+const stop = (draft: Draft, job: ObservedJob, reason: StopReason) =>
+  draft.actions.push({ kind: 'STOP', deployment: draft.d.id, job: job.address, reason });
 
 /**
  * Compares a deployment's desired state with what the chain and the health source say, and returns the actions
@@ -36,8 +46,9 @@ const elapsed = (job: ObservedJob) =>
  *   still runs earlier firings whose jobs would not have expired, skips older ones).
  * - INFINITE: keeps `replicas` jobs; a replacement is listed `rotation` before a job expires, the old one stopped
  *   once the replacement runs.
- * - Always: jobs of an older revision are replaced one at a time (a new one runs before an old one stops); ≥ 3
- *   rapid failures (< 5 min) in a row cool listing down (1 min doubling to 1 h).
+ * - Always: jobs of an older revision are replaced one at a time (a new one serves before an old one stops); a
+ *   replica offline past the grace (or never healthy) is replaced; ≥ 3 rapid failures (< 5 min) in a row cool
+ *   listing down (1 min doubling to 1 h).
  *
  * @example
  * ```ts
@@ -46,230 +57,217 @@ const elapsed = (job: ObservedJob) =>
  * ```
  */
 export function reconcile({ deployment: d, observed, now }: ReconcileParameters): Plan {
-  const actions: Action[] = [];
-  const notes: string[] = [];
+  const draft: Draft = { d, now, actions: [], deadlines: [], notes: [] };
   const spent = observed.jobs.reduce((sum, job) => sum + committed(job), 0n);
-  const nexts: Array<{ at: number; action: string }> = [];
-  const stop = (job: ObservedJob, reason: StopReason) =>
-    actions.push({ kind: 'STOP', deployment: d.id, job: job.address, reason });
 
   // Deposits of jobs a node quit are recovered whatever the deployment's status.
   for (const job of observed.jobs)
-    if (job.state === 'STOPPED' && job.pending !== 'STOP') stop(job, 'recover');
+    if (job.state === 'STOPPED' && job.pending !== 'STOP') stop(draft, job, 'recover');
   const open = observed.jobs.filter((j) => isOpen(j) && j.stoppedBy === null && j.pending !== 'STOP');
 
   if (!ACTIVE.includes(d.status)) {
-    for (const job of open) if (job.state !== 'PENDING') stop(job, 'deployment-stopped');
+    for (const job of open) if (job.state !== 'PENDING') stop(draft, job, 'deployment-stopped');
     const settling = observed.jobs.some((j) => isOpen(j));
     const status = d.status === 'STOPPING' && !settling ? 'STOPPED' : d.status;
-    return { actions, status, firing: null, next: null, spent, notes };
+    return { actions: draft.actions, status, firing: null, next: null, spent, notes: draft.notes };
   }
 
   // Unhealthy past grace: replaced, and counted as failures.
-  const offlineSince = (job: ObservedJob) => {
-    const health = observed.health.get(job.address);
-    return job.state === 'RUNNING' && health?.state === 'offline' ? health.since : null;
-  };
-  const unhealthy = new Set<string>();
-  for (const job of open) {
-    const since = offlineSince(job);
-    if (since === null) continue;
-    if (now - since >= UNHEALTHY_GRACE_MS) {
-      unhealthy.add(job.address);
-      stop(job, 'unhealthy');
-    } else nexts.push({ at: since + UNHEALTHY_GRACE_MS, action: `replace unhealthy ${job.address}` });
+  const sick = unhealthyJobs(open, observed.health, now);
+  for (const job of sick.unhealthy) stop(draft, job, 'unhealthy');
+  draft.deadlines.push(...sick.deadlines);
+  const alive = open.filter((j) => !sick.unhealthy.includes(j));
+
+  const scope = replicaScope(d, observed.jobs, alive, now);
+  draft.deadlines.push(...scope.deadlines);
+  draft.notes.push(...scope.notes);
+  const { rotating } = scope;
+  const outdated = scope.scope.filter((j) => j.revision < d.activeRevision);
+  const good = scope.scope.filter((j) => j.revision >= d.activeRevision && !rotating.has(j.address));
+  const ready = good.filter((j) => isReady(j, observed.health));
+
+  const stopping = stopReplaced(draft, scope, { good, outdated, ready });
+  const budget = createBudget(d, spent, observed.balance);
+  if (d.strategy === 'SIMPLE-EXTEND') extendJobs(draft, [...good, ...outdated], stopping, budget);
+
+  // Replacements, subject to the fail-safe and, while old jobs are replaced, one at a time.
+  let toList = Math.max(0, scope.want - good.length);
+  if (outdated.length > 0)
+    toList = Math.min(toList, Math.max(0, d.replicas + 1 + rotating.size - alive.length));
+  const cooldownUntil = failSafeUntil(d, observed.jobs);
+  if (toList > 0 && cooldownUntil > now && scope.firing === null) {
+    draft.notes.push(
+      `fail-safe: jobs keep failing within 5 minutes; listing paused until ${new Date(cooldownUntil).toISOString()}`,
+    );
+    draft.deadlines.push({ at: cooldownUntil, action: `list ${toList} replacement(s) after the cooldown` });
+    toList = 0;
   }
-  const alive = open.filter((j) => !unhealthy.has(j.address));
+  const cost = listCost(observed.marketPrice, d.timeout);
+  for (const late of scope.catchUp)
+    listJobs(draft, d.replicas, cost, budget, late, `late cron firing ${new Date(late).toISOString()}`);
+  const listed = listJobs(
+    draft,
+    toList,
+    cost,
+    budget,
+    d.strategy === 'SCHEDULED' ? (scope.firing ?? d.lastFiring) : null,
+    scope.firing !== null ? `cron firing ${new Date(scope.firing).toISOString()}` : 'replica missing',
+  );
+  if (budget.capped)
+    draft.notes.push(
+      `budget: ${d.budget - spent - budget.planned} base units left, not enough for the next job`,
+    );
+  if (budget.starved)
+    draft.notes.push('insufficient funds: the wallet cannot pay the next deposit; top it up');
 
-  // Which open jobs count toward the replicas, and how many are wanted.
-  let firing: number | null = null;
-  let catchUp: number[] = [];
-  let want = d.replicas;
-  let scope = alive;
-  const rotating = new Set<string>();
-  if (d.strategy === 'SIMPLE') {
-    const done = observed.jobs.filter(
-      (j) => j.listedAt >= d.startedAt && j.state === 'COMPLETED' && j.stoppedBy === null,
-    ).length;
-    want = Math.max(0, d.replicas - done);
-  } else if (d.strategy === 'SCHEDULED') {
-    const schedule = parseSchedule(d.schedule ?? '');
-    const due = dueFiring(schedule, d.lastFiring ?? d.startedAt, now);
-    // A late manager still runs the earlier firings whose jobs would not have expired yet; older ones are skipped.
-    catchUp = due.earlier.filter((f) => f + d.timeout * 1000 > now);
-    const skipped = due.earlier.length - catchUp.length;
-    if (skipped > 0) notes.push(`${skipped} missed firing(s) skipped: their jobs would have expired already`);
-    firing = due.firing;
-    const current = firing ?? d.lastFiring;
-    const windowOpen = current !== null && now < current + d.timeout * 1000;
-    scope = alive.filter((j) => j.firing === current);
-    const done = observed.jobs.filter(
-      (j) => j.firing === current && j.state === 'COMPLETED' && j.stoppedBy === null,
-    ).length;
-    want = current !== null && (firing !== null || windowOpen) ? Math.max(0, d.replicas - done) : 0;
-    const upcoming = schedule.nextAfter(Math.max(now, current ?? 0));
-    if (upcoming !== null) nexts.push({ at: upcoming, action: `list ${d.replicas} job(s) (cron)` });
-  } else if (d.strategy === 'INFINITE') {
-    for (const job of alive) {
-      if (job.state !== 'RUNNING') continue;
-      const at = rotateAt(job, d.rotation);
-      if (now >= at) rotating.add(job.address);
-      else nexts.push({ at, action: `list a replacement for ${job.address} (rotation)` });
-    }
+  if (d.strategy === 'SIMPLE-EXTEND' || d.strategy === 'INFINITE') {
+    for (const job of alive)
+      if (job.state === 'RUNNING')
+        draft.deadlines.push({
+          at: (job.timeStart + job.timeout) * 1000,
+          action: `replace ${job.address} when it expires`,
+        });
   }
 
-  const outdated = scope.filter((j) => j.revision < d.activeRevision);
-  const good = scope.filter((j) => j.revision >= d.activeRevision && !rotating.has(j.address));
-  const ready = good.filter((j) => j.state === 'RUNNING' && offlineSince(j) === null);
-  const others = [
-    ...scope.filter((j) => rotating.has(j.address)).sort((a, b) => a.timeStart - b.timeStart),
-    ...outdated.filter((j) => !rotating.has(j.address)),
-  ];
+  const status = statusOf(d, {
+    starved: budget.starved,
+    capped: budget.capped,
+    stillOpen: alive.length + listed - stopping.size > 0,
+    pending: observed.jobs.some((j) => isOpen(j)),
+    want: scope.want,
+    ready: ready.length,
+  });
+  if (status === 'STOPPED' && budget.capped) draft.notes.push('budget exhausted: the deployment stopped');
+  const next = draft.deadlines.length ? draft.deadlines.reduce((a, b) => (b.at < a.at ? b : a)) : null;
+  return { actions: draft.actions, status, firing: scope.firing, next, spent, notes: draft.notes };
+}
 
-  // Surplus: scaled down, or replacements now cover rotating/outdated jobs.
+/**
+ * Stops the surplus (scaled down, or replacements now cover rotating/outdated jobs) and the rotating/outdated
+ * jobs that ready replicas replace. Returns the addresses stopped.
+ */
+function stopReplaced(
+  draft: Draft,
+  { want, scope, rotating }: ReplicaScope,
+  { good, outdated, ready }: { good: ObservedJob[]; outdated: ObservedJob[]; ready: ObservedJob[] },
+): Set<string> {
   const stopping = new Set<string>();
   const surplus = good.length - want;
-  if (surplus > 0 && d.strategy !== 'SCHEDULED') {
+  if (surplus > 0 && draft.d.strategy !== 'SCHEDULED') {
     const byCost = [...good]
       .filter((j) => j.state !== 'PENDING')
       .sort((a, b) => (a.state === b.state ? b.listedAt - a.listedAt : a.state === 'QUEUED' ? -1 : 1));
     for (const job of byCost.slice(0, surplus)) {
       stopping.add(job.address);
-      stop(job, 'surplus');
+      stop(draft, job, 'surplus');
     }
   }
+  const others = [
+    ...scope.filter((j) => rotating.has(j.address)).sort((a, b) => a.timeStart - b.timeStart),
+    ...outdated.filter((j) => !rotating.has(j.address)),
+  ];
   const replaceable = Math.min(others.length, Math.max(0, ready.length + others.length - want));
   for (const job of others.slice(0, replaceable)) {
     if (job.state === 'PENDING') continue;
     stopping.add(job.address);
-    stop(job, rotating.has(job.address) ? 'rotation' : 'outdated');
+    stop(draft, job, rotating.has(job.address) ? 'rotation' : 'outdated');
   }
+  return stopping;
+}
 
-  // Budget and balance guard every action that costs NOS.
-  let planned = 0n;
-  let starved = false;
-  let capped = false;
-  const afford = (cost: bigint) => {
-    if (spent + planned + cost > d.budget) {
-      capped = true;
-      return false;
-    }
-    if (planned + cost > observed.balance) {
-      starved = true;
-      return false;
-    }
-    planned += cost;
-    return true;
+/** Budget and balance guard every action that costs NOS. */
+interface Budget {
+  afford(cost: bigint): boolean;
+  readonly planned: bigint;
+  readonly capped: boolean;
+  readonly starved: boolean;
+}
+
+function createBudget(d: Deployment, spent: bigint, balance: bigint): Budget {
+  const state = { planned: 0n, capped: false, starved: false };
+  return {
+    afford(cost) {
+      if (spent + state.planned + cost > d.budget) {
+        state.capped = true;
+        return false;
+      }
+      if (state.planned + cost > balance) {
+        state.starved = true;
+        return false;
+      }
+      state.planned += cost;
+      return true;
+    },
+    get planned() {
+      return state.planned;
+    },
+    get capped() {
+      return state.capped;
+    },
+    get starved() {
+      return state.starved;
+    },
   };
+}
 
-  if (d.strategy === 'SIMPLE-EXTEND') {
-    for (const job of [...good, ...outdated]) {
-      if (job.state !== 'RUNNING' || stopping.has(job.address)) continue;
-      const at = extendAt(job);
-      if (now < at) {
-        nexts.push({ at, action: `extend ${job.address}` });
-        continue;
-      }
-      if (job.pending === 'EXTEND') continue;
-      const cost = job.price * BigInt(d.timeout);
-      if (afford(cost)) {
-        actions.push({
-          kind: 'EXTEND',
-          deployment: d.id,
-          job: job.address,
-          timeout: job.timeout + d.timeout,
-          cost,
-          reason: `extend by ${d.timeout}s before its timeout`,
-        });
-      }
+/** SIMPLE-EXTEND: extends each running job at its extend time, within the budget. */
+function extendJobs(draft: Draft, jobs: ObservedJob[], stopping: Set<string>, budget: Budget): void {
+  const { d, now } = draft;
+  for (const job of jobs) {
+    if (job.state !== 'RUNNING' || stopping.has(job.address)) continue;
+    const at = extendAt(job);
+    if (now < at) {
+      draft.deadlines.push({ at, action: `extend ${job.address}` });
+      continue;
     }
+    if (job.pending === 'EXTEND') continue;
+    const cost = job.price * BigInt(d.timeout);
+    if (!budget.afford(cost)) continue;
+    draft.actions.push({
+      kind: 'EXTEND',
+      deployment: d.id,
+      job: job.address,
+      timeout: job.timeout + d.timeout,
+      cost,
+      reason: `extend by ${d.timeout}s before its timeout`,
+    });
   }
+}
 
-  // Replacements, subject to the fail-safe and, while old jobs are replaced, one at a time.
-  let toList = Math.max(0, want - good.length);
-  if (outdated.length > 0)
-    toList = Math.min(toList, Math.max(0, d.replicas + 1 + rotating.size - alive.length));
-  const cooldownUntil = failSafe(d, observed.jobs);
-  if (toList > 0 && cooldownUntil > now && firing === null) {
-    notes.push(
-      `fail-safe: jobs keep failing within 5 minutes; listing paused until ${new Date(cooldownUntil).toISOString()}`,
-    );
-    nexts.push({ at: cooldownUntil, action: `list ${toList} replacement(s) after the cooldown` });
-    toList = 0;
-  }
-  const cost = listCost(observed.marketPrice, d.timeout);
-  for (const late of catchUp) {
-    for (let i = 0; i < d.replicas && afford(cost); i++) {
-      actions.push({
-        kind: 'LIST',
-        deployment: d.id,
-        revision: d.activeRevision,
-        timeout: d.timeout,
-        cost,
-        firing: late,
-        reason: `late cron firing ${new Date(late).toISOString()}`,
-      });
-    }
-  }
+/** Lists up to `count` jobs of the active revision while the budget allows; returns how many. */
+function listJobs(
+  draft: Draft,
+  count: number,
+  cost: bigint,
+  budget: Budget,
+  firing: number | null,
+  reason: string,
+): number {
+  const { d } = draft;
   let listed = 0;
-  for (let i = 0; i < toList; i++) {
-    if (!afford(cost)) break;
+  while (listed < count && budget.afford(cost)) {
     listed++;
-    actions.push({
+    draft.actions.push({
       kind: 'LIST',
       deployment: d.id,
       revision: d.activeRevision,
       timeout: d.timeout,
       cost,
-      firing: d.strategy === 'SCHEDULED' ? (firing ?? d.lastFiring) : null,
-      reason: firing !== null ? `cron firing ${new Date(firing).toISOString()}` : 'replica missing',
+      firing,
+      reason,
     });
   }
-  if (capped)
-    notes.push(`budget: ${d.budget - spent - planned} base units left, not enough for the next job`);
-  if (starved) notes.push('insufficient funds: the wallet cannot pay the next deposit; top it up');
-
-  if (d.strategy === 'SIMPLE-EXTEND' || d.strategy === 'INFINITE') {
-    for (const job of alive) {
-      if (job.state === 'RUNNING')
-        nexts.push({
-          at: (job.timeStart + job.timeout) * 1000,
-          action: `replace ${job.address} when it expires`,
-        });
-    }
-  }
-
-  const stillOpen = alive.length + listed - stopping.size > 0;
-  const pending = observed.jobs.some((j) => isOpen(j));
-  let status: DeploymentStatus;
-  if (starved) status = 'INSUFFICIENT_FUNDS';
-  else if (!stillOpen && !pending && (want === 0 || capped) && d.strategy !== 'SCHEDULED') status = 'STOPPED';
-  else if (ready.length > 0 || d.strategy === 'SCHEDULED') status = 'RUNNING';
-  else status = 'STARTING';
-  if (status === 'STOPPED' && capped) notes.push('budget exhausted: the deployment stopped');
-
-  const next = nexts.length ? nexts.reduce((a, b) => (b.at < a.at ? b : a)) : null;
-  return { actions, status, firing, next, spent, notes };
+  return listed;
 }
 
-/**
- * The end (ms) of the fail-safe cooldown: ≥ 3 jobs in a row that failed within 5 minutes of starting pause
- * replacements for 1 min, doubling per further failure up to 1 h, counted from the last failure. 0 when none.
- */
-function failSafe(d: Deployment, jobs: ObservedJob[]): number {
-  const keepAlive = d.strategy === 'SIMPLE-EXTEND' || d.strategy === 'INFINITE';
-  const failed = (j: ObservedJob) =>
-    j.stoppedBy === 'unhealthy' ||
-    (j.stoppedBy === null &&
-      (j.state === 'STOPPED' || (keepAlive && j.state === 'COMPLETED' && elapsed(j) < j.timeout)));
-  const ended = jobs
-    .filter((j) => !isOpen(j) && j.timeEnd > 0)
-    .sort((a, b) => b.timeEnd - a.timeEnd || b.listedAt - a.listedAt);
-  let streak = 0;
-  for (const job of ended) {
-    if (!failed(job) || elapsed(job) >= RAPID_FAILURE_SECONDS) break;
-    streak++;
-  }
-  if (streak === 0) return 0;
-  return ended[0]!.timeEnd * 1000 + cooldownMs(streak);
+/** The status an active deployment has after this plan. */
+function statusOf(
+  d: Deployment,
+  s: { starved: boolean; capped: boolean; stillOpen: boolean; pending: boolean; want: number; ready: number },
+): DeploymentStatus {
+  if (s.starved) return 'INSUFFICIENT_FUNDS';
+  if (!s.stillOpen && !s.pending && (s.want === 0 || s.capped) && d.strategy !== 'SCHEDULED')
+    return 'STOPPED';
+  if (s.ready > 0 || d.strategy === 'SCHEDULED') return 'RUNNING';
+  return 'STARTING';
 }

@@ -87,11 +87,16 @@ export interface ObservedJob {
 /** Why the manager stops a job. */
 export type StopReason = 'surplus' | 'rotation' | 'outdated' | 'unhealthy' | 'deployment-stopped' | 'recover';
 
+/** Whether a replica serves: `starting` (not yet), `online`, `offline` (it did, or should, and does not). */
+export type HealthState = 'starting' | 'online' | 'offline';
+
 /** Health of a job's services, from a {@link HealthSource}. */
 export interface JobHealth {
-  state: 'online' | 'offline';
+  state: HealthState;
   /** Since when (ms). */
   since: number;
+  /** Why, when the source said (`offline: tunnel-lost`, …). */
+  reason?: string;
 }
 
 /** Everything the reconciler reads about the world. */

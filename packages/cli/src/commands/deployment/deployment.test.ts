@@ -57,6 +57,11 @@ describe('nosana deployment (offline checks)', () => {
     ],
     [['scale', 'dep_x', '0'], 'DEPLOY__INVALID_PARAMETER', /replicas/],
     [['serve', '--manager', 'http://127.0.0.1:1'], 'CLI__INVALID_FLAG', /drop --manager/],
+    [
+      ['list', '--gateway', 'ftp://gateway.example'],
+      'CLI__INVALID_FLAG',
+      /--gateway takes the gateway's http\(s\) URL/,
+    ],
   ])(
     '%j fails with %s before any network is used (exit 1)',
     async (args, code, message) => {

@@ -5,11 +5,18 @@ import { details, formatSeconds, state, table } from '../../output.js';
 /** What `nosana deployment get --json` returns. */
 export interface DeploymentGetResult {
   deployment: DeploymentJson;
+  /** The stable URL over the healthy replicas (with --gateway and a definition that exposes a port), else null. */
+  url: string | null;
   jobs: Array<{
     address: string;
     revision: number;
     state: string;
+    /** `starting`, `online`, `offline` (from the gateway), or `unknown` without a health source. */
     health: string;
+    healthSince: number | null;
+    healthReason: string | null;
+    /** Service ids of the replica's public ports (its own URLs: `<id>.<gateway domain>`). */
+    services: string[];
     timeStart: number;
     timeout: number;
     stoppedBy: string | null;
@@ -40,6 +47,7 @@ export default class DeploymentGet extends DeploymentCommand<DeploymentGetResult
         ['id', d.id],
         ['name', d.name],
         ['status', state(d.status)],
+        ['url', view.url ?? 'none (no --gateway, or the definition exposes no port)'],
         ['strategy', `${d.strategy}${d.schedule ? ` (${d.schedule} UTC)` : ''}`],
         ['replicas', `${open.filter((j) => j.state === 'RUNNING').length} running / ${d.replicas} wanted`],
         ['revision', String(d.activeRevision)],
@@ -63,7 +71,11 @@ export default class DeploymentGet extends DeploymentCommand<DeploymentGetResult
           { header: 'JOB', get: (j) => j.address },
           { header: 'REV', get: (j) => String(j.revision), align: 'right' },
           { header: 'STATE', get: (j) => state(j.state) },
-          { header: 'HEALTH', get: (j) => j.health },
+          {
+            header: 'HEALTH',
+            get: (j) =>
+              j.healthReason && j.health !== 'online' ? `${j.health} (${j.healthReason})` : j.health,
+          },
           { header: 'STOPPED BY', get: (j) => j.stoppedBy ?? '' },
         ]),
       );
