@@ -102,6 +102,57 @@ export const jobDefinitionSchema = {
       propertyNames: { minLength: 1, maxLength: 256, pattern: '^[^=\\s]+$' },
       additionalProperties: { type: 'string', maxLength: L.maxEnvValueLength },
     },
+    envMap: {
+      type: 'object',
+      maxProperties: L.maxEnv,
+      propertyNames: { minLength: 1, maxLength: 256, pattern: '^[^=\\s]+$' },
+      additionalProperties: {
+        anyOf: [
+          { type: 'string', maxLength: L.maxEnvValueLength },
+          { $ref: '#/$defs/secretEnv' },
+          { $ref: '#/$defs/sealedEnv' },
+        ],
+      },
+    },
+    secretEnv: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['secret'],
+      description:
+        'A secret value before posting: `nosana job post` seals it to the node(s) that may run the job; never pinned as is.',
+      properties: { secret: { type: 'string', maxLength: L.maxEnvValueLength } },
+    },
+    sealedEnv: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['sealed'],
+      description:
+        'A secret sealed to the nodes that may run the job (see docs/trust.md); opened by the node only.',
+      properties: {
+        sealed: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['v', 'poster', 'boxes'],
+          properties: {
+            v: { const: 1 },
+            poster: {
+              type: 'string',
+              minLength: 32,
+              maxLength: 44,
+              description: 'The posting wallet (base58).',
+            },
+            boxes: {
+              type: 'object',
+              minProperties: 1,
+              maxProperties: 64,
+              propertyNames: { minLength: 32, maxLength: 44 },
+              additionalProperties: { type: 'string', maxLength: 2 * L.maxEnvValueLength },
+              description: 'One sealed box per node address (base64).',
+            },
+          },
+        },
+      },
+    },
     command: {
       type: ['string', 'array'],
       maxLength: L.maxCommandLength,
@@ -144,7 +195,7 @@ export const jobDefinitionSchema = {
         gpu: { type: 'boolean', description: 'Give every op the GPUs unless it says otherwise.' },
         entrypoint: { $ref: '#/$defs/command', description: 'Entrypoint for ops that do not set one.' },
         env: {
-          $ref: '#/$defs/stringMap',
+          $ref: '#/$defs/envMap',
           description: 'Environment variables merged into every op (op values win).',
         },
         work_dir: {
@@ -306,7 +357,7 @@ export const jobDefinitionSchema = {
         cmd: { $ref: '#/$defs/command', description: 'Command (arguments to the entrypoint).' },
         entrypoint: { $ref: '#/$defs/command', description: "Overrides the image's entrypoint." },
         env: {
-          $ref: '#/$defs/stringMap',
+          $ref: '#/$defs/envMap',
           description: 'Environment variables; merged over global.env. NOSANA_ID is set to the job address.',
         },
         work_dir: { $ref: '#/$defs/absolutePath', description: 'Working directory, created if missing.' },
