@@ -101,12 +101,12 @@ export interface FlowState {
    * The node's signed execution receipt (`@nosana/trust`), pinned with the result; it covers the rest of the
    * document.
    */
-  receipt?: Record<string, unknown>;
+  receipt?: unknown;
   /**
    * The result sealed to the poster (`job post --seal-results`): `opStates`, `errors` and `secrets` are inside,
    * opened with the poster's wallet.
    */
-  sealed?: Record<string, unknown>;
+  sealed?: unknown;
 }
 
 /** Default maximum number of log lines kept per op in a result (like the real node). */

@@ -17,6 +17,7 @@ import { type Backoff, backoffDelay, type Clock, systemClock } from './retry.js'
 import type { ServiceTunnel } from './services.js';
 import { settleRecord } from './settlement.js';
 import type { JobRecord, NodeStore } from './store.js';
+import type { NodeTrust } from './trust.js';
 import { assertWalletFree } from './wallet-guard.js';
 
 /** Parameters of {@link createNode}. */
@@ -45,6 +46,8 @@ export interface CreateNodeParameters {
   onEvent?: (event: NodeEvent) => void;
   /** The node's gateway tunnel: jobs' services are exposed through it while they run. */
   tunnel?: ServiceTunnel;
+  /** Sealed secrets, sealed results and signed receipts (with the node's key). Default: none. */
+  trust?: NodeTrust;
   /** Start-up check options (disk path and minimums). */
   checks?: Pick<StartupChecksParameters, 'diskPath' | 'minDiskBytes' | 'minLamports'>;
 }
@@ -152,6 +155,7 @@ async function execute(d: Daemon, run: RunView): Promise<void> {
       onRuntimeEvent: (event) => emit(d, { type: 'runtime', event }),
       onWarning: (message) => warn(d, message),
       ...optional('tunnel', d.p.tunnel),
+      ...optional('trust', d.p.trust),
       onServiceEvent: (event) => emit(d, event),
     });
     if (!record) return warn(d, `job ${job} is gone from the chain: nothing to run`);

@@ -19,6 +19,7 @@ import { type Backoff, type Clock, retry } from './retry.js';
 import { watchRun } from './run-watch.js';
 import { createJobServices, type ServiceEvent, type ServiceTunnel } from './services.js';
 import type { JobRecord, NodeStore } from './store.js';
+import type { NodeTrust } from './trust.js';
 
 /** The live view of a job the node runs (for its API). */
 export interface LiveJob {
@@ -61,7 +62,12 @@ export interface RunJobParameters {
   /** The node's gateway tunnel: services are exposed through it while their op runs. */
   tunnel?: ServiceTunnel;
   onServiceEvent?: (event: ServiceEvent) => void;
+  /** Opens sealed secrets, seals results and signs receipts with the node's key. Default: none of these. */
+  trust?: NodeTrust;
 }
+
+/** Room kept under the result limit for the receipt (and, sealed, base64's growth) added after the cut. */
+const RECEIPT_ROOM_BYTES = 256 * 1024;
 
 /** IPFS answers that retrying cannot change: the definition is bad, not the network. */
 const DEFINITION_FATAL = [
@@ -166,16 +172,55 @@ export async function runJob(parameters: RunJobParameters): Promise<JobRecord | 
             }));
       flow = { status: 'validation-error', startTime: now, endTime: now, errors, opStates: [] };
     } else {
-      await store.put({ ...base, phase: 'running' });
-      flow = await runFlow(parameters, definition.definition, onChain.project.toBase58(), controller.signal);
+      const poster = onChain.project.toBase58();
+      const opened = openSecrets(parameters.trust, definition.definition, poster);
+      if (opened instanceof Error) {
+        flow = {
+          status: 'validation-error',
+          startTime: now,
+          endTime: now,
+          errors: [{ message: opened.message, ...(isNosanaError(opened) ? { code: opened.code } : {}) }],
+          opStates: [],
+        };
+      } else {
+        await store.put({ ...base, phase: 'running' });
+        flow = await runFlow(parameters, opened, poster, controller.signal);
+      }
     }
-    const { flow: capped } = capResult(flow, parameters.maxResultBytes ?? MAX_RESULT_BYTES);
+    const maxBytes = parameters.maxResultBytes ?? MAX_RESULT_BYTES;
+    const trust = parameters.trust;
+    const room = trust ? Math.floor(Math.max(maxBytes - RECEIPT_ROOM_BYTES, maxBytes / 2) * 0.74) : maxBytes;
+    let { flow: capped } = capResult(flow, room);
+    if (trust)
+      capped = await trust.finalize({
+        job,
+        run: view.run,
+        market: parameters.market,
+        definitionCid: onChain.definition,
+        definition: definition instanceof Error || !definition.ok ? null : definition.definition,
+        poster: onChain.project.toBase58(),
+        flow: capped,
+      });
     const record: JobRecord = { ...base, phase: 'result-ready', status: capped.status, flow: capped };
     await store.put(record);
     return record;
   } finally {
     unwatch?.();
     parameters.shutdown.removeEventListener('abort', onShutdown);
+  }
+}
+
+/** The definition with its sealed secrets opened for the containers, or the error that refuses it. */
+function openSecrets(
+  trust: NodeTrust | undefined,
+  definition: JobDefinition,
+  poster: string,
+): JobDefinition | Error {
+  if (!trust?.hasSecrets(definition)) return definition;
+  try {
+    return trust.openSecrets(definition, poster);
+  } catch (error) {
+    return error as Error;
   }
 }
 

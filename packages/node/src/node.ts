@@ -23,6 +23,7 @@ import { type CreateNodeParameters, createNode, type NosanaNode } from './daemon
 import type { NodeEvent } from './events.js';
 import { type CreateNodeLoggerParameters, createNodeLogger } from './logger.js';
 import { type NodeStore, openNodeStore } from './store.js';
+import { createNodeTrust } from './trust.js';
 import { lockWallet } from './wallet-guard.js';
 
 /** Parameters of {@link startHostNode}. */
@@ -72,6 +73,10 @@ export interface StartHostNodeParameters {
   maxDefinitionBytes?: CreateNodeParameters['maxDefinitionBytes'];
   clock?: CreateNodeParameters['clock'];
   checks?: CreateNodeParameters['checks'];
+  /** The node software's version, in receipts (and the API unless `api.version` says otherwise). Default 0.0.0. */
+  version?: string;
+  /** Sign receipts, open sealed secrets and seal results. Default true. */
+  trust?: boolean;
 }
 
 /** Result of {@link startHostNode}: a node at work. */
@@ -178,6 +183,22 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
       ]),
       ...(logger ? { logger } : {}),
       ...(tunnel ? { tunnel } : {}),
+      ...(parameters.trust === false
+        ? {}
+        : {
+            trust: createNodeTrust({
+              address,
+              secretKey: wallet.secretKey,
+              engine,
+              software: {
+                name: '@nosana/node',
+                version:
+                  parameters.version ?? (parameters.api ? parameters.api.version : undefined) ?? '0.0.0',
+              },
+              gpus: detected.gpus.map((gpu) => gpu.name),
+              ...(logger ? { onWarning: (message: string) => logger.warn(message) } : {}),
+            }),
+          }),
     });
     const api = parameters.api === false ? undefined : await startNodeApi({ node, chain, ...parameters.api });
     if (api) cleanup.push(() => api.close());

@@ -44,7 +44,7 @@ function receiptFor(pinned: FlowState, overrides: Partial<ExecutionReceipt> = {}
       node: node.address,
       definition,
       flow,
-      pinned: pinned as unknown as Record<string, unknown>,
+      pinned,
       images: { 'busybox:1.36': { id: digest, repoDigests: [`busybox@sha256:${'cd'.repeat(32)}`] } },
       software: { name: '@nosana/node', version: '0.1.0' },
       gpus: ['NVIDIA RTX 4090'],
@@ -137,7 +137,7 @@ describe('execution receipts', () => {
         node: node.address,
         definition: pinnedDefinition,
         flow,
-        pinned: flow as unknown as Record<string, unknown>,
+        pinned: flow,
         images: { [`busybox@sha256:${'cd'.repeat(32)}`]: { id: digest, repoDigests: [repoDigest] } },
         software: { name: '@nosana/node', version: '0.1.0' },
       });

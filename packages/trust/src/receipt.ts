@@ -89,7 +89,7 @@ export interface BuildReceiptParameters {
   /** The flow in clear (log digests are taken from it). */
   flow: FlowState;
   /** The document that will be pinned, without `receipt` (the sealed form when the result is sealed). */
-  pinned: Record<string, unknown>;
+  pinned: object;
   /** Images resolved by the engine, by the reference the definition gave. */
   images: Record<string, ResolvedImage>;
   software: { name: string; version: string };
@@ -136,7 +136,7 @@ export function buildReceipt(parameters: BuildReceiptParameters): ExecutionRecei
       logs: logsDigest(state?.logs ?? []),
     };
   });
-  const { receipt: _, ...pinned } = parameters.pinned;
+  const { receipt: _, ...pinned } = parameters.pinned as Record<string, unknown>;
   return {
     version: RECEIPT_VERSION,
     job: parameters.job,

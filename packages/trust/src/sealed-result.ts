@@ -46,7 +46,7 @@ export function sealResult({ flow, job, poster, random }: SealResultParameters):
     ...(random ? { random } : {}),
   });
   const sealed: SealedResultBox = { v: 1, to: poster, box: boxToText(box) };
-  return { status, startTime, endTime, opStates: [], sealed: sealed as unknown as Record<string, unknown> };
+  return { status, startTime, endTime, opStates: [], sealed };
 }
 
 /** True when a result document is sealed. */

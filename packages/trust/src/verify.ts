@@ -19,7 +19,7 @@ import {
 /** Parameters of {@link verifyReceipt}. */
 export interface VerifyReceiptParameters {
   /** The result document as pinned (its CID is the job's result on chain). */
-  document: Record<string, unknown>;
+  document: object;
   /** What the chain says about the job. */
   chain: { job: string; node: string; definition: string };
   /** The job's definition (read from its CID); its ops and digest-pinned images are checked. */
@@ -100,7 +100,8 @@ const digestsOf = (op: ExecutionReceipt['ops'][number]) => [
  * ```
  */
 export function verifyReceipt(parameters: VerifyReceiptParameters): VerifyReceiptResult {
-  const { document, chain } = parameters;
+  const { chain } = parameters;
+  const document = parameters.document as Record<string, unknown>;
   const { job } = chain;
   const checks: string[] = [];
   const unchecked: string[] = [];

@@ -174,6 +174,11 @@ export const jobDefinitionSchema = {
           type: 'object',
           properties: { required_vram: { type: 'number', minimum: 0, maximum: 4096 } },
         },
+        seal_results: {
+          type: 'boolean',
+          description:
+            "Seal the result to the poster's wallet: the pinned result is ciphertext (`nosana job post --seal-results`).",
+        },
         system_resources: {
           description: 'Free-form resource notes.',
           type: 'object',
@@ -196,7 +201,8 @@ export const jobDefinitionSchema = {
         entrypoint: { $ref: '#/$defs/command', description: 'Entrypoint for ops that do not set one.' },
         env: {
           $ref: '#/$defs/envMap',
-          description: 'Environment variables merged into every op (op values win).',
+          description:
+            'Environment variables merged into every op (op values win). A value is a string, `{ "secret": "…" }` (sealed by `nosana job post`) or `{ "sealed": … }`.',
         },
         work_dir: {
           $ref: '#/$defs/absolutePath',
@@ -358,7 +364,8 @@ export const jobDefinitionSchema = {
         entrypoint: { $ref: '#/$defs/command', description: "Overrides the image's entrypoint." },
         env: {
           $ref: '#/$defs/envMap',
-          description: 'Environment variables; merged over global.env. NOSANA_ID is set to the job address.',
+          description:
+            'Environment variables; merged over global.env. NOSANA_ID is set to the job address. A value is a string, `{ "secret": "…" }` (sealed by `nosana job post`) or `{ "sealed": … }`.',
         },
         work_dir: { $ref: '#/$defs/absolutePath', description: 'Working directory, created if missing.' },
         gpu: {
