@@ -86,6 +86,10 @@ With --wait it follows the job (queued → running → completed) with its logs,
     }),
     download: Flags.string({ summary: 'with --wait: write the result and logs into this directory' }),
     'dry-run': Flags.boolean({ summary: 'validate and price the job without posting it' }),
+    'seal-results': Flags.boolean({
+      summary:
+        'seal the result to this wallet: the pinned result is ciphertext, opened by job get with this wallet',
+    }),
     'node-api': nodeApiFlag,
   };
 
@@ -133,9 +137,23 @@ With --wait it follows the job (queued → running → completed) with its logs,
         ['deposit', `${core.formatNos(deposit)} NOS (the unused part is refunded)`],
       ]),
     );
+    // Secrets sealed to the node(s) that will run the job, results sealed to this wallet when asked.
+    const { prepareTrust } = await import('../../trust.js');
+    const prepared = await prepareTrust({
+      definition,
+      poster: await this.keypair(),
+      market,
+      ...(flags.host ? { host: flags.host } : {}),
+      sealResults: flags['seal-results'],
+    });
+    if (prepared.recipients.length > 0)
+      this.log(
+        `Secrets sealed to ${prepared.recipients.length === 1 ? 'node' : 'nodes'} ${prepared.recipients.join(', ')}`,
+      );
+    const toPin = prepared.definition;
     if (flags['dry-run']) {
       const { computeCid } = await import('@nosana/chain');
-      const cid = await computeCid(new TextEncoder().encode(core.canonicalJson(definition)));
+      const cid = await computeCid(new TextEncoder().encode(core.canonicalJson(toPin)));
       this.log(
         `Dry run: the job is valid and would cost at most ${core.formatNos(deposit)} NOS; nothing was posted.`,
       );
@@ -154,7 +172,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
     // 3. Pin and list (balances are checked before anything is pinned or sent).
     const posted = await spin(this.jsonEnabled(), 'Posting the job', () =>
       client.jobs.post({
-        definition,
+        definition: toPin,
         market: market.address,
         timeout,
         ...(flags.host ? { node: flags.host } : {}),
@@ -199,7 +217,7 @@ With --wait it follows the job (queued → running → completed) with its logs,
     const { job } = result;
     const {
       job: done,
-      result: flow,
+      result: sealed,
       streamed,
     } = await followJob({
       client,
@@ -209,6 +227,8 @@ With --wait it follows the job (queued → running → completed) with its logs,
       json: this.jsonEnabled(),
       onLog: (entry) => this.log(entry.log),
     });
+    const { openIfSealed } = await import('../../trust.js');
+    const flow = sealed ? await openIfSealed(sealed, job, await this.keypair()) : null;
     this.log(await describeJob(done, client));
     if (flow && !streamed) for (const line of resultLogLines(flow)) this.log(line);
     if (flow) this.log(describeResult(flow));
