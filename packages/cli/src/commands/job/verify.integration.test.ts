@@ -84,6 +84,7 @@ describe('nosana job post --seal-results, job get, job verify', () => {
             args: {
               image: 'busybox:1.35',
               env: { TOKEN: { secret: SECRET } },
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
               cmd: ['sh', '-c', 'echo "length=${#TOKEN}"'],
             },
           },
