@@ -43,6 +43,8 @@ export interface NosanaErrorContextMap {
   CORE__LITERAL_UNRESOLVED: { op: string; literal: string; reason: string };
   /** Pricing inputs are out of range (negative price, timeout or times in the wrong order). */
   CORE__INVALID_PRICING_INPUT: { field: string; value: string };
+  /** An env value handed to a container is still a secret or sealed (it was not opened by a node). */
+  CORE__ENV_NOT_PLAIN: { where: string; name: string; kind: 'secret' | 'sealed' };
 }
 
 /** Every known error code. */

@@ -17,6 +17,7 @@ export {
   type NosanaErrorContextMap,
   type NosanaErrorOptions,
 } from './errors.js';
+export { isSealedEnvValue, isSecretEnvValue, plainEnv } from './job-definition/env.js';
 export {
   type FlowGroup,
   findDependencyCycle,

@@ -99,6 +99,16 @@ export interface FlowState {
   reason?: string;
   opStates: OpState[];
   secrets?: Record<string, unknown>;
+  /**
+   * The node's signed execution receipt (`@nosana/trust`), pinned with the result; it covers the rest of the
+   * document.
+   */
+  receipt?: unknown;
+  /**
+   * The result sealed to the poster (`job post --seal-results`): `opStates`, `errors` and `secrets` are inside,
+   * opened with the poster's wallet.
+   */
+  sealed?: unknown;
 }
 
 /** Default maximum number of log lines kept per op in a result (like the real node). */

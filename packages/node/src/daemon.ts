@@ -18,6 +18,7 @@ import type { ServiceHealthSettings } from './service-health.js';
 import type { ServiceTunnel } from './services.js';
 import { settleRecord } from './settlement.js';
 import type { JobRecord, NodeStore } from './store.js';
+import type { NodeTrust } from './trust.js';
 import { assertWalletFree } from './wallet-guard.js';
 
 /** Parameters of {@link createNode}. */
@@ -51,6 +52,8 @@ export interface CreateNodeParameters {
    * came online ends its job early, failed, paid only for the time served. Probes every `intervalMs` (default 5 s).
    */
   serviceHealth?: ServiceHealthSettings;
+  /** Sealed secrets, sealed results and signed receipts (with the node's key). Default: none. */
+  trust?: NodeTrust;
   /** Start-up check options (disk path and minimums). */
   checks?: Pick<StartupChecksParameters, 'diskPath' | 'minDiskBytes' | 'minLamports'>;
 }
@@ -158,6 +161,7 @@ async function execute(d: Daemon, run: RunView): Promise<void> {
       onRuntimeEvent: (event) => emit(d, { type: 'runtime', event }),
       onWarning: (message) => warn(d, message),
       ...optional('tunnel', d.p.tunnel),
+      ...optional('trust', d.p.trust),
       onServiceEvent: (event) => emit(d, event),
       ...optional('serviceHealth', d.p.serviceHealth),
       onUnhealthy: (verdict) =>

@@ -27,6 +27,7 @@ import {
 } from './service-health.js';
 import { createJobServices, type ServiceEvent, type ServiceTunnel } from './services.js';
 import type { JobRecord, NodeStore } from './store.js';
+import type { NodeTrust } from './trust.js';
 
 /** The live view of a job the node runs (for its API). */
 export interface LiveJob {
@@ -73,6 +74,8 @@ export interface RunJobParameters {
   serviceHealth?: ServiceHealthSettings & { probe?: ServiceProbe };
   /** The job is being ended early because a service stayed unhealthy past the grace period. */
   onUnhealthy?: (verdict: UnhealthyVerdict) => void;
+  /** Opens sealed secrets, seals results and signs receipts with the node's key. Default: none of these. */
+  trust?: NodeTrust;
 }
 
 /** The runtime's probe, every check of the port (none: a TCP connection). */
@@ -82,6 +85,9 @@ const defaultProbe: ServiceProbe = async (hostPort, checks) => {
   const results = await Promise.all(checks.map((check) => probePort(hostPort, check, timeoutMs)));
   return results.every(Boolean);
 };
+
+/** Room kept under the result limit for the receipt (and, sealed, base64's growth) added after the cut. */
+const RECEIPT_ROOM_BYTES = 256 * 1024;
 
 /** IPFS answers that retrying cannot change: the definition is bad, not the network. */
 const DEFINITION_FATAL = [
@@ -193,17 +199,36 @@ export async function runJob(parameters: RunJobParameters): Promise<JobRecord | 
             }));
       flow = { status: 'validation-error', startTime: now, endTime: now, errors, opStates: [] };
     } else {
-      await store.put({ ...base, phase: 'running' });
-      flow = await runFlow(
-        parameters,
-        definition.definition,
-        onChain.project.toBase58(),
-        controller.signal,
-        endUnhealthy,
-      );
-      if (unhealthy) flow = endedUnhealthy(flow, unhealthy);
+      const poster = onChain.project.toBase58();
+      const opened = openSecrets(parameters.trust, definition.definition, poster);
+      if (opened instanceof Error) {
+        flow = {
+          status: 'validation-error',
+          startTime: now,
+          endTime: now,
+          errors: [{ message: opened.message, ...(isNosanaError(opened) ? { code: opened.code } : {}) }],
+          opStates: [],
+        };
+      } else {
+        await store.put({ ...base, phase: 'running' });
+        flow = await runFlow(parameters, opened, poster, controller.signal, endUnhealthy);
+        if (unhealthy) flow = endedUnhealthy(flow, unhealthy);
+      }
     }
-    const { flow: capped } = capResult(flow, parameters.maxResultBytes ?? MAX_RESULT_BYTES);
+    const maxBytes = parameters.maxResultBytes ?? MAX_RESULT_BYTES;
+    const trust = parameters.trust;
+    const room = trust ? Math.floor(Math.max(maxBytes - RECEIPT_ROOM_BYTES, maxBytes / 2) * 0.74) : maxBytes;
+    let { flow: capped } = capResult(flow, room);
+    if (trust)
+      capped = await trust.finalize({
+        job,
+        run: view.run,
+        market: parameters.market,
+        definitionCid: onChain.definition,
+        definition: definition instanceof Error || !definition.ok ? null : definition.definition,
+        poster: onChain.project.toBase58(),
+        flow: capped,
+      });
     const record: JobRecord = { ...base, phase: 'result-ready', status: capped.status, flow: capped };
     await store.put(record);
     return record;
@@ -228,6 +253,20 @@ function endedUnhealthy(flow: FlowState, verdict: UnhealthyVerdict): FlowState {
       },
     ],
   };
+}
+
+/** The definition with its sealed secrets opened for the containers, or the error that refuses it. */
+function openSecrets(
+  trust: NodeTrust | undefined,
+  definition: JobDefinition,
+  poster: string,
+): JobDefinition | Error {
+  if (!trust?.hasSecrets(definition)) return definition;
+  try {
+    return trust.openSecrets(definition, poster);
+  } catch (error) {
+    return error as Error;
+  }
 }
 
 async function runFlow(

@@ -25,6 +25,7 @@ import type { NodeEvent } from './events.js';
 import { type CreateNodeLoggerParameters, createNodeLogger } from './logger.js';
 import type { HostSpecs } from './specs/host-specs.js';
 import { type NodeStore, openNodeStore } from './store.js';
+import { createNodeTrust } from './trust.js';
 import { lockWallet } from './wallet-guard.js';
 
 /** Parameters of {@link startHostNode}. */
@@ -81,6 +82,10 @@ export interface StartHostNodeParameters {
   checks?: CreateNodeParameters['checks'];
   /** Health metering of service jobs (grace 60 s by default, 0 = off; probes every 5 s). */
   serviceHealth?: CreateNodeParameters['serviceHealth'];
+  /** The node software's version, in receipts (and the API unless `api.version` says otherwise). Default 0.0.0. */
+  version?: string;
+  /** Sign receipts, open sealed secrets and seal results. Default true. */
+  trust?: boolean;
 }
 
 /** Result of {@link startHostNode}: a node at work. */
@@ -190,6 +195,22 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
       ]),
       ...(logger ? { logger } : {}),
       ...(tunnel ? { tunnel } : {}),
+      ...(parameters.trust === false
+        ? {}
+        : {
+            trust: createNodeTrust({
+              address,
+              secretKey: wallet.secretKey,
+              engine,
+              software: {
+                name: '@nosana/node',
+                version:
+                  parameters.version ?? (parameters.api ? parameters.api.version : undefined) ?? '0.0.0',
+              },
+              gpus: detected.gpus.map((gpu) => gpu.name),
+              ...(logger ? { onWarning: (message: string) => logger.warn(message) } : {}),
+            }),
+          }),
     });
     const hardware = {
       specs: parameters.specs ?? null,

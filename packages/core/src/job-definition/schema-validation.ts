@@ -126,7 +126,7 @@ const patternHints: Array<[RegExp, string, string]> = [
   ],
   [/\/portRange\//, 'is not a port range', 'write a range like "8000-8010"'],
   [
-    /\/stringMap\/propertyNames/,
+    /\/(stringMap|envMap)\/propertyNames/,
     'is not a valid name',
     'names may not be empty or contain "=" or whitespace',
   ],

@@ -102,6 +102,57 @@ export const jobDefinitionSchema = {
       propertyNames: { minLength: 1, maxLength: 256, pattern: '^[^=\\s]+$' },
       additionalProperties: { type: 'string', maxLength: L.maxEnvValueLength },
     },
+    envMap: {
+      type: 'object',
+      maxProperties: L.maxEnv,
+      propertyNames: { minLength: 1, maxLength: 256, pattern: '^[^=\\s]+$' },
+      additionalProperties: {
+        anyOf: [
+          { type: 'string', maxLength: L.maxEnvValueLength },
+          { $ref: '#/$defs/secretEnv' },
+          { $ref: '#/$defs/sealedEnv' },
+        ],
+      },
+    },
+    secretEnv: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['secret'],
+      description:
+        'A secret value before posting: `nosana job post` seals it to the node(s) that may run the job; never pinned as is.',
+      properties: { secret: { type: 'string', maxLength: L.maxEnvValueLength } },
+    },
+    sealedEnv: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['sealed'],
+      description:
+        'A secret sealed to the nodes that may run the job (see docs/trust.md); opened by the node only.',
+      properties: {
+        sealed: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['v', 'poster', 'boxes'],
+          properties: {
+            v: { const: 1 },
+            poster: {
+              type: 'string',
+              minLength: 32,
+              maxLength: 44,
+              description: 'The posting wallet (base58).',
+            },
+            boxes: {
+              type: 'object',
+              minProperties: 1,
+              maxProperties: 64,
+              propertyNames: { minLength: 32, maxLength: 44 },
+              additionalProperties: { type: 'string', maxLength: 2 * L.maxEnvValueLength },
+              description: 'One sealed box per node address (base64).',
+            },
+          },
+        },
+      },
+    },
     command: {
       type: ['string', 'array'],
       maxLength: L.maxCommandLength,
@@ -122,6 +173,11 @@ export const jobDefinitionSchema = {
           description: 'Hints for hosts and dashboards, e.g. required_vram (GB). Not enforced by nodes.',
           type: 'object',
           properties: { required_vram: { type: 'number', minimum: 0, maximum: 4096 } },
+        },
+        seal_results: {
+          type: 'boolean',
+          description:
+            "Seal the result to the poster's wallet: the pinned result is ciphertext (`nosana job post --seal-results`).",
         },
         system_resources: {
           description: 'Free-form resource notes.',
@@ -144,8 +200,9 @@ export const jobDefinitionSchema = {
         gpu: { type: 'boolean', description: 'Give every op the GPUs unless it says otherwise.' },
         entrypoint: { $ref: '#/$defs/command', description: 'Entrypoint for ops that do not set one.' },
         env: {
-          $ref: '#/$defs/stringMap',
-          description: 'Environment variables merged into every op (op values win).',
+          $ref: '#/$defs/envMap',
+          description:
+            'Environment variables merged into every op (op values win). A value is a string, `{ "secret": "…" }` (sealed by `nosana job post`) or `{ "sealed": … }`.',
         },
         work_dir: {
           $ref: '#/$defs/absolutePath',
@@ -306,8 +363,9 @@ export const jobDefinitionSchema = {
         cmd: { $ref: '#/$defs/command', description: 'Command (arguments to the entrypoint).' },
         entrypoint: { $ref: '#/$defs/command', description: "Overrides the image's entrypoint." },
         env: {
-          $ref: '#/$defs/stringMap',
-          description: 'Environment variables; merged over global.env. NOSANA_ID is set to the job address.',
+          $ref: '#/$defs/envMap',
+          description:
+            'Environment variables; merged over global.env. NOSANA_ID is set to the job address. A value is a string, `{ "secret": "…" }` (sealed by `nosana job post`) or `{ "sealed": … }`.',
         },
         work_dir: { $ref: '#/$defs/absolutePath', description: 'Working directory, created if missing.' },
         gpu: {

@@ -117,6 +117,27 @@ export type RestartPolicy =
   | 'on-failure'
   | { policy: 'on-failure'; restart_tries?: number };
 
+/** A secret env value before posting: `nosana job post` seals it; it is never pinned as is. */
+export interface SecretEnvValue {
+  secret: string;
+}
+
+/** A secret sealed to the nodes that may run the job: one sealed box (base64) per node address. */
+export interface SealedSecret {
+  v: 1;
+  /** The wallet that sealed it (base58): a node opens it only in a job posted by this wallet. */
+  poster: string;
+  boxes: Record<string, string>;
+}
+
+/** A sealed env value as pinned with the definition. */
+export interface SealedEnvValue {
+  sealed: SealedSecret;
+}
+
+/** An env value: plain, secret (before posting) or sealed (as posted). */
+export type EnvValue = string | SecretEnvValue | SealedEnvValue;
+
 /** A command or entrypoint: a shell-style string, or an argument vector. */
 export type Command = string | Array<string | RemoveIfEmptyMarker>;
 
@@ -126,7 +147,7 @@ export interface ContainerRunArgs {
   image?: string;
   cmd?: Command;
   entrypoint?: Command;
-  env?: Record<string, string>;
+  env?: Record<string, EnvValue>;
   work_dir?: string;
   gpu?: boolean;
   volumes?: Array<{ name: string; dest: string }>;
@@ -193,7 +214,7 @@ export interface JobDefinition {
     image?: string;
     gpu?: boolean;
     entrypoint?: Command;
-    env?: Record<string, string>;
+    env?: Record<string, EnvValue>;
     work_dir?: string;
     variables?: Record<string, string>;
   };

@@ -37,8 +37,18 @@ const request = <T>(
   });
 
 /** Images: presence and pulls (with progress and registry credentials). */
-function imageMethods(docker: Docker): Pick<ContainerEngine, 'imageExists' | 'pullImage'> {
+function imageMethods(docker: Docker): Pick<ContainerEngine, 'imageExists' | 'inspectImage' | 'pullImage'> {
   return {
+    async inspectImage(image) {
+      try {
+        const info = await docker.getImage(image).inspect();
+        return { id: info.Id, repoDigests: info.RepoDigests ?? [] };
+      } catch (error) {
+        if (statusOf(error) === 404) return undefined;
+        throw engineFailure('inspect image', image, error);
+      }
+    },
+
     async imageExists(image) {
       try {
         await docker.getImage(image).inspect();

@@ -87,6 +87,11 @@ export interface LabelledResource {
 export interface ContainerEngine {
   info(): Promise<EngineInfo>;
   imageExists(image: string): Promise<boolean>;
+  /**
+   * The image's id (`sha256:…`) and registry digests (`name@sha256:…`), or undefined when it is not present.
+   * Optional: engines without it leave receipts without image digests.
+   */
+  inspectImage?(image: string): Promise<{ id: string; repoDigests: string[] } | undefined>;
   pullImage(
     image: string,
     options?: {

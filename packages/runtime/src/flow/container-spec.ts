@@ -6,6 +6,7 @@ import {
   type ContainerRunOperation,
   type JobDefinition,
   NosanaError,
+  plainEnv,
   type RestartPolicy,
 } from '@nosana/core';
 import '../errors.js';
@@ -115,7 +116,11 @@ export function buildContainerSpec(parameters: BuildContainerSpecParameters): Co
     image,
     ...(cmd ? { cmd } : {}),
     ...(entrypoint ? { entrypoint } : {}),
-    env: { ...global.env, ...args.env, NOSANA_ID: parameters.jobId },
+    env: {
+      ...plainEnv(global.env, 'global.env'),
+      ...plainEnv(args.env, `ops.${op.id}.args.env`),
+      NOSANA_ID: parameters.jobId,
+    },
     ...(workDir ? { workDir } : {}),
     labels: parameters.labels,
     volumes: (args.volumes ?? []).map((v) => ({ name: parameters.volumeName(v.name), dest: v.dest })),

@@ -83,7 +83,15 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
       job = followed.job;
       streamed = followed.streamed;
     }
-    const flow = job.result ? await client.jobs.result(job.address) : null;
+    const pinned = job.result ? await client.jobs.result(job.address) : null;
+    const { openIfSealed } = await import('../../trust.js');
+    const { isSealedResult } = await import('@nosana/trust');
+    // A sealed result opens with the poster's wallet only.
+    const sealed = pinned !== null && isSealedResult(pinned);
+    if (sealed && !this.wallet) await this.client(flags, { wallet: 'read' });
+    const flow = pinned
+      ? await openIfSealed(pinned, args.job, sealed ? await this.keypair() : undefined)
+      : null;
     const endpoints = job.state === 'RUNNING' && nodeApi ? await liveEndpoints(nodeApi, args.job) : [];
     const services = await this.services(client, job, flags.gateway);
     this.log(await describeJob(job, client));

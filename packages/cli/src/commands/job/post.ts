@@ -108,6 +108,10 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
     'dry-run': Flags.boolean({ summary: 'validate and price the job without posting it' }),
     'nos-usd': nosUsdFlag,
     'cloud-gpu': cloudGpuFlag,
+    'seal-results': Flags.boolean({
+      summary:
+        'seal the result to this wallet: the pinned result is ciphertext, opened by job get with this wallet',
+    }),
     'node-api': nodeApiFlag,
     gateway: gatewayFlag,
   };
@@ -157,9 +161,23 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
         ['deposit', `${core.formatNos(deposit)} NOS (the unused part is refunded)`],
       ]),
     );
+    // Secrets sealed to the node(s) that will run the job, results sealed to this wallet when asked.
+    const { prepareTrust } = await import('../../trust.js');
+    const prepared = await prepareTrust({
+      definition,
+      poster: await this.keypair(),
+      market,
+      ...(flags.host ? { host: flags.host } : {}),
+      sealResults: flags['seal-results'],
+    });
+    if (prepared.recipients.length > 0)
+      this.log(
+        `Secrets sealed to ${prepared.recipients.length === 1 ? 'node' : 'nodes'} ${prepared.recipients.join(', ')}`,
+      );
+    const toPin = prepared.definition;
     if (flags['dry-run']) {
       const { computeCid } = await import('@nosana/chain');
-      const cid = await computeCid(new TextEncoder().encode(core.canonicalJson(definition)));
+      const cid = await computeCid(new TextEncoder().encode(core.canonicalJson(toPin)));
       const cost = await jobCost({
         definition,
         market,
@@ -188,7 +206,7 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
     // 3. Pin and list (balances are checked before anything is pinned or sent).
     const posted = await spin(this.jsonEnabled(), 'Posting the job', () =>
       client.jobs.post({
-        definition,
+        definition: toPin,
         market: market.address,
         timeout,
         ...(flags.host ? { node: flags.host } : {}),
@@ -242,7 +260,7 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
     const { job } = result;
     const {
       job: done,
-      result: flow,
+      result: sealed,
       streamed,
     } = await followJob({
       client,
@@ -262,6 +280,8 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
         : {}),
     });
     if (gateway) await probeServices(result.services, gateway);
+    const { openIfSealed } = await import('../../trust.js');
+    const flow = sealed ? await openIfSealed(sealed, job, await this.keypair()) : null;
     this.log(await describeJob(done, client));
     if (flow && !streamed) for (const line of resultLogLines(flow)) this.log(line);
     if (flow) this.log(describeResult(flow));
