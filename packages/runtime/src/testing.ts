@@ -72,39 +72,52 @@ export function createFakeEngine(
   behavior: (spec: ContainerSpec) => FakeBehavior = () => ({}),
   { kind = 'docker', defaultBridgeIcc = true }: FakeEngineOptions = {},
 ): FakeEngine {
-  const containers = new Map<string, FakeContainer>();
-  const volumes = new Map<string, Record<string, string>>();
-  const networks = new Map<string, Record<string, string>>();
-  const pulled: string[] = [];
-  const started: string[] = [];
-  const images = new Set<string>();
-  let next = 1;
-  const find = (idOrName: string) =>
-    containers.get(idOrName) ?? [...containers.values()].find((c) => c.spec.name === idOrName);
-  const exit = (container: FakeContainer, code: number) => {
-    if (container.state !== 'running') return;
-    if (container.timer) clearTimeout(container.timer);
-    container.state = 'exited';
-    container.exitCode = code;
-    for (const waiter of container.waiters.splice(0)) waiter(code);
-    for (const listener of container.listeners.splice(0)) listener();
+  const state: FakeState = {
+    containers: new Map(),
+    volumes: new Map(),
+    networks: new Map(),
+    pulled: [],
+    started: [],
+    images: new Set(),
   };
-  const matches = (labels: Record<string, string>, filter: Record<string, string>) =>
-    Object.entries(filter).every(([k, v]) => labels[k] === v);
-  const list = (
-    map: Map<string, Record<string, string>>,
-    filter: Record<string, string>,
-  ): LabelledResource[] =>
-    [...map]
-      .filter(([, labels]) => matches(labels, filter))
-      .map(([name, labels]) => ({ id: name, name, labels }));
-
   return {
-    containers,
-    volumes,
-    networks,
-    pulled,
-    started,
+    containers: state.containers,
+    volumes: state.volumes,
+    networks: state.networks,
+    pulled: state.pulled,
+    started: state.started,
+    ...fakeResourceOps(state, kind, defaultBridgeIcc),
+    ...fakeContainerOps(state, behavior, kind),
+  };
+}
+
+interface FakeState {
+  containers: Map<string, FakeContainer>;
+  volumes: Map<string, Record<string, string>>;
+  networks: Map<string, Record<string, string>>;
+  pulled: string[];
+  started: string[];
+  images: Set<string>;
+}
+
+const matches = (labels: Record<string, string>, filter: Record<string, string>) =>
+  Object.entries(filter).every(([k, v]) => labels[k] === v);
+
+const listLabelled = (
+  map: Map<string, Record<string, string>>,
+  filter: Record<string, string>,
+): LabelledResource[] =>
+  [...map]
+    .filter(([, labels]) => matches(labels, filter))
+    .map(([name, labels]) => ({ id: name, name, labels }));
+
+/** The engine's info, images, volumes and networks. */
+function fakeResourceOps(
+  { volumes, networks, pulled, images }: FakeState,
+  kind: 'docker' | 'podman',
+  defaultBridgeIcc: boolean,
+): Omit<ContainerEngine, FakeContainerOp> {
+  return {
     info: async () => ({ kind, version: 'fake', apiVersion: '1.41' }),
     imageExists: async (image) => images.has(image) || !image.startsWith('pull-me/'),
     pullImage: async (image, options) => {
@@ -138,6 +151,40 @@ export function createFakeEngine(
       }
       return networks.has(name) ? { name, driver: 'bridge', options: {} } : undefined;
     },
+    listVolumes: async (filter) => listLabelled(volumes, filter),
+    listNetworks: async (filter) => listLabelled(networks, filter),
+  };
+}
+
+type FakeContainerOp =
+  | 'createContainer'
+  | 'startContainer'
+  | 'waitContainer'
+  | 'inspectContainer'
+  | 'logs'
+  | 'putFiles'
+  | 'stopContainer'
+  | 'removeContainer'
+  | 'listContainers';
+
+/** Containers doing what `behavior` says. */
+function fakeContainerOps(
+  { containers, started }: FakeState,
+  behavior: (spec: ContainerSpec) => FakeBehavior,
+  kind: 'docker' | 'podman',
+): Pick<ContainerEngine, FakeContainerOp> {
+  let next = 1;
+  const find = (idOrName: string) =>
+    containers.get(idOrName) ?? [...containers.values()].find((c) => c.spec.name === idOrName);
+  const exit = (container: FakeContainer, code: number) => {
+    if (container.state !== 'running') return;
+    if (container.timer) clearTimeout(container.timer);
+    container.state = 'exited';
+    container.exitCode = code;
+    for (const waiter of container.waiters.splice(0)) waiter(code);
+    for (const listener of container.listeners.splice(0)) listener();
+  };
+  return {
     createContainer: async (spec) => {
       if (find(spec.name))
         throw engineFailure(
@@ -228,7 +275,5 @@ export function createFakeEngine(
       [...containers.values()]
         .filter((c) => matches(c.spec.labels, filter))
         .map((c) => ({ id: c.id, name: c.spec.name, labels: c.spec.labels })),
-    listVolumes: async (filter) => list(volumes, filter),
-    listNetworks: async (filter) => list(networks, filter),
   };
 }
