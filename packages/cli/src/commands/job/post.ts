@@ -28,6 +28,14 @@ import {
   probeServices,
 } from '../../service-urls.js';
 
+/** What the price summary and a dry run read. */
+interface PriceContext {
+  definition: JobDefinition;
+  market: MarketView;
+  timeout: number;
+  deposit: bigint;
+}
+
 /** What `nosana job post --json` returns. */
 export interface JobPostResult {
   job: string;
@@ -139,28 +147,7 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
     );
     if (flags.host) await checkHost(core, market, flags.host);
     const { total: deposit } = core.jobDeposit({ price: market.jobPrice, timeout });
-    const gpuOps = definition.ops.some(
-      (op) => op.type === 'container/run' && (op.args.gpu ?? definition.global?.gpu),
-    );
-    if (gpuOps && market.jobType !== 4)
-      this.warnUser(
-        `the job asks for a GPU but ${market.name ?? market.address.toBase58()} is not a GPU market`,
-      );
-    if (timeout > market.jobTimeout)
-      this.warnUser(
-        `the timeout (${timeout}s) is longer than the market's job timeout (${market.jobTimeout}s)`,
-      );
-    this.log(
-      details([
-        ['market', market.name ? `${market.name} (${market.address.toBase58()})` : market.address.toBase58()],
-        [
-          'price',
-          `${core.formatNos(market.jobPrice)} NOS/s (${core.formatNos(core.pricePerHour(market.jobPrice))} NOS/h)`,
-        ],
-        ['timeout', core.formatDuration(timeout)],
-        ['deposit', `${core.formatNos(deposit)} NOS (the unused part is refunded)`],
-      ]),
-    );
+    this.showPrice(core, { definition, market, timeout, deposit });
     // Secrets sealed to the node(s) that will run the job, results sealed to this wallet when asked.
     const { prepareTrust } = await import('../../trust.js');
     const prepared = await prepareTrust({
@@ -175,33 +162,7 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
         `Secrets sealed to ${prepared.recipients.length === 1 ? 'node' : 'nodes'} ${prepared.recipients.join(', ')}`,
       );
     const toPin = prepared.definition;
-    if (flags['dry-run']) {
-      const { computeCid } = await import('@nosana/chain');
-      const cid = await computeCid(new TextEncoder().encode(core.canonicalJson(toPin)));
-      const cost = await jobCost({
-        definition,
-        market,
-        timeout,
-        nosUsd: flags['nos-usd'],
-        cloudGpu: flags['cloud-gpu'],
-      });
-      this.log(details(cost.entries));
-      this.log(
-        `Dry run: the job is valid and would cost at most ${core.formatNos(deposit)} NOS; nothing was posted.`,
-      );
-      return {
-        job: '',
-        market: market.address.toBase58(),
-        definition: cid,
-        deposit: deposit.toString(),
-        timeout,
-        signature: '',
-        matched: false,
-        dryRun: true,
-        cost: cost.comparison,
-        services: [],
-      };
-    }
+    if (flags['dry-run']) return this.dryRun(core, { definition, toPin, market, timeout, deposit, flags });
 
     // 3. Pin and list (balances are checked before anything is pinned or sent).
     const posted = await spin(this.jsonEnabled(), 'Posting the job', () =>
@@ -246,6 +207,74 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
 
     // 4. Follow it to the end.
     return this.follow(core, client, flags, result, gateway);
+  }
+
+  /** Warns about a GPU job in a non-GPU market or a timeout past the market's, and shows the price. */
+  private showPrice(
+    core: typeof import('@nosana/core'),
+    { definition, market, timeout, deposit }: PriceContext,
+  ): void {
+    const gpuOps = definition.ops.some(
+      (op) => op.type === 'container/run' && (op.args.gpu ?? definition.global?.gpu),
+    );
+    if (gpuOps && market.jobType !== 4)
+      this.warnUser(
+        `the job asks for a GPU but ${market.name ?? market.address.toBase58()} is not a GPU market`,
+      );
+    if (timeout > market.jobTimeout)
+      this.warnUser(
+        `the timeout (${timeout}s) is longer than the market's job timeout (${market.jobTimeout}s)`,
+      );
+    this.log(
+      details([
+        ['market', market.name ? `${market.name} (${market.address.toBase58()})` : market.address.toBase58()],
+        [
+          'price',
+          `${core.formatNos(market.jobPrice)} NOS/s (${core.formatNos(core.pricePerHour(market.jobPrice))} NOS/h)`,
+        ],
+        ['timeout', core.formatDuration(timeout)],
+        ['deposit', `${core.formatNos(deposit)} NOS (the unused part is refunded)`],
+      ]),
+    );
+  }
+
+  /** --dry-run: the price and the cloud comparison, and the definition's CID; nothing pinned or sent. */
+  private async dryRun(
+    core: typeof import('@nosana/core'),
+    {
+      definition,
+      toPin,
+      market,
+      timeout,
+      deposit,
+      flags,
+    }: PriceContext & { toPin: JobDefinition; flags: { 'nos-usd'?: string; 'cloud-gpu'?: string } },
+  ): Promise<JobPostResult> {
+    const { computeCid } = await import('@nosana/chain');
+    const cid = await computeCid(new TextEncoder().encode(core.canonicalJson(toPin)));
+    const cost = await jobCost({
+      definition,
+      market,
+      timeout,
+      nosUsd: flags['nos-usd'],
+      cloudGpu: flags['cloud-gpu'],
+    });
+    this.log(details(cost.entries));
+    this.log(
+      `Dry run: the job is valid and would cost at most ${core.formatNos(deposit)} NOS; nothing was posted.`,
+    );
+    return {
+      job: '',
+      market: market.address.toBase58(),
+      definition: cid,
+      deposit: deposit.toString(),
+      timeout,
+      signature: '',
+      matched: false,
+      dryRun: true,
+      cost: cost.comparison,
+      services: [],
+    };
   }
 
   /** Follows a posted job to its end; a stopped or failed job throws with everything known in `result`. */
