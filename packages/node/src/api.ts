@@ -63,34 +63,8 @@ export async function startNodeApi({
     const name = hostName(request.headers.host);
     return name !== undefined && allowed.has(name);
   };
-  const misdirected = (request: IncomingMessage) => ({
-    error: `this node API does not answer for host "${request.headers.host ?? ''}" — use ${[...allowed].join(', ')}, or add the name to the node API's allowed hosts (allowedHosts)`,
-    code: 'NODE__API_HOST_NOT_ALLOWED',
-    host: request.headers.host ?? '',
-    allowed: [...allowed],
-  });
-  const json = (response: ServerResponse, status: number, body: unknown) => {
-    response.writeHead(status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(body, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
-  };
-  /** Resolves when the request is signed by the job's owner; answers 401/404 otherwise. */
-  const authorize = async (
-    request: IncomingMessage,
-    job: string,
-  ): Promise<{ ok: true } | { ok: false; status: number; message: string }> => {
-    const onChain = await chain.getJob(job).catch(() => null);
-    if (!onChain) return { ok: false, status: 404, message: `no job ${job}` };
-    try {
-      verifyAuthHeader({
-        header: request.headers.authorization,
-        publicKey: onChain.project,
-        message: jobAuthMessage(job),
-      });
-      return { ok: true };
-    } catch (error) {
-      return { ok: false, status: 401, message: isNosanaError(error) ? error.message : 'unauthorized' };
-    }
-  };
+  const misdirected = (request: IncomingMessage) => misdirectedBody(request, allowed);
+  const authorize = (request: IncomingMessage, job: string) => authorizeOwner(chain, request, job);
   const liveJob = (job: string) => node.jobs().find((j) => j.job === job);
 
   const server = createServer(async (request, response) => {
@@ -100,27 +74,7 @@ export async function startNodeApi({
       if (request.method !== 'GET') return json(response, 405, { error: 'method not allowed' });
       if (url.pathname === '/') return json(response, 200, { address: node.address });
       if (url.pathname === '/node/info') {
-        return json(response, 200, {
-          address: node.address,
-          state: node.state(),
-          market: node.market() ?? null,
-          version,
-          uptimeSeconds: Math.floor((Date.now() - node.startedAt) / 1000),
-          specs: hardware.specs,
-          benchmark: hardware.benchmark,
-          jobs: node.jobs().map((j) => ({
-            job: j.job,
-            run: j.run,
-            startedAt: j.startedAt,
-            ops: j.ops,
-            // Private services are listed without their URL: only the job's owner gets it (GET /job/<job>).
-            endpoints: j.endpoints.map(({ url: serviceUrl, publicUrl, ...endpoint }) =>
-              endpoint.private
-                ? endpoint
-                : { ...endpoint, url: serviceUrl, ...(publicUrl ? { publicUrl } : {}) },
-            ),
-          })),
-        });
+        return json(response, 200, nodeInfo(node, version, hardware));
       }
       const match = /^\/job\/([1-9A-HJ-NP-Za-km-z]{32,44})$/.exec(url.pathname);
       if (match) {
@@ -183,6 +137,68 @@ export async function startNodeApi({
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** `GET /node/info`: who the node is and what it runs; private services without their URL. */
+function nodeInfo(
+  node: StartNodeApiParameters['node'],
+  version: string,
+  hardware: NonNullable<StartNodeApiParameters['hardware']>,
+) {
+  return {
+    address: node.address,
+    state: node.state(),
+    market: node.market() ?? null,
+    version,
+    uptimeSeconds: Math.floor((Date.now() - node.startedAt) / 1000),
+    specs: hardware.specs,
+    benchmark: hardware.benchmark,
+    jobs: node.jobs().map((j) => ({
+      job: j.job,
+      run: j.run,
+      startedAt: j.startedAt,
+      ops: j.ops,
+      // Private services are listed without their URL: only the job's owner gets it (GET /job/<job>).
+      endpoints: j.endpoints.map(({ url: serviceUrl, publicUrl, ...endpoint }) =>
+        endpoint.private ? endpoint : { ...endpoint, url: serviceUrl, ...(publicUrl ? { publicUrl } : {}) },
+      ),
+    })),
+  };
+}
+
+/** The 421 answer's body: the Host header names a host this API does not serve. */
+function misdirectedBody(request: IncomingMessage, allowed: Set<string>) {
+  return {
+    error: `this node API does not answer for host "${request.headers.host ?? ''}" — use ${[...allowed].join(', ')}, or add the name to the node API's allowed hosts (allowedHosts)`,
+    code: 'NODE__API_HOST_NOT_ALLOWED',
+    host: request.headers.host ?? '',
+    allowed: [...allowed],
+  };
+}
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
+}
+
+/** Resolves when the request is signed by the job's owner; answers 401/404 otherwise. */
+async function authorizeOwner(
+  chain: StartNodeApiParameters['chain'],
+  request: IncomingMessage,
+  job: string,
+): Promise<{ ok: true } | { ok: false; status: number; message: string }> {
+  const onChain = await chain.getJob(job).catch(() => null);
+  if (!onChain) return { ok: false, status: 404, message: `no job ${job}` };
+  try {
+    verifyAuthHeader({
+      header: request.headers.authorization,
+      publicKey: onChain.project,
+      message: jobAuthMessage(job),
+    });
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, status: 401, message: isNosanaError(error) ? error.message : 'unauthorized' };
+  }
 }
 
 /** The host names an API listening on `host` answers: its own, the loopback names, and the operator's list. */
