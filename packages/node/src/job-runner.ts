@@ -176,31 +176,12 @@ export async function runJob(parameters: RunJobParameters): Promise<JobRecord | 
     ).catch((error: Error) => error);
     let flow: FlowState;
     const now = clock.now();
-    if (controller.signal.aborted && definition instanceof Error) {
-      flow = {
-        status: 'stopped',
-        startTime: now,
-        endTime: now,
-        opStates: [],
-        errors: [{ message: definition.message }],
-      };
-    } else if (definition instanceof Error || !definition.ok) {
-      const errors =
-        definition instanceof Error
-          ? [
-              {
-                message: `${definition.message}`,
-                ...(isNosanaError(definition) ? { code: definition.code } : {}),
-              },
-            ]
-          : definition.errors.map((e) => ({
-              message: `${e.path}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`,
-              code: e.code,
-            }));
-      flow = { status: 'validation-error', startTime: now, endTime: now, errors, opStates: [] };
+    const valid = definition instanceof Error || !definition.ok ? null : definition.definition;
+    if (!valid) {
+      flow = definitionRefusal(definition, controller.signal.aborted, now);
     } else {
       const poster = onChain.project.toBase58();
-      const opened = openSecrets(parameters.trust, definition.definition, poster);
+      const opened = openSecrets(parameters.trust, valid, poster);
       if (opened instanceof Error) {
         flow = {
           status: 'validation-error',
@@ -215,20 +196,11 @@ export async function runJob(parameters: RunJobParameters): Promise<JobRecord | 
         if (unhealthy) flow = endedUnhealthy(flow, unhealthy);
       }
     }
-    const maxBytes = parameters.maxResultBytes ?? MAX_RESULT_BYTES;
-    const trust = parameters.trust;
-    const room = trust ? Math.floor(Math.max(maxBytes - RECEIPT_ROOM_BYTES, maxBytes / 2) * 0.74) : maxBytes;
-    let { flow: capped } = capResult(flow, room);
-    if (trust)
-      capped = await trust.finalize({
-        job,
-        run: view.run,
-        market: parameters.market,
-        definitionCid: onChain.definition,
-        definition: definition instanceof Error || !definition.ok ? null : definition.definition,
-        poster: onChain.project.toBase58(),
-        flow: capped,
-      });
+    const capped = await finalResult(parameters, flow, {
+      definitionCid: onChain.definition,
+      definition: valid,
+      poster: onChain.project.toBase58(),
+    });
     const record: JobRecord = { ...base, phase: 'result-ready', status: capped.status, flow: capped };
     await store.put(record);
     return record;
@@ -236,6 +208,55 @@ export async function runJob(parameters: RunJobParameters): Promise<JobRecord | 
     unwatch?.();
     parameters.shutdown.removeEventListener('abort', onShutdown);
   }
+}
+
+/** The result of a job whose definition could not be read or is invalid: nothing runs. */
+function definitionRefusal(
+  definition: Error | ReturnType<typeof validateJobDefinition>,
+  aborted: boolean,
+  now: number,
+): FlowState {
+  if (aborted && definition instanceof Error)
+    return {
+      status: 'stopped',
+      startTime: now,
+      endTime: now,
+      opStates: [],
+      errors: [{ message: definition.message }],
+    };
+  const errors =
+    definition instanceof Error
+      ? [
+          {
+            message: `${definition.message}`,
+            ...(isNosanaError(definition) ? { code: definition.code } : {}),
+          },
+        ]
+      : (definition.ok ? [] : definition.errors).map((e) => ({
+          message: `${e.path}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`,
+          code: e.code,
+        }));
+  return { status: 'validation-error', startTime: now, endTime: now, errors, opStates: [] };
+}
+
+/** The result as pinned: cut to the size limit, then (with trust) sealed when asked and given its receipt. */
+async function finalResult(
+  parameters: RunJobParameters,
+  flow: FlowState,
+  about: { definitionCid: string; definition: JobDefinition | null; poster: string },
+): Promise<FlowState> {
+  const maxBytes = parameters.maxResultBytes ?? MAX_RESULT_BYTES;
+  const trust = parameters.trust;
+  const room = trust ? Math.floor(Math.max(maxBytes - RECEIPT_ROOM_BYTES, maxBytes / 2) * 0.74) : maxBytes;
+  const { flow: capped } = capResult(flow, room);
+  if (!trust) return capped;
+  return trust.finalize({
+    job: parameters.view.job,
+    run: parameters.view.run,
+    market: parameters.market,
+    ...about,
+    flow: capped,
+  });
 }
 
 /** The result of a job ended for an unhealthy service: failed, with the reason and a coded error. */
