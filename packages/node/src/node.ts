@@ -133,20 +133,7 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
       cleanup.push(() => new Promise<void>((resolve) => log.flush(() => resolve())));
       logger = log;
     }
-    const engine =
-      parameters.engine ??
-      (
-        await connectEngine({
-          ...(parameters.provider ? { provider: parameters.provider } : {}),
-          ...(parameters.engineHost ? { host: parameters.engineHost } : {}),
-        })
-      ).engine;
-    const gpus = parameters.gpus ?? 'all';
-    const detected =
-      parameters.detectedGpus ??
-      (gpus === 'none'
-        ? { gpus: [], cudaVersion: null, reason: 'GPUs turned off (gpus: none)' }
-        : await detectGpus());
+    const { engine, detected, gpus } = await hostEngine(parameters);
     const client =
       parameters.client ??
       createNosanaClient({
@@ -195,22 +182,7 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
       ]),
       ...(logger ? { logger } : {}),
       ...(tunnel ? { tunnel } : {}),
-      ...(parameters.trust === false
-        ? {}
-        : {
-            trust: createNodeTrust({
-              address,
-              secretKey: wallet.secretKey,
-              engine,
-              software: {
-                name: '@nosana/node',
-                version:
-                  parameters.version ?? (parameters.api ? parameters.api.version : undefined) ?? '0.0.0',
-              },
-              gpus: detected.gpus.map((gpu) => gpu.name),
-              ...(logger ? { onWarning: (message: string) => logger.warn(message) } : {}),
-            }),
-          }),
+      ...(parameters.trust === false ? {} : { trust: nodeTrust(parameters, engine, detected, logger) }),
     });
     const hardware = {
       specs: parameters.specs ?? null,
@@ -240,6 +212,45 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
     await release();
     throw error;
   }
+}
+
+/** The container engine (given, or found) and the GPUs the node offers. */
+async function hostEngine(parameters: StartHostNodeParameters) {
+  const engine =
+    parameters.engine ??
+    (
+      await connectEngine({
+        ...(parameters.provider ? { provider: parameters.provider } : {}),
+        ...(parameters.engineHost ? { host: parameters.engineHost } : {}),
+      })
+    ).engine;
+  const gpus = parameters.gpus ?? 'all';
+  const detected =
+    parameters.detectedGpus ??
+    (gpus === 'none'
+      ? { gpus: [], cudaVersion: null, reason: 'GPUs turned off (gpus: none)' }
+      : await detectGpus());
+  return { engine, detected, gpus };
+}
+
+/** Receipts, sealed secrets and sealed results with the node's key. */
+function nodeTrust(
+  parameters: StartHostNodeParameters,
+  engine: ContainerEngine,
+  detected: { gpus: Array<{ name: string }> },
+  logger: Logger | undefined,
+) {
+  return createNodeTrust({
+    address: parameters.wallet.publicKey.toBase58(),
+    secretKey: parameters.wallet.secretKey,
+    engine,
+    software: {
+      name: '@nosana/node',
+      version: parameters.version ?? (parameters.api ? parameters.api.version : undefined) ?? '0.0.0',
+    },
+    gpus: detected.gpus.map((gpu) => gpu.name),
+    ...(logger ? { onWarning: (message: string) => logger.warn(message) } : {}),
+  });
 }
 
 function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partial<Pick<T, K>> {
