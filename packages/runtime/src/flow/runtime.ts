@@ -123,28 +123,10 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
   const { engine, scope } = parameters;
   const now = parameters.now ?? Date.now;
   const scopeTag = createHash('sha256').update(scope).digest('hex').slice(0, 8);
-  const limits = { memoryBytes: Math.floor(totalmem() * 0.75), pids: 4096, ...parameters.limits };
   const egress = parameters.egress ?? true;
-  const grace = parameters.stopGraceSeconds ?? 10;
-  const logCaps: LogCaps = {
-    ...DEFAULT_LOG_CAPS,
-    ...(parameters.maxLogLines === undefined ? {} : { maxLines: parameters.maxLogLines }),
-    ...parameters.logCaps,
-  };
-  const capabilities = parameters.capabilities ?? DEFAULT_CAPABILITIES;
-  const logLimit = parameters.logLimit ?? { maxSizeBytes: 10 * 1024 * 1024, maxFiles: 2 };
+  const { settings, logCaps } = runtimeSettings(parameters);
   const active = new Map<string, AbortController>();
   const logDir = parameters.logDir ?? join(tmpdir(), 'nosana-logs');
-  const settings: ContainerRunContext['settings'] = {
-    limits,
-    logLimit,
-    capabilities,
-    ...(parameters.gpus ? { gpus: parameters.gpus } : {}),
-    graceSeconds: grace,
-    logCaps,
-    ...(parameters.downloads ? { downloads: parameters.downloads } : {}),
-    ...(parameters.health ? { health: parameters.health } : {}),
-  };
   const names = (jobId: string) => {
     const base = `nosana-${scopeTag}-${sanitize(jobId)}`;
     return {
@@ -239,6 +221,30 @@ export function createRuntime(parameters: CreateRuntimeParameters): Runtime {
     },
     reap,
   };
+}
+
+/** The container settings every op of this runtime gets: limits, log limits and caps, capabilities, GPUs. */
+function runtimeSettings(parameters: CreateRuntimeParameters): {
+  settings: ContainerRunContext['settings'];
+  logCaps: LogCaps;
+} {
+  const limits = { memoryBytes: Math.floor(totalmem() * 0.75), pids: 4096, ...parameters.limits };
+  const logCaps: LogCaps = {
+    ...DEFAULT_LOG_CAPS,
+    ...(parameters.maxLogLines === undefined ? {} : { maxLines: parameters.maxLogLines }),
+    ...parameters.logCaps,
+  };
+  const settings: ContainerRunContext['settings'] = {
+    limits,
+    logLimit: parameters.logLimit ?? { maxSizeBytes: 10 * 1024 * 1024, maxFiles: 2 },
+    capabilities: parameters.capabilities ?? DEFAULT_CAPABILITIES,
+    ...(parameters.gpus ? { gpus: parameters.gpus } : {}),
+    graceSeconds: parameters.stopGraceSeconds ?? 10,
+    logCaps,
+    ...(parameters.downloads ? { downloads: parameters.downloads } : {}),
+    ...(parameters.health ? { health: parameters.health } : {}),
+  };
+  return { settings, logCaps };
 }
 
 /** A flow's state before it runs: every op pending. */
