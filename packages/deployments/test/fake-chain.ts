@@ -66,32 +66,9 @@ export function createFakeChain({
       const job = jobs.get(address);
       return job ? { ...job } : null;
     },
-    async list({ jobSecret, market, cid, timeout }) {
+    async list(parameters) {
       fault('list', 'before');
-      const address = Keypair.fromSecretKey(jobSecret).publicKey.toBase58();
-      if (jobs.has(address)) return;
-      calls.list++;
-      const { total } = jobDeposit({ price: state.price, timeout });
-      if (total > state.balance) {
-        throw new NosanaError('CHAIN__INSUFFICIENT_NOS', 'fake: insufficient NOS', {
-          address: owner,
-          required: `${total}`,
-          available: `${state.balance}`,
-        });
-      }
-      state.balance -= total;
-      calls.listed.push(address);
-      jobs.set(address, {
-        address,
-        cid,
-        market,
-        project: owner,
-        price: state.price,
-        timeout,
-        state: autoRun ? 'RUNNING' : 'QUEUED',
-        timeStart: autoRun ? seconds() : 0,
-        timeEnd: 0,
-      });
+      listJob({ jobs, calls, state, owner, autoRun, seconds }, parameters);
       fault('list', 'after');
     },
     async extend({ job: address, timeout }) {
@@ -155,4 +132,43 @@ export function createFakeChain({
     },
     open: () => [...jobs.values()].filter((j) => j.state === 'QUEUED' || j.state === 'RUNNING'),
   };
+}
+
+/** `list` on the fake chain: a job account is created once; the deposit must be there. */
+function listJob(
+  world: {
+    jobs: Map<string, FakeJob>;
+    calls: { list: number; listed: string[] };
+    state: { balance: bigint; price: bigint };
+    owner: string;
+    autoRun: boolean;
+    seconds: () => number;
+  },
+  { jobSecret, market, cid, timeout }: Parameters<DeploymentChain['list']>[0],
+): void {
+  const { jobs, calls, state, owner, autoRun, seconds } = world;
+  const address = Keypair.fromSecretKey(jobSecret).publicKey.toBase58();
+  if (jobs.has(address)) return;
+  calls.list++;
+  const { total } = jobDeposit({ price: state.price, timeout });
+  if (total > state.balance) {
+    throw new NosanaError('CHAIN__INSUFFICIENT_NOS', 'fake: insufficient NOS', {
+      address: owner,
+      required: `${total}`,
+      available: `${state.balance}`,
+    });
+  }
+  state.balance -= total;
+  calls.listed.push(address);
+  jobs.set(address, {
+    address,
+    cid,
+    market,
+    project: owner,
+    price: state.price,
+    timeout,
+    state: autoRun ? 'RUNNING' : 'QUEUED',
+    timeStart: autoRun ? seconds() : 0,
+    timeEnd: 0,
+  });
 }
