@@ -164,6 +164,11 @@ async function bench() {
     rmSync(dir, { recursive: true, force: true });
   }
 
+  printReport(rows, big, loadBefore);
+}
+
+/** The table, and the 1 GB stream's figures when it ran. */
+function printReport(rows: Row[], big: BigFile | undefined, loadBefore: number): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   const cpu = cpus();
   out(`node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim()}, store in ${tmpdir()}`);
