@@ -1,8 +1,7 @@
 /** A market: its price and limits, the queue with positions, observed statistics, throughput and jobs. */
 import type { ExplorerJobPage, ExplorerMarket, ExplorerThroughput } from '../../api-types.js';
 import { useResource } from '../api.js';
-import { Chart } from '../components/chart.js';
-import { JobTable } from '../components/job-table.js';
+import { JobsSection, ThroughputSection } from '../components/sections.js';
 import { AddressLink, Facts, Loaded, Section } from '../components/ui.js';
 import { formatDuration, formatNos } from '../format.js';
 
@@ -61,24 +60,8 @@ export function MarketPage({ address }: { address: string }) {
           </>
         )}
       </Loaded>
-      <Section title="Throughput">
-        <Loaded resource={throughput} what="throughput">
-          {({ items }) => (
-            <Chart
-              label="Jobs finished per hour in this market"
-              series="jobs finished"
-              unit="jobs"
-              x={items.map((p) => p.hour)}
-              y={items.map((p) => p.finished)}
-            />
-          )}
-        </Loaded>
-      </Section>
-      <Section title="Jobs">
-        <Loaded resource={jobs} what="jobs">
-          {({ items }) => <JobTable jobs={items} caption="Newest jobs of the market" />}
-        </Loaded>
-      </Section>
+      <ThroughputSection resource={throughput} label="Jobs finished per hour in this market" />
+      <JobsSection resource={jobs} title="Jobs" caption="Newest jobs of the market" />
     </>
   );
 }

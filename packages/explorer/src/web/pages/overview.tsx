@@ -1,8 +1,7 @@
 /** The overview: every market (price per hour, queue, nodes, running jobs), throughput, and the latest jobs. */
 import type { ExplorerJobPage, ExplorerMarket, ExplorerThroughput } from '../../api-types.js';
 import { useResource } from '../api.js';
-import { Chart } from '../components/chart.js';
-import { JobTable } from '../components/job-table.js';
+import { JobsSection, ThroughputSection } from '../components/sections.js';
 import { AddressLink, Loaded, Section } from '../components/ui.js';
 import { formatDuration, formatNos } from '../format.js';
 
@@ -58,24 +57,8 @@ export function Overview() {
           }
         </Loaded>
       </Section>
-      <Section title="Throughput">
-        <Loaded resource={throughput} what="throughput">
-          {({ items }) => (
-            <Chart
-              label="Jobs finished per hour, last 24 hours"
-              series="jobs finished"
-              unit="jobs"
-              x={items.map((p) => p.hour)}
-              y={items.map((p) => p.finished)}
-            />
-          )}
-        </Loaded>
-      </Section>
-      <Section title="Latest jobs">
-        <Loaded resource={jobs} what="jobs">
-          {({ items }) => <JobTable jobs={items} caption="The ten newest jobs" />}
-        </Loaded>
-      </Section>
+      <ThroughputSection resource={throughput} label="Jobs finished per hour, last 24 hours" />
+      <JobsSection resource={jobs} title="Latest jobs" caption="The ten newest jobs" />
     </>
   );
 }
