@@ -4,7 +4,7 @@ import type { NodeEvent } from '@nosana/node';
 import { Flags, ux } from '@oclif/core';
 import { NetworkCommand } from '../../network-command.js';
 import { chooseMarket } from '../../node-market.js';
-import { hostSpecs, specsEntries } from '../../node-specs.js';
+import { engineFlags, hostSpecs, specsEntries } from '../../node-specs.js';
 import { details, state } from '../../output.js';
 import { parseGatewayUrl } from '../../service-urls.js';
 
@@ -43,14 +43,7 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
         'market to join (address, or name on localnet), or auto: the best-paying market this host qualifies for; without it, the markets that fit are listed',
       env: 'NOSANA_MARKET',
     }),
-    provider: Flags.string({
-      summary: 'container engine (default: whichever answers, Docker first)',
-      options: ['docker', 'podman'],
-    }),
-    'engine-host': Flags.string({
-      summary:
-        'engine endpoint: unix:///path.sock or tcp://host:port (default: DOCKER_HOST, the standard sockets)',
-    }),
+    ...engineFlags,
     gpu: Flags.string({ summary: 'GPUs jobs may use: all, none, or indexes like 0,1', default: 'all' }),
     concurrency: Flags.integer({ summary: 'jobs run at once', default: 1, min: 1, max: 16 }),
     'api-port': Flags.integer({
