@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import {
   ACCOUNT_SPACE,
   callLocalnetRpc,
-  createKuboStore,
   createNosanaClient,
   JobType,
   loadWallet,
@@ -16,6 +15,7 @@ import {
 } from '@nosana/chain';
 import { isNosanaError, type JobDefinition } from '@nosana/core';
 import { type Localnet, startLocalnet } from '@nosana/localnet';
+import { createLocalnetActors, type LocalnetActors } from '@nosana/localnet/testing';
 import { AccountLayout, createTransferInstruction } from '@solana/spl-token';
 import { Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,19 +30,11 @@ const definition: JobDefinition = {
 let localnet: Localnet;
 const clients: NosanaClient[] = [];
 
+let actors: LocalnetActors;
+
 async function actor(nos = 0n): Promise<{ key: Keypair; client: NosanaClient }> {
   const key = Keypair.generate();
-  localnet.bank.airdrop(key.publicKey.toBase58(), 10n * BigInt(LAMPORTS_PER_SOL));
-  if (nos > 0n) localnet.airdropNos(key.publicKey.toBase58(), nos);
-  const client = createNosanaClient({
-    network: 'localnet',
-    rpcUrl: localnet.rpcUrl,
-    wsUrl: localnet.wsUrl,
-    wallet: key,
-    ipfs: createKuboStore({ url: localnet.ipfsApiUrl }),
-  });
-  clients.push(client);
-  return { key, client };
+  return { key, client: actors.actor(nos, key) };
 }
 
 async function host(): Promise<{ key: Keypair; client: NosanaClient }> {
@@ -53,8 +45,10 @@ async function host(): Promise<{ key: Keypair; client: NosanaClient }> {
 
 beforeAll(async () => {
   localnet = await startLocalnet({ dataDir: 'temporary', rpcPort: 0, ipfsPort: 0 });
+  actors = createLocalnetActors(localnet);
 });
 afterAll(async () => {
+  actors.close();
   for (const client of clients) client.close();
   await localnet.close();
 });
