@@ -102,6 +102,8 @@ describe('a deployment behind the gateway (localnet + Docker + gateway)', () => 
     const before = onlineJobs(rig.events, id);
     expect(before.size).toBe(2);
     const load = probe(id);
+    // The probe spans the whole roll-out: its first answer comes from revision 1, before the update starts.
+    expect(await load.next()).toMatchObject({ status: 200, body: HELLO });
     await rig.manager.update(deployment, webServiceSaying('Hello from revision 2'));
     await rig.waitForEvent(() => {
       const online = [...onlineJobs(rig.events, id)];
@@ -113,7 +115,6 @@ describe('a deployment behind the gateway (localnet + Docker + gateway)', () => 
     await load.next();
     load.stop();
     expect(load.answers.filter((a) => a.status !== 200)).toEqual([]);
-    expect(load.answers.length).toBeGreaterThan(3);
     expect(load.answers.at(-1)?.body).toBe('Hello from revision 2\n');
     const jobs = rig.store.jobs(deployment);
     expect(jobs.filter((j) => j.revision === 1 && j.stoppedBy === 'outdated')).toHaveLength(2);
