@@ -3,12 +3,11 @@
  * 10.213.N.0/30), its service listens on the namespace's own loopback, and it reaches the gateway only through its
  * outbound tunnel. Needs root (ip netns); everything created is removed afterwards.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { JobDefinition } from '@nosana/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChainFixture, get, startChain } from '../test/fixtures.js';
+import { type ChainFixture, get, spawnHost, startChain } from '../test/fixtures.js';
 import { cachedChainReader, createChainReader } from './chain-reader.js';
 import { type Gateway, startGateway } from './server.js';
 
@@ -23,12 +22,7 @@ let chain: ChainFixture;
 let gateway: Gateway;
 let host: ChildProcess;
 let servicePort = 0;
-const lines: Array<{ type: string; port?: number }> = [];
-let onLine: (() => void) | null = null;
-const waitLine = async (predicate: (l: { type: string; port?: number }) => boolean) => {
-  while (!lines.some(predicate)) await new Promise<void>((r) => (onLine = r));
-  return lines.find(predicate) as { type: string; port?: number };
-};
+let serviceId = '';
 
 beforeAll(async () => {
   ip('netns', 'add', ns);
@@ -53,38 +47,15 @@ beforeAll(async () => {
     chain: cachedChainReader({ reader: createChainReader({ client: chain.reader }) }),
     health: { startupIntervalMs: 100 },
   });
-  host = spawn(
-    'ip',
-    [
-      'netns',
-      'exec',
-      ns,
-      process.execPath,
-      '--conditions=@nosana/source',
-      '--import',
-      'tsx',
-      fileURLToPath(new URL('../test/host-process.ts', import.meta.url)),
-    ],
-    {
-      env: {
-        ...process.env,
-        GATEWAY_URL: `http://${outside}:${gateway.port}`,
-        HOST_KEY: JSON.stringify([...h.key.secretKey]),
-        JOB: job,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let text = '';
-  host.stdout?.setEncoding('utf8');
-  host.stdout?.on('data', (d: string) => {
-    text += d;
-    const parts = text.split('\n');
-    text = parts.pop() ?? '';
-    for (const part of parts) if (part.trim()) lines.push(JSON.parse(part));
-    onLine?.();
+  const hostSide = await spawnHost({
+    gatewayUrl: `http://${outside}:${gateway.port}`,
+    key: h.key.secretKey,
+    job,
+    prefix: ['ip', 'netns', 'exec', ns],
   });
-  servicePort = (await waitLine((l) => l.type === 'service')).port as number;
+  host = hostSide.child;
+  servicePort = hostSide.servicePort;
+  serviceId = hostSide.serviceId;
 });
 afterAll(async () => {
   host?.kill('SIGKILL');
@@ -109,9 +80,7 @@ describe('a host in its own network namespace', () => {
     });
     expect(direct).toBe('ECONNREFUSED');
 
-    const exposed = (await waitLine((l) => l.type === 'exposed')) as unknown as { serviceId: string };
-    await waitLine((l) => l.type === 'online');
-    const answer = await get(gateway.port, '/whoami', `${exposed.serviceId}.localhost`, outside);
+    const answer = await get(gateway.port, '/whoami', `${serviceId}.localhost`, outside);
     expect(answer).toMatchObject({ status: 200, body: 'netns-host' });
   });
 });

@@ -95,6 +95,7 @@ export function forwardRequest(
     }
     response.writeHead(Number(answer[':status'] ?? 502), out);
     (response as Partial<ServerResponse>).flushHeaders?.();
+    coalesceWrites(upstream, response);
     upstream.pipe(response as NodeJS.WritableStream);
   });
   upstream.on('error', () => {
@@ -181,4 +182,25 @@ export function rejectUpgrade(socket: Duplex, status: number, body: unknown, rea
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
   );
+}
+
+/**
+ * The tunnel delivers a download as HTTP/2 DATA frames of at most 16 KB, several per socket read. Writing each to
+ * the user's socket is one system call per frame; corking the response at the first frame of an event-loop turn and
+ * uncorking it after the turn's I/O sends them in one `writev`. Nothing waits longer than the current turn, so
+ * token streams are not delayed.
+ */
+function coalesceWrites(source: NodeJS.ReadableStream, response: UserResponse): void {
+  const target = response as Partial<Pick<ServerResponse, 'cork' | 'uncork'>>;
+  if (typeof target.cork !== 'function' || typeof target.uncork !== 'function') return;
+  let corked = false;
+  source.on('data', () => {
+    if (corked) return;
+    corked = true;
+    target.cork?.();
+    setImmediate(() => {
+      corked = false;
+      target.uncork?.();
+    });
+  });
 }

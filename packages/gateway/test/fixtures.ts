@@ -210,3 +210,56 @@ export async function spawnGateway(
   });
   return { child, port };
 }
+
+/**
+ * The host side (a real HTTP service and the tunnel client, test/host-process.ts) in its own process, exposing op 0
+ * port 8080 of `job` to `gatewayUrl` with `key`; resolves with the service's port and id once the gateway says
+ * the service is online.
+ * `prefix` runs it under another command (e.g. `ip netns exec <ns>`).
+ */
+export async function spawnHost(options: {
+  gatewayUrl: string;
+  key: Uint8Array;
+  job: string;
+  prefix?: string[];
+}): Promise<{ child: import('node:child_process').ChildProcess; servicePort: number; serviceId: string }> {
+  const { spawn } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const { createInterface } = await import('node:readline');
+  const node = [
+    process.execPath,
+    '--conditions=@nosana/source',
+    '--import',
+    'tsx',
+    fileURLToPath(new URL('./host-process.ts', import.meta.url)),
+  ];
+  const [command, ...args] = [...(options.prefix ?? []), ...node] as [string, ...string[]];
+  const child = spawn(command, args, {
+    env: {
+      ...process.env,
+      GATEWAY_URL: options.gatewayUrl,
+      HOST_KEY: JSON.stringify([...options.key]),
+      JOB: options.job,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const { servicePort, serviceId } = await new Promise<{ servicePort: number; serviceId: string }>(
+    (resolve, reject) => {
+      let servicePort = 0;
+      let serviceId = '';
+      const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+      lines.on('line', (line) => {
+        const event = JSON.parse(line) as { type: string; port?: number; serviceId?: string };
+        if (event.type === 'service') servicePort = event.port as number;
+        if (event.type === 'exposed') serviceId = event.serviceId as string;
+        if (event.type === 'online') {
+          lines.close();
+          child.stdout?.resume();
+          resolve({ servicePort, serviceId });
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`the host process exited (${code})`)));
+    },
+  );
+  return { child, servicePort, serviceId };
+}
