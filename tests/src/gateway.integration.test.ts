@@ -12,6 +12,7 @@ import { cachedChainReader, createChainReader, type Gateway, startGateway } from
 import type { NodeEvent } from '@nosana/node';
 import { Keypair } from '@solana/web3.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type Network, startNetwork } from './helpers/network.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -122,6 +123,50 @@ describe('node + gateway (localnet + Docker)', () => {
     expect(info).not.toContain('publicUrl');
     const publicId = serviceId({ job, opIndex: 0, port: 8080 });
     expect((await get(`http://127.0.0.1:${port}/`, `${publicId}.localhost:${port}`)).status).toBe(404);
+    await poster.jobs.stop(posted.job);
+    await poster.jobs.waitFor(posted.job, (j) => j.result !== null, { pollMs: 500 });
+  }, 180_000);
+
+  it("publishes the node API through the gateway: its info, and the owner's live logs, from the gateway URL", async () => {
+    const { node, publicApi } = await network.node({ gateway: { url: gateway.url } });
+    const port = new URL(gateway.url).port;
+    expect(await publicApi).toBe(`http://${node.address}.localhost:${port}`);
+    const viaGateway = `http://127.0.0.1:${port}/s/${node.address}`;
+    const info = await get(`${viaGateway}/node/info`);
+    expect(info.status).toBe(200);
+    expect(JSON.parse(info.body)).toMatchObject({ address: node.address });
+    const byName = await get(`http://127.0.0.1:${port}/node/info`, `${node.address}.localhost:${port}`);
+    expect(JSON.parse(byName.body)).toMatchObject({ address: node.address });
+
+    const ownerKey = Keypair.generate();
+    const poster = network.actor(100n * NOS, ownerKey);
+    const posted = await poster.jobs.post({ definition: webService, market: 'cpu', timeout: 600 });
+    const job = posted.job.toBase58();
+    const id = serviceId({ job, opIndex: 0, port: 8080 });
+    // httpd -v logs each request: once the service answered through the gateway, there are lines to stream.
+    await expect
+      .poll(async () => (await get(`http://127.0.0.1:${port}/s/${id}/`)).status, {
+        timeout: 60_000,
+        interval: 200,
+      })
+      .toBe(200);
+    const stranger = new WebSocket(`ws://127.0.0.1:${port}/s/${node.address}/job/${job}/logs`);
+    const refused = await new Promise<number>((resolve) =>
+      stranger.once('unexpected-response', (_, response) => resolve(response.statusCode ?? 0)),
+    );
+    expect(refused).toBe(401);
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/s/${node.address}/job/${job}/logs`, {
+      headers: { authorization: createAuthHeader(ownerKey, jobAuthMessage(job)) },
+    });
+    const first = await new Promise<string>((resolve, reject) => {
+      socket.once('message', (data) => resolve(String(data)));
+      socket.once('error', reject);
+    });
+    socket.close();
+    expect(JSON.parse(first)).toMatchObject({
+      log: expect.any(String),
+      type: expect.stringMatching(/std(out|err)/),
+    });
     await poster.jobs.stop(posted.job);
     await poster.jobs.waitFor(posted.job, (j) => j.result !== null, { pollMs: 500 });
   }, 180_000);

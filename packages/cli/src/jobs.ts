@@ -11,7 +11,7 @@ import type { JobService } from './service-urls.js';
 export const nodeApiFlag = Flags.string({
   summary: 'the node’s API, to stream live logs of a running job',
   description:
-    'Default on localnet: http://127.0.0.1:5101 (what `nosana node start` serves). Elsewhere logs come from the result.',
+    'Default: through the network’s service gateway, where nodes publish their API (`<node address>.<gateway domain>`; a gateway on localhost by its `/s/<node address>` path); without a gateway, http://127.0.0.1:5101 on localnet (what `nosana node start` serves), elsewhere logs come from the result.',
   env: 'NOSANA_NODE_API',
 });
 
@@ -84,6 +84,38 @@ export function nodeApiUrl(flag: string | undefined, network: string): string | 
   return flag ?? (network === 'localnet' ? 'http://127.0.0.1:5101' : undefined);
 }
 
+/**
+ * The node API of the node that runs a job, reached from anywhere: the flag when given, else through the network's
+ * gateway (nodes publish their API at `<node address>.<gateway domain>`; a gateway on localhost is addressed by its
+ * `/s/<node address>` path, which needs no DNS), else the localnet default.
+ *
+ * @example
+ * ```ts
+ * const api = await nodeApiResolver(flags['node-api'], client.network);
+ * const url = api(job.node?.toBase58()); // http://127.0.0.1:8080/s/<node> on a localnet
+ * ```
+ */
+export async function nodeApiResolver(
+  flag: string | undefined,
+  network: { name: string; rpcUrl: string },
+): Promise<(node: string | undefined) => string | undefined> {
+  const fallback = nodeApiUrl(flag, network.name);
+  if (flag) return () => flag;
+  const { gatewayFor } = await import('./service-urls.js');
+  const gateway = await gatewayFor(undefined, network).catch(() => undefined);
+  return (node) => (node && gateway ? nodeApiThroughGateway(gateway, node) : fallback);
+}
+
+/** `<node>.<gateway host>`, or the gateway's `/s/<node>` path when it is on localhost. */
+export function nodeApiThroughGateway(gateway: string, node: string): string {
+  const url = new URL(gateway);
+  if (['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
+    if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
+    return `${url.origin}/s/${node}`;
+  }
+  return `${url.protocol}//${node}.${url.host}`;
+}
+
 /** A job's logs as lines, prefixed by op id when the flow has several ops. */
 export function resultLogLines(flow: FlowState): string[] {
   const prefix = flow.opStates.length > 1;
@@ -142,8 +174,8 @@ export async function downloadJob(client: NosanaClient, job: JobView, dir: strin
 export interface FollowJobParameters {
   client: NosanaClient;
   job: string;
-  /** The node API to stream logs from (needs the poster's wallet to sign). */
-  nodeApi?: string;
+  /** The node API to stream logs from (needs the poster's wallet to sign), or how to find it from the job's node. */
+  nodeApi?: string | ((node: string | undefined) => string | undefined);
   wallet?: Keypair;
   json: boolean;
   /** Called with each live log line. */
@@ -198,9 +230,10 @@ export async function followJob({
                 }),
               )
               .catch(() => undefined);
-          if (j.state === 'RUNNING' && nodeApi && wallet && onLog && !stream) {
+          const url = typeof nodeApi === 'function' ? nodeApi(j.node?.toBase58()) : nodeApi;
+          if (j.state === 'RUNNING' && url && wallet && onLog && !stream) {
             stream = streamLogs({
-              url: nodeApi,
+              url,
               job,
               wallet,
               signal: stopStream.signal,

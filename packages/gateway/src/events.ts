@@ -11,6 +11,8 @@ export interface GatewayEvent {
   serviceId: string;
   /** The deployment's stable id, when the job belongs to one. */
   deploymentId: string | null;
+  /** `node-api`: the host's own node API, whose `serviceId` is the node's address (`job` empty, `opIndex` -1). */
+  kind?: 'node-api';
   job: string;
   node: string;
   opIndex: number;

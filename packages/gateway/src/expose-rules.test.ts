@@ -2,6 +2,7 @@ import { serviceId } from '@nosana/core';
 import { describe, expect, it } from 'vitest';
 import {
   chainRefusal,
+  exposeApiShapeRefusal,
   exposedIds,
   exposeShapeRefusal,
   healthTransition,
@@ -19,6 +20,14 @@ describe('expose rules', () => {
     for (const bad of [{ ref: 'Web!' }, { port: 0 }, { port: 70_000 }, { opIndex: -1 }, { secret: 5 }])
       expect(exposeShapeRefusal({ ...ok, ...bad } as never, 0)?.reason).toBe('bad-request');
     expect(exposeShapeRefusal(ok, MAX_ENDPOINTS_PER_TUNNEL)?.reason).toBe('too-many');
+  });
+
+  it('refuses a malformed node API registration and a full tunnel', () => {
+    const ok = { type: 'expose-api' as const, ref: 'node-api', port: 5101 };
+    expect(exposeApiShapeRefusal(ok, 0)).toBeNull();
+    for (const bad of [{ ref: 'API' }, { ref: 7 }, { port: 0 }, { port: 65_536 }, { port: '5101' }])
+      expect(exposeApiShapeRefusal({ ...ok, ...bad } as never, 0)?.reason).toBe('bad-request');
+    expect(exposeApiShapeRefusal(ok, MAX_ENDPOINTS_PER_TUNNEL)?.reason).toBe('too-many');
   });
 
   it('allows only the runner, only exposed ports, and private ops only with a long secret', () => {

@@ -54,6 +54,34 @@ export function exposeShapeRefusal(
 }
 
 /**
+ * Checks the shape of an `expose-api` message (the host's node API) and the tunnel's quota.
+ *
+ * @example
+ * ```ts
+ * exposeApiShapeRefusal({ type: 'expose-api', ref: 'api', port: 5101 }, 0); // null
+ * ```
+ */
+export function exposeApiShapeRefusal(
+  { ref, port }: Extract<HostMessage, { type: 'expose-api' }>,
+  endpointsOfTunnel: number,
+): Refusal | null {
+  if (
+    typeof ref !== 'string' ||
+    !REF_PATTERN.test(ref) ||
+    !Number.isInteger(port) ||
+    port < 1 ||
+    port > 65535
+  )
+    return { reason: 'bad-request', text: 'expose-api needs ref ([a-z0-9-]) and port 1–65535' };
+  if (endpointsOfTunnel >= MAX_ENDPOINTS_PER_TUNNEL)
+    return {
+      reason: 'too-many',
+      text: `a tunnel may carry at most ${MAX_ENDPOINTS_PER_TUNNEL} services; open another one`,
+    };
+  return null;
+}
+
+/**
  * Checks an expose request against the chain's answers: the node must run the job, the op must expose the port,
  * and a private op needs a secret of ≥ 32 characters.
  *

@@ -354,3 +354,50 @@ describe('gateway: when the job ends', () => {
     expect((await get(gateway.port, '/whoami', `${id}.localhost`)).status).toBe(404);
   });
 });
+
+describe("gateway: a host's own node API", () => {
+  it('is served under the node address, with the node API gateway name as Host whatever the user called', async () => {
+    const node = await chain.host();
+    const address = node.key.publicKey.toBase58();
+    const t = createTunnelClient({ gatewayUrl: gateway.url, keypair: node.key });
+    tunnels.push(t);
+    const registered = nextEvent<GatewayEvent>(
+      (l) => gateway.subscribe(l),
+      (e) => e.type === 'online' && e.serviceId === address,
+    );
+    const api = await t.exposeApi({ port: 5101, targetHost: '127.0.0.1', targetPort: web.port });
+    expect(api).toMatchObject({ serviceId: address, url: gateway.serviceUrl(address), deploymentUrl: null });
+    expect(await registered).toMatchObject({
+      kind: 'node-api',
+      node: address,
+      job: '',
+      opIndex: -1,
+      port: 5101,
+    });
+
+    const canonical = `${address.toLowerCase()}.localhost`;
+    const byPath = await get(gateway.port, `/s/${address}/hello`, `127.0.0.1:${gateway.port}`);
+    expect(byPath).toMatchObject({ status: 200 });
+    expect(byPath.body).toContain(`(host ${canonical}, forwarded 127.0.0.1:${gateway.port})`);
+    const byName = await get(gateway.port, '/hello', `${address}.localhost:${gateway.port}`);
+    expect(byName.body).toContain(`(host ${canonical}, forwarded ${address}.localhost:${gateway.port})`);
+
+    const socket = new WebSocket(`ws://127.0.0.1:${gateway.port}/s/${address}/ws`);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const echo = new Promise<string>((resolve) => socket.once('message', (data) => resolve(String(data))));
+    socket.send('logs?');
+    expect(await echo).toBe('logs?');
+    socket.close();
+  });
+
+  it('refuses a malformed registration with a coded error', async () => {
+    const node = await chain.host();
+    const t = createTunnelClient({ gatewayUrl: gateway.url, keypair: node.key });
+    tunnels.push(t);
+    const refused = await t
+      .exposeApi({ port: 70_000, targetHost: '127.0.0.1', targetPort: web.port })
+      .catch((error: unknown) => error);
+    expect(isNosanaError(refused, 'GATEWAY__EXPOSE_REFUSED')).toBe(true);
+    expect((refused as Error).message).toContain('the node API (port 70000)');
+  });
+});

@@ -22,6 +22,7 @@ export { type Gateway, type StartGatewayParameters, startGateway } from './serve
 export {
   type CreateTunnelClientParameters,
   createTunnelClient,
+  type ExposeApiParameters,
   type ExposeParameters,
   type ExposeResult,
   type TunnelClient,

@@ -4,7 +4,8 @@
  * A host opens an outbound HTTP/1.1 request to `TUNNEL_PATH` with `Upgrade: nosana-tunnel/1`, signed with its
  * Solana key. After `101 Switching Protocols` the socket carries one HTTP/2 connection in which the roles are
  * reversed: the gateway is the HTTP/2 client and the host the server. The gateway opens
- * - one `POST /control` stream: newline-delimited JSON messages both ways (expose requests, answers, status);
+ * - one `POST /control` stream: newline-delimited JSON messages both ways (expose requests — a job's port, or the
+ *   host's node API —, answers, status);
  * - one request stream per user HTTP request (its method and path, the `x-nosana-ref` header naming the
  *   registration): the host forwards it to the target over pooled keep-alive connections and answers with the
  *   service's response;
@@ -61,9 +62,13 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
 /** A registration ref chosen by the host: short, safe as a host-name label. */
 export const REF_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
-/** Host → gateway. */
+/**
+ * Host → gateway. `expose-api` publishes the host's own node API under the host's address
+ * (`<node address>.<domain>`): the tunnel's signature already proves the address, so no job is involved.
+ */
 export type HostMessage =
   | { type: 'expose'; ref: string; job: string; opIndex: number; port: number; secret?: string }
+  | { type: 'expose-api'; ref: string; port: number }
   | { type: 'unexpose'; ref: string };
 
 /** Gateway → host. */

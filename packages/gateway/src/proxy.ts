@@ -21,6 +21,8 @@ export interface ForwardedInfo {
   host: string;
   /** The path to send to the service (the path fallback strips `/s/<id>`). */
   path: string;
+  /** The Host the service gets, when not the client's (a node API is always called by its gateway name). */
+  authority?: string;
 }
 
 /**
@@ -48,6 +50,7 @@ export function forwardHeaders(
     if (name.startsWith('x-forwarded-') || name.startsWith(':') || name === REF_HEADER) continue;
     out[name] = value;
   }
+  if (info.authority) out.host = info.authority;
   out['x-forwarded-for'] = info.remoteAddress;
   out['x-forwarded-proto'] = info.proto;
   out['x-forwarded-host'] = info.host;
@@ -81,7 +84,7 @@ export function forwardRequest(
       ...headers,
       ':method': incoming.method ?? 'GET',
       ':path': info.path,
-      ':authority': info.host || 'localhost',
+      ':authority': info.authority || info.host || 'localhost',
     });
   } catch {
     sendJson(response, 502, { error: 'bad-gateway', message: 'the tunnel to the host is closed' });

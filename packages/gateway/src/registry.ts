@@ -6,13 +6,21 @@
 import { randomInt } from 'node:crypto';
 import type { GatewayChainReader, ServicePolicy } from './chain-reader.js';
 import type { EventBus, GatewayEvent } from './events.js';
-import { chainRefusal, exposedIds, exposeShapeRefusal, healthTransition } from './expose-rules.js';
+import {
+  chainRefusal,
+  exposeApiShapeRefusal,
+  exposedIds,
+  exposeShapeRefusal,
+  healthTransition,
+} from './expose-rules.js';
 import { probe } from './health.js';
 import type { GatewayMessage, HostMessage } from './protocol.js';
 import type { TunnelSession } from './tunnel-session.js';
 
 /** One exposed port of one job, served through one tunnel. */
 export interface Endpoint {
+  /** A job's exposed port, or the host's own node API (served under the node's address). */
+  kind: 'service' | 'node-api';
   session: TunnelSession;
   ref: string;
   job: string;
@@ -129,7 +137,7 @@ export function createRegistry({ chain, bus, now, urlOf, health = {} }: CreateRe
         return refuse({ reason: 'conflict', text: `service ${serviceId} is served by another host` });
       remove(holder, 'replaced');
     }
-    const e = add({ session, ref, job, opIndex, port, serviceId, deploymentId, policy });
+    const e = add({ kind: 'service', session, ref, job, opIndex, port, serviceId, deploymentId, policy });
     emit('registered', e);
     watch.start(e);
     return {
@@ -138,6 +146,37 @@ export function createRegistry({ chain, bus, now, urlOf, health = {} }: CreateRe
       serviceId,
       url: urlOf(serviceId),
       deploymentUrl: deploymentId ? urlOf(deploymentId) : null,
+    } satisfies GatewayMessage;
+  }
+
+  /** The host's node API, under the address its tunnel signed for: nobody else can claim that id. */
+  function registerApi(session: TunnelSession, message: Extract<HostMessage, { type: 'expose-api' }>) {
+    const { ref, port } = message;
+    const shape = exposeApiShapeRefusal(message, bySession.get(session)?.size ?? 0);
+    if (shape)
+      return { type: 'refused', ref, reason: shape.reason, message: shape.text } satisfies GatewayMessage;
+    const serviceId = session.node;
+    for (const holder of byId.get(serviceId.toLowerCase()) ?? []) remove(holder, 'replaced');
+    const policy: ServicePolicy = { private: false, deployment: null, healthChecks: [] };
+    const e = add({
+      kind: 'node-api',
+      session,
+      ref,
+      job: '',
+      opIndex: -1,
+      port,
+      serviceId,
+      deploymentId: null,
+      policy,
+    });
+    emit('registered', e);
+    watch.start(e);
+    return {
+      type: 'exposed',
+      ref,
+      serviceId,
+      url: urlOf(serviceId),
+      deploymentUrl: null,
     } satisfies GatewayMessage;
   }
 
@@ -165,6 +204,7 @@ export function createRegistry({ chain, bus, now, urlOf, health = {} }: CreateRe
     /** Handles a host's control message; answers through the session. */
     async handle(session: TunnelSession, message: HostMessage) {
       if (message?.type === 'expose') session.send(await register(session, message));
+      else if (message?.type === 'expose-api') session.send(registerApi(session, message));
       else if (message?.type === 'unexpose') {
         const e = bySession.get(session)?.get(message.ref);
         if (e) remove(e, 'graceful');
@@ -211,6 +251,7 @@ const endpointEvent = (
   type,
   serviceId: e.serviceId,
   deploymentId: e.deploymentId,
+  ...(e.kind === 'node-api' ? { kind: 'node-api' as const } : {}),
   job: e.job,
   node: e.session.node,
   opIndex: e.opIndex,
@@ -220,8 +261,8 @@ const endpointEvent = (
 });
 
 /**
- * Probes endpoints until they end: first every `startupIntervalMs`, every `intervalMs` once online; each probe
- * first re-checks on chain that the host still runs the job.
+ * Probes endpoints until they end: first every `startupIntervalMs`, every `intervalMs` once online; each probe of a
+ * job's port first re-checks on chain that the host still runs the job.
  */
 function createHealthWatch({
   chain,
@@ -241,7 +282,9 @@ function createHealthWatch({
     e.timer.unref();
   };
   async function check(e: Endpoint) {
-    const runner = await chain.runnerOf(e.job).catch(() => e.session.node);
+    // A job's port lives while the host runs the job; the node API while the tunnel does.
+    const runner =
+      e.kind === 'node-api' ? e.session.node : await chain.runnerOf(e.job).catch(() => e.session.node);
     if (e.removed) return;
     if (runner !== e.session.node) return onEnded(e);
     const failure = await probe(() => e.session.open(e.ref, timeoutMs), e.policy.healthChecks, timeoutMs);

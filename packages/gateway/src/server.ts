@@ -24,7 +24,7 @@ import {
   type UserRequest,
   type UserResponse,
 } from './proxy.js';
-import { createRegistry, type HealthTiming, type Registry } from './registry.js';
+import { createRegistry, type Endpoint, type HealthTiming, type Registry } from './registry.js';
 import {
   normalizeDomain,
   notFoundBody,
@@ -163,11 +163,13 @@ function createHandlers({ parameters, domain, scheme, bus, registry, sessions, n
   const hostOf = (request: UserRequest) =>
     String(request.headers.host ?? request.headers[':authority'] ?? '');
   const targetOf = (request: UserRequest) => resolveTarget(hostOf(request), request.url ?? '/', domain);
-  const forwarded = (request: UserRequest, path: string): ForwardedInfo => ({
+  const forwarded = (request: UserRequest, path: string, endpoint: Endpoint): ForwardedInfo => ({
     remoteAddress: request.socket?.remoteAddress ?? '',
     proto: scheme,
     host: hostOf(request),
     path,
+    // A node API answers only to the names it knows: its gateway name, whatever the user called (path fallback).
+    ...(endpoint.kind === 'node-api' ? { authority: `${endpoint.serviceId.toLowerCase()}.${domain}` } : {}),
   });
 
   function gatewayRoute(request: UserRequest, response: UserResponse) {
@@ -219,7 +221,7 @@ function createHandlers({ parameters, domain, scheme, bus, registry, sessions, n
         request,
         response,
         (headers) => session.request(ref, headers),
-        forwarded(request, target.path),
+        forwarded(request, target.path, route.endpoint),
       );
     },
     async onUpgrade(request: UserRequest, socket: Duplex, head: Buffer) {
@@ -232,7 +234,7 @@ function createHandlers({ parameters, domain, scheme, bus, registry, sessions, n
         return rejectUpgrade(socket, 503, startingBody(target.id), 'Service Unavailable');
       try {
         const stream = await route.endpoint.session.open(route.endpoint.ref);
-        proxyUpgrade(request, socket, head, stream, forwarded(request, target.path));
+        proxyUpgrade(request, socket, head, stream, forwarded(request, target.path, route.endpoint));
       } catch {
         rejectUpgrade(socket, 502, { error: 'bad-gateway' }, 'Bad Gateway');
       }

@@ -72,6 +72,17 @@ export interface ExposeParameters {
   ref?: string;
 }
 
+/** Parameters of `exposeApi`. */
+export interface ExposeApiParameters {
+  /** The node API's port, as the host serves it. */
+  port: number;
+  /** Where the API listens, as reachable from this host (e.g. 127.0.0.1). */
+  targetHost: string;
+  targetPort: number;
+  /** A name for the registration ([a-z0-9-], default random). */
+  ref?: string;
+}
+
 /** What the gateway answered to `expose`. */
 export interface ExposeResult {
   ref: string;
@@ -97,6 +108,11 @@ export type TunnelEvent =
 export interface TunnelClient {
   /** Asks the gateway to publish a service; resolves once it accepted (rejects with `GATEWAY__EXPOSE_REFUSED`). */
   expose(parameters: ExposeParameters): Promise<ExposeResult>;
+  /**
+   * Publishes this host's node API at `<node address>.<gateway domain>` (its `serviceId` is the node's address);
+   * the gateway sends it requests with that name as Host, whatever name the user called.
+   */
+  exposeApi(parameters: ExposeApiParameters): Promise<ExposeResult>;
   /** Calls `listener` on every event; returns the unsubscribe function. */
   on(listener: (event: TunnelEvent) => void): () => void;
   readonly connected: boolean;
@@ -111,6 +127,7 @@ export interface TunnelClient {
  * ```ts
  * const tunnel = createTunnelClient({ gatewayUrl: 'http://localhost:8080', keypair });
  * const { url } = await tunnel.expose({ job, opIndex: 0, port: 80, targetHost: '127.0.0.1', targetPort: 32768 });
+ * const api = await tunnel.exposeApi({ port: 5101, targetHost: '127.0.0.1', targetPort: 5101 }); // <node>.<domain>
  * ```
  */
 export function createTunnelClient(parameters: CreateTunnelClientParameters): TunnelClient {
@@ -145,19 +162,27 @@ export function createTunnelClient(parameters: CreateTunnelClientParameters): Tu
       gatewayUrl: parameters.gatewayUrl,
     });
 
+  const register = (exposeParameters: ExposeParameters, nodeApi: boolean) => {
+    const ref = exposeParameters.ref ?? `r${randomBytes(6).toString('hex')}`;
+    if (connection.closed) return Promise.reject(closedError());
+    if (!REF_PATTERN.test(ref) || registrations.has(ref))
+      return Promise.reject(badRefError(ref, exposeParameters));
+    return new Promise<ExposeResult>((resolve, reject) => {
+      const registration: Registration = {
+        parameters: { ...exposeParameters, ref },
+        nodeApi,
+        resolve,
+        reject,
+      };
+      registrations.set(ref, registration);
+      send(exposeMessage(registration));
+    });
+  };
+
   connection.dial();
   return {
-    expose(exposeParameters) {
-      const ref = exposeParameters.ref ?? `r${randomBytes(6).toString('hex')}`;
-      if (connection.closed) return Promise.reject(closedError());
-      if (!REF_PATTERN.test(ref) || registrations.has(ref))
-        return Promise.reject(badRefError(ref, exposeParameters));
-      return new Promise<ExposeResult>((resolve, reject) => {
-        const registration: Registration = { parameters: { ...exposeParameters, ref }, resolve, reject };
-        registrations.set(ref, registration);
-        send(exposeMessage(registration));
-      });
-    },
+    expose: (exposeParameters) => register(exposeParameters, false),
+    exposeApi: (apiParameters) => register({ ...apiParameters, job: '', opIndex: -1 }, true),
     on(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

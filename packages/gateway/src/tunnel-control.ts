@@ -9,6 +9,8 @@ import './errors.js';
 /** One service the host asked the gateway to publish (kept to re-send after a reconnection). */
 export interface Registration {
   parameters: ExposeParameters & { ref: string };
+  /** The host's node API rather than a job's port (`job` is empty, `opIndex` -1). */
+  nodeApi?: boolean;
   resolve?: (result: ExposeResult) => void;
   reject?: (error: unknown) => void;
 }
@@ -21,14 +23,17 @@ export interface Registration {
  * send(exposeMessage(registration));
  * ```
  */
-export const exposeMessage = ({ parameters: p }: Registration): HostMessage => ({
-  type: 'expose',
-  ref: p.ref,
-  job: p.job,
-  opIndex: p.opIndex,
-  port: p.port,
-  ...(p.secret ? { secret: p.secret } : {}),
-});
+export const exposeMessage = ({ parameters: p, nodeApi }: Registration): HostMessage =>
+  nodeApi
+    ? { type: 'expose-api', ref: p.ref, port: p.port }
+    : {
+        type: 'expose',
+        ref: p.ref,
+        job: p.job,
+        opIndex: p.opIndex,
+        port: p.port,
+        ...(p.secret ? { secret: p.secret } : {}),
+      };
 
 /**
  * Applies a gateway message to the registrations: settles a pending `expose`, forgets refused and ended ones,
@@ -57,11 +62,19 @@ export function applyGatewayMessage(
     case 'refused': {
       registrations.delete(message.ref);
       const { job, opIndex, port } = registration.parameters;
+      const what = registration.nodeApi
+        ? `the node API (port ${port})`
+        : `port ${port} of op ${opIndex} of job ${job}`;
       registration.reject?.(
         new NosanaError(
           'GATEWAY__EXPOSE_REFUSED',
-          `the gateway refused to expose port ${port} of op ${opIndex} of job ${job}: ${message.message}`,
-          { job, opIndex, port, reason: message.reason as never },
+          `the gateway refused to expose ${what}: ${message.message}`,
+          {
+            job,
+            opIndex,
+            port,
+            reason: message.reason as never,
+          },
         ),
       );
       return { type: 'refused', ref: message.ref, reason: message.reason, message: message.message };

@@ -36,6 +36,10 @@ export interface StartNodeApiParameters {
 /** A running node API. */
 export interface NodeApi {
   url: string;
+  /** The port it listens on. */
+  port: number;
+  /** Answers to one more Host name from now on (e.g. its gateway name once published through a tunnel). */
+  allowHost(name: string): void;
   close(): Promise<void>;
 }
 
@@ -129,8 +133,11 @@ export async function startNodeApi({
     server.once('error', reject);
     server.listen(port, host, resolve);
   });
+  const listening = (server.address() as AddressInfo).port;
   return {
-    url: `http://${host}:${(server.address() as AddressInfo).port}`,
+    url: `http://${host}:${listening}`,
+    port: listening,
+    allowHost: (name) => void allowed.add(name.toLowerCase()),
     async close() {
       for (const client of sockets.clients) client.terminate();
       server.closeAllConnections();

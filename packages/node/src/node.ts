@@ -70,7 +70,15 @@ export interface StartHostNodeParameters {
    * The gateway that publishes the jobs' services (`http(s)://<service-id>.<its domain>`): the node opens one
    * outbound tunnel to it, signed with `wallet`. Default: none (services are reachable on this host only).
    */
-  gateway?: { url: string; ca?: string | Buffer };
+  gateway?: {
+    url: string;
+    ca?: string | Buffer;
+    /**
+     * Publish the node API through the tunnel at `<node address>.<gateway domain>` (and `/s/<node address>/` on the
+     * gateway), so owners reach live logs from anywhere. Default true.
+     */
+    api?: boolean;
+  };
   /** Loop, retry and size settings passed to the daemon. */
   concurrency?: number;
   pollMs?: CreateNodeParameters['pollMs'];
@@ -96,6 +104,8 @@ export interface HostNode {
   api: NodeApi | undefined;
   /** The tunnel to the gateway, when one is configured. */
   tunnel: TunnelClient | undefined;
+  /** The node API's public URL through the gateway once it is published; null without one (or when refused). */
+  publicApi: Promise<string | null>;
   store: NodeStore;
   stateDir: string;
   /** Resolves once the node stopped and released everything; rejects with what ended it (a failed check, …). */
@@ -191,6 +201,10 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
     const api =
       parameters.api === false ? undefined : await startNodeApi({ node, chain, hardware, ...parameters.api });
     if (api) cleanup.push(() => api.close());
+    const publicApi =
+      api && tunnel && parameters.gateway?.api !== false
+        ? publishApi(tunnel, api, logger)
+        : Promise.resolve(null);
     const done = node.start().finally(release);
     // `done` is the caller's to observe; this keeps an early rejection from being reported as unhandled meanwhile.
     done.catch(() => undefined);
@@ -200,6 +214,7 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
       client,
       api,
       tunnel,
+      publicApi,
       store,
       stateDir,
       done,
@@ -257,4 +272,28 @@ function pick<T extends object, K extends keyof T>(source: T, keys: K[]): Partia
   const out: Partial<Pick<T, K>> = {};
   for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
   return out;
+}
+
+/**
+ * Publishes the node API through the gateway tunnel and lets the API answer to its gateway name. A refusal is
+ * logged, never fatal: the node works without a public API.
+ */
+function publishApi(tunnel: TunnelClient, api: NodeApi, logger: Logger | undefined): Promise<string | null> {
+  const host = new URL(api.url).hostname;
+  const targetHost =
+    host === '0.0.0.0' ? '127.0.0.1' : host === '[::]' ? '::1' : host.replace(/^\[|\]$/g, '');
+  return tunnel
+    .exposeApi({ ref: 'node-api', port: api.port, targetHost, targetPort: api.port })
+    .then(({ url }) => {
+      api.allowHost(new URL(url).hostname);
+      logger?.info({ event: 'node-api-public', url }, `node API public at ${url}`);
+      return url;
+    })
+    .catch((error: unknown) => {
+      logger?.warn(
+        { event: 'node-api-refused', error: String(error) },
+        'the gateway did not publish the node API',
+      );
+      return null;
+    });
 }

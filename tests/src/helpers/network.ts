@@ -133,7 +133,7 @@ export async function startNetwork(): Promise<Network> {
       hosts.push(host);
       // Queued (or already running a job), or the reason it refused to start.
       await Promise.race([waiting, done]);
-      return { node, client, api: host.api!, events, done, dir: stateDir };
+      return { node, client, api: host.api!, publicApi: host.publicApi, events, done, dir: stateDir };
     },
     nodeProcess(dir, { key = Keypair.generate(), stderr = 'inherit', endpoints, backoff } = {}) {
       actor(0n, key);

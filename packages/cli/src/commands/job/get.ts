@@ -7,7 +7,7 @@ import {
   followJob,
   type JobSummary,
   nodeApiFlag,
-  nodeApiUrl,
+  nodeApiResolver,
   resultLogLines,
   summarizeJob,
 } from '../../jobs.js';
@@ -67,7 +67,7 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
     await solanaAddress(args.job, 'the job argument');
     const client = await this.client(flags, { wallet: flags.wait ? 'read' : 'none' });
     let job = await spin(this.jsonEnabled(), 'Fetching the job', () => client.jobs.get(args.job));
-    const nodeApi = nodeApiUrl(flags['node-api'], client.network.name);
+    const nodeApi = await nodeApiResolver(flags['node-api'], client.network);
     let streamed = false;
     // An ended job is COMPLETED before its node posts the result: --wait waits for the result too.
     const finished = job.state === 'STOPPED' || (job.state === 'COMPLETED' && job.result !== null);
@@ -75,7 +75,7 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
       const followed = await followJob({
         client,
         job: args.job,
-        ...(nodeApi ? { nodeApi } : {}),
+        nodeApi,
         wallet: await this.keypair(),
         json: this.jsonEnabled(),
         ...(flags.logs ? { onLog: (entry: { log: string }) => this.log(entry.log) } : {}),
@@ -92,7 +92,8 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
     const flow = pinned
       ? await openIfSealed(pinned, args.job, sealed ? await this.keypair() : undefined)
       : null;
-    const endpoints = job.state === 'RUNNING' && nodeApi ? await liveEndpoints(nodeApi, args.job) : [];
+    const jobApi = nodeApi(job.node?.toBase58());
+    const endpoints = job.state === 'RUNNING' && jobApi ? await liveEndpoints(jobApi, args.job) : [];
     const services = await this.services(client, job, flags.gateway);
     this.log(await describeJob(job, client));
     for (const line of describeServices(services, job.state === 'RUNNING')) this.log(line);

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { solanaAddress } from '../../input.js';
-import { nodeApiFlag, nodeApiUrl, resultLogLines, streamLogs } from '../../jobs.js';
+import { nodeApiFlag, nodeApiResolver, resultLogLines, streamLogs } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
 
 /** What `nosana job logs --json` returns. */
@@ -46,7 +46,7 @@ export default class JobLogs extends NetworkCommand<JobLogsResult> {
         logs: flow.opStates.flatMap((op) => op.logs.map((l) => ({ opId: op.operationId, ...l }))),
       };
     }
-    const url = nodeApiUrl(flags['node-api'], client.network.name);
+    const url = (await nodeApiResolver(flags['node-api'], client.network))(job.node?.toBase58());
     if (job.state !== 'RUNNING' || !url) {
       this.log(
         job.state === 'RUNNING'
@@ -89,7 +89,7 @@ export default class JobLogs extends NetworkCommand<JobLogsResult> {
       }
       throw new NosanaError(
         'CLI__NODE_UNREACHABLE',
-        `cannot read the logs from the node at ${url}: ${error.message}`,
+        `cannot read the logs from the node at ${url}: ${error.message} — pass --node-api <url> when the node does not publish its API through the gateway`,
         { url },
         { cause: error },
       );

@@ -13,7 +13,7 @@ import {
   followJob,
   type JobSummary,
   nodeApiFlag,
-  nodeApiUrl,
+  nodeApiResolver,
   resultLogLines,
   summarizeJob,
 } from '../../jobs.js';
@@ -294,7 +294,7 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
     } = await followJob({
       client,
       job,
-      nodeApi: nodeApiUrl(flags['node-api'], client.network.name),
+      nodeApi: await nodeApiResolver(flags['node-api'], client.network),
       wallet: await this.keypair(),
       json: this.jsonEnabled(),
       onLog: (entry) => this.log(entry.log),

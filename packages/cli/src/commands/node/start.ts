@@ -19,6 +19,8 @@ export interface NodeStartResult {
   jobs: number;
   /** The gateway publishing the jobs' services (the localnet's by default there), or null. */
   gateway: string | null;
+  /** The node API's public URL through the gateway (`<node address>.<gateway domain>`), or null. */
+  publicApi: string | null;
   /** Seconds a service may stay unhealthy before its job is ended (0: never). */
   serviceGrace: number;
 }
@@ -132,6 +134,11 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
     });
     const { node, address } = host;
     const apiUrl = host.api?.url ?? '';
+    let publicApi: string | null = null;
+    void host.publicApi.then((url) => {
+      publicApi = url;
+      if (url) this.log(`Node API public at ${url} (live logs for job owners, from anywhere)`);
+    });
     const stop = () => {
       this.log('Stopping: running jobs are stopped, their results posted; leaving the queue…');
       void node.stop();
@@ -148,6 +155,7 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       stateDir,
       jobs,
       gateway: gateway ?? null,
+      publicApi,
       serviceGrace: flags['service-grace'],
     });
     let announced = false;
