@@ -46,6 +46,8 @@ export interface Network {
     node: NosanaNode;
     client: NosanaClient;
     api: NodeApi;
+    /** The node API's URL through the gateway, once published (null without a gateway). */
+    publicApi: Promise<string | null>;
     events: NodeEvent[];
     done: Promise<void>;
     dir: string;
