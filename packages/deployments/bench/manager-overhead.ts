@@ -12,7 +12,7 @@
  * from the process itself. The localnet, the hosts and this driver live in this process, so none of their work is
  * counted. The 0-deployment run is the baseline (an idle manager: one balance read per pass).
  *
- *   node --conditions=@nosana/source --import tsx bench/manager-overhead.ts [--window 60] [--interval 5]
+ *   node --conditions=@nosana/source --import tsx bench/manager-overhead.ts [--window 60] [--interval 5] [--runs 0,10,100]
  */
 import { type ChildProcessByStdio, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,8 +29,13 @@ import { Keypair } from '@solana/web3.js';
 import { createDeploymentApiClient } from '../src/index.js';
 
 const { values } = parseArgs({
-  options: { window: { type: 'string', default: '60' }, interval: { type: 'string', default: '5' } },
+  options: {
+    window: { type: 'string', default: '60' },
+    interval: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '0,10,100' },
+  },
 });
+const RUNS = values.runs.split(',').map(Number);
 const WINDOW_S = Number(values.window);
 const INTERVAL_MS = Number(values.interval) * 1000;
 const REPLICAS = 3;
@@ -159,7 +164,9 @@ async function run(deployments: number): Promise<RunResult> {
       await new Promise((resolve) => setTimeout(resolve, 1000));
       running = 0;
       for (const id of ids) {
-        const view = await api.request<{ jobs: Array<{ state: string }> }>('GET', `/api/deployments/${id}`);
+        // A kept-alive connection the server just closed fails once: ask again.
+        const get = () => api.request<{ jobs: Array<{ state: string }> }>('GET', `/api/deployments/${id}`);
+        const view = await get().catch(get);
         running += view.jobs.filter((j) => j.state === 'RUNNING').length;
       }
     }
@@ -203,7 +210,7 @@ try {
     `manager process on the localnet (pass interval ${INTERVAL_MS / 1000} s, ${WINDOW_S} s window per run, every replica RUNNING)`,
   );
   const results: RunResult[] = [];
-  for (const deployments of [0, 10, 100]) {
+  for (const deployments of RUNS) {
     const r = await run(deployments);
     results.push(r);
     const base = results[0]!;
