@@ -2,14 +2,15 @@
 # The deployment part of scripts/demo (`bash scripts/demo --deployment`, or `bash scripts/demo examples/deployment.json`),
 # sourced by it once the localnet runs and the client wallet is funded:
 #
-#   1. starts a gateway (`nosana gateway start`, http://localhost:<port>: services at <id>.localhost);
-#   2. starts three nodes in the cpu market, each publishing its jobs' services through the gateway;
+#   1. reads the gateway the localnet runs next to it from `localnet_info` (`nosana localnet status --json`;
+#      http://localhost:<port>: services at <id>.localhost);
+#   2. starts three nodes in the cpu market, each publishing its jobs' services through that gateway;
 #   3. runs the deployment manager (`nosana deployment serve --gateway …`) and creates a deployment of 2 replicas;
 #   4. shows both replicas online behind the deployment's one URL (answers alternate between them);
 #   5. kills one replica's container: the manager replaces it, and the URL keeps answering;
 #   6. stops the deployment; the demo's cleanup stops everything it started.
 #
-# Uses from scripts/demo: ROOT, DEMO_DIR, JOB_FILE, CLIENT_WALLET, log, nosana.
+# Uses from scripts/demo: ROOT, DEMO_DIR, JOB_FILE, CLIENT_WALLET, RPC_PORT, log, nosana.
 
 DEPLOYMENT_PIDS=()
 
@@ -54,15 +55,15 @@ demo_deployment() {
   ports=$(node -e '
     const net = require("node:net");
     const any = () => new Promise((ok) => { const s = net.createServer(); s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => ok(port)); }); });
-    (async () => { const seen = new Set(); while (seen.size < 5) seen.add(await any()); console.log([...seen].join(" ")); })();')
-  read -r gw_port manager_port api0 api1 api2 <<<"$ports"
+    (async () => { const seen = new Set(); while (seen.size < 4) seen.add(await any()); console.log([...seen].join(" ")); })();')
+  read -r manager_port api0 api1 api2 <<<"$ports"
   local api_ports=("$api0" "$api1" "$api2")
-  GATEWAY_URL="http://localhost:$gw_port"
-
-  log "starting a gateway at $GATEWAY_URL (log: $DEMO_DIR/gateway.log)"
-  node "$ROOT/packages/cli/bin/run.js" gateway start --listen "127.0.0.1:$gw_port" --chain-ttl 1 >"$DEMO_DIR/gateway.log" 2>&1 &
-  DEPLOYMENT_PIDS+=($!)
-  demo_wait_for_line "$DEMO_DIR/gateway.log" '_gateway/events' "${DEPLOYMENT_PIDS[-1]}" "the gateway"
+  # The localnet announces its gateway in `localnet_info`; `localnet status` reads it from there.
+  GATEWAY_URL=$(nosana localnet status --rpc-port "$RPC_PORT" --json |
+    node -e "let s='';process.stdin.on('data',(d)=>s+=d).on('end',()=>console.log(JSON.parse(s).result.gatewayUrl ?? ''))")
+  [ -n "$GATEWAY_URL" ] || { log "the localnet announces no gateway (started with --no-gateway?)"; exit 1; }
+  gw_port=$(node -e 'console.log(new URL(process.argv[1]).port)' "$GATEWAY_URL")
+  log "using the localnet's gateway at $GATEWAY_URL (announced in localnet_info)"
 
   for i in 0 1 2; do
     log "starting node $((i + 1)) of 3 in the cpu market, publishing through the gateway (log: $DEMO_DIR/node-$i.log)"

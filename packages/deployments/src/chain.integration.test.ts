@@ -5,6 +5,7 @@
  */
 import { createKuboStore, createNosanaClient, type NosanaClient } from '@nosana/chain';
 import { type Localnet, startLocalnet } from '@nosana/localnet';
+import { createLocalnetActors } from '@nosana/localnet/testing';
 import { Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChainAdapter, type DeploymentChain } from './chain.js';
@@ -75,6 +76,67 @@ describe('chain adapter (localnet)', () => {
     await chain.stop(address);
     expect(await chain.job(address)).toBeNull();
     expect(await chain.balance()).toBe(before);
+  });
+
+  it('reads many jobs in one batch, as the client reads each (queued, running, gone, missing)', async () => {
+    const actors = createLocalnetActors(localnet);
+    try {
+      const host = actors.actor(0n);
+      await host.host.prepare();
+      await host.host.work('cpu');
+      const market = await chain.market('cpu');
+      const cid = await chain.pin({
+        version: '0.1',
+        type: 'container',
+        ops: [{ type: 'container/run', id: 'web', args: { image: 'busybox:1.35', cmd: ['true'] } }],
+      });
+      const listed: string[] = [];
+      for (let i = 0; i < 7; i++) {
+        const job = Keypair.generate();
+        await chain.list({
+          jobSecret: job.secretKey,
+          runSecret: Keypair.generate().secretKey,
+          market: market.address,
+          cid,
+          timeout: 600,
+        });
+        listed.push(job.publicKey.toBase58());
+      }
+      // The host waited in the queue: the first job runs; the others wait. One is delisted: no account.
+      await chain.stop(listed[6]!);
+      const missing = Keypair.generate().publicKey.toBase58();
+      const expected = async (address: string) => {
+        const view = await client.jobs.get(address).catch(() => null);
+        return view && { state: view.state, timeStart: view.timeStart, timeout: view.timeout };
+      };
+      // More open jobs than the filtered-query threshold (one scan of the Run accounts), then fewer.
+      for (const batch of [
+        [...listed, missing],
+        [listed[0]!, listed[1]!, missing],
+      ]) {
+        const found = await chain.jobs(batch);
+        expect([...found.keys()]).toEqual(batch);
+        for (const address of batch) {
+          const job = found.get(address);
+          expect(job && { state: job.state, timeStart: job.timeStart, timeout: job.timeout }).toEqual(
+            await expected(address),
+          );
+        }
+      }
+      const all = await chain.jobs(listed);
+      expect([...all.values()].map((j) => j?.state ?? null)).toEqual([
+        'RUNNING',
+        'QUEUED',
+        'QUEUED',
+        'QUEUED',
+        'QUEUED',
+        'QUEUED',
+        null,
+      ]);
+      for (const address of listed.slice(0, 6)) await chain.stop(address);
+    } finally {
+      actors.close();
+    }
   });
 
   it('reports a missing job as null and an unknown market with a coded error', async () => {

@@ -1,25 +1,39 @@
 import {
+  ACCOUNT_DATA_LENGTH,
+  ACCOUNT_DISCRIMINATORS,
   type ContentStore,
+  decodeJobAccount,
+  decodeRunAccount,
   getProgramIds,
   jobsInstruction,
   type NosanaClient,
+  OFFSETS,
   type PriorityFee,
   type ProgramSet,
   putJson,
   rewardsReflectionAddress,
   rewardsVaultAddress,
+  rpc,
   sendTransaction,
 } from '@nosana/chain';
 import {
   type CidV0,
   cidToBytes32,
-  isNosanaError,
   type JobDefinition,
   type JobState,
+  jobStateFromChain,
   NosanaError,
+  ON_CHAIN_JOB_STATE,
 } from '@nosana/core';
+import { base58 } from '@scure/base';
 import { getAssociatedTokenAddressSync } from '@solana/spl-token';
-import { type Connection, Keypair, PublicKey } from '@solana/web3.js';
+import { type Connection, type GetProgramAccountsFilter, Keypair, PublicKey } from '@solana/web3.js';
+
+/**
+ * Above this many open jobs, a pass reads every Run account of the Jobs program once instead of one filtered query
+ * per job.
+ */
+const RUN_SCAN_THRESHOLD = 4;
 
 /** A program rejected the transaction (`CHAIN__PROGRAM_…` codes). */
 const isProgramError = (error: unknown) =>
@@ -62,6 +76,11 @@ export interface DeploymentChain {
   balance(): Promise<bigint>;
   /** A job's state, or null when there is no account (never listed, delisted, recovered or cleaned). */
   job(address: string): Promise<ChainJob | null>;
+  /**
+   * Several jobs at once (null where there is no account), in a number of requests that does not grow with the
+   * number of jobs: what a reconciler pass reads.
+   */
+  jobs(addresses: readonly string[]): Promise<Map<string, ChainJob | null>>;
   /** Lists a job with a given keypair; returns without sending when the job account already exists. */
   list(parameters: ChainListParameters): Promise<void>;
   /** Sets a queued or running job's timeout to `timeout` (absolute); returns when it already is at least that. */
@@ -115,23 +134,82 @@ export function createChainAdapter({
       alreadyDone,
       ...(priorityFee ? { priorityFee } : {}),
     });
-  const job = async (address: string): Promise<ChainJob | null> => {
-    try {
-      const view = await client.jobs.get(address);
-      return {
-        state: view.state,
-        price: view.price,
-        timeout: view.timeout,
-        timeStart: view.timeStart,
-        timeEnd: view.timeEnd,
-        market: view.market.toBase58(),
-        project: view.project.toBase58(),
-      };
-    } catch (error) {
-      if (isNosanaError(error, 'CHAIN__JOB_NOT_FOUND')) return null;
-      throw error;
+  const memcmp = (offset: number, bytes: Uint8Array): GetProgramAccountsFilter => ({
+    memcmp: { offset, bytes: base58.encode(bytes) },
+  });
+  const runFilter = memcmp(0, ACCOUNT_DISCRIMINATORS.RunAccount);
+  /** When each of `open` started running (the time of its Run account); absent: no run. */
+  const runsOf = async (open: PublicKey[]): Promise<Map<string, number>> => {
+    const started = new Map<string, number>();
+    const add = (accounts: ReadonlyArray<{ account: { data: Buffer } }>) => {
+      for (const { account } of accounts) {
+        const run = decodeRunAccount(account.data);
+        started.set(run.job.toBase58(), run.time);
+      }
+    };
+    if (open.length === 0) return started;
+    if (open.length <= RUN_SCAN_THRESHOLD) {
+      // Few jobs: one filtered query each reads less than every Run account of the network.
+      const found = await Promise.all(
+        open.map((key) =>
+          rpc(connection, () =>
+            connection.getProgramAccounts(ids.jobs, {
+              filters: [runFilter, memcmp(OFFSETS.run.job, key.toBytes())],
+            }),
+          ),
+        ),
+      );
+      for (const accounts of found) add(accounts);
+      return started;
     }
+    const wanted = new Set(open.map((key) => key.toBase58()));
+    const all = await rpc(connection, () =>
+      connection.getProgramAccounts(ids.jobs, { filters: [runFilter] }),
+    );
+    add(all.filter(({ account }) => wanted.has(decodeRunAccount(account.data).job.toBase58())));
+    return started;
   };
+  const jobs = async (addresses: readonly string[]): Promise<Map<string, ChainJob | null>> => {
+    const keys = addresses.map((address) => new PublicKey(address));
+    const chunks: PublicKey[][] = [];
+    for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
+    const infos = (
+      await Promise.all(
+        chunks.map((chunk) => rpc(connection, () => connection.getMultipleAccountsInfo(chunk))),
+      )
+    ).flat();
+    const accounts = new Map<string, ReturnType<typeof decodeJobAccount>>();
+    infos.forEach((info, i) => {
+      if (info?.owner.equals(ids.jobs) && info.data.length >= ACCOUNT_DATA_LENGTH.JobAccount)
+        accounts.set(addresses[i]!, decodeJobAccount(info.data));
+    });
+    // Done jobs have no run; queued ones (and claimed ones, which keep the Stopped byte) may have one.
+    const open = [...accounts]
+      .filter(([, account]) => account.state !== ON_CHAIN_JOB_STATE.DONE)
+      .map(([address]) => new PublicKey(address));
+    const started = await runsOf(open);
+    const result = new Map<string, ChainJob | null>();
+    for (const address of addresses) {
+      const account = accounts.get(address);
+      if (!account) {
+        result.set(address, null);
+        continue;
+      }
+      const runTime = started.get(address);
+      result.set(address, {
+        state: jobStateFromChain(account.state, runTime !== undefined),
+        price: account.price,
+        timeout: account.timeout,
+        timeStart: runTime ?? account.timeStart,
+        timeEnd: account.timeEnd,
+        market: account.market.toBase58(),
+        project: account.project.toBase58(),
+      });
+    }
+    return result;
+  };
+  const job = async (address: string): Promise<ChainJob | null> =>
+    (await jobs([address])).get(address) ?? null;
   const common = (market: { address: PublicKey; vault: PublicKey }) => ({
     market: market.address,
     vault: market.vault,
@@ -151,6 +229,7 @@ export function createChainAdapter({
       return (await client.balances(wallet.publicKey)).nos;
     },
     job,
+    jobs,
     async list({ jobSecret, runSecret, market: marketRef, cid, timeout }) {
       const jobKey = Keypair.fromSecretKey(jobSecret);
       const run = Keypair.fromSecretKey(runSecret);

@@ -291,6 +291,36 @@ describe('manager: lifecycle', () => {
   });
 });
 
+describe('manager: cost of a pass', () => {
+  it('reads every open job of every deployment in one batched chain read per pass', async () => {
+    const { manager, fake } = setup({ memory: true });
+    for (let i = 0; i < 5; i++) await manager.create(params({ replicas: 3 }));
+    await manager.tick();
+    expect(fake.open()).toHaveLength(15);
+    const before = fake.calls.reads;
+    await manager.tick();
+    expect(fake.calls.reads - before).toBe(1);
+  });
+
+  it('reports each pass of its run loop: duration, deployments, actions', async () => {
+    const { manager } = setup({ memory: true });
+    await manager.create(params({ replicas: 2 }));
+    const stop = new AbortController();
+    const passes: Array<{ durationMs: number; deployments: number; actions: number }> = [];
+    await manager.run({
+      signal: stop.signal,
+      intervalMs: 3_600_000,
+      onPass: (pass) => {
+        passes.push(pass);
+        stop.abort();
+      },
+    });
+    expect(passes).toHaveLength(1);
+    expect(passes[0]).toMatchObject({ deployments: 1, actions: 2 });
+    expect(passes[0]!.durationMs).toBeGreaterThanOrEqual(0);
+  });
+});
+
 describe('manager: crash safety', () => {
   it.each([
     ['list', 'before'],

@@ -60,6 +60,8 @@ export interface RunManagerParameters {
   /** The longest wait between passes (ms). Default 5 s. */
   intervalMs?: number;
   onError?: (error: unknown) => void;
+  /** Called after every pass that did not fail: how long it took and what it did (for logs and benchmarks). */
+  onPass?: (pass: { durationMs: number; deployments: number; actions: number }) => void;
 }
 
 /**
@@ -93,8 +95,7 @@ export function createManager({
   const dispatch = createDispatcher({ store, chain, now, event, prices });
   const lifecycle = createLifecycle({ store, chain, now, event });
 
-  const plan = async (deployment: Deployment, balance: bigint) => {
-    const jobs = await observer.observe(deployment);
+  const plan = async (deployment: Deployment, balance: bigint, jobs: ObservedJob[]) => {
     const price = prices.get(deployment.market) ?? (await chain.market(deployment.market)).price;
     prices.set(deployment.market, price);
     return reconcile({
@@ -114,10 +115,13 @@ export function createManager({
       for (const intent of store.pendingIntents()) await dispatch.execute(intent);
       const plans = new Map<string, Plan>();
       let left = await chain.balance();
-      for (const deployment of store.deployments()) {
-        if (deployment.status === 'ARCHIVED' && !store.jobs(deployment.id).some((j) => !FINAL.has(j.state)))
-          continue;
-        const result = await plan(deployment, left);
+      const active = store
+        .deployments()
+        .filter((d) => d.status !== 'ARCHIVED' || store.jobs(d.id).some((j) => !FINAL.has(j.state)));
+      // Every open job of every deployment in one batched read: a pass costs a few RPC requests, not one per job.
+      const observed = await observer.observe(active);
+      for (const deployment of active) {
+        const result = await plan(deployment, left, observed.get(deployment.id)!);
         const cid = store.revision(deployment.id, deployment.activeRevision).cid;
         for (const intent of dispatch.record(deployment, result, cid)) await dispatch.execute(intent);
         for (const action of result.actions) if (action.kind !== 'STOP') left -= action.cost;
@@ -128,7 +132,8 @@ export function createManager({
     /** What `deployment get` shows: the URL, jobs and their health, spend, forecast and the next action. */
     async view(id: string): Promise<DeploymentView> {
       const deployment = store.deployment(id);
-      const result = await plan(deployment, await chain.balance());
+      const observed = (await observer.observe([deployment])).get(id)!;
+      const result = await plan(deployment, await chain.balance(), observed);
       const definition = store.revision(id, deployment.activeRevision).definition;
       const jobs = store.jobs(id).map((job): ReplicaView => {
         const known = observer.health.get(job.address);
@@ -159,7 +164,7 @@ export function createManager({
      * Runs `tick` until aborted, waking at the plans' next deadlines, when a replica's health changes, or every
      * `intervalMs`.
      */
-    async run({ signal, intervalMs = 5_000, onError }: RunManagerParameters) {
+    async run({ signal, intervalMs = 5_000, onError, onPass }: RunManagerParameters) {
       while (!signal.aborted) {
         // Listening from before the pass: a change seen during it wakes the next one at once.
         const wake = new AbortController();
@@ -168,8 +173,15 @@ export function createManager({
         signal.addEventListener('abort', onAbort, { once: true });
         let wait = intervalMs;
         try {
+          const started = performance.now();
           const plans = await manager.tick();
-          for (const p of plans.values()) if (p.next) wait = Math.min(wait, Math.max(100, p.next.at - now()));
+          const durationMs = performance.now() - started;
+          let actions = 0;
+          for (const p of plans.values()) {
+            actions += p.actions.length;
+            if (p.next) wait = Math.min(wait, Math.max(100, p.next.at - now()));
+          }
+          onPass?.({ durationMs, deployments: plans.size, actions });
         } catch (error) {
           onError?.(error);
         }

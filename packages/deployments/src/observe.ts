@@ -3,7 +3,7 @@
  * the health of its running replicas from a {@link HealthSource}, which follows exactly the running ones.
  */
 import type { JobDefinition } from '@nosana/core';
-import type { DeploymentChain } from './chain.js';
+import type { ChainJob, DeploymentChain } from './chain.js';
 import type { RecordEvent } from './dispatch.js';
 import { jobServiceIds } from './gateway-health.js';
 import type { HealthSource } from './health.js';
@@ -22,13 +22,13 @@ export interface CreateObserverParameters {
 }
 
 /**
- * Observes deployments: `observe(deployment)` refreshes its open jobs from the chain and (un)watches them on the
+ * Observes deployments: `observe(deployments)` refreshes their open jobs from the chain (one batched read) and (un)watches them on the
  * health source; `health` is the latest health per job; `onHealthChange` wakes a waiting reconciler.
  *
  * @example
  * ```ts
  * const observer = createObserver({ store, chain, health, event });
- * const jobs = await observer.observe(deployment);
+ * const jobs = (await observer.observe([deployment])).get(deployment.id)!;
  * ```
  */
 export function createObserver({ store, chain, health, event }: CreateObserverParameters) {
@@ -52,9 +52,8 @@ export function createObserver({ store, chain, health, event }: CreateObserverPa
     return definition;
   };
 
-  /** Reads one job from the chain and records what changed. */
-  const refresh = async (deployment: Deployment, job: StoredJob) => {
-    const found = await chain.job(job.address);
+  /** Records what the chain says of one job (null: no account any more), and an event when its state changed. */
+  const apply = (deployment: string, job: StoredJob, found: ChainJob | null) => {
     const patch = found
       ? {
           state: found.state,
@@ -67,7 +66,7 @@ export function createObserver({ store, chain, health, event }: CreateObserverPa
     const differs = Object.entries(patch).some(([key, value]) => job[key as keyof StoredJob] !== value);
     if (!differs) return;
     if (patch.state !== job.state)
-      event(deployment.id, 'job-state', `${job.address} ${job.state} → ${patch.state}`, job.address);
+      event(deployment, 'job-state', `${job.address} ${job.state} → ${patch.state}`, job.address);
     store.updateJob(job.address, patch);
     Object.assign(job, patch);
   };
@@ -87,26 +86,35 @@ export function createObserver({ store, chain, health, event }: CreateObserverPa
 
   return {
     health: healthByJob as ReadonlyMap<string, JobHealth>,
-    /** Refreshes a deployment's open jobs from the chain and returns what the reconciler sees. */
-    async observe(deployment: Deployment): Promise<ObservedJob[]> {
+    /**
+     * Refreshes the open jobs of `deployments` from the chain in one batched read (however many there are) and
+     * returns what the reconciler sees of each, by deployment id.
+     */
+    async observe(deployments: readonly Deployment[]): Promise<Map<string, ObservedJob[]>> {
       const pending = new Map<string, Intent['kind']>();
-      for (const intent of store.pendingIntents())
-        if (intent.deployment === deployment.id) pending.set(intent.job, intent.kind);
-      const jobs = store.jobs(deployment.id);
-      await Promise.all(
-        jobs
-          .filter(
-            (job) =>
-              !FINAL.has(job.state) && !(job.state === 'PENDING' && pending.get(job.address) === 'LIST'),
-          )
-          .map((job) => refresh(deployment, job)),
-      );
-      follow(jobs);
+      for (const intent of store.pendingIntents()) pending.set(intent.job, intent.kind);
+      const jobsOf = new Map(deployments.map((d) => [d.id, store.jobs(d.id)]));
+      const toRead = [...jobsOf.values()]
+        .flat()
+        .filter(
+          (job) => !FINAL.has(job.state) && !(job.state === 'PENDING' && pending.get(job.address) === 'LIST'),
+        );
+      if (toRead.length > 0) {
+        const found = await chain.jobs(toRead.map((job) => job.address));
+        for (const job of toRead) apply(job.deployment, job, found.get(job.address) ?? null);
+      }
+      for (const jobs of jobsOf.values()) follow(jobs);
       await health?.settled?.();
-      return jobs.map((job) => {
-        const kind = pending.get(job.address);
-        return { ...job, pending: kind === 'STOP' || kind === 'EXTEND' ? kind : null };
-      });
+      const observed = new Map<string, ObservedJob[]>();
+      for (const [id, jobs] of jobsOf)
+        observed.set(
+          id,
+          jobs.map((job) => {
+            const kind = pending.get(job.address);
+            return { ...job, pending: kind === 'STOP' || kind === 'EXTEND' ? kind : null };
+          }),
+        );
+      return observed;
     },
     /** Calls `listener` whenever a job's health changes; returns the unsubscribe function. */
     onHealthChange(listener: () => void): () => void {

@@ -31,7 +31,7 @@ export function createFakeChain({
 }: FakeChainParameters) {
   const jobs = new Map<string, FakeJob>();
   const owner = Keypair.generate().publicKey.toBase58();
-  const calls = { list: 0, extend: 0, stop: 0, listed: [] as string[] };
+  const calls = { list: 0, extend: 0, stop: 0, listed: [] as string[], reads: 0 };
   /** Throw (as a network failure) before or after applying the next call of a kind. */
   const faults: Array<{ kind: 'list' | 'extend' | 'stop'; when: 'before' | 'after' }> = [];
   const state = { balance, price };
@@ -63,8 +63,18 @@ export function createFakeChain({
       return state.balance;
     },
     async job(address) {
+      calls.reads++;
       const job = jobs.get(address);
       return job ? { ...job } : null;
+    },
+    async jobs(addresses) {
+      calls.reads++;
+      return new Map(
+        addresses.map((address) => {
+          const job = jobs.get(address);
+          return [address, job ? { ...job } : null];
+        }),
+      );
     },
     async list(parameters) {
       fault('list', 'before');
