@@ -1,0 +1,341 @@
+/**
+ * One run of the scale harness: an embedded localnet, `hosts` in-process host nodes (each `startHostNode`, as
+ * `nosana node start` composes it, over its own fake container engine from `@nosana/runtime/testing`), and
+ * `clients` posters that list `jobs` trivial jobs into the `cpu` market as fast as the market takes them.
+ *
+ * It measures what the market does (matching throughput, queue wait, fairness, RPC calls per job) and checks what
+ * it must never do: a job claimed or run twice, a job not finished exactly once, a base unit of NOS lost or made.
+ * A broken invariant throws, naming the jobs and accounts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { decodeMarketAccount, type NosanaClient } from '@nosana/chain';
+import { isNosanaError, type JobDefinition } from '@nosana/core';
+import { startLocalnet } from '@nosana/localnet';
+import { createLocalnetActors } from '@nosana/localnet/testing';
+import { type HostNode, type NodeEvent, startHostNode } from '@nosana/node';
+import { LABELS } from '@nosana/runtime';
+import { createFakeEngine } from '@nosana/runtime/testing';
+import { getAssociatedTokenAddressSync } from '@solana/spl-token';
+import { Keypair, PublicKey } from '@solana/web3.js';
+import { holdingChanges, nosHoldings } from '../src/helpers/escrow.js';
+
+/** Parameters of {@link runScaleMarket}. */
+export interface ScaleMarketParameters {
+  hosts: number;
+  jobs: number;
+  clients: number;
+  /** How long each job's container runs (fake engine), in ms. */
+  jobMs: number;
+  /** The nodes' poll interval when no WebSocket notification comes (the CLI's default is 5 s). */
+  pollMs?: number;
+  /** No job finished for this long fails the run (a node stuck). */
+  stallMs: number;
+  /** Progress lines. */
+  onProgress?: (line: string) => void;
+}
+
+/** What one run measured. */
+export interface ScaleMarketResult {
+  hosts: number;
+  jobs: number;
+  /** First post sent → last job finished, in ms. */
+  elapsedMs: number;
+  /** Posts sent → each job listed (the `list` transaction confirmed), in ms. */
+  postMs: number[];
+  /** Job listed → its node started it (the run existed and the node saw it), in ms. */
+  queueWaitMs: number[];
+  /** Jobs finished per host. */
+  perHost: number[];
+  /** `list` attempts refused because the market's queue was full. */
+  queueFull: number;
+  /** Largest number of jobs waiting in the market's queue at once (sampled from the ledger). */
+  peakQueuedJobs: number;
+  /** RPC calls between the first post and the last finish, by `transport method`. */
+  rpc: Map<string, number>;
+  /** Node warnings (retries, …) during the run. */
+  warnings: string[];
+  /** Event-loop delay p99 of the one process (localnet, nodes and posters share it), in ms. */
+  loopDelayP99Ms: number;
+  /** Share of the run the event loop was busy (0–1). */
+  loopUtilization: number;
+  /** CPU time of the process over the run, in ms. */
+  cpuMs: number;
+}
+
+const NOS = 1_000_000n;
+const TIMEOUT_S = 60;
+
+const definition = (client: number, i: number): JobDefinition => ({
+  version: '0.1',
+  type: 'container',
+  meta: { trigger: 'cli', description: `scale ${client}/${i}` },
+  ops: [{ type: 'container/run', id: 'main', args: { image: 'busybox:1.35', cmd: ['true'] } }],
+});
+
+const bump = (map: Map<string, number>, key: string, by = 1) => map.set(key, (map.get(key) ?? 0) + by);
+
+/**
+ * Runs the scale scenario once and returns its figures; throws when an invariant breaks.
+ *
+ * @example
+ * ```ts
+ * const result = await runScaleMarket({ hosts: 10, jobs: 500, clients: 10, jobMs: 5, stallMs: 120_000 });
+ * ```
+ */
+export async function runScaleMarket(p: ScaleMarketParameters): Promise<ScaleMarketResult> {
+  const progress = p.onProgress ?? (() => undefined);
+  const rpc = new Map<string, number>();
+  let counting = false;
+  const localnet = await startLocalnet({
+    dataDir: 'temporary',
+    rpcPort: 0,
+    ipfsPort: 0,
+    autosaveMs: 0,
+    onRpcCall: (method, transport) => {
+      if (counting) bump(rpc, `${transport} ${method}`);
+    },
+  });
+  const actors = createLocalnetActors(localnet);
+  const dir = mkdtempSync(join(tmpdir(), 'nosana-scale-'));
+  const hosts: HostNode[] = [];
+  try {
+    // --- hosts: each its own wallet, state, fake engine; all queued before the first post
+    const created = new Map<string, number>();
+    const started = new Map<string, { host: string; at: number; times: number }>();
+    const finished = new Map<string, { host: string; at: number; times: number; status: string }>();
+    const warnings: string[] = [];
+    let lastFinish = performance.now();
+    let onFinish: () => void = () => undefined;
+    const event = (host: string) => (e: NodeEvent) => {
+      if (e.type === 'job-started') {
+        const seen = started.get(e.job);
+        started.set(e.job, { host, at: seen?.at ?? performance.now(), times: (seen?.times ?? 0) + 1 });
+      } else if (e.type === 'job-finished') {
+        const seen = finished.get(e.job);
+        lastFinish = performance.now();
+        finished.set(e.job, {
+          host,
+          at: seen?.at ?? lastFinish,
+          times: (seen?.times ?? 0) + 1,
+          status: e.status,
+        });
+        onFinish();
+      } else if (e.type === 'warning') warnings.push(`${host.slice(0, 8)}: ${e.message}`);
+    };
+    const keys = Array.from({ length: p.hosts }, () => Keypair.generate());
+    const queued = new Set<string>();
+    for (let i = 0; i < keys.length; i += 10) {
+      await Promise.all(
+        keys.slice(i, i + 10).map(async (key, j) => {
+          const address = key.publicKey.toBase58();
+          const engine = createFakeEngine(() => ({ durationMs: p.jobMs }));
+          const create = engine.createContainer;
+          engine.createContainer = (spec) => {
+            const job = spec.labels[LABELS.job];
+            if (job) bump(created, job);
+            return create(spec);
+          };
+          let ready: () => void = () => undefined;
+          const waiting = new Promise<void>((resolve) => {
+            ready = resolve;
+          });
+          const onEvent = event(address);
+          const host = await startHostNode({
+            client: actors.actor(0n, key),
+            wallet: key,
+            stateDir: join(dir, `host-${i + j}`),
+            lockDir: join(dir, 'locks'),
+            engine,
+            market: 'cpu',
+            detectedGpus: { gpus: [], cudaVersion: null, reason: 'fake engine' },
+            api: false,
+            log: false,
+            checks: { minDiskBytes: 1024 ** 2 },
+            ...(p.pollMs ? { pollMs: p.pollMs } : {}),
+            onEvent: (e) => {
+              if (e.type === 'state' && e.state === 'queued') {
+                queued.add(address);
+                ready();
+              }
+              onEvent(e);
+            },
+          });
+          hosts.push(host);
+          await Promise.race([waiting, host.done]);
+        }),
+      );
+    }
+    if (queued.size !== p.hosts) throw new Error(`only ${queued.size} of ${p.hosts} hosts queued`);
+    progress(`${p.hosts} hosts queued`);
+
+    // --- posters
+    const posters: NosanaClient[] = Array.from({ length: p.clients }, () => actors.actor(100_000n * NOS));
+    const market = await posters[0]!.markets.get('cpu');
+    const vault = market.vault.toBase58();
+    const before = nosHoldings(localnet);
+    const listed = new Map<string, { client: number; at: number }>();
+    const postMs: number[] = [];
+    let queueFull = 0;
+    let peakQueuedJobs = 0;
+    const sampler = setInterval(() => {
+      const account = localnet.bank.getAccount(market.address.toBase58());
+      if (!account) return;
+      const m = decodeMarketAccount(account.data);
+      if (m.queueType === 0) peakQueuedJobs = Math.max(peakQueuedJobs, m.queue.length);
+    }, 100);
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    const elu = performance.eventLoopUtilization();
+    const cpu = process.cpuUsage();
+    counting = true;
+    const t0 = performance.now();
+    const allFinished = new Promise<void>((resolve, reject) => {
+      onFinish = () => {
+        if (finished.size >= p.jobs) resolve();
+      };
+      const watchdog = setInterval(() => {
+        if (finished.size >= p.jobs) return clearInterval(watchdog);
+        if (performance.now() - lastFinish > p.stallMs) {
+          clearInterval(watchdog);
+          reject(
+            new Error(
+              `stuck: no job finished for ${p.stallMs} ms (${finished.size}/${p.jobs} finished, ${listed.size} listed); node states: ${hosts.map((h) => h.node.state()).join(',')}`,
+            ),
+          );
+        }
+      }, 1000);
+    });
+    allFinished.catch(() => undefined);
+    const perClient = Math.ceil(p.jobs / p.clients);
+    const posting = posters.map(async (poster, client) => {
+      for (let i = 0; i < perClient && client * perClient + i < p.jobs; i++) {
+        for (;;) {
+          const sent = performance.now();
+          try {
+            const posted = await poster.jobs.post({
+              definition: definition(client, i),
+              market: market.address,
+              timeout: TIMEOUT_S,
+            });
+            const at = performance.now();
+            postMs.push(at - sent);
+            listed.set(posted.job.toBase58(), { client, at });
+            break;
+          } catch (error) {
+            if (!queueIsFull(error)) throw error;
+            queueFull++;
+            // The market holds no more jobs: wait for a host to take one.
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        }
+      }
+    });
+    await Promise.all(posting);
+    progress(`${listed.size} jobs listed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await allFinished;
+    const elapsedMs = lastFinish - t0;
+    counting = false;
+    const cpuUsed = process.cpuUsage(cpu);
+    const utilization = performance.eventLoopUtilization(elu).utilization;
+    loopDelay.disable();
+    clearInterval(sampler);
+    progress(`${finished.size} jobs finished in ${(elapsedMs / 1000).toFixed(1)} s`);
+
+    // --- invariants
+    await Promise.all(hosts.map((h) => h.stop()));
+    checkOnce(listed, started, finished, created);
+    const views = await posters[0]!.jobs.list({ market: market.address });
+    const hostOf = new Map(keys.map((k) => [k.publicKey.toBase58(), k.publicKey]));
+    const expected: Record<string, bigint> = {};
+    for (const view of views) {
+      const job = view.address.toBase58();
+      const mine = listed.get(job);
+      if (!mine) throw new Error(`job ${job} on the market was not posted by this run`);
+      const ran = finished.get(job)!;
+      if (view.state !== 'COMPLETED' || view.result === null)
+        throw new Error(`job ${job} is ${view.state} on chain, result ${view.result}`);
+      if (view.node?.toBase58() !== ran.host)
+        throw new Error(`job ${job} was finished on chain by ${view.node?.toBase58()}, ran on ${ran.host}`);
+      const billed = view.price * BigInt(Math.min(view.timeEnd - view.timeStart, view.timeout));
+      if (billed === 0n) continue;
+      const poster = ata(localnet.mint, posters[mine.client]!.address());
+      const host = ata(localnet.mint, hostOf.get(ran.host)!);
+      expected[poster] = (expected[poster] ?? 0n) - billed;
+      expected[host] = (expected[host] ?? 0n) + billed;
+    }
+    if (views.length !== p.jobs) throw new Error(`${views.length} jobs on the market, ${p.jobs} posted`);
+    const changes = holdingChanges(before, nosHoldings(localnet));
+    const wrong = [...new Set([...Object.keys(changes), ...Object.keys(expected)])].filter(
+      (a) => (changes[a] ?? 0n) !== (expected[a] ?? 0n),
+    );
+    if (wrong.length > 0)
+      throw new Error(
+        `escrow not conserved: ${wrong
+          .slice(0, 5)
+          .map(
+            (a) =>
+              `${a}${a === vault ? ' (vault)' : ''} moved ${changes[a] ?? 0n}, expected ${expected[a] ?? 0n}`,
+          )
+          .join('; ')}`,
+      );
+    const total = (m: Map<string, bigint>) => [...m.values()].reduce((s, v) => s + v, 0n);
+    if (total(nosHoldings(localnet)) !== total(before)) throw new Error('NOS supply changed during the run');
+
+    const perHost = keys.map(
+      (k) => [...finished.values()].filter((f) => f.host === k.publicKey.toBase58()).length,
+    );
+    const queueWaitMs = [...listed].map(([job, l]) => started.get(job)!.at - l.at);
+    return {
+      hosts: p.hosts,
+      jobs: p.jobs,
+      elapsedMs,
+      postMs,
+      queueWaitMs,
+      perHost,
+      queueFull,
+      peakQueuedJobs,
+      rpc,
+      warnings,
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+      loopUtilization: utilization,
+      cpuMs: (cpuUsed.user + cpuUsed.system) / 1000,
+    };
+  } finally {
+    await Promise.allSettled(hosts.map((h) => h.stop()));
+    actors.close();
+    await localnet.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ata = (mint: string, owner: PublicKey) =>
+  getAssociatedTokenAddressSync(new PublicKey(mint), owner, true).toBase58();
+
+/** The market's queue had no room for one more job (the program cannot serialize a longer Market account). */
+const queueIsFull = (error: unknown) => isNosanaError(error, 'CHAIN__PROGRAM_ACCOUNT_DID_NOT_SERIALIZE');
+
+/** Every listed job started once, ran one container, finished once, successfully; nothing else ran. */
+function checkOnce(
+  listed: Map<string, unknown>,
+  started: Map<string, { times: number }>,
+  finished: Map<string, { times: number; status: string }>,
+  created: Map<string, number>,
+): void {
+  const problems: string[] = [];
+  for (const job of listed.keys()) {
+    const s = started.get(job)?.times ?? 0;
+    const f = finished.get(job);
+    const c = created.get(job) ?? 0;
+    if (s !== 1) problems.push(`${job} started ${s} times`);
+    if (c !== 1) problems.push(`${job} ran ${c} containers`);
+    if (f?.times !== 1) problems.push(`${job} finished ${f?.times ?? 0} times`);
+    else if (f.status !== 'success') problems.push(`${job} finished ${f.status}`);
+  }
+  for (const job of new Set([...started.keys(), ...finished.keys(), ...created.keys()]))
+    if (!listed.has(job)) problems.push(`${job} ran but was never listed by this run`);
+  if (problems.length > 0)
+    throw new Error(`${problems.length} invariant failures: ${problems.slice(0, 10).join('; ')}`);
+}
