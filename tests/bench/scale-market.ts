@@ -63,6 +63,8 @@ export interface ScaleMarketResult {
   loopUtilization: number;
   /** CPU time of the process over the run, in ms. */
   cpuMs: number;
+  /** A host's `runs()` (getProgramAccounts over the Jobs program) p50, before the first post and after the last finish, in ms. */
+  runsLookupMs: { before: number; after: number };
 }
 
 const NOS = 1_000_000n;
@@ -175,6 +177,8 @@ export async function runScaleMarket(p: ScaleMarketParameters): Promise<ScaleMar
     const posters: NosanaClient[] = Array.from({ length: p.clients }, () => actors.actor(100_000n * NOS));
     const market = await posters[0]!.markets.get('cpu');
     const vault = market.vault.toBase58();
+    const runsLookup = () => timeRunsLookup(posters[0]!);
+    const lookupBefore = await runsLookup();
     const before = nosHoldings(localnet);
     const listed = new Map<string, { client: number; at: number }>();
     const postMs: number[] = [];
@@ -246,6 +250,7 @@ export async function runScaleMarket(p: ScaleMarketParameters): Promise<ScaleMar
 
     // --- invariants
     await Promise.all(hosts.map((h) => h.stop()));
+    const lookupAfter = await runsLookup();
     checkOnce(listed, started, finished, created);
     const views = await posters[0]!.jobs.list({ market: market.address });
     const hostOf = new Map(keys.map((k) => [k.publicKey.toBase58(), k.publicKey]));
@@ -302,6 +307,7 @@ export async function runScaleMarket(p: ScaleMarketParameters): Promise<ScaleMar
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loopUtilization: utilization,
       cpuMs: (cpuUsed.user + cpuUsed.system) / 1000,
+      runsLookupMs: { before: lookupBefore, after: lookupAfter },
     };
   } finally {
     await Promise.allSettled(hosts.map((h) => h.stop()));
@@ -309,6 +315,17 @@ export async function runScaleMarket(p: ScaleMarketParameters): Promise<ScaleMar
     await localnet.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Median time of 20 `host.runs()` lookups (what every node does on each loop turn). */
+async function timeRunsLookup(client: NosanaClient): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const start = performance.now();
+    await client.host.runs();
+    samples.push(performance.now() - start);
+  }
+  return samples.sort((a, b) => a - b)[10]!;
 }
 
 const ata = (mint: string, owner: PublicKey) =>

@@ -39,16 +39,22 @@ const pollMs = positive('poll-ms', values['poll-ms']);
 const stallMs = positive('stall', values.stall) * 1000;
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
+/** The 1-minute load average (the machine is shared: the figures depend on it). */
+const load = () => loadavg()[0]!.toFixed(1);
 
-const results: Array<ScaleMarketResult & { loadBefore: string }> = [];
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+print(
+  `\nScale — ${jobs} jobs by ${clients} clients into one market; in-process nodes on a fake engine (jobs run ${jobMs} ms), node poll ${pollMs / 1000} s; ${cpus().length} cores (${cpus()[0]?.model})\n`,
+);
+print(
+  '| hosts | jobs/s | CPU per job | listed → started p50 | p95 | post p50 | jobs per host min–max | Gini | peak jobs queued | posts refused (queue full) | RPC calls per job | `runs()` lookup before → after | event loop busy | load (1 min) before → after |',
+);
+print('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+const details: string[] = [];
 for (const hosts of hostCounts) {
   const loadBefore = load();
   process.stderr.write(`\n${hosts} hosts, ${jobs} jobs, ${clients} clients (load ${loadBefore})\n`);
-  const result = await runScaleMarket({
+  const r: ScaleMarketResult = await runScaleMarket({
     hosts,
     jobs,
     clients,
@@ -57,33 +63,20 @@ for (const hosts of hostCounts) {
     stallMs,
     onProgress: (line) => process.stderr.write(`  ${line}\n`),
   });
-  results.push({ ...result, loadBefore });
-}
-
-const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-print(
-  `\nScale — ${jobs} jobs by ${clients} clients into one market; in-process nodes on a fake engine (jobs run ${jobMs} ms), node poll ${pollMs / 1000} s; ${cpus().length} cores (${cpus()[0]?.model}), load ${load()}\n`,
-);
-print(
-  '| hosts | jobs/s | listed → started p50 | p95 | post p50 | jobs per host min–max | Gini | peak jobs queued | posts refused (queue full) | RPC calls per job | event loop busy | loop delay p99 | load before |',
-);
-print('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
-for (const r of results) {
   const calls = [...r.rpc.values()].reduce((a, b) => a + b, 0);
   print(
-    `| ${r.hosts} | ${(r.jobs / (r.elapsedMs / 1000)).toFixed(1)} | ${s(percentile(r.queueWaitMs, 50))} | ${s(percentile(r.queueWaitMs, 95))} | ${s(percentile(r.postMs, 50))} | ${Math.min(...r.perHost)}–${Math.max(...r.perHost)} | ${gini(r.perHost).toFixed(3)} | ${r.peakQueuedJobs} | ${r.queueFull} | ${(calls / r.jobs).toFixed(1)} | ${(r.loopUtilization * 100).toFixed(0)} % | ${r.loopDelayP99Ms.toFixed(0)} ms | ${r.loadBefore} |`,
+    `| ${r.hosts} | ${(r.jobs / (r.elapsedMs / 1000)).toFixed(2)} | ${(r.cpuMs / r.jobs).toFixed(0)} ms | ${s(percentile(r.queueWaitMs, 50))} | ${s(percentile(r.queueWaitMs, 95))} | ${s(percentile(r.postMs, 50))} | ${Math.min(...r.perHost)}–${Math.max(...r.perHost)} | ${gini(r.perHost).toFixed(3)} | ${r.peakQueuedJobs} | ${r.queueFull} | ${(calls / r.jobs).toFixed(1)} | ${r.runsLookupMs.before.toFixed(1)} → ${r.runsLookupMs.after.toFixed(1)} ms | ${(r.loopUtilization * 100).toFixed(0)} % | ${loadBefore} → ${load()} |`,
   );
-}
-for (const r of results) {
   const top = [...r.rpc]
     .sort((a, b) => b[1] - a[1])
-    .slice(0, 8)
+    .slice(0, 10)
     .map(([method, n]) => `${method} ${(n / r.jobs).toFixed(2)}`)
     .join(', ');
-  print(`\nRPC calls per job with ${r.hosts} hosts: ${top}`);
+  details.push(`RPC calls per job with ${r.hosts} hosts: ${top}`);
   if (r.warnings.length > 0)
-    print(`Node warnings with ${r.hosts} hosts: ${r.warnings.length} (first: ${r.warnings[0]})`);
+    details.push(`Node warnings with ${r.hosts} hosts: ${r.warnings.length} (first: ${r.warnings[0]})`);
 }
+print(`\n${details.join('\n')}`);
 print(
   '\nInvariants checked on every run: each job started once, ran one container, finished once on chain by the host that ran it; every NOS token account moved by exactly what the chain billed (vault back to its start).',
 );
