@@ -12,15 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { decodeMarketAccount, type NosanaClient } from '@nosana/chain';
-import { isNosanaError, type JobDefinition } from '@nosana/core';
+import type { JobDefinition } from '@nosana/core';
 import { startLocalnet } from '@nosana/localnet';
-import { createLocalnetActors } from '@nosana/localnet/testing';
+import { createLocalnetActors, type LocalnetActors } from '@nosana/localnet/testing';
 import { type HostNode, type NodeEvent, startHostNode } from '@nosana/node';
 import { LABELS } from '@nosana/runtime';
 import { createFakeEngine } from '@nosana/runtime/testing';
-import { getAssociatedTokenAddressSync } from '@solana/spl-token';
-import { Keypair, PublicKey } from '@solana/web3.js';
-import { holdingChanges, nosHoldings } from '../src/helpers/escrow.js';
+import { Keypair, type PublicKey } from '@solana/web3.js';
+import { nosHoldings } from '../src/helpers/escrow.js';
+import { checkOnce, checkSettlement, queueIsFull } from './scale-checks.js';
 
 /** Parameters of {@link runScaleMarket}. */
 export interface ScaleMarketParameters {
@@ -105,84 +105,18 @@ export async function runScaleMarket(p: ScaleMarketParameters): Promise<ScaleMar
   const hosts: HostNode[] = [];
   try {
     // --- hosts: each its own wallet, state, fake engine; all queued before the first post
-    const created = new Map<string, number>();
-    const started = new Map<string, { host: string; at: number; times: number }>();
-    const finished = new Map<string, { host: string; at: number; times: number; status: string }>();
-    const warnings: string[] = [];
-    let lastFinish = performance.now();
-    let onFinish: () => void = () => undefined;
-    const event = (host: string) => (e: NodeEvent) => {
-      if (e.type === 'job-started') {
-        const seen = started.get(e.job);
-        started.set(e.job, { host, at: seen?.at ?? performance.now(), times: (seen?.times ?? 0) + 1 });
-      } else if (e.type === 'job-finished') {
-        const seen = finished.get(e.job);
-        lastFinish = performance.now();
-        finished.set(e.job, {
-          host,
-          at: seen?.at ?? lastFinish,
-          times: (seen?.times ?? 0) + 1,
-          status: e.status,
-        });
-        onFinish();
-      } else if (e.type === 'warning') warnings.push(`${host.slice(0, 8)}: ${e.message}`);
-    };
-    const keys = Array.from({ length: p.hosts }, () => Keypair.generate());
-    const queued = new Set<string>();
-    for (let i = 0; i < keys.length; i += 10) {
-      await Promise.all(
-        keys.slice(i, i + 10).map(async (key, j) => {
-          const address = key.publicKey.toBase58();
-          const engine = createFakeEngine(() => ({ durationMs: p.jobMs }));
-          const create = engine.createContainer;
-          engine.createContainer = (spec) => {
-            const job = spec.labels[LABELS.job];
-            if (job) bump(created, job);
-            return create(spec);
-          };
-          let ready: () => void = () => undefined;
-          const waiting = new Promise<void>((resolve) => {
-            ready = resolve;
-          });
-          const onEvent = event(address);
-          const host = await startHostNode({
-            client: actors.actor(0n, key),
-            wallet: key,
-            stateDir: join(dir, `host-${i + j}`),
-            lockDir: join(dir, 'locks'),
-            engine,
-            market: 'cpu',
-            detectedGpus: { gpus: [], cudaVersion: null, reason: 'fake engine' },
-            api: false,
-            log: false,
-            checks: { minDiskBytes: 1024 ** 2 },
-            ...(p.pollMs ? { pollMs: p.pollMs } : {}),
-            onEvent: (e) => {
-              if (e.type === 'state' && e.state === 'queued') {
-                queued.add(address);
-                ready();
-              }
-              onEvent(e);
-            },
-          });
-          hosts.push(host);
-          await Promise.race([waiting, host.done]);
-        }),
-      );
-    }
-    if (queued.size !== p.hosts) throw new Error(`only ${queued.size} of ${p.hosts} hosts queued`);
+    const tally = createTally();
+    const keys = await startHosts(p, actors, dir, tally, hosts);
     progress(`${p.hosts} hosts queued`);
 
     // --- posters
     const posters: NosanaClient[] = Array.from({ length: p.clients }, () => actors.actor(100_000n * NOS));
     const market = await posters[0]!.markets.get('cpu');
-    const vault = market.vault.toBase58();
     const runsLookup = () => timeRunsLookup(posters[0]!);
     const lookupBefore = await runsLookup();
     const before = nosHoldings(localnet);
     const listed = new Map<string, { client: number; at: number }>();
     const postMs: number[] = [];
-    let queueFull = 0;
     let peakQueuedJobs = 0;
     const sampler = setInterval(() => {
       const account = localnet.bank.getAccount(market.address.toBase58());
@@ -196,13 +130,15 @@ export async function runScaleMarket(p: ScaleMarketParameters): Promise<ScaleMar
     const cpu = process.cpuUsage();
     counting = true;
     const t0 = performance.now();
+    tally.lastFinish = t0; // the stall watchdog counts from the first post
+    const { finished, started } = tally;
     const allFinished = new Promise<void>((resolve, reject) => {
-      onFinish = () => {
+      tally.onFinish = () => {
         if (finished.size >= p.jobs) resolve();
       };
       const watchdog = setInterval(() => {
         if (finished.size >= p.jobs) return clearInterval(watchdog);
-        if (performance.now() - lastFinish > p.stallMs) {
+        if (performance.now() - tally.lastFinish > p.stallMs) {
           clearInterval(watchdog);
           reject(
             new Error(
@@ -213,34 +149,10 @@ export async function runScaleMarket(p: ScaleMarketParameters): Promise<ScaleMar
       }, 1000);
     });
     allFinished.catch(() => undefined);
-    const perClient = Math.ceil(p.jobs / p.clients);
-    const posting = posters.map(async (poster, client) => {
-      for (let i = 0; i < perClient && client * perClient + i < p.jobs; i++) {
-        for (;;) {
-          const sent = performance.now();
-          try {
-            const posted = await poster.jobs.post({
-              definition: definition(client, i),
-              market: market.address,
-              timeout: TIMEOUT_S,
-            });
-            const at = performance.now();
-            postMs.push(at - sent);
-            listed.set(posted.job.toBase58(), { client, at });
-            break;
-          } catch (error) {
-            if (!queueIsFull(error)) throw error;
-            queueFull++;
-            // The market holds no more jobs: wait for a host to take one.
-            await new Promise((resolve) => setTimeout(resolve, 100));
-          }
-        }
-      }
-    });
-    await Promise.all(posting);
+    const queueFull = await postJobs(posters, market.address, p, listed, postMs);
     progress(`${listed.size} jobs listed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await allFinished;
-    const elapsedMs = lastFinish - t0;
+    const elapsedMs = tally.lastFinish - t0;
     counting = false;
     const cpuUsed = process.cpuUsage(cpu);
     const utilization = performance.eventLoopUtilization(elu).utilization;
@@ -251,43 +163,8 @@ export async function runScaleMarket(p: ScaleMarketParameters): Promise<ScaleMar
     // --- invariants
     await Promise.all(hosts.map((h) => h.stop()));
     const lookupAfter = await runsLookup();
-    checkOnce(listed, started, finished, created);
-    const views = await posters[0]!.jobs.list({ market: market.address });
-    const hostOf = new Map(keys.map((k) => [k.publicKey.toBase58(), k.publicKey]));
-    const expected: Record<string, bigint> = {};
-    for (const view of views) {
-      const job = view.address.toBase58();
-      const mine = listed.get(job);
-      if (!mine) throw new Error(`job ${job} on the market was not posted by this run`);
-      const ran = finished.get(job)!;
-      if (view.state !== 'COMPLETED' || view.result === null)
-        throw new Error(`job ${job} is ${view.state} on chain, result ${view.result}`);
-      if (view.node?.toBase58() !== ran.host)
-        throw new Error(`job ${job} was finished on chain by ${view.node?.toBase58()}, ran on ${ran.host}`);
-      const billed = view.price * BigInt(Math.min(view.timeEnd - view.timeStart, view.timeout));
-      if (billed === 0n) continue;
-      const poster = ata(localnet.mint, posters[mine.client]!.address());
-      const host = ata(localnet.mint, hostOf.get(ran.host)!);
-      expected[poster] = (expected[poster] ?? 0n) - billed;
-      expected[host] = (expected[host] ?? 0n) + billed;
-    }
-    if (views.length !== p.jobs) throw new Error(`${views.length} jobs on the market, ${p.jobs} posted`);
-    const changes = holdingChanges(before, nosHoldings(localnet));
-    const wrong = [...new Set([...Object.keys(changes), ...Object.keys(expected)])].filter(
-      (a) => (changes[a] ?? 0n) !== (expected[a] ?? 0n),
-    );
-    if (wrong.length > 0)
-      throw new Error(
-        `escrow not conserved: ${wrong
-          .slice(0, 5)
-          .map(
-            (a) =>
-              `${a}${a === vault ? ' (vault)' : ''} moved ${changes[a] ?? 0n}, expected ${expected[a] ?? 0n}`,
-          )
-          .join('; ')}`,
-      );
-    const total = (m: Map<string, bigint>) => [...m.values()].reduce((s, v) => s + v, 0n);
-    if (total(nosHoldings(localnet)) !== total(before)) throw new Error('NOS supply changed during the run');
+    checkOnce(listed, started, finished, tally.created);
+    await checkSettlement({ localnet, posters, keys, market, listed, finished, before, jobs: p.jobs });
 
     const perHost = keys.map(
       (k) => [...finished.values()].filter((f) => f.host === k.publicKey.toBase58()).length,
@@ -303,7 +180,7 @@ export async function runScaleMarket(p: ScaleMarketParameters): Promise<ScaleMar
       queueFull,
       peakQueuedJobs,
       rpc,
-      warnings,
+      warnings: tally.warnings,
       loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
       loopUtilization: utilization,
       cpuMs: (cpuUsed.user + cpuUsed.system) / 1000,
@@ -328,31 +205,140 @@ async function timeRunsLookup(client: NosanaClient): Promise<number> {
   return samples.sort((a, b) => a - b)[10]!;
 }
 
-const ata = (mint: string, owner: PublicKey) =>
-  getAssociatedTokenAddressSync(new PublicKey(mint), owner, true).toBase58();
+/** What the nodes reported, by job; `onFinish` is called after each finish. */
+interface Tally {
+  created: Map<string, number>;
+  started: Map<string, { host: string; at: number; times: number }>;
+  finished: Map<string, { host: string; at: number; times: number; status: string }>;
+  warnings: string[];
+  lastFinish: number;
+  onFinish: () => void;
+  record(host: string, event: NodeEvent): void;
+}
 
-/** The market's queue had no room for one more job (the program cannot serialize a longer Market account). */
-const queueIsFull = (error: unknown) => isNosanaError(error, 'CHAIN__PROGRAM_ACCOUNT_DID_NOT_SERIALIZE');
+function createTally(): Tally {
+  const tally: Tally = {
+    created: new Map(),
+    started: new Map(),
+    finished: new Map(),
+    warnings: [],
+    lastFinish: performance.now(),
+    onFinish: () => undefined,
+    record(host, e) {
+      if (e.type === 'job-started') {
+        const seen = tally.started.get(e.job);
+        tally.started.set(e.job, {
+          host,
+          at: seen?.at ?? performance.now(),
+          times: (seen?.times ?? 0) + 1,
+        });
+      } else if (e.type === 'job-finished') {
+        const seen = tally.finished.get(e.job);
+        tally.lastFinish = performance.now();
+        tally.finished.set(e.job, {
+          host,
+          at: seen?.at ?? tally.lastFinish,
+          times: (seen?.times ?? 0) + 1,
+          status: e.status,
+        });
+        tally.onFinish();
+      } else if (e.type === 'warning') tally.warnings.push(`${host.slice(0, 8)}: ${e.message}`);
+    },
+  };
+  return tally;
+}
 
-/** Every listed job started once, ran one container, finished once, successfully; nothing else ran. */
-function checkOnce(
-  listed: Map<string, unknown>,
-  started: Map<string, { times: number }>,
-  finished: Map<string, { times: number; status: string }>,
-  created: Map<string, number>,
-): void {
-  const problems: string[] = [];
-  for (const job of listed.keys()) {
-    const s = started.get(job)?.times ?? 0;
-    const f = finished.get(job);
-    const c = created.get(job) ?? 0;
-    if (s !== 1) problems.push(`${job} started ${s} times`);
-    if (c !== 1) problems.push(`${job} ran ${c} containers`);
-    if (f?.times !== 1) problems.push(`${job} finished ${f?.times ?? 0} times`);
-    else if (f.status !== 'success') problems.push(`${job} finished ${f.status}`);
+/** Starts `p.hosts` nodes, ten at a time, each on its own fake engine (its container creations counted). */
+async function startHosts(
+  p: ScaleMarketParameters,
+  actors: LocalnetActors,
+  dir: string,
+  tally: Tally,
+  hosts: HostNode[],
+): Promise<Keypair[]> {
+  const keys = Array.from({ length: p.hosts }, () => Keypair.generate());
+  const queued = new Set<string>();
+  for (let i = 0; i < keys.length; i += 10) {
+    await Promise.all(
+      keys.slice(i, i + 10).map(async (key, j) => {
+        const address = key.publicKey.toBase58();
+        const engine = createFakeEngine(() => ({ durationMs: p.jobMs }));
+        const create = engine.createContainer;
+        engine.createContainer = (spec) => {
+          const job = spec.labels[LABELS.job];
+          if (job) bump(tally.created, job);
+          return create(spec);
+        };
+        let ready: () => void = () => undefined;
+        const waiting = new Promise<void>((resolve) => {
+          ready = resolve;
+        });
+        const host = await startHostNode({
+          client: actors.actor(0n, key),
+          wallet: key,
+          stateDir: join(dir, `host-${i + j}`),
+          lockDir: join(dir, 'locks'),
+          engine,
+          market: 'cpu',
+          detectedGpus: { gpus: [], cudaVersion: null, reason: 'fake engine' },
+          api: false,
+          log: false,
+          checks: { minDiskBytes: 1024 ** 2 },
+          ...(p.pollMs ? { pollMs: p.pollMs } : {}),
+          onEvent: (e) => {
+            if (e.type === 'state' && e.state === 'queued') {
+              queued.add(address);
+              ready();
+            }
+            tally.record(address, e);
+          },
+        });
+        hosts.push(host);
+        await Promise.race([waiting, host.done]);
+      }),
+    );
   }
-  for (const job of new Set([...started.keys(), ...finished.keys(), ...created.keys()]))
-    if (!listed.has(job)) problems.push(`${job} ran but was never listed by this run`);
-  if (problems.length > 0)
-    throw new Error(`${problems.length} invariant failures: ${problems.slice(0, 10).join('; ')}`);
+  if (queued.size !== p.hosts) throw new Error(`only ${queued.size} of ${p.hosts} hosts queued`);
+  return keys;
+}
+
+/**
+ * Each client posts its share of the jobs one after the other; a post refused because the market's queue is full
+ * waits 100 ms and is tried again. Returns how many posts were refused.
+ */
+async function postJobs(
+  posters: NosanaClient[],
+  market: PublicKey,
+  p: ScaleMarketParameters,
+  listed: Map<string, { client: number; at: number }>,
+  postMs: number[],
+): Promise<number> {
+  let queueFull = 0;
+  const perClient = Math.ceil(p.jobs / p.clients);
+  await Promise.all(
+    posters.map(async (poster, client) => {
+      for (let i = 0; i < perClient && client * perClient + i < p.jobs; i++) {
+        for (;;) {
+          const sent = performance.now();
+          try {
+            const posted = await poster.jobs.post({
+              definition: definition(client, i),
+              market,
+              timeout: TIMEOUT_S,
+            });
+            const at = performance.now();
+            postMs.push(at - sent);
+            listed.set(posted.job.toBase58(), { client, at });
+            break;
+          } catch (error) {
+            if (!queueIsFull(error)) throw error;
+            queueFull++;
+            // The market holds no more jobs: wait for a host to take one.
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        }
+      }
+    }),
+  );
+  return queueFull;
 }
