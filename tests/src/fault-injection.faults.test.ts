@@ -20,9 +20,10 @@ import { createInterface } from 'node:readline';
 import type { FlowState, JobDefinition } from '@nosana/core';
 import { type NodeEvent, openNodeStore } from '@nosana/node';
 import { createRuntime, LABELS } from '@nosana/runtime';
-import { AccountLayout, getAssociatedTokenAddressSync, TOKEN_PROGRAM_ID } from '@solana/spl-token';
+import { getAssociatedTokenAddressSync } from '@solana/spl-token';
 import { PublicKey } from '@solana/web3.js';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { holdingChanges, nosHoldings } from './helpers/escrow.js';
 import { type FaultMode, type FaultProxy, startFaultProxy } from './helpers/fault-proxy.js';
 import { type Network, startNetwork } from './helpers/network.js';
 
@@ -76,27 +77,6 @@ async function countCreations(network: Network, scope: string) {
     if (jobId) counts.set(jobId, (counts.get(jobId) ?? 0) + 1);
   });
   return { counts, stop: () => stream.destroy() };
-}
-
-/** Every NOS token account of the localnet and its balance (base units), read from the ledger itself. */
-function nosHoldings(network: Network): Map<string, bigint> {
-  const holdings = new Map<string, bigint>();
-  for (const { address, account } of network.localnet.bank.programAccounts(TOKEN_PROGRAM_ID)) {
-    if (account.data.length !== AccountLayout.span) continue;
-    const token = AccountLayout.decode(Buffer.from(account.data));
-    if (token.mint.toBase58() === network.localnet.mint) holdings.set(address, token.amount);
-  }
-  return holdings;
-}
-
-/** Changes between two {@link nosHoldings}, non-zero ones only. */
-function holdingChanges(before: Map<string, bigint>, after: Map<string, bigint>): Record<string, bigint> {
-  const changes: Record<string, bigint> = {};
-  for (const address of new Set([...before.keys(), ...after.keys()])) {
-    const change = (after.get(address) ?? 0n) - (before.get(address) ?? 0n);
-    if (change !== 0n) changes[address] = change;
-  }
-  return changes;
 }
 
 /**
@@ -228,7 +208,7 @@ describe('node under faults (seeded, one localnet per seed)', () => {
           host: getAssociatedTokenAddressSync(mint, launcher.key.publicKey, true).toBase58(),
           vault: poster.vault(market.address).toBase58(),
         };
-        const before = nosHoldings(network);
+        const before = nosHoldings(network.localnet);
 
         let child = spawnNode();
         await next((e) => e.type === 'state' && e.state === 'queued');
@@ -285,11 +265,13 @@ describe('node under faults (seeded, one localnet per seed)', () => {
 
         // Escrow exact, across every NOS account of this seed's localnet: the poster paid exactly what the chain
         // billed, the host received exactly that, the vault is back where it was and no other account moved.
-        expect(holdingChanges(before, nosHoldings(network))).toEqual({
+        expect(holdingChanges(before, nosHoldings(network.localnet))).toEqual({
           [accounts.poster]: -billedTotal,
           [accounts.host]: billedTotal,
         });
-        expect(nosHoldings(network).get(accounts.vault) ?? 0n).toBe(before.get(accounts.vault) ?? 0n);
+        expect(nosHoldings(network.localnet).get(accounts.vault) ?? 0n).toBe(
+          before.get(accounts.vault) ?? 0n,
+        );
 
         // A graceful stop (settlement under way is completed first) leaves nothing behind: containers, queue
         // place, state records, the wallet lock, the op logs.

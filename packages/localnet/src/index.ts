@@ -46,4 +46,9 @@ export {
   ProgramFailure,
 } from './solana/emulation.js';
 export { createRpcHandler, type LocalnetExtensions, RpcError } from './solana/rpc.js';
-export { type RpcServer, type StartRpcServerParameters, startRpcServer } from './solana/server.js';
+export {
+  type RpcCallListener,
+  type RpcServer,
+  type StartRpcServerParameters,
+  startRpcServer,
+} from './solana/server.js';

@@ -423,3 +423,35 @@ describe('persistence', () => {
     }
   });
 });
+
+describe('call counting', () => {
+  it('tells onRpcCall each JSON-RPC call it receives, over HTTP (batches included) and WebSocket', async () => {
+    const calls: string[] = [];
+    const counted = await startLocalnet({
+      dataDir: 'temporary',
+      rpcPort: 0,
+      ipfsPort: 0,
+      autosaveMs: 0,
+      onRpcCall: (method, transport) => calls.push(`${transport} ${method}`),
+    });
+    try {
+      const c = connect(counted);
+      await c.getSlot();
+      await fetch(counted.rpcUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([
+          { jsonrpc: '2.0', id: 1, method: 'getHealth' },
+          { jsonrpc: '2.0', id: 2, method: 'getVersion' },
+        ]),
+      });
+      const id = c.onSlotChange(() => undefined);
+      await expect.poll(() => calls.includes('ws slotSubscribe')).toBe(true);
+      await c.removeSlotChangeListener(id);
+      await expect.poll(() => calls.includes('ws slotUnsubscribe')).toBe(true);
+      expect(calls.slice(0, 3)).toEqual(['http getSlot', 'http getHealth', 'http getVersion']);
+    } finally {
+      await counted.close();
+    }
+  });
+});

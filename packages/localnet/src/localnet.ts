@@ -12,7 +12,7 @@ import { createStakingProgram } from './programs/staking.js';
 import { Bank } from './solana/bank.js';
 import type { EmulatedProgram } from './solana/emulation.js';
 import { createRpcHandler } from './solana/rpc.js';
-import { startRpcServer } from './solana/server.js';
+import { type RpcCallListener, startRpcServer } from './solana/server.js';
 import './errors.js';
 
 /** Where a localnet keeps its state unless told otherwise. */
@@ -42,6 +42,8 @@ export interface StartLocalnetParameters {
   maxRpcBodyBytes?: number;
   /** Largest IPFS API request body (an `add`, answered 413), in bytes. Default 4 GiB. */
   maxIpfsBodyBytes?: number;
+  /** Sees each JSON-RPC call received over HTTP or WebSocket (method and transport), e.g. to count them. */
+  onRpcCall?: RpcCallListener;
 }
 
 /** A running localnet. */
@@ -129,6 +131,7 @@ export async function startLocalnet(parameters: StartLocalnetParameters = {}): P
       port: parameters.rpcPort ?? 8899,
       ...(parameters.host ? { host: parameters.host } : {}),
       ...(parameters.maxRpcBodyBytes ? { maxBodyBytes: parameters.maxRpcBodyBytes } : {}),
+      ...(parameters.onRpcCall ? { onCall: parameters.onRpcCall } : {}),
     });
     const ipfsStore = await openContentStore({ dir: join(dataDir, 'ipfs') });
     let ipfs: IpfsServer;

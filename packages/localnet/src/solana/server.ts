@@ -31,7 +31,12 @@ export interface StartRpcServerParameters {
    * ({@link DEFAULT_MAX_RPC_BODY_BYTES}); Solana validators accept 50 KiB.
    */
   maxBodyBytes?: number;
+  /** Called with each JSON-RPC call received (before it runs), for counting: HTTP methods and WebSocket ones. */
+  onCall?: RpcCallListener;
 }
+
+/** Sees each JSON-RPC call a localnet receives: its method and whether it came over HTTP or a WebSocket. */
+export type RpcCallListener = (method: string, transport: 'http' | 'ws') => void;
 
 /** A running RPC server. */
 export interface RpcServer {
@@ -53,7 +58,7 @@ const sendJson = (response: ServerResponse, status: number, body: RpcResponse | 
 };
 
 /** Serves one HTTP request: `GET /health`, or a JSON-RPC body of at most `maxBodyBytes`. */
-function serveHttp(handle: Handler, maxBodyBytes: number) {
+function serveHttp(handle: Handler, maxBodyBytes: number, onCall?: RpcCallListener) {
   const tooLarge = (response: ServerResponse) => {
     response.setHeader('connection', 'close');
     sendJson(
@@ -100,7 +105,10 @@ function serveHttp(handle: Handler, maxBodyBytes: number) {
       sendJson(
         response,
         200,
-        answerBody(parsed.body, (call) => handle(call.method, call.params)),
+        answerBody(parsed.body, (call) => {
+          onCall?.(call.method, 'http');
+          return handle(call.method, call.params);
+        }),
       );
     });
   };
@@ -121,9 +129,10 @@ export async function startRpcServer({
   port = 8899,
   host = '127.0.0.1',
   maxBodyBytes = DEFAULT_MAX_RPC_BODY_BYTES,
+  onCall,
 }: StartRpcServerParameters): Promise<RpcServer> {
-  const hub = createSubscriptionHub(bank, handle);
-  const onRequest = serveHttp(handle, maxBodyBytes);
+  const hub = createSubscriptionHub(bank, handle, onCall);
+  const onRequest = serveHttp(handle, maxBodyBytes, onCall);
   const servers: Server[] = [];
   const sockets: WebSocketServer[] = [];
   const listen = (server: Server, at: number) =>

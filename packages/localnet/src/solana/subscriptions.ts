@@ -47,7 +47,8 @@ export interface SubscriptionHub {
 
 /**
  * Creates the subscription table over a bank; `handle` is the JSON-RPC dispatcher (account values are read
- * through `getAccountInfo`, so notifications carry exactly what a request would answer).
+ * through `getAccountInfo`, so notifications carry exactly what a request would answer); `onCall` sees each
+ * request a socket sends.
  *
  * @example
  * ```ts
@@ -55,7 +56,11 @@ export interface SubscriptionHub {
  * socket.on('message', (raw) => hub.onMessage(socket, raw.toString()));
  * ```
  */
-export function createSubscriptionHub(bank: Bank, handle: Handler): SubscriptionHub {
+export function createSubscriptionHub(
+  bank: Bank,
+  handle: Handler,
+  onCall?: (method: string, transport: 'ws') => void,
+): SubscriptionHub {
   const subscriptions = new Map<number, Subscription>();
   let nextId = 1;
   const send = (subscription: Subscription, id: number, method: string, result: unknown) => {
@@ -107,6 +112,7 @@ export function createSubscriptionHub(bank: Bank, handle: Handler): Subscription
   };
 
   const run = (socket: WebSocket, request: RpcRequest): unknown => {
+    onCall?.(request.method, 'ws');
     const match = METHOD.exec(request.method);
     if (!match)
       throw new RpcError(
