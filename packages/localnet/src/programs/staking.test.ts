@@ -7,6 +7,7 @@ import {
   stakeAddress,
   stakeInstruction,
   stakeVaultAddress,
+  stakeWithdrawAmount,
   stakeXnos,
   stakingInstruction,
   topupStakeInstruction,
@@ -179,6 +180,9 @@ describe('emulated Staking program: the rules of the real program', () => {
   });
 });
 
+/** A wall clock that stands still, so the chain's time moves only with `advance` (exact release amounts). */
+const frozen = () => 1_800_000_000_000;
+
 describe('emulated Staking program: unstake, restake, withdraw and close', () => {
   /** A user with `nos` NOS staked for `days`. */
   const staked = (chain: TestChain, nos: bigint, days: number) => {
@@ -201,7 +205,7 @@ describe('emulated Staking program: unstake, restake, withdraw and close', () =>
   ) => chain.send([build({ authority: user.publicKey, ids: chain.ids })], [user]);
 
   it('withdraw releases linearly after unstake and all of it at the end; restake stakes what is left', () => {
-    const chain = createTestChain();
+    const chain = createTestChain(frozen);
     const user = staked(chain, 1000n * NOS, 20);
     const vault = stakeVaultAddress(user.publicKey, chain.ids).address;
     expect(errorName(run(chain, user, withdrawStakeInstruction))).toBe('NotUnstaked');
@@ -212,7 +216,14 @@ describe('emulated Staking program: unstake, restake, withdraw and close', () =>
     chain.advance(5 * DAY);
     expect(run(chain, user, withdrawStakeInstruction).err).toBeNull();
     const quarter = chain.nos(user.publicKey);
-    // A quarter of the duration: a quarter of the stake, rounded down by the program's fixed-point steps.
+    // A quarter of the duration: a quarter of the stake (the program's fixed-point steps round it down).
+    expect(quarter).toBe(
+      stakeWithdrawAmount({
+        stake: stakeOf(chain, user.publicKey),
+        vaultBalance: 1000n * NOS,
+        now: frozen() / 1000 + 5 * DAY,
+      }),
+    );
     expect(quarter).toBeLessThanOrEqual(250n * NOS);
     expect(quarter).toBeGreaterThanOrEqual(250n * NOS - 1n);
     expect(chain.tokens(vault)).toBe(1000n * NOS - quarter);
@@ -230,7 +241,7 @@ describe('emulated Staking program: unstake, restake, withdraw and close', () =>
   });
 
   it('close needs the stake unstaked, past its unlock and its vault empty; the rent of both goes back', () => {
-    const chain = createTestChain();
+    const chain = createTestChain(frozen);
     const user = staked(chain, 10n * NOS, 14);
     const stake = stakeAddress(user.publicKey, chain.ids).address;
     const vault = stakeVaultAddress(user.publicKey, chain.ids).address;
@@ -257,7 +268,7 @@ describe('emulated Staking program: unstake, restake, withdraw and close', () =>
   });
 
   it('refuses another wallet: only the stake authority may withdraw or top it up', () => {
-    const chain = createTestChain();
+    const chain = createTestChain(frozen);
     const user = staked(chain, 10n * NOS, 14);
     const thief = chain.user(1n * NOS);
     const stake = stakeAddress(user.publicKey, chain.ids).address;
