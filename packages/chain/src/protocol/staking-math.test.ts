@@ -38,8 +38,12 @@ describe('the linear release after unstake', () => {
 
   it('panics where the program panics: time before unstake, more in the vault than staked', () => {
     const stake = { amount: 1_000n, duration: 100, timeUnstake: 1_000 };
-    expect(() => stakeWithdrawAmount({ stake, vaultBalance: 1_000n, now: 999 })).toThrow(StakeArithmeticPanic);
-    expect(() => stakeWithdrawAmount({ stake, vaultBalance: 1_001n, now: 1_010 })).toThrow(StakeArithmeticPanic);
+    expect(() => stakeWithdrawAmount({ stake, vaultBalance: 1_000n, now: 999 })).toThrow(
+      StakeArithmeticPanic,
+    );
+    expect(() => stakeWithdrawAmount({ stake, vaultBalance: 1_001n, now: 1_010 })).toThrow(
+      StakeArithmeticPanic,
+    );
     expect(() =>
       stakeWithdrawAmount({ stake: { ...stake, amount: 0n }, vaultBalance: 0n, now: 1_000 }),
     ).toThrow('divide by zero');
@@ -64,7 +68,10 @@ describe('the linear release after unstake', () => {
 
   it('gives the status and schedule of a stake', () => {
     const stake = { amount: 1_000n, duration: 100, timeUnstake: 0 };
-    expect(stakeSchedule({ stake, vaultBalance: 1_000n, now: 5 })).toEqual({ status: 'staked', unlock: null });
+    expect(stakeSchedule({ stake, vaultBalance: 1_000n, now: 5 })).toEqual({
+      status: 'staked',
+      unlock: null,
+    });
     const unstaked = { ...stake, timeUnstake: 1_000 };
     expect(stakeSchedule({ stake: unstaked, vaultBalance: 800n, now: 1_050 })).toEqual({
       status: 'unstaking',
