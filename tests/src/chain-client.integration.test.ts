@@ -264,7 +264,8 @@ describe('@nosana/chain client against the localnet', () => {
   it('tells the chain time, and notifies job and Jobs program changes', async () => {
     const { client: poster } = await actor(10n * NOS);
     const { client: node } = await host();
-    const before = localnet.bank.unixTime();
+    // The time of the current slot (its Clock sysvar, what programs read): at most the wall-clock time.
+    const before = localnet.bank.slotTime();
     const time = await poster.chainTime();
     expect(time).toBeGreaterThanOrEqual(before);
     expect(time).toBeLessThanOrEqual(localnet.bank.unixTime());

@@ -74,6 +74,26 @@ declare module '@nosana/core' {
     CHAIN__LOCALNET_RPC_FAILED: { method: string; url: string; error: string };
     /** `waitUntil` gave up: its condition did not hold within `timeoutMs`. */
     CHAIN__WAIT_TIMEOUT: { timeoutMs: number };
+    /** The authority has no stake account (nothing was sent). */
+    CHAIN__STAKE_NOT_FOUND: { address: string; authority: string; operation: string };
+    /** `staking.create` for an authority that already has a stake account (nothing was sent). */
+    CHAIN__STAKE_EXISTS: { address: string; authority: string };
+    /** An amount or duration given to a staking operation is out of the program's bounds (nothing was sent). */
+    CHAIN__STAKE_PARAMETER_INVALID: { operation: string; field: string; value: string };
+    /**
+     * The stake is not in the status the operation needs, e.g. `unstake` of a stake already unstaking, `topup` or
+     * `extend` of an unstaked stake, `restake`/`withdraw` of a staked one (nothing was sent).
+     */
+    CHAIN__STAKE_STATE: { address: string; status: string; operation: string };
+    /**
+     * Nothing of the stake is released yet (`withdraw`), or not all of it (`close`); `unlocksAt` is the unix time
+     * from which everything is released (nothing was sent).
+     */
+    CHAIN__STAKE_LOCKED: { address: string; operation: string; unlocksAt: number; withdrawable: string };
+    /** `withdraw` of a stake whose vault is already empty: close it instead (nothing was sent). */
+    CHAIN__STAKE_EMPTY: { address: string };
+    /** `unstake` while the authority has a Rewards program reward account: claim and close it first. */
+    CHAIN__STAKE_HAS_REWARD: { address: string; reward: string };
     // ---- protocol
     /** Account data is not the expected Nosana account (wrong discriminator or too short). */
     CHAIN__ACCOUNT_INVALID: { account: string; address?: string };

@@ -1,7 +1,7 @@
 /**
  * `createNosanaClient`: the client object, assembled from one module per area over a shared context
- * (`context.ts`): `markets.ts`, `jobs.ts`, `host.ts` (the node side), `funds.ts` (balances, tokens, staking,
- * faucets), with `wait.ts` for waiting on chain conditions.
+ * (`context.ts`): `markets.ts`, `jobs.ts`, `host.ts` (the node side), `funds.ts` (balances, tokens, faucets),
+ * `staking.ts`, with `wait.ts` for waiting on chain conditions.
  */
 import { NosanaError } from '@nosana/core';
 import { type PublicKey, SYSVAR_CLOCK_PUBKEY } from '@solana/web3.js';
@@ -16,6 +16,7 @@ import { createFunds } from './funds.js';
 import { createHost } from './host.js';
 import { createJobs } from './jobs.js';
 import { createMarkets } from './markets.js';
+import { createStaking } from './staking.js';
 import '../errors.js';
 
 export type { CreateNosanaClientParameters } from './context.js';
@@ -29,6 +30,13 @@ export type {
   OpenMarketResult,
   UpdateMarketResult,
 } from './markets.js';
+export type {
+  CreateStakeParameters,
+  StakeDuration,
+  StakeTransactionResult,
+  StakeView,
+  StakeWithdrawResult,
+} from './staking.js';
 export type { JobView, RunView } from './views.js';
 
 /** A change of an account of the Jobs program. */
@@ -85,6 +93,7 @@ export function createNosanaClient(parameters: CreateNosanaClientParameters = {}
   const markets = createMarkets(ctx, funds);
   const jobs = createJobs(ctx, markets, funds);
   const host = createHost(ctx, markets, jobs);
+  const staking = createStaking(ctx, funds, () => chainTime(ctx));
   return {
     network: ctx.network,
     connection,
@@ -98,7 +107,7 @@ export function createNosanaClient(parameters: CreateNosanaClientParameters = {}
     /** @deprecated Renamed `host` (it clashed with the `@nosana/node` package); `node` goes in the next release. */
     node: host,
     balances: funds.balances,
-    staking: funds.staking,
+    staking,
     tokens: funds.tokens,
     airdrop: funds.airdrop,
     /**

@@ -1,5 +1,5 @@
 /**
- * Balances, token transfers, staking reads, faucets, and the funds check done before sending anything that costs.
+ * Balances, token transfers, faucets, and the funds check done before sending anything that costs.
  */
 import { NosanaError } from '@nosana/core';
 import {
@@ -8,9 +8,7 @@ import {
   createTransferInstruction,
 } from '@solana/spl-token';
 import type { PublicKey } from '@solana/web3.js';
-import { decodeStakeAccount, type StakeAccount } from '../protocol/accounts.js';
 import { FEE_RESERVE_LAMPORTS } from '../protocol/constants.js';
-import { stakeAddress } from '../protocol/pda.js';
 import { type ClientContext, pk } from './context.js';
 import { callLocalnetRpc } from './localnet-rpc.js';
 import '../errors.js';
@@ -31,7 +29,7 @@ export interface AirdropParameters {
   to?: PublicKey | string;
 }
 
-/** The funds area of the client: balances, the funds check, staking reads, NOS transfers and faucets. */
+/** The funds area of the client: balances, the funds check, NOS transfers and faucets. */
 export function createFunds(ctx: ClientContext) {
   const { connection, commitment, network, ids, ata } = ctx;
   const tokenBalance = async (address: PublicKey) => {
@@ -88,14 +86,6 @@ export function createFunds(ctx: ClientContext) {
     }
   };
 
-  const staking = {
-    /** The stake of `owner` (default the wallet), or null. */
-    async get(owner: PublicKey | string = ctx.wallet().publicKey): Promise<StakeAccount | null> {
-      const info = await ctx.account(stakeAddress(pk(owner), ids).address);
-      return info ? decodeStakeAccount(info.data) : null;
-    },
-  };
-
   const tokens = {
     ata,
     /** Sends NOS (base units) to `to`, creating its token account when needed. */
@@ -147,7 +137,7 @@ export function createFunds(ctx: ClientContext) {
     return { signatures };
   };
 
-  return { balances, requireFunds, staking, tokens, airdrop };
+  return { balances, requireFunds, tokens, airdrop };
 }
 
 /** The funds area (see {@link createFunds}). */

@@ -12,11 +12,11 @@ import {
   completeJobInstruction,
   finishJobInstruction,
   quitJobInstruction,
-  stakeInstruction,
   stopWorkInstruction,
   workInstruction,
 } from '../protocol/host-builders.js';
 import { stakeAddress } from '../protocol/pda.js';
+import { stakeInstruction } from '../protocol/staking-builders.js';
 import { type ClientContext, discriminator, memcmp } from './context.js';
 import type { Jobs } from './jobs.js';
 import type { Markets } from './markets.js';

@@ -11,6 +11,7 @@ export {
   type CloseMarketParameters,
   type CloseMarketResult,
   type CreateNosanaClientParameters,
+  type CreateStakeParameters,
   createNosanaClient,
   type FinishRunParameters,
   type JobsProgramChange,
@@ -22,6 +23,10 @@ export {
   type PostJobParameters,
   type PostJobResult,
   type RunView,
+  type StakeDuration,
+  type StakeTransactionResult,
+  type StakeView,
+  type StakeWithdrawResult,
   type UpdateMarketResult,
   type WaitForJobOptions,
   type WaitForRunOptions,
@@ -59,6 +64,7 @@ export {
   type SendTransactionResult,
   sendTransaction,
 } from './send.js';
+export { SECONDS_PER_DAY } from './staking.js';
 export { type WaitClock, type WaitSubscribe, type WaitUntilOptions, waitUntil } from './wait.js';
 export {
   DEFAULT_WALLET_PATH,

@@ -18,13 +18,9 @@ import {
   claimJobInstruction,
   cleanJobInstruction,
   completeJobInstruction,
-  extendStakeInstruction,
   finishJobInstruction,
   quitJobInstruction,
-  stakeInstruction,
   stopWorkInstruction,
-  topupStakeInstruction,
-  unstakeInstruction,
   workInstruction,
 } from './host-builders.js';
 import { NOSANA_JOBS_IDL, NOSANA_STAKING_IDL } from './idl.js';
@@ -38,6 +34,15 @@ import {
   stakeAddress,
   stakeVaultAddress,
 } from './pda.js';
+import {
+  closeStakeInstruction,
+  extendStakeInstruction,
+  restakeInstruction,
+  stakeInstruction,
+  topupStakeInstruction,
+  unstakeInstruction,
+  withdrawStakeInstruction,
+} from './staking-builders.js';
 
 const ids = getProgramIds('devnet');
 const key = () => Keypair.generate().publicKey;
@@ -257,6 +262,23 @@ describe('instruction builders derive every PDA and fixed account', () => {
         authority: node,
       }),
     );
+  });
+
+  it('staking: restake, withdraw and close derive the vault, the stake and the NOS account', () => {
+    const stake = stakeAddress(node, ids).address;
+    const vault = stakeVaultAddress(node, ids).address;
+    expect(named(restakeInstruction({ authority: node, ids }), NOSANA_STAKING_IDL)).toEqual(
+      b58({ vault, stake, authority: node }),
+    );
+    expect(named(withdrawStakeInstruction({ authority: node, ids }), NOSANA_STAKING_IDL)).toEqual(
+      b58({ user: ata(node), vault, stake, authority: node, tokenProgram: TOKEN }),
+    );
+    const close = closeStakeInstruction({ authority: node, ids });
+    expect(close.programId.equals(ids.staking)).toBe(true);
+    expect(named(close, NOSANA_STAKING_IDL)).toEqual(
+      b58({ user: ata(node), stake, vault, authority: node, tokenProgram: TOKEN }),
+    );
+    expect(decodeInstruction(NOSANA_STAKING_IDL, close.data).name).toBe('close');
   });
 
   it('defaults to the mainnet program set and derives NOS accounts of PDA owners', () => {

@@ -1,13 +1,13 @@
 /**
- * Builders of the Jobs instructions a host (node) sends and of the Staking instructions; see `builders.ts`.
+ * Builders of the Jobs instructions a host (node) sends; see `builders.ts` (and `staking-builders.ts` for the
+ * Staking program).
  * Pure: no I/O.
  */
 import { type PublicKey, SystemProgram, type TransactionInstruction } from '@solana/web3.js';
 import { idsOf, nosTokenAddress, vaultOf, type WithProgramIds } from './builders.js';
-import { NODE_STAKE } from './constants.js';
 import type { NosanaProgramIds } from './ids.js';
-import { jobsInstruction, stakingInstruction } from './instructions.js';
-import { rewardAddress, stakeAddress, stakeVaultAddress } from './pda.js';
+import { jobsInstruction } from './instructions.js';
+import { stakeAddress } from './pda.js';
 
 /** The accounts `work` and `claim` derive from the node: its stake and its NOS account as the access "NFT". */
 const nodeAccess = (node: PublicKey, ids: NosanaProgramIds) => ({
@@ -165,98 +165,4 @@ export function cleanJobInstruction(
   p: { job: PublicKey; market: PublicKey; payer: PublicKey } & WithProgramIds,
 ): TransactionInstruction {
   return jobsInstruction('clean', { job: p.job, market: p.market, payer: p.payer }, {}, idsOf(p).jobs);
-}
-
-/**
- * Staking `stake`: creates `authority`'s stake (its PDA and token vault) from its NOS account. Default the
- * node's stake: 0 NOS for 14 days, as the real node software creates before it works.
- *
- * @example
- * ```ts
- * const ix = stakeInstruction({ authority: node, ids });
- * ```
- */
-export function stakeInstruction(
-  p: { authority: PublicKey; amount?: number | bigint; durationSeconds?: number | bigint } & WithProgramIds,
-): TransactionInstruction {
-  const ids = idsOf(p);
-  return stakingInstruction(
-    'stake',
-    {
-      mint: ids.nosMint,
-      user: nosTokenAddress(p.authority, ids),
-      vault: stakeVaultAddress(p.authority, ids).address,
-      stake: stakeAddress(p.authority, ids).address,
-      authority: p.authority,
-    },
-    { amount: p.amount ?? NODE_STAKE.amount, duration: p.durationSeconds ?? NODE_STAKE.durationSeconds },
-    ids.staking,
-  );
-}
-
-/**
- * Staking `topup`: adds NOS to `authority`'s stake.
- *
- * @example
- * ```ts
- * const ix = topupStakeInstruction({ authority, amount: 1_000_000n, ids });
- * ```
- */
-export function topupStakeInstruction(
-  p: { authority: PublicKey; amount: number | bigint } & WithProgramIds,
-): TransactionInstruction {
-  const ids = idsOf(p);
-  return stakingInstruction(
-    'topup',
-    {
-      user: nosTokenAddress(p.authority, ids),
-      vault: stakeVaultAddress(p.authority, ids).address,
-      stake: stakeAddress(p.authority, ids).address,
-      authority: p.authority,
-    },
-    { amount: p.amount },
-    ids.staking,
-  );
-}
-
-/**
- * Staking `extend`: lengthens `authority`'s stake lock by `durationSeconds`.
- *
- * @example
- * ```ts
- * const ix = extendStakeInstruction({ authority, durationSeconds: 86_400, ids });
- * ```
- */
-export function extendStakeInstruction(
-  p: { authority: PublicKey; durationSeconds: number | bigint } & WithProgramIds,
-): TransactionInstruction {
-  const ids = idsOf(p);
-  return stakingInstruction(
-    'extend',
-    { stake: stakeAddress(p.authority, ids).address, authority: p.authority },
-    { duration: p.durationSeconds },
-    ids.staking,
-  );
-}
-
-/**
- * Staking `unstake`: starts the unlock of `authority`'s stake (its Rewards account is checked).
- *
- * @example
- * ```ts
- * const ix = unstakeInstruction({ authority, ids });
- * ```
- */
-export function unstakeInstruction(p: { authority: PublicKey } & WithProgramIds): TransactionInstruction {
-  const ids = idsOf(p);
-  return stakingInstruction(
-    'unstake',
-    {
-      stake: stakeAddress(p.authority, ids).address,
-      reward: rewardAddress(p.authority, ids).address,
-      authority: p.authority,
-    },
-    {},
-    ids.staking,
-  );
 }

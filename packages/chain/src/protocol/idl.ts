@@ -982,7 +982,8 @@ export const NOSANA_JOBS_IDL = {
 export type NosanaJobsIdl = typeof NOSANA_JOBS_IDL;
 
 /**
- * The subset of the Nosana Staking program the jobs flow needs (stake accounts and xNOS).
+ * The Nosana Staking program's stake lifecycle: stake, topup, extend, unstake, restake, withdraw, close (the
+ * settings and slashing instructions of the program's authority are left out).
  */
 export const NOSANA_STAKING_IDL = {
   address: 'nosScmHY2uR24Zh751PmGj9ww9QRNHewh9H59AfrTJE',
@@ -990,7 +991,8 @@ export const NOSANA_STAKING_IDL = {
     name: 'nosana_staking',
     version: '0.1.0',
     spec: '0.1.0',
-    description: 'Nosana Staking program: the instructions and accounts the jobs flow uses',
+    description:
+      'Nosana Staking program: the stake lifecycle (stake, topup, extend, unstake, restake, withdraw, close)',
     repository: 'https://github.com/nosana-ci/nosana-programs',
   },
   instructions: [
@@ -1108,6 +1110,81 @@ export const NOSANA_STAKING_IDL = {
         {
           name: 'authority',
           signer: true,
+        },
+      ],
+      args: [],
+    },
+    {
+      name: 'restake',
+      discriminator: [97, 161, 241, 167, 6, 32, 213, 53],
+      accounts: [
+        {
+          name: 'vault',
+          writable: true,
+        },
+        {
+          name: 'stake',
+          writable: true,
+        },
+        {
+          name: 'authority',
+          signer: true,
+        },
+      ],
+      args: [],
+    },
+    {
+      name: 'withdraw',
+      discriminator: [183, 18, 70, 156, 148, 109, 161, 34],
+      accounts: [
+        {
+          name: 'user',
+          writable: true,
+        },
+        {
+          name: 'vault',
+          writable: true,
+        },
+        {
+          name: 'stake',
+          writable: true,
+        },
+        {
+          name: 'authority',
+          writable: true,
+          signer: true,
+        },
+        {
+          name: 'token_program',
+          address: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA',
+        },
+      ],
+      args: [],
+    },
+    {
+      name: 'close',
+      discriminator: [98, 165, 201, 177, 108, 65, 206, 96],
+      accounts: [
+        {
+          name: 'user',
+          writable: true,
+        },
+        {
+          name: 'stake',
+          writable: true,
+        },
+        {
+          name: 'vault',
+          writable: true,
+        },
+        {
+          name: 'authority',
+          writable: true,
+          signer: true,
+        },
+        {
+          name: 'token_program',
+          address: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA',
         },
       ],
       args: [],

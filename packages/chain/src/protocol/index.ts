@@ -8,3 +8,5 @@ export * from './instructions.js';
 export * from './pda.js';
 export * from './program-error.js';
 export * from './program-error-tables.js';
+export * from './staking-builders.js';
+export * from './staking-math.js';

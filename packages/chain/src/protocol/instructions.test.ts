@@ -129,6 +129,9 @@ const RUST_ACCOUNTS = {
     topup: ['user:w', 'vault:w', 'stake:w', 'authority:s', 'token_program'],
     extend: ['stake:w', 'authority:s'],
     unstake: ['stake:w', 'reward', 'authority:s'],
+    restake: ['vault:w', 'stake:w', 'authority:s'],
+    withdraw: ['user:w', 'vault:w', 'stake:w', 'authority:ws', 'token_program'],
+    close: ['user:w', 'stake:w', 'vault:w', 'authority:ws', 'token_program'],
   },
   rewards: {
     add_fee: ['user:w', 'reflection:w', 'vault:w', 'authority:s', 'token_program'],

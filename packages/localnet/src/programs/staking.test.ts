@@ -1,10 +1,18 @@
 import {
+  closeStakeInstruction,
   decodeStakeAccount,
+  restakeInstruction,
   rewardAddress,
   STAKING,
   stakeAddress,
+  stakeInstruction,
   stakeVaultAddress,
+  stakeWithdrawAmount,
+  stakeXnos,
   stakingInstruction,
+  topupStakeInstruction,
+  unstakeInstruction,
+  withdrawStakeInstruction,
 } from '@nosana/chain';
 import { createAssociatedTokenAccountIdempotentInstruction } from '@solana/spl-token';
 import { type Keypair, type PublicKey, SYSVAR_RENT_PUBKEY, SystemProgram } from '@solana/web3.js';
@@ -169,5 +177,112 @@ describe('emulated Staking program: the rules of the real program', () => {
       [node],
     );
     expect(errorName(unstake)).toBe('HasReward');
+  });
+});
+
+/** A wall clock that stands still, so the chain's time moves only with `advance` (exact release amounts). */
+const frozen = () => 1_800_000_000_000;
+
+describe('emulated Staking program: unstake, restake, withdraw and close', () => {
+  /** A user with `nos` NOS staked for `days`. */
+  const staked = (chain: TestChain, nos: bigint, days: number) => {
+    const user = chain.user(nos);
+    const ids = chain.ids;
+    const result = chain.send(
+      [
+        openNosAccount(chain, user),
+        stakeInstruction({ authority: user.publicKey, amount: nos, durationSeconds: days * DAY, ids }),
+      ],
+      [user],
+    );
+    expect(result.err).toBeNull();
+    return user;
+  };
+  const run = (
+    chain: TestChain,
+    user: Keypair,
+    build: (p: { authority: PublicKey; ids: TestChain['ids'] }) => ReturnType<typeof restakeInstruction>,
+  ) => chain.send([build({ authority: user.publicKey, ids: chain.ids })], [user]);
+
+  it('withdraw releases linearly after unstake and all of it at the end; restake stakes what is left', () => {
+    const chain = createTestChain(frozen);
+    const user = staked(chain, 1000n * NOS, 20);
+    const vault = stakeVaultAddress(user.publicKey, chain.ids).address;
+    expect(errorName(run(chain, user, withdrawStakeInstruction))).toBe('NotUnstaked');
+    expect(errorName(run(chain, user, restakeInstruction))).toBe('AlreadyStaked');
+    expect(run(chain, user, unstakeInstruction).err).toBeNull();
+    expect(errorName(run(chain, user, unstakeInstruction))).toBe('AlreadyUnstaked');
+    expect(stakeOf(chain, user.publicKey).xnos).toBe(0n);
+    chain.advance(5 * DAY);
+    expect(run(chain, user, withdrawStakeInstruction).err).toBeNull();
+    const quarter = chain.nos(user.publicKey);
+    // A quarter of the duration: a quarter of the stake (the program's fixed-point steps round it down).
+    expect(quarter).toBe(
+      stakeWithdrawAmount({
+        stake: stakeOf(chain, user.publicKey),
+        vaultBalance: 1000n * NOS,
+        now: frozen() / 1000 + 5 * DAY,
+      }),
+    );
+    expect(quarter).toBeLessThanOrEqual(250n * NOS);
+    expect(quarter).toBeGreaterThanOrEqual(250n * NOS - 1n);
+    expect(chain.tokens(vault)).toBe(1000n * NOS - quarter);
+    // Restake: the stake is what the vault still holds, its xNOS recomputed.
+    expect(run(chain, user, restakeInstruction).err).toBeNull();
+    const restaked = stakeOf(chain, user.publicKey);
+    expect(restaked).toMatchObject({ amount: 1000n * NOS - quarter, timeUnstake: 0 });
+    expect(restaked.xnos).toBe(stakeXnos(restaked));
+    expect(restaked.xnos).toBeGreaterThan(0n);
+    expect(run(chain, user, unstakeInstruction).err).toBeNull();
+    chain.advance(20 * DAY);
+    expect(run(chain, user, withdrawStakeInstruction).err).toBeNull();
+    expect(chain.nos(user.publicKey)).toBe(1000n * NOS);
+    expect(errorName(run(chain, user, withdrawStakeInstruction))).toBe('VaultEmpty');
+  });
+
+  it('close needs the stake unstaked, past its unlock and its vault empty; the rent of both goes back', () => {
+    const chain = createTestChain(frozen);
+    const user = staked(chain, 10n * NOS, 14);
+    const stake = stakeAddress(user.publicKey, chain.ids).address;
+    const vault = stakeVaultAddress(user.publicKey, chain.ids).address;
+    expect(errorName(run(chain, user, closeStakeInstruction))).toBe('NotUnstaked');
+    expect(run(chain, user, unstakeInstruction).err).toBeNull();
+    expect(errorName(run(chain, user, closeStakeInstruction))).toBe('Locked');
+    chain.advance(14 * DAY + 1);
+    expect(errorName(run(chain, user, closeStakeInstruction))).toBe('VaultNotEmpty');
+    const lamports = chain.bank.getAccount(user.publicKey)!.lamports;
+    const rent = chain.bank.getAccount(stake)!.lamports + chain.bank.getAccount(vault)!.lamports;
+    expect(
+      chain.send(
+        [
+          withdrawStakeInstruction({ authority: user.publicKey, ids: chain.ids }),
+          closeStakeInstruction({ authority: user.publicKey, ids: chain.ids }),
+        ],
+        [user],
+      ).err,
+    ).toBeNull();
+    expect(chain.bank.getAccount(stake)).toBeNull();
+    expect(chain.bank.getAccount(vault)).toBeNull();
+    expect(chain.nos(user.publicKey)).toBe(10n * NOS);
+    expect(chain.bank.getAccount(user.publicKey)!.lamports).toBe(lamports + rent - 5000n);
+  });
+
+  it('refuses another wallet: only the stake authority may withdraw or top it up', () => {
+    const chain = createTestChain(frozen);
+    const user = staked(chain, 10n * NOS, 14);
+    const thief = chain.user(1n * NOS);
+    const stake = stakeAddress(user.publicKey, chain.ids).address;
+    const vault = stakeVaultAddress(user.publicKey, chain.ids).address;
+    expect(run(chain, user, unstakeInstruction).err).toBeNull();
+    chain.advance(15 * DAY);
+    const withdraw = stakingInstruction(
+      'withdraw',
+      { user: chain.ata(thief.publicKey), vault, stake, authority: thief.publicKey },
+      {},
+    );
+    expect(errorName(chain.send([withdraw], [thief]))).toBe('Unauthorized');
+    const topup = topupStakeInstruction({ authority: thief.publicKey, amount: 1n, ids: chain.ids });
+    expect(chain.send([topup], [thief]).err).not.toBeNull();
+    expect(chain.tokens(vault)).toBe(10n * NOS);
   });
 });

@@ -1,7 +1,9 @@
 /**
- * The part of the Nosana Staking program the jobs flow needs, emulated: creating a stake (a node creates a
- * 0-NOS, 14-day stake because `work` requires the account), topping it up, extending and unstaking, with the
- * program's xNOS formula (nosana-ci/nosana-programs: programs/nosana-staking).
+ * The Nosana Staking program's stake lifecycle, emulated (nosana-ci/nosana-programs: programs/nosana-staking):
+ * creating a stake (a node creates a 0-NOS, 14-day stake because `work` requires the account), topping it up,
+ * extending, unstaking, restaking, withdrawing what the unlock released and closing it, with the program's xNOS
+ * formula and unlock arithmetic (shared with the client: `stakeXnos`, `stakeWithdrawAmount`). The settings and
+ * slashing instructions of the program's authority are not emulated.
  */
 import {
   ACCOUNT_SPACE,
@@ -12,9 +14,12 @@ import {
   rewardAddress,
   STAKING,
   type StakeAccount,
+  StakeArithmeticPanic,
+  stakeWithdrawAmount,
   stakeXnos,
 } from '@nosana/chain';
 import {
+  createCloseAccountInstruction,
   createInitializeAccount3Instruction,
   createTransferInstruction,
   TOKEN_PROGRAM_ID,
@@ -44,6 +49,24 @@ const isClosed = (account: { owner: PublicKey; data: Uint8Array } | null) =>
   account === null ||
   account.owner.equals(SYSTEM) ||
   (account.data.length >= 8 && account.data.subarray(0, 8).every((b) => b === 255));
+
+/** The seeds the stake's vault signs with: `["vault", mint, authority, bump]`. */
+const vaultSeeds = (stake: StakeAccount, mint: PublicKey) => [
+  utf8('vault'),
+  mint.toBytes(),
+  stake.authority.toBytes(),
+  Uint8Array.of(stake.vaultBump),
+];
+
+/** `StakeAccount::withdraw`: what the unlock has released by `now`; the program panics where it throws. */
+function released(stake: StakeAccount, balance: bigint, now: number): bigint {
+  try {
+    return stakeWithdrawAmount({ stake, vaultBalance: balance, now });
+  } catch (error) {
+    if (error instanceof StakeArithmeticPanic) throw new ProgramPanic(error.message);
+    throw error;
+  }
+}
 
 /**
  * The emulated Staking program for a program set.
@@ -156,6 +179,64 @@ export function createStakingProgram(ids: NosanaProgramIds): EmulatedProgram {
             stakingError('HasReward', 'reward'),
           );
           save({ ...stake, timeUnstake: context.now() });
+          return;
+        }
+        case 'restake': {
+          const vault = tokenAccount(context, account('vault'), 'vault');
+          const stake = loadStake();
+          const authority = signer(account('authority'), 'authority');
+          noDuplicateMutable(ix, ['vault', 'stake']);
+          writable(account('vault'), 'vault');
+          ensure(stake.vault.equals(account('vault').pubkey), () => commonError('InvalidVault', 'stake'));
+          ensure(stake.authority.equals(authority), () => commonError('Unauthorized', 'stake'));
+          ensure(stake.timeUnstake !== 0, () => stakingError('AlreadyStaked', 'stake'));
+          save({ ...stake, amount: vault.amount, timeUnstake: 0 });
+          return;
+        }
+        case 'withdraw': {
+          tokenAccount(context, account('user'), 'user');
+          const vault = tokenAccount(context, account('vault'), 'vault');
+          const stake = loadStake();
+          const authority = signer(account('authority'), 'authority');
+          expectAddress(account('tokenProgram'), TOKEN_PROGRAM_ID, 'tokenProgram');
+          noDuplicateMutable(ix, ['user', 'vault', 'stake']);
+          writable(account('user'), 'user');
+          writable(account('vault'), 'vault');
+          ensure(vault.amount !== 0n, () => commonError('VaultEmpty', 'vault'));
+          ensure(stake.vault.equals(account('vault').pubkey), () => commonError('InvalidVault', 'stake'));
+          ensure(stake.authority.equals(authority), () => commonError('Unauthorized', 'stake'));
+          ensure(stake.timeUnstake !== 0, () => stakingError('NotUnstaked', 'stake'));
+          writable(account('authority'), 'authority');
+          const amount = released(stake, vault.amount, context.now());
+          if (amount > 0n) {
+            context.invoke(
+              [createTransferInstruction(stake.vault, account('user').pubkey, stake.vault, amount)],
+              [vaultSeeds(stake, vault.mint)],
+            );
+          }
+          return;
+        }
+        case 'close': {
+          tokenAccount(context, account('user'), 'user');
+          const stake = loadStake();
+          const vault = tokenAccount(context, account('vault'), 'vault');
+          const authority = signer(account('authority'), 'authority');
+          expectAddress(account('tokenProgram'), TOKEN_PROGRAM_ID, 'tokenProgram');
+          noDuplicateMutable(ix, ['user', 'stake', 'vault']);
+          writable(account('user'), 'user');
+          ensure(stake.vault.equals(account('vault').pubkey), () => commonError('InvalidVault', 'stake'));
+          ensure(stake.authority.equals(authority), () => commonError('Unauthorized', 'stake'));
+          ensure(stake.timeUnstake !== 0, () => stakingError('NotUnstaked', 'stake'));
+          ensure(stake.timeUnstake + stake.duration < context.now(), () => stakingError('Locked', 'stake'));
+          writable(account('vault'), 'vault');
+          ensure(vault.amount === 0n, () => commonError('VaultNotEmpty', 'vault'));
+          writable(account('authority'), 'authority');
+          context.invoke(
+            [createCloseAccountInstruction(stake.vault, authority, stake.vault)],
+            [vaultSeeds(stake, vault.mint)],
+          );
+          // Anchor's `close = authority` on the stake, after the handler.
+          context.closeAccount(account('stake').pubkey, authority);
           return;
         }
         default:

@@ -130,6 +130,11 @@ export class Bank {
     return this.clock.unixTime();
   }
 
+  /** The unix time of the current slot (its Clock sysvar): the block time of what lands in it. */
+  slotTime(): number {
+    return this.clock.slotTime();
+  }
+
   /** Moves the cluster clock forward by `seconds` (tests of timeouts and payouts). */
   advanceClock(seconds: number): number {
     return this.clock.advanceClock(seconds);
@@ -267,7 +272,7 @@ export class Bank {
       signature,
       {
         slot: this.clock.currentSlot,
-        blockTime: this.clock.unixTime(),
+        blockTime: this.clock.slotTime(),
         err: null,
         logs: result.logs(),
         fee: LAMPORTS_PER_SIGNATURE,
@@ -321,7 +326,7 @@ export class Bank {
       signature,
       {
         slot: this.clock.currentSlot,
-        blockTime: this.clock.unixTime(),
+        blockTime: this.clock.slotTime(),
         err: result.err,
         logs: result.logs,
         fee: result.fee,

@@ -58,7 +58,7 @@ export function createRpcHandler(bank: Bank, extensions: LocalnetExtensions) {
     }),
     getLatestBlockhash: () => withContext(bank.latestBlockhash()),
     isBlockhashValid: (p) => withContext(bank.isBlockhashValid(blockhash(p[0]))),
-    getBlockTime: () => bank.unixTime(),
+    getBlockTime: () => bank.slotTime(),
     getStakeMinimumDelegation: () => withContext(1_000_000_000),
     localnet_info: (): LocalnetRpcResult<'localnet_info'> => extensions.info(),
     localnet_airdropNos: (p): LocalnetRpcResult<'localnet_airdropNos'> => {

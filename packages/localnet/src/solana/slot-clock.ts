@@ -107,7 +107,15 @@ export class SlotClock {
     this.dirty = true;
   }
 
-  /** The cluster's unix time in seconds. */
+  /**
+   * The unix time of the current slot: the Clock sysvar's `unix_timestamp`, which programs read while it lasts
+   * (set when the slot starts, so up to one second behind {@link unixTime}). What `getBlockTime` answers.
+   */
+  slotTime(): number {
+    return Number(this.svm.getClock().unixTimestamp);
+  }
+
+  /** The cluster's unix time in seconds (the wall clock plus the test offset). */
   unixTime(): number {
     return Math.floor(this.now() / 1000) + this.clockOffset;
   }
