@@ -1,13 +1,23 @@
 import { Command, ux } from '@oclif/core';
+import type { Input, ParserOutput } from '@oclif/core/interfaces';
+
+/** What oclif's parser returns for flags and arguments (`FlagOutput` / `ArgOutput`, which it does not export). */
+// biome-ignore lint/suspicious/noExplicitAny: oclif's own constraint
+type FlagOutput = { [name: string]: any };
+// biome-ignore lint/suspicious/noExplicitAny: oclif's own constraint
+type ArgOutput = { [name: string]: any };
+
 import { errorEnvelope, errorText, type JsonEnvelope } from './envelope.js';
 import { normalizeError } from './errors.js';
+import { applyFlagDefaults } from './flag-defaults.js';
 
 export type { JsonEnvelope } from './envelope.js';
 
 /**
  * The base of every `nosana` command: `--json` with one stable envelope, warnings collected for it, and one
  * error path that maps errors to exit codes (see errors.ts) and prints them — as JSON on stdout with
- * `--json`, as text on stderr otherwise.
+ * `--json`, as text on stderr otherwise. Flags a command was not given take their defaults from the active
+ * configuration profile, then from the running localnet (flag-defaults.ts), before their built-in defaults.
  */
 export abstract class NosanaCommand<T> extends Command {
   static override enableJsonFlag = true;
@@ -15,6 +25,21 @@ export abstract class NosanaCommand<T> extends Command {
   private readonly collectedWarnings: string[] = [];
 
   abstract override run(): Promise<T>;
+
+  /** oclif's parse, then the defaults of the profile and of the running localnet (see flag-defaults.ts). */
+  protected override async parse<F extends FlagOutput, B extends FlagOutput, A extends ArgOutput>(
+    options?: Input<F, B, A>,
+    argv?: string[],
+  ): Promise<ParserOutput<F, B, A>> {
+    const output = await super.parse(options, argv);
+    const input = (options ?? this.ctor) as { flags?: object; baseFlags?: object };
+    await applyFlagDefaults({
+      flags: output.flags as Record<string, unknown>,
+      metadata: output.metadata,
+      definitions: { ...input.baseFlags, ...input.flags } as Record<string, { type: string }>,
+    });
+    return output;
+  }
 
   /** Records a warning for the JSON envelope and prints it on stderr in human mode. */
   protected warnUser(message: string): void {

@@ -53,6 +53,14 @@ declare module '@nosana/core' {
     CLI__MARKET_REQUIRED: { network: string; qualifying: string[]; result?: unknown };
     /** `node start --market auto` found no market this host qualifies for (exit 1); the verdicts are in `result`. */
     CLI__NO_QUALIFYING_MARKET: { network: string; result?: unknown };
+    /** The configuration file (`~/.nosana/config.json`) cannot be read or holds a bad value (exit 1). */
+    CLI__CONFIG_FILE_INVALID: { path: string };
+    /** `nosana config` was given a key that does not exist (exit 1); `keys` are the valid ones. */
+    CLI__CONFIG_KEY_UNKNOWN: { key: string; keys: string[] };
+    /** `nosana config set` was given a value the key does not accept (exit 1). */
+    CLI__CONFIG_VALUE_INVALID: { key: string; value: string };
+    /** `nosana config use` named a profile that does not exist (exit 1); `profiles` are the existing ones. */
+    CLI__CONFIG_PROFILE_UNKNOWN: { profile: string; profiles: string[] };
   }
 }
 

@@ -57,6 +57,12 @@ export function renderCliReference(manifest: Manifest): string {
     '`{ "status": "ok" | "error", "result", "warnings", "error"?: { "code", "message" }, "errors"?: [...] }`.',
     'Exit codes: `0` success, `1` bad input, `2` the job failed or was stopped, `3` network/RPC/IPFS/engine error.',
     '',
+    'Where a value comes from, first match wins: the flag, its environment variable, the active configuration profile',
+    '(`nosana config set|use`, `~/.nosana/config.json`; `NOSANA_PROFILE` picks one for a shell; keys `network`, `rpc`,',
+    '`ipfs-api`, `wallet`, `market`, `gateway`, `indexer`), then — on localnet, for `--rpc` and `--ipfs` — the localnet',
+    '`nosana localnet start` runs (it points `~/.nosana/current-localnet.json` at its data directory, whose',
+    '`endpoints.json` holds its URLs), then the built-in default.',
+    '',
   ];
   for (const command of sorted(manifest)) {
     const args = Object.values(command.args)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gatewayContentType, SNIFF_BYTES } from './content-type.js';
+import { gatewayContentType, pinataContentType, SNIFF_BYTES } from './content-type.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -18,5 +18,15 @@ describe('gatewayContentType', () => {
   it('keeps text whose sniffed bytes end inside a multi-byte character', () => {
     const text = utf8(`${'a'.repeat(SNIFF_BYTES - 1)}é`).subarray(0, SNIFF_BYTES);
     expect(gatewayContentType('QmX', text)).toBe('text/plain; charset=utf-8');
+  });
+});
+
+describe('pinataContentType', () => {
+  it("answers JSON as application/json, as Pinata's gateways do; other text and binaries as Kubo does", () => {
+    expect(pinataContentType('QmX', utf8(' \n{"ops":[]}'))).toBe('application/json');
+    expect(pinataContentType('QmX', utf8('[1,2]'))).toBe('application/json');
+    expect(pinataContentType('QmX', utf8('hello'))).toBe('text/plain; charset=utf-8');
+    expect(pinataContentType('QmX', Uint8Array.of(0, 1, 2, 3))).toBe('application/octet-stream');
+    expect(pinataContentType('QmX/page.html', utf8('{'))).toBe('text/html; charset=utf-8');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The gateway's `Content-Type`, chosen as Kubo's gateway does: from the file name's extension when the path has
  * one, otherwise by sniffing the first bytes (UTF-8 text such as JSON is `text/plain; charset=utf-8`, so a browser
- * shows it; anything else `application/octet-stream`).
+ * shows it; anything else `application/octet-stream`). `/pinata/ipfs/<cid>` answers like Pinata's gateways instead
+ * ({@link pinataContentType}).
  */
 
 const BY_EXTENSION: Record<string, string> = {
@@ -61,4 +62,21 @@ export function gatewayContentType(path: string, head: Uint8Array): string {
   if (start[0] === 0xff && start[1] === 0xd8 && start[2] === 0xff) return 'image/jpeg';
   if (start[0] === 0x1f && start[1] === 0x8b) return 'application/x-gzip';
   return isText(head) ? 'text/plain; charset=utf-8' : 'application/octet-stream';
+}
+
+/**
+ * The content type of Pinata's gateways (the one the Nosana SDKs read results through), which differ from Kubo in one
+ * way that matters to clients: text that starts as JSON (`{` or `[` after whitespace) is `application/json`, so
+ * clients that parse by content type (`@nosana/kit`) get objects back.
+ *
+ * @example
+ * ```ts
+ * pinataContentType('Qm…', new TextEncoder().encode('{"a":1}')); // 'application/json'
+ * ```
+ */
+export function pinataContentType(path: string, head: Uint8Array): string {
+  const kubo = gatewayContentType(path, head);
+  if (!kubo.startsWith('text/plain')) return kubo;
+  const first = new TextDecoder().decode(head.subarray(0, 64)).trimStart()[0];
+  return first === '{' || first === '[' ? 'application/json' : kubo;
 }

@@ -57,6 +57,14 @@ describe("the localnet's Pinata-compatible API", () => {
     // Like Kubo's gateway, JSON without a file name is served as text.
     expect(read.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(await read.json()).toEqual(content);
+    // Pinata's gateways answer it as JSON (clients such as @nosana/kit parse by content type): /pinata/ipfs/.
+    const flavoured = await fetch(`${server.gatewayUrl}/pinata/ipfs/${answer.IpfsHash}`);
+    expect(flavoured.headers.get('content-type')).toBe('application/json');
+    expect(await flavoured.json()).toEqual(content);
+    const missing = 'QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n';
+    expect((await fetch(`${server.gatewayUrl}/pinata/ipfs/${missing}`)).status).toBe(
+      (await fetch(`${server.gatewayUrl}/ipfs/${missing}`)).status,
+    );
   });
 
   it('makes a CIDv1 when pinataOptions asks for one, also when the options follow the file', async () => {

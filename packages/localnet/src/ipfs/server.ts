@@ -1,6 +1,7 @@
 /**
  * A Kubo-RPC-compatible HTTP API over the localnet's content store (the subset clients use: add, cat, get, pin,
- * version, id) and a read-only gateway (`GET|HEAD /ipfs/<cid>[/path]`), so `kubo-rpc-client` works unchanged.
+ * version, id) and a read-only gateway (`GET|HEAD /ipfs/<cid>[/path]`), so `kubo-rpc-client` works unchanged; the
+ * same gateway with Pinata's content types under `/pinata/ipfs/` for clients written against Pinata's gateways.
  * Binds to loopback: like Kubo's RPC API it has no authentication.
  */
 import { createHash } from 'node:crypto';
@@ -12,7 +13,7 @@ import { base58 } from '@scure/base';
 import { CID } from 'multiformats/cid';
 import { pack } from 'tar-stream';
 import { listenFailed } from '../listen-error.js';
-import { gatewayContentType, SNIFF_BYTES } from './content-type.js';
+import { gatewayContentType, pinataContentType, SNIFF_BYTES } from './content-type.js';
 import { multipart } from './multipart.js';
 import { createPinataRoutes } from './pinata.js';
 import type { AddOptions, ContentStore } from './store.js';
@@ -154,7 +155,7 @@ async function cat(
   path: string,
   query: URLSearchParams,
   response: ServerResponse,
-  { head = false, gateway = false }: { head?: boolean; gateway?: boolean } = {},
+  { head = false, gateway = false }: { head?: boolean; gateway?: false | 'kubo' | 'pinata' | boolean } = {},
 ): Promise<void> {
   const entry = await store.resolve(path);
   if (entry.type === 'directory')
@@ -165,7 +166,9 @@ async function cat(
   const offset = Math.min(size, position(query, 'offset') ?? 0);
   const length = Math.min(size - offset, position(query, 'length') ?? Number.POSITIVE_INFINITY);
   response.writeHead(200, {
-    'content-type': gateway ? gatewayContentType(path, await sniff(entry)) : 'application/octet-stream',
+    'content-type': gateway
+      ? (gateway === 'pinata' ? pinataContentType : gatewayContentType)(path, await sniff(entry))
+      : 'application/octet-stream',
     'content-length': String(length),
     'x-content-length': String(size),
     etag: `"${entry.cid}"`,
@@ -295,17 +298,26 @@ function apiRoutes(store: ContentStore, maxBodyBytes: number): Record<IpfsApiCom
   };
 }
 
-/** The read-only gateway: `GET|HEAD /ipfs/<cid>[/path]`, a directory as an HTML listing. */
+/**
+ * The read-only gateway: `GET|HEAD /ipfs/<cid>[/path]` with Kubo's content types, `/pinata/ipfs/<cid>[/path]` with
+ * Pinata's (JSON as `application/json`); a directory as an HTML listing.
+ */
 async function gateway(
   store: ContentStore,
   request: IncomingMessage,
   response: ServerResponse,
   url: URL,
 ): Promise<void> {
-  const path = decodeURIComponent(url.pathname.slice('/ipfs/'.length));
+  const flavour = url.pathname.startsWith('/pinata/') ? 'pinata' : 'kubo';
+  const path = decodeURIComponent(
+    url.pathname.slice(flavour === 'pinata' ? '/pinata/ipfs/'.length : '/ipfs/'.length),
+  );
   const entry = await store.resolve(path);
   if (entry.type !== 'directory')
-    return cat(store, path, url.searchParams, response, { head: request.method === 'HEAD', gateway: true });
+    return cat(store, path, url.searchParams, response, {
+      head: request.method === 'HEAD',
+      gateway: flavour,
+    });
   const links: string[] = [];
   for await (const child of entry.entries())
     links.push(`<li><a href="/ipfs/${path}/${child.name}">${child.name}</a></li>`);
@@ -316,6 +328,10 @@ async function gateway(
       : `<!doctype html><title>/ipfs/${path}</title><ul>${links.join('')}</ul>\n`,
   );
 }
+
+/** Whether a path is the gateway's (Kubo's or Pinata's flavour). */
+const isGatewayPath = (pathname: string) =>
+  pathname.startsWith('/ipfs/') || pathname.startsWith('/pinata/ipfs/');
 
 /** A 413 before reading a body whose declared length is over the limit. */
 function tooLarge(maxBodyBytes: number, request: IncomingMessage, response: ServerResponse): boolean {
@@ -332,7 +348,7 @@ function tooLarge(maxBodyBytes: number, request: IncomingMessage, response: Serv
 /** The HTTP answer to an error a request raised: coded errors to their status, anything else 500. */
 function answerError(error: unknown, response: ServerResponse, url: URL): void {
   if (isNosanaError(error, 'LOCALNET__IPFS_NOT_FOUND'))
-    fail(response, url.pathname.startsWith('/ipfs/') ? 404 : 500, error.message);
+    fail(response, isGatewayPath(url.pathname) ? 404 : 500, error.message);
   else if (isNosanaError(error, 'LOCALNET__IPFS_BAD_REQUEST')) fail(response, 400, error.message);
   else if (isNosanaError(error, 'LOCALNET__IPFS_BODY_TOO_LARGE')) {
     response.setHeader('connection', 'close');
@@ -361,7 +377,7 @@ function requestHandler(store: ContentStore, maxBodyBytes: number) {
           return fail(response, 404, `command not supported by the Nosana localnet: ${url.pathname}`);
         return await route(request, response, url.searchParams);
       }
-      if (url.pathname.startsWith('/ipfs/') && (request.method === 'GET' || request.method === 'HEAD'))
+      if (isGatewayPath(url.pathname) && (request.method === 'GET' || request.method === 'HEAD'))
         return await gateway(store, request, response, url);
       fail(response, 404, 'not found');
     } catch (error) {

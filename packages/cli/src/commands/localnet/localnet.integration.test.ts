@@ -4,12 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/network.js';
-import { runCli } from '../../../test/run-cli.js';
+import { runCli as runBinary } from '../../../test/run-cli.js';
 import type { LocalnetStartResult } from './start.js';
 import type { LocalnetStatusResult } from './status.js';
 import type { LocalnetStopResult } from './stop.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'nosana-cli-localnet-'));
+/** The binary with this test's own HOME: the localnet pointer and wallets stay in the temporary directory. */
+const runCli = (args: string[], options: { env?: NodeJS.ProcessEnv } = {}) =>
+  runBinary(args, { ...options, env: { HOME: dir, ...options.env } });
 afterAll(async () => {
   await runCli(['localnet', 'stop', '--data-dir', join(dir, 'a')]);
   rmSync(dir, { recursive: true, force: true });
@@ -101,7 +104,7 @@ describe('nosana localnet', () => {
     });
     expect(balance.json<{ result: { nos: string } }>().result.nos).toBe('1000000000');
     await runCli(['localnet', 'stop', '--data-dir', dataDir]);
-  }, 120_000);
+  }, 240_000);
 
   it('a port in use is reported with a fix (exit 1); stop without a localnet is a no-op', async () => {
     const blocker = createServer();

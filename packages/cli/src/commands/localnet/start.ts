@@ -1,11 +1,18 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { NosanaCommand } from '../../base-command.js';
-import { discoverLocalnetServices } from '../../localnet-services.js';
+import {
+  defaultLocalnetDir,
+  type LocalnetEndpoints,
+  localnetEnv,
+  publishLocalnet,
+  readLocalnetEndpoints,
+  unpublishLocalnet,
+} from '../../localnet-discovery.js';
 import { details, interactive } from '../../output.js';
-import { defaultLocalnetDir, localnetUrls, probeLocalnet } from './status.js';
+import { probeLocalnet } from './status.js';
 
 /** What `nosana localnet start --json` returns once the network answers. */
 export interface LocalnetStartResult {
@@ -22,6 +29,8 @@ export interface LocalnetStartResult {
   serviceUrl: string | null;
   /** The indexer (API under /api, explorer at /), or null with --no-indexer. */
   indexerUrl: string | null;
+  /** Environment variables that point other tools at it (`nosana` commands find it on their own). */
+  env: Record<string, string>;
 }
 
 /** The shape of a service URL on a gateway at `gatewayUrl` (a localnet gateway's domain is `localhost`). */
@@ -33,12 +42,13 @@ const serviceUrlOf = (gatewayUrl: string) => {
 export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
   static override summary = 'start the embedded Nosana network (Solana RPC + Jobs/Staking programs + IPFS)';
   static override description =
-    "Serves Solana JSON-RPC on --rpc-port (WebSocket on the next port) with the Nosana programs emulated at their real addresses, a NOS faucet, a cpu and a gpu market, and a Kubo-compatible IPFS API on --ipfs-port. Next to it run a service gateway (jobs' exposed ports at http://<service-id>.localhost:<gateway port>) and an indexer (API and explorer), unless --no-gateway / --no-indexer; nodes and clients discover both from the RPC (`localnet_info`). State persists in --data-dir across restarts. Runs in the foreground until Ctrl-C, or in the background with --detach; everything stops together.";
+    "Serves Solana JSON-RPC on --rpc-port (WebSocket on the next port) with the Nosana programs emulated at their real addresses, a NOS faucet, a cpu and a gpu market, and a Kubo-compatible IPFS API on --ipfs-port. Next to it run a service gateway (jobs' exposed ports at http://<service-id>.localhost:<gateway port>) and an indexer (API and explorer), unless --no-gateway / --no-indexer; nodes and clients discover both from the RPC (`localnet_info`). State persists in --data-dir across restarts. Runs in the foreground until Ctrl-C, or in the background with --detach; everything stops together. It writes its URLs to <data dir>/endpoints.json and points ~/.nosana/current-localnet.json at its data directory, so the other commands (and `localnet status` / `stop`) find it whatever its ports; it prints the environment variables that point other tools at it.";
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --detach',
     '<%= config.bin %> <%= command.id %> --reset --rpc-port 18899 --ipfs-port 15001',
     '<%= config.bin %> <%= command.id %> --detach --no-indexer --gateway-port 18080',
+    '<%= config.bin %> <%= command.id %> --detach --data-dir /tmp/my-localnet --rpc-port 0 --ipfs-port 0',
   ];
   static override flags = {
     detach: Flags.boolean({
@@ -48,12 +58,17 @@ export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
     'data-dir': Flags.string({ summary: 'state directory (default ~/.nosana/localnet)' }),
     reset: Flags.boolean({ summary: 'start from genesis, discarding saved state' }),
     'rpc-port': Flags.integer({
-      summary: 'JSON-RPC port; the WebSocket uses the next one',
+      summary: 'JSON-RPC port; the WebSocket uses the next one (0: a free pair)',
       default: 8899,
-      min: 1,
+      min: 0,
       max: 65534,
     }),
-    'ipfs-port': Flags.integer({ summary: 'IPFS API and gateway port', default: 5001, min: 1, max: 65535 }),
+    'ipfs-port': Flags.integer({
+      summary: 'IPFS API and gateway port (0: a free one)',
+      default: 5001,
+      min: 0,
+      max: 65535,
+    }),
     programs: Flags.string({
       summary: 'program ids and NOS mint to emulate',
       options: ['mainnet', 'devnet'],
@@ -83,9 +98,8 @@ export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
 
   async run(): Promise<LocalnetStartResult> {
     const { flags } = await this.parse(LocalnetStart);
-    const dataDir = flags['data-dir'] ?? defaultLocalnetDir();
-    const urls = localnetUrls(flags['rpc-port'], flags['ipfs-port']);
-    if (flags.detach) return this.detach(dataDir, urls, flags);
+    const dataDir = resolve(flags['data-dir'] ?? defaultLocalnetDir());
+    if (flags.detach) return this.detach(dataDir, flags);
 
     const { startLocalnet } = await import('@nosana/localnet');
     const localnet = await startLocalnet({
@@ -120,43 +134,55 @@ export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
       throw error;
     }
     localnet.announce(extra.services);
-    const result: LocalnetStartResult = {
+    const endpoints: LocalnetEndpoints = {
+      pid: process.pid,
+      dataDir,
       rpcUrl: localnet.rpcUrl,
       wsUrl: localnet.wsUrl,
       ipfsApiUrl: localnet.ipfsApiUrl,
-      dataDir: localnet.dataDir,
-      pid: process.pid,
-      detached: false,
+      ipfsGatewayUrl: localnet.ipfsGatewayUrl,
       gatewayUrl: extra.services.gateway ?? null,
-      serviceUrl: extra.services.gateway ? serviceUrlOf(extra.services.gateway) : null,
       indexerUrl: extra.services.indexer ?? null,
+      programs: flags.programs as 'mainnet' | 'devnet',
     };
+    // Written last: a detached parent waits for this file, and other commands find the localnet through it.
+    publishLocalnet(endpoints);
+    const result = resultOf(endpoints, false);
     this.log(
-      details([
-        ['RPC', localnet.rpcUrl],
-        ['WebSocket', localnet.wsUrl],
-        ['IPFS API', localnet.ipfsApiUrl],
-        ['gateway', result.gatewayUrl ?? undefined],
-        ['services', result.serviceUrl ?? undefined],
-        ['indexer', result.indexerUrl ?? undefined],
-        ['data', localnet.dataDir],
-        ['markets', localnet.markets.map((m) => `${m.name} ${m.address}`).join(', ')],
-      ]),
+      details(
+        this.rows(result, [['markets', localnet.markets.map((m) => `${m.name} ${m.address}`).join(', ')]]),
+      ),
     );
+    this.log(exportLines(result.env));
     this.printEnvelopeNow(result);
     this.log('Serving. Press Ctrl-C to stop (state is saved).');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
+    await new Promise<void>((done) => {
+      process.once('SIGINT', done);
+      process.once('SIGTERM', done);
     });
+    unpublishLocalnet(dataDir, process.pid);
     await extra.close();
     await localnet.close();
     return result;
   }
 
+  /** The detail rows of a started localnet. */
+  private rows(result: LocalnetStartResult, more: Array<[string, string | undefined]>) {
+    return [
+      ['RPC', result.rpcUrl],
+      ['WebSocket', result.wsUrl],
+      ['IPFS API', result.ipfsApiUrl],
+      ['gateway', result.gatewayUrl ?? undefined],
+      ['services', result.serviceUrl ?? undefined],
+      ['indexer', result.indexerUrl ?? undefined],
+      ['data', result.dataDir],
+      ...more,
+    ] as Array<[string, string | undefined]>;
+  }
+
+  /** Starts `localnet start` (without --detach) in a background process and waits until it has published its URLs. */
   private async detach(
     dataDir: string,
-    urls: ReturnType<typeof localnetUrls>,
     flags: {
       reset: boolean;
       'rpc-port': number;
@@ -201,10 +227,10 @@ export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
       exited = code;
     });
     const started = Date.now();
-    let services: Awaited<ReturnType<typeof discoverLocalnetServices>> = {};
     const { NosanaError } = await import('@nosana/core');
     if (interactive(this.jsonEnabled()))
       (await import('@oclif/core')).ux.action.start('Starting the localnet');
+    let endpoints: LocalnetEndpoints;
     while (true) {
       if (exited !== undefined) {
         const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
@@ -214,45 +240,58 @@ export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
           { dataDir },
         );
       }
-      // Ready once the RPC answers and the services asked for are announced.
-      if ((await probeLocalnet(urls.rpcUrl)) !== null) {
-        services = await discoverLocalnetServices(urls.rpcUrl);
-        if ((!flags.gateway || services.gateway) && (!flags.indexer || services.indexer)) break;
+      // Ready once it has published its URLs (after its gateway and indexer started) and its RPC answers.
+      const published = readLocalnetEndpoints(dataDir);
+      if (published && published.pid === child.pid && (await probeLocalnet(published.rpcUrl)) !== null) {
+        endpoints = published;
+        break;
       }
       if (Date.now() - started > 60_000) {
         child.kill('SIGTERM');
         throw new NosanaError(
           'CLI__WAIT_TIMEOUT',
-          `the localnet did not answer on ${urls.rpcUrl} within 60 s — see ${logFile}`,
+          `the localnet did not start within 60 s — see ${logFile}`,
           { what: 'localnet start', seconds: 60 },
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((done) => setTimeout(done, 100));
     }
     if (interactive(this.jsonEnabled())) (await import('@oclif/core')).ux.action.stop('ready');
     child.unref();
+    const result = resultOf(endpoints, true);
     this.log(
-      details([
-        ['RPC', urls.rpcUrl],
-        ['WebSocket', urls.wsUrl],
-        ['IPFS API', urls.ipfsApiUrl],
-        ['gateway', services.gateway],
-        ['services', services.gateway ? serviceUrlOf(services.gateway) : undefined],
-        ['indexer', services.indexer],
-        ['data', dataDir],
-        ['log', logFile],
-        ['pid', String(child.pid)],
-      ]),
+      details(
+        this.rows(result, [
+          ['log', logFile],
+          ['pid', String(child.pid)],
+        ]),
+      ),
     );
+    this.log(exportLines(result.env));
     this.log('Running in the background; stop it with `nosana localnet stop`.');
-    return {
-      ...urls,
-      dataDir,
-      pid: child.pid!,
-      detached: true,
-      gatewayUrl: services.gateway ?? null,
-      serviceUrl: services.gateway ? serviceUrlOf(services.gateway) : null,
-      indexerUrl: services.indexer ?? null,
-    };
+    return result;
   }
 }
+
+/** The result of a localnet that serves at `endpoints`. */
+function resultOf(endpoints: LocalnetEndpoints, detached: boolean): LocalnetStartResult {
+  return {
+    rpcUrl: endpoints.rpcUrl,
+    wsUrl: endpoints.wsUrl,
+    ipfsApiUrl: endpoints.ipfsApiUrl,
+    dataDir: endpoints.dataDir,
+    pid: endpoints.pid,
+    detached,
+    gatewayUrl: endpoints.gatewayUrl,
+    serviceUrl: endpoints.gatewayUrl ? serviceUrlOf(endpoints.gatewayUrl) : null,
+    indexerUrl: endpoints.indexerUrl,
+    env: localnetEnv(endpoints),
+  };
+}
+
+/** The `export` lines for a shell. */
+const exportLines = (env: Record<string, string>) =>
+  [
+    'Other nosana commands find this localnet on their own; for other tools (or another HOME), export:',
+    ...Object.entries(env).map(([name, value]) => `  export ${name}=${value}`),
+  ].join('\n');

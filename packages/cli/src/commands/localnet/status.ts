@@ -1,19 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Flags } from '@oclif/core';
 import { NosanaCommand } from '../../base-command.js';
+import { defaultLocalnetDir, findLocalnet, localnetEnv } from '../../localnet-discovery.js';
 import { details } from '../../output.js';
-
-/** The localnet's default state directory (same as @nosana/localnet's, without importing it). */
-export const defaultLocalnetDir = () => join(homedir(), '.nosana', 'localnet');
-
-/** The URLs of a localnet on these ports of 127.0.0.1. */
-export const localnetUrls = (rpcPort: number, ipfsPort: number) => ({
-  rpcUrl: `http://127.0.0.1:${rpcPort}`,
-  wsUrl: `ws://127.0.0.1:${rpcPort + 1}`,
-  ipfsApiUrl: `http://127.0.0.1:${ipfsPort}`,
-});
 
 /** What `localnet_info` answers (a subset). */
 export interface LocalnetProbe {
@@ -49,6 +39,8 @@ export async function probeLocalnet(rpcUrl: string, timeoutMs = 2000): Promise<L
 export interface LocalnetStatusResult {
   running: boolean;
   rpcUrl: string;
+  /** Its IPFS API, when it published its URLs (`nosana localnet start`); else null. */
+  ipfsApiUrl: string | null;
   dataDir: string;
   pid: number | null;
   slot: number | null;
@@ -57,41 +49,59 @@ export interface LocalnetStatusResult {
   gatewayUrl: string | null;
   /** Its indexer, when one runs next to it. */
   indexerUrl: string | null;
+  /** Environment variables that point other tools at it; null when it does not run or did not publish its URLs. */
+  env: Record<string, string> | null;
 }
 
 export default class LocalnetStatus extends NosanaCommand<LocalnetStatusResult> {
   static override summary = 'tell whether the localnet runs, where, and its markets';
+  static override description =
+    'Without flags it looks at the localnet started last (`~/.nosana/current-localnet.json` points at its data directory, whose endpoints.json holds its URLs), then at the default directory, then at port 8899.';
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --data-dir /tmp/my-localnet',
     '<%= config.bin %> <%= command.id %> --rpc-port 18899 --json',
   ];
   static override flags = {
-    'data-dir': Flags.string({ summary: 'state directory (default ~/.nosana/localnet)' }),
-    'rpc-port': Flags.integer({ summary: 'JSON-RPC port', default: 8899 }),
+    'data-dir': Flags.string({
+      summary: 'state directory of the localnet (default: the one started last, else ~/.nosana/localnet)',
+    }),
+    'rpc-port': Flags.integer({
+      summary: 'JSON-RPC port to ask (default: the one the localnet published, else 8899)',
+    }),
   };
 
   async run(): Promise<LocalnetStatusResult> {
     const { flags } = await this.parse(LocalnetStatus);
-    const dataDir = flags['data-dir'] ?? defaultLocalnetDir();
-    const { rpcUrl } = localnetUrls(flags['rpc-port'], 5001);
+    const asked = flags['data-dir'] === undefined ? undefined : resolve(flags['data-dir']);
+    const found = findLocalnet({ dataDir: asked });
+    const dataDir = asked ?? found?.dataDir ?? defaultLocalnetDir();
+    const rpcUrl =
+      flags['rpc-port'] !== undefined
+        ? `http://127.0.0.1:${flags['rpc-port']}`
+        : (found?.rpcUrl ?? 'http://127.0.0.1:8899');
+    const published = found && found.rpcUrl === rpcUrl ? found : null;
     const pidFile = join(dataDir, 'localnet.pid');
     const pid = existsSync(pidFile) ? Number.parseInt(readFileSync(pidFile, 'utf8'), 10) || null : null;
     const probe = await probeLocalnet(rpcUrl);
     const result: LocalnetStatusResult = {
       running: probe !== null,
       rpcUrl,
+      ipfsApiUrl: published?.ipfsApiUrl ?? null,
       dataDir,
       pid,
       slot: probe?.slot ?? null,
       markets: probe?.markets.map(({ name, address }) => ({ name, address })) ?? [],
       gatewayUrl: probe?.services?.gateway ?? null,
       indexerUrl: probe?.services?.indexer ?? null,
+      env: probe && published ? localnetEnv(published) : null,
     };
     this.log(
       probe
         ? details([
             ['status', 'running'],
             ['RPC', rpcUrl],
+            ['IPFS API', result.ipfsApiUrl ?? undefined],
             ['slot', String(probe.slot)],
             ['pid', pid ? String(pid) : 'unknown'],
             ['gateway', result.gatewayUrl ?? undefined],
