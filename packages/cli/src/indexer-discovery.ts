@@ -33,3 +33,28 @@ export async function indexerFor(
   const announced = (await discoverLocalnetServices(network.rpcUrl)).indexer;
   return announced ? { url: announced, source: 'localnet' } : undefined;
 }
+
+/** Where `nosana indexer start` listens by default: the last resort of commands that need an indexer. */
+export const DEFAULT_INDEXER_URL = 'http://127.0.0.1:8090';
+
+/**
+ * The indexer of a command that needs one (`job explain`, `explorer`): the flag or its env, else the localnet's
+ * announced one (for `--network` / `--rpc`), else {@link DEFAULT_INDEXER_URL}.
+ *
+ * @example
+ * ```ts
+ * const url = await requiredIndexer({ indexer: flags.indexer, network: flags.network, rpc: flags.rpc });
+ * ```
+ */
+export async function requiredIndexer(flags: {
+  indexer?: string | undefined;
+  network: string;
+  rpc?: string | undefined;
+}): Promise<string> {
+  if (flags.indexer && flags.indexer !== NO_INDEXER) return flags.indexer;
+  const { resolveNetwork } = await import('@nosana/chain');
+  const network = resolveNetwork({ network: flags.network, ...(flags.rpc ? { rpcUrl: flags.rpc } : {}) });
+  return (
+    (await indexerFor(undefined, { name: flags.network, rpcUrl: network.rpcUrl }))?.url ?? DEFAULT_INDEXER_URL
+  );
+}

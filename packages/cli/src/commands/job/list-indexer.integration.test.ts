@@ -1,6 +1,6 @@
 /**
- * `nosana job list` finds the localnet's indexer by itself (announced in `localnet_info`), while `--indexer` /
- * `NOSANA_INDEXER_URL` still win and `--indexer none` scans over RPC. In process, against a localnet and an indexer
+ * `nosana job list` (and `job explain`, `explorer`) find the localnet's indexer by themselves (announced in
+ * `localnet_info`), while `--indexer` / `NOSANA_INDEXER_URL` still win and `--indexer none` scans over RPC. In process, against a localnet and an indexer
  * in this process.
  */
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { type Indexer, startIndexer } from '@nosana/indexer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNetwork, type TestNetwork } from '../../../test/network.js';
 import { runCommand } from '../../../test/run-command.js';
+import type { JobExplainResult } from './explain.js';
 import type { JobListResult } from './list.js';
 
 type Ok<T> = { status: 'ok'; result: T; warnings: string[] };
@@ -86,6 +87,14 @@ describe('job list and the localnet’s indexer', () => {
       jobs: [expect.objectContaining({ address: job, state: 'QUEUED' })],
     });
     expect(out.warnings).toEqual([]);
+  });
+
+  it('explains jobs and finds the explorer through the announced indexer too', async () => {
+    const explained = await runCommand(['job', 'explain', job, '--json'], { env });
+    expect(explained.json<Ok<JobExplainResult>>().result).toMatchObject({ job, reason: 'NO_NODES' });
+    // This indexer serves no web app: the error names the indexer the command found.
+    const explorer = await runCommand(['explorer', '--json'], { env });
+    expect(explorer.json<{ error: { message: string } }>().error.message).toContain(indexer.url);
   });
 
   it('scans over RPC with --indexer none, without the warning', async () => {
