@@ -85,4 +85,38 @@ describe('the API handler', () => {
     expect(noIpfs.status).toBe(503);
     expect(await noIpfs.json()).toMatchObject({ error: { code: 'NO_IPFS' } });
   });
+
+  it('answers a known node’s hardware from its source, 404 for an unknown node, 503 without a source', async () => {
+    const node = 'HUKXy3vd3k4WTosWUeXAJ4yqSkHMbAHAjByWERNdqdJ8';
+    const noSource = await fetch(`${base}/api/nodes/${node}/specs`);
+    expect(noSource.status).toBe(503);
+    expect(await noSource.json()).toMatchObject({ error: { code: 'NO_NODE_API' } });
+
+    const asked: string[] = [];
+    const withSpecs = createServer(
+      createApiHandler({
+        store,
+        subscribe: () => () => undefined,
+        health: () => ({ synced: true, slot: 1 }),
+        nodeSpecs: {
+          get: async (address) => {
+            asked.push(address);
+            return { node: address, specs: null, fetchedAt: null, error: 'down', source: null };
+          },
+        },
+      }),
+    );
+    await new Promise<void>((resolve) => withSpecs.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(withSpecs.address() as AddressInfo).port}/api/nodes/${node}/specs`;
+    try {
+      expect((await fetch(url)).status).toBe(404);
+      expect(asked).toEqual([]);
+      store.db.prepare('INSERT INTO nodes (address, first_seen, last_seen) VALUES (?, 1, 1)').run(node);
+      expect(await (await fetch(url)).json()).toMatchObject({ node, error: 'down' });
+      expect(asked).toEqual([node]);
+    } finally {
+      withSpecs.closeAllConnections();
+      await new Promise((resolve) => withSpecs.close(resolve));
+    }
+  });
 });
