@@ -16,6 +16,7 @@ const server = createServer(
     subscribe: () => () => undefined,
     health: () => ({ synced: true, slot: 1 }),
     webRoot: web,
+    preloads: (path) => (path === '/' ? ['/api/markets', '/api/jobs?limit=10'] : []),
     maxStreams: 1,
   }),
 );
@@ -42,6 +43,14 @@ describe('the API handler', () => {
     expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
     expect((await fetch(`${base}/..%2f..%2fetc%2fpasswd.txt`)).status).toBe(404);
     expect((await fetch(`${base}/a%00b`)).status).toBe(400);
+  });
+
+  it('announces the first API requests of a page with it, and nothing with other files', async () => {
+    expect((await fetch(`${base}/`)).headers.get('link')).toBe(
+      '</api/markets>; rel=preload; as=fetch; crossorigin, </api/jobs?limit=10>; rel=preload; as=fetch; crossorigin',
+    );
+    expect((await fetch(`${base}/job/abc`)).headers.get('link')).toBeNull();
+    expect((await fetch(`${base}/assets/app.js`)).headers.get('link')).toBeNull();
   });
 
   it('bounds pages and caps open streams', async () => {

@@ -43,6 +43,8 @@ export interface CreateApiHandlerParameters {
   health: () => { synced: boolean; slot: number };
   /** Directory of the explorer's built files (none: no web app). */
   webRoot?: string;
+  /** API paths the web app's page at a path requests first (announced as preloads with the page). */
+  preloads?: (path: string) => string[];
   /** Reads jobs' definitions and results (none: those routes answer 503). */
   content?: JobContent;
   /** Nodes' hardware from their node API (none: `/api/nodes/{address}/specs` answers 503). */
@@ -161,6 +163,7 @@ export function createApiHandler({
   subscribe,
   health,
   webRoot,
+  preloads,
   content,
   nodeSpecs,
   maxStreams = 200,
@@ -169,7 +172,7 @@ export function createApiHandler({
 }: CreateApiHandlerParameters): (req: IncomingMessage, res: ServerResponse) => void {
   const openapi = JSON.stringify(openApiDocument(version));
   const stream = createChangeStream({ store, subscribe, maxStreams });
-  const staticFile = webRoot ? createStaticFiles(webRoot) : () => false;
+  const staticFile = webRoot ? createStaticFiles(webRoot, preloads) : () => false;
 
   const api = (req: IncomingMessage, res: ServerResponse, url: URL, parts: string[]): Answer => {
     const query: Query = (allowed) => readQuery(url.searchParams, allowed);

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createKuboStore, PROGRAM_ADDRESSES } from '@nosana/chain';
 import { NosanaError } from '@nosana/core';
-import { explorerRoot } from '@nosana/explorer';
+import { explorerPreloads, explorerRoot } from '@nosana/explorer';
 import { createApiHandler } from './api.js';
 import { createJobContent } from './content.js';
 import './errors.js';
@@ -119,6 +119,8 @@ export async function startIndexer({
       },
       health: () => ({ synced, slot: follower.slot() }),
       ...(root ? { webRoot: root } : {}),
+      // The explorer's own build announces its first API requests; another app's files are served as they are.
+      ...(root && root === defaultWebRoot() ? { preloads: explorerPreloads } : {}),
       ...(ipfsUrl ? { content: createJobContent({ ipfs: createKuboStore({ url: ipfsUrl }) }) } : {}),
       ...(nodeApi ? { nodeSpecs: createNodeSpecsSource({ db: store.db, locate: nodeApi }) } : {}),
       ...(log ? { log } : {}),
