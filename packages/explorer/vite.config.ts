@@ -10,7 +10,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
-    // One small app: everything in one script and one stylesheet, hashed for immutable caching.
+    // The app in one script and one stylesheet, uPlot in a chunk of its own loaded by the first chart (pages paint
+    // their tables first); hashed for immutable caching.
     modulePreload: { polyfill: false },
     reportCompressedSize: true,
   },

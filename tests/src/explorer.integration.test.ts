@@ -5,11 +5,12 @@
  * Screenshots of each page go to tests/.screenshots/ (the main ones are committed under docs/img/).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JobDefinition } from '@nosana/core';
 import { defaultWebRoot, type Indexer, startIndexer } from '@nosana/indexer';
+import { collectHostSpecs, systemProbe } from '@nosana/node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchBrowser } from './helpers/browser.js';
@@ -36,6 +37,8 @@ let network: Network;
 let indexer: Indexer;
 let browser: Browser;
 let page: Page;
+/** Node address → its API URL (the nodes' APIs listen on free ports). */
+const nodeApis = new Map<string, string>();
 const dir = mkdtempSync(join(tmpdir(), 'nosana-explorer-test-'));
 
 beforeAll(async () => {
@@ -51,6 +54,7 @@ beforeAll(async () => {
     ipfsUrl: network.localnet.ipfsApiUrl,
     dbPath: join(dir, 'indexer.db'),
     listen: 0,
+    nodeApi: (node) => nodeApis.get(node),
   });
   await indexer.ready;
   browser = await launchBrowser();
@@ -93,7 +97,10 @@ describe('explorer (Chromium, localnet, Docker node)', () => {
       new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true });
     })()`);
 
-    const { node } = await network.node();
+    // This machine's real specs, published by the node on its API and learned by the indexer.
+    const specs = await collectHostSpecs({ probe: systemProbe(), engine: network.engine.engine });
+    const { node, api } = await network.node({ specs });
+    nodeApis.set(node.address, api.url);
     await page.locator('[aria-live] [data-status="COMPLETED"]').waitFor({ timeout: 120_000 });
     const seen = (await page.evaluate('({ seen: window.seen, sameDocument: window.sameDocument })')) as {
       seen: string[];
@@ -118,6 +125,12 @@ describe('explorer (Chromium, localnet, Docker node)', () => {
       .toMatch(/^1 of 1/);
     await page.locator(`a[href="/job/${job}"]`).first().waitFor();
     expect(await page.evaluate('window.sameDocument')).toBe(true);
+    // Its hardware, as the node publishes it on /node/info.
+    const hardware = page.getByTestId('specs');
+    await hardware.waitFor({ timeout: 30_000 });
+    expect(await hardware.textContent()).toContain(cpus()[0]!.model.trim().slice(0, 40));
+    expect(await hardware.textContent()).toContain(`${cpus().length} threads`);
+    expect(await hardware.textContent()).toMatch(/Memory\s*\d+(\.\d)? GiB/);
     await capture('node');
   });
 

@@ -108,6 +108,8 @@ export async function startLocalnetServices(
         programs: { jobs: PROGRAM_ADDRESSES[parameters.programs].jobs },
         // The explorer's job pages read definitions and results through it.
         ipfsUrl: parameters.ipfsApiUrl,
+        // Node pages show the hardware of the node `nosana node start` serves its API for on this machine.
+        nodeApi: 'http://127.0.0.1:5101',
         log: parameters.log,
       });
       closers.push(() => indexer.close());

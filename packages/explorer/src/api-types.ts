@@ -67,6 +67,45 @@ export interface ExplorerNode {
   earningsByDay: Array<{ day: number; earnings: string }>;
 }
 
+/** A GPU as its node reports it. */
+export interface ExplorerGpu {
+  name: string;
+  memoryMiB: number | null;
+  driverVersion: string | null;
+  computeCapability: string | null;
+  pcie: string | null;
+}
+
+/** A node's hardware as it publishes it on its node API (`GET /api/nodes/{address}/specs`; self-reported). */
+export interface ExplorerNodeSpecs {
+  node: string;
+  specs: {
+    version: string | null;
+    collectedAt: string | null;
+    os: { platform: string; release: string; arch: string } | null;
+    cpu: { model: string; threads: number } | null;
+    memoryBytes: number | null;
+    disk: { totalBytes: number; freeBytes: number } | null;
+    gpus: ExplorerGpu[];
+    gpuNote: string | null;
+    cudaVersion: string | null;
+    engine: string | null;
+    network: { downloadMbps: number; uploadMbps: number; latencyMs: number } | null;
+    benchmark: {
+      createdAt: string | null;
+      cpuSingleMiBps: number | null;
+      cpuMultiMiBps: number | null;
+      cpuWorkers: number | null;
+      gpuTflops: number | null;
+      signedByNode: boolean;
+    } | null;
+  } | null;
+  /** When the specs were learned (unix ms), or null. */
+  fetchedAt: number | null;
+  /** Why the last attempt to ask the node failed, or null. */
+  error: string | null;
+}
+
 /** Jobs finished per hour (`GET /api/throughput`). */
 export interface ExplorerThroughput {
   items: Array<{ hour: number; finished: number }>;

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type * from './api-types.js';
+export { explorerPreloads, OVERVIEW_REQUESTS } from './preloads.js';
 
 /**
  * The directory of the built web app (`dist/web`, holding `index.html`), or undefined when the package was not

@@ -16,6 +16,7 @@ const server = createServer(
     subscribe: () => () => undefined,
     health: () => ({ synced: true, slot: 1 }),
     webRoot: web,
+    preloads: (path) => (path === '/' ? ['/api/markets', '/api/jobs?limit=10'] : []),
     maxStreams: 1,
   }),
 );
@@ -42,6 +43,14 @@ describe('the API handler', () => {
     expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
     expect((await fetch(`${base}/..%2f..%2fetc%2fpasswd.txt`)).status).toBe(404);
     expect((await fetch(`${base}/a%00b`)).status).toBe(400);
+  });
+
+  it('announces the first API requests of a page with it, and nothing with other files', async () => {
+    expect((await fetch(`${base}/`)).headers.get('link')).toBe(
+      '</api/markets>; rel=preload; as=fetch; crossorigin, </api/jobs?limit=10>; rel=preload; as=fetch; crossorigin',
+    );
+    expect((await fetch(`${base}/job/abc`)).headers.get('link')).toBeNull();
+    expect((await fetch(`${base}/assets/app.js`)).headers.get('link')).toBeNull();
   });
 
   it('bounds pages and caps open streams', async () => {
@@ -84,5 +93,39 @@ describe('the API handler', () => {
     const noIpfs = await fetch(`${base}/api/jobs/${job}/definition`);
     expect(noIpfs.status).toBe(503);
     expect(await noIpfs.json()).toMatchObject({ error: { code: 'NO_IPFS' } });
+  });
+
+  it('answers a known node’s hardware from its source, 404 for an unknown node, 503 without a source', async () => {
+    const node = 'HUKXy3vd3k4WTosWUeXAJ4yqSkHMbAHAjByWERNdqdJ8';
+    const noSource = await fetch(`${base}/api/nodes/${node}/specs`);
+    expect(noSource.status).toBe(503);
+    expect(await noSource.json()).toMatchObject({ error: { code: 'NO_NODE_API' } });
+
+    const asked: string[] = [];
+    const withSpecs = createServer(
+      createApiHandler({
+        store,
+        subscribe: () => () => undefined,
+        health: () => ({ synced: true, slot: 1 }),
+        nodeSpecs: {
+          get: async (address) => {
+            asked.push(address);
+            return { node: address, specs: null, fetchedAt: null, error: 'down', source: null };
+          },
+        },
+      }),
+    );
+    await new Promise<void>((resolve) => withSpecs.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(withSpecs.address() as AddressInfo).port}/api/nodes/${node}/specs`;
+    try {
+      expect((await fetch(url)).status).toBe(404);
+      expect(asked).toEqual([]);
+      store.db.prepare('INSERT INTO nodes (address, first_seen, last_seen) VALUES (?, 1, 1)').run(node);
+      expect(await (await fetch(url)).json()).toMatchObject({ node, error: 'down' });
+      expect(asked).toEqual([node]);
+    } finally {
+      withSpecs.closeAllConnections();
+      await new Promise((resolve) => withSpecs.close(resolve));
+    }
   });
 });

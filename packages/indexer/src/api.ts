@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobContent } from './content.js';
 import { explainJob } from './explain.js';
 import { decodePath, noRoute, notFound, SECURITY_HEADERS, send } from './http.js';
+import type { NodeSpecsSource } from './node-info.js';
 import { openApiDocument } from './openapi.js';
 import {
   ApiError,
@@ -42,8 +43,12 @@ export interface CreateApiHandlerParameters {
   health: () => { synced: boolean; slot: number };
   /** Directory of the explorer's built files (none: no web app). */
   webRoot?: string;
+  /** API paths the web app's page at a path requests first (announced as preloads with the page). */
+  preloads?: (path: string) => string[];
   /** Reads jobs' definitions and results (none: those routes answer 503). */
   content?: JobContent;
+  /** Nodes' hardware from their node API (none: `/api/nodes/{address}/specs` answers 503). */
+  nodeSpecs?: NodeSpecsSource;
   /** Most concurrent SSE streams (default 200). */
   maxStreams?: number;
   version?: string;
@@ -125,6 +130,26 @@ async function fromIpfs(
   }
 }
 
+/** `/api/nodes/{address}/specs`: what the node publishes about its hardware (a node the indexer knows). */
+async function specsOf(
+  res: ServerResponse,
+  store: IndexerStore,
+  nodeSpecs: NodeSpecsSource | undefined,
+  id: string,
+  query: Query,
+): Promise<void> {
+  query([]);
+  const key = address(id, 'address');
+  if (!nodeSpecs)
+    throw new ApiError(
+      503,
+      'NO_NODE_API',
+      "this indexer does not know where nodes' APIs are; start it with --node-api <url template>, e.g. https://{node}.node.example.com",
+    );
+  if (!getNode(store, key)) throw notFound('node', key);
+  send(res, 200, await nodeSpecs.get(key));
+}
+
 /**
  * Creates the request handler of the indexer API (mount it on `http.createServer`).
  *
@@ -138,14 +163,16 @@ export function createApiHandler({
   subscribe,
   health,
   webRoot,
+  preloads,
   content,
+  nodeSpecs,
   maxStreams = 200,
   version = '0.1.0',
   log = () => undefined,
 }: CreateApiHandlerParameters): (req: IncomingMessage, res: ServerResponse) => void {
   const openapi = JSON.stringify(openApiDocument(version));
   const stream = createChangeStream({ store, subscribe, maxStreams });
-  const staticFile = webRoot ? createStaticFiles(webRoot) : () => false;
+  const staticFile = webRoot ? createStaticFiles(webRoot, preloads) : () => false;
 
   const api = (req: IncomingMessage, res: ServerResponse, url: URL, parts: string[]): Answer => {
     const query: Query = (allowed) => readQuery(url.searchParams, allowed);
@@ -156,6 +183,7 @@ export function createApiHandler({
       if (answer === 'no-route') throw noRoute(url.pathname);
       return answer;
     }
+    if (resource === 'nodes' && id && sub === 'specs') return specsOf(res, store, nodeSpecs, id, query);
     if (sub) throw noRoute(url.pathname);
     if (resource === 'markets') {
       query([]);

@@ -8,9 +8,11 @@ import type {
   ExplorerJobPage,
   ExplorerMarket,
   ExplorerNode,
+  ExplorerNodeSpecs,
   ExplorerSearch,
   ExplorerThroughput,
 } from '@nosana/explorer';
+import type { NodeSpecsAnswer } from './node-info.js';
 import type { getJob, JobJson, listJobs, MarketJson, NodeJson, search, throughput } from './queries.js';
 import type { Change } from './store.js';
 
@@ -23,6 +25,7 @@ export type ExplorerContract = [
   Satisfies<ReturnType<typeof listJobs>, ExplorerJobPage>,
   Satisfies<MarketJson, ExplorerMarket>,
   Satisfies<NodeJson, ExplorerNode>,
+  Satisfies<NodeSpecsAnswer, ExplorerNodeSpecs>,
   Satisfies<{ items: ReturnType<typeof throughput> }, ExplorerThroughput>,
   Satisfies<{ items: ReturnType<typeof search> }, ExplorerSearch>,
   Satisfies<Change, ExplorerChange>,

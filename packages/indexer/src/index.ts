@@ -9,6 +9,14 @@ export { createIndexerClient, type IndexerClient, type ListIndexedJobsParameters
 export { type ExplainJobResult, type ExplainReason, explainJob } from './explain.js';
 export { type CreateFollowerParameters, createFollower, type Follower } from './follower.js';
 export { defaultWebRoot, type Indexer, type StartIndexerParameters, startIndexer } from './indexer.js';
+export {
+  type CreateNodeSpecsSourceParameters,
+  createNodeSpecsSource,
+  type NodeApiLocator,
+  type NodeSpecsAnswer,
+  type NodeSpecsSource,
+} from './node-info.js';
+export { type NodeGpuView, type NodeSpecsView, nodeSpecsView } from './node-specs.js';
 export { openApiDocument } from './openapi.js';
 export { ApiError, MAX_PAGE } from './params.js';
 export {

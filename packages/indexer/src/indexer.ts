@@ -3,11 +3,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createKuboStore, PROGRAM_ADDRESSES } from '@nosana/chain';
 import { NosanaError } from '@nosana/core';
-import { explorerRoot } from '@nosana/explorer';
+import { explorerPreloads, explorerRoot } from '@nosana/explorer';
 import { createApiHandler } from './api.js';
 import { createJobContent } from './content.js';
 import './errors.js';
 import { createFollower, type Follower } from './follower.js';
+import { createNodeSpecsSource, type NodeApiLocator } from './node-info.js';
 import { type Change, type IndexerStore, openStore } from './store.js';
 
 /** Parameters of {@link startIndexer}. */
@@ -24,6 +25,12 @@ export interface StartIndexerParameters {
   webRoot?: string | null;
   /** Kubo-compatible IPFS API the explorer reads jobs' definitions and results through (none: not shown). */
   ipfsUrl?: string;
+  /**
+   * Where nodes' APIs are, to show their hardware (`/node/info`): a URL template (`{node}` is the node's address,
+   * e.g. `https://{node}.node.example.com`), one URL (a single node, e.g. the localnet's `http://127.0.0.1:5101`),
+   * or a function. None: no hardware is shown.
+   */
+  nodeApi?: NodeApiLocator;
   /** Diagnostics. */
   log?: (message: string) => void;
 }
@@ -82,6 +89,7 @@ export async function startIndexer({
   programs = {},
   webRoot,
   ipfsUrl,
+  nodeApi,
   log,
 }: StartIndexerParameters): Promise<Indexer> {
   const { host, port } = parseListen(listen);
@@ -111,7 +119,10 @@ export async function startIndexer({
       },
       health: () => ({ synced, slot: follower.slot() }),
       ...(root ? { webRoot: root } : {}),
+      // The explorer's own build announces its first API requests; another app's files are served as they are.
+      ...(root && root === defaultWebRoot() ? { preloads: explorerPreloads } : {}),
       ...(ipfsUrl ? { content: createJobContent({ ipfs: createKuboStore({ url: ipfsUrl }) }) } : {}),
+      ...(nodeApi ? { nodeSpecs: createNodeSpecsSource({ db: store.db, locate: nodeApi }) } : {}),
       ...(log ? { log } : {}),
     }),
   );

@@ -58,6 +58,15 @@ function paths(): object {
         responses: { 200: ok({ type: 'object' }), 400: error, 404: error },
       },
     },
+    '/api/nodes/{address}/specs': {
+      get: {
+        summary: "A node's hardware as it publishes it on its node API (`/node/info`; self-reported, cached)",
+        description:
+          'Answers `{ node, specs, fetchedAt, error, source }`: `specs` is the last view learned (CPU, memory, disk, GPUs, engine, network, benchmark) or null, `error` why the last attempt failed. 503 when the indexer was started without a node API locator (`--node-api`).',
+        parameters: [addressParam('address', 'path')],
+        responses: { 200: ok({ type: 'object' }), 400: error, 404: error, 503: error },
+      },
+    },
     '/api/throughput': {
       get: {
         summary: 'Jobs finished per hour',

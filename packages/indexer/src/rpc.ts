@@ -2,11 +2,11 @@
 import { NosanaError } from '@nosana/core';
 import './errors.js';
 
-/** Calls `method` with `params` and returns its `result`. */
-export type RpcCall = <T>(method: string, params: unknown[]) => Promise<T>;
+/** Calls `method` with `params` and returns its `result` (`timeoutMs` overrides the caller's default). */
+export type RpcCall = <T>(method: string, params: unknown[], options?: { timeoutMs?: number }) => Promise<T>;
 
 /**
- * A JSON-RPC caller of `rpcUrl` (60 s timeout per call); failures throw `INDEXER__RPC_FAILED`.
+ * A JSON-RPC caller of `rpcUrl` (`timeoutMs` per call, default 60 s); failures throw `INDEXER__RPC_FAILED`.
  *
  * @example
  * ```ts
@@ -14,16 +14,16 @@ export type RpcCall = <T>(method: string, params: unknown[]) => Promise<T>;
  * const slot = await rpc<number>('getSlot', []);
  * ```
  */
-export function createRpcCall(rpcUrl: string): RpcCall {
+export function createRpcCall(rpcUrl: string, timeoutMs = 60_000): RpcCall {
   let requestId = 0;
-  return async <T>(method: string, params: unknown[]): Promise<T> => {
+  return async <T>(method: string, params: unknown[], options: { timeoutMs?: number } = {}): Promise<T> => {
     let response: Response;
     try {
       response = await fetch(rpcUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ jsonrpc: '2.0', id: ++requestId, method, params }),
-        signal: AbortSignal.timeout(60_000),
+        signal: AbortSignal.timeout(options.timeoutMs ?? timeoutMs),
       });
     } catch (cause) {
       throw new NosanaError(

@@ -3,7 +3,7 @@
  * one program scan (closing the tracked accounts it no longer returns), finds accounts closed by a transaction, and
  * notices a reset network (another genesis, or a slot behind the index).
  */
-import { decodeProgramAccount } from './rows.js';
+import { type DecodedAccount, decodeProgramAccount } from './rows.js';
 import type { RpcCall } from './rpc.js';
 import type { IndexerStore } from './store.js';
 
@@ -39,11 +39,17 @@ export function createChainSync({
   store,
   jobsProgram,
   log = () => undefined,
+  scanTimeoutMs = 600_000,
 }: {
   rpc: RpcCall;
   store: IndexerStore;
   jobsProgram: string;
   log?: (message: string) => void;
+  /**
+   * How long the program scan may take (default 10 min): it returns every account of the program at once, which on
+   * a large network is tens of megabytes an RPC node needs time to gather; a shorter limit would retry it forever.
+   */
+  scanTimeoutMs?: number;
 }): ChainSync {
   let lastSlot = Number(store.meta('lastSlot') ?? 0);
   let timeSlot = -1;
@@ -64,12 +70,13 @@ export function createChainSync({
     }
     return time;
   };
-  const apply = (address: string, account: AccountJson, slot: number, at: number | null) => {
-    const decoded = decodeProgramAccount(address, Buffer.from(account.data[0], 'base64'));
+  const storeDecoded = (decoded: DecodedAccount, slot: number, at: number | null) => {
     if (decoded.kind === 'job') store.putJob(decoded.row, slot, at);
     else if (decoded.kind === 'run') store.putRun(decoded.row, slot);
     else if (decoded.kind === 'market') store.putMarket(decoded.row, slot, at);
   };
+  const apply = (address: string, account: AccountJson, slot: number, at: number | null) =>
+    storeDecoded(decodeProgramAccount(address, Buffer.from(account.data[0], 'base64')), slot, at);
 
   /** Detects a reset network (another genesis, or a slot behind what was indexed) and starts over. */
   const checkGenesis = async () => {
@@ -99,21 +106,20 @@ export function createChainSync({
       const { context, value } = await rpc<{
         context: { slot: number };
         value: Array<{ pubkey: string; account: AccountJson }>;
-      }>('getProgramAccounts', [
-        jobsProgram,
-        { encoding: 'base64', withContext: true, commitment: 'confirmed' },
-      ]);
+      }>(
+        'getProgramAccounts',
+        [jobsProgram, { encoding: 'base64', withContext: true, commitment: 'confirmed' }],
+        { timeoutMs: scanTimeoutMs },
+      );
       const slot = context.slot;
       await chainTime(slot);
-      const decoded = value.map(({ pubkey, account }) => ({
-        pubkey,
-        account,
-        kind: decodeProgramAccount(pubkey, Buffer.from(account.data[0], 'base64')).kind,
-      }));
+      const decoded = value.map(({ pubkey, account }) =>
+        decodeProgramAccount(pubkey, Buffer.from(account.data[0], 'base64')),
+      );
       // Markets first, then jobs, then runs (a run refers to its job).
       for (const kind of ['market', 'job', 'run'] as const) {
         store.db.transaction(() => {
-          for (const item of decoded) if (item.kind === kind) apply(item.pubkey, item.account, slot, null);
+          for (const item of decoded) if (item.kind === kind) storeDecoded(item, slot, null);
         })();
       }
       const present = new Set(value.map((v) => v.pubkey));

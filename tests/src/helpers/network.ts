@@ -8,7 +8,14 @@ import { fileURLToPath } from 'node:url';
 import type { NosanaClient } from '@nosana/chain';
 import { type Localnet, startLocalnet } from '@nosana/localnet';
 import { createLocalnetActors } from '@nosana/localnet/testing';
-import { type HostNode, type NodeApi, type NodeEvent, type NosanaNode, startHostNode } from '@nosana/node';
+import {
+  type HostNode,
+  type HostSpecs,
+  type NodeApi,
+  type NodeEvent,
+  type NosanaNode,
+  startHostNode,
+} from '@nosana/node';
 import {
   type ConnectEngineResult,
   connectEngine,
@@ -42,6 +49,8 @@ export interface Network {
     gateway?: { url: string };
     /** Health metering of service jobs (grace, probe interval). */
     serviceHealth?: { graceMs?: number; intervalMs?: number };
+    /** The host's specs the node publishes on its API (`/node/info`). */
+    specs?: HostSpecs;
   }): Promise<{
     node: NosanaNode;
     client: NosanaClient;
@@ -101,6 +110,7 @@ export async function startNetwork(): Promise<Network> {
       allowedHosts,
       gateway,
       serviceHealth,
+      specs,
     } = {}) {
       const client = actor(0n, key);
       const stateDir = dir ?? mkdtempSync(join(tmpdir(), 'nosana-node-test-'));
@@ -125,6 +135,7 @@ export async function startNetwork(): Promise<Network> {
         checks: { minDiskBytes: 1024 ** 2 },
         ...(gateway ? { gateway } : {}),
         ...(serviceHealth ? { serviceHealth } : {}),
+        ...(specs ? { specs } : {}),
         onEvent: (event) => {
           events.push(event);
           if (event.type === 'state' && (event.state === 'queued' || event.state === 'running')) ready();

@@ -1,5 +1,7 @@
 import { Flags } from '@oclif/core';
 import { NosanaCommand } from '../base-command.js';
+import { requiredIndexer } from '../indexer-discovery.js';
+import { networkFlags } from '../network.js';
 import { details } from '../output.js';
 
 /** What `nosana explorer --json` returns. */
@@ -32,10 +34,12 @@ export default class Explorer extends NosanaCommand<ExplorerResult> {
   ];
   static override flags = {
     indexer: Flags.string({
-      summary: 'indexer URL (the explorer is at its root)',
+      summary:
+        "indexer URL (the explorer is at its root; default: the localnet's, else http://127.0.0.1:8090)",
       env: 'NOSANA_INDEXER_URL',
-      default: 'http://127.0.0.1:8090',
     }),
+    network: networkFlags.network,
+    rpc: networkFlags.rpc,
     open: Flags.boolean({ summary: 'open it in the default browser' }),
   };
 
@@ -45,7 +49,7 @@ export default class Explorer extends NosanaCommand<ExplorerResult> {
       import('@nosana/indexer'),
       import('@nosana/core'),
     ]);
-    const client = createIndexerClient({ url: flags.indexer, timeoutMs: 5000 });
+    const client = createIndexerClient({ url: await requiredIndexer(flags), timeoutMs: 5000 });
     const health = await client.health();
     const page = await fetch(`${client.url}/`, { signal: AbortSignal.timeout(5000) }).catch(() => null);
     if (!page?.ok || !page.headers.get('content-type')?.includes('text/html')) {

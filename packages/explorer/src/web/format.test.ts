@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   dailySeries,
+  formatBytes,
   formatDuration,
   formatNos,
   formatPercent,
@@ -31,6 +32,13 @@ describe('explorer formatting', () => {
     expect(formatTime(1_700_000_000)).toBe('2023-11-14 22:13:20 UTC');
     expect(formatPercent(0.975)).toBe('97.5 %');
     expect(formatPercent(null)).toBe('—');
+  });
+
+  it('formats byte counts in binary units', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(1_610_612_736)).toBe('1.5 GiB');
+    expect(formatBytes(16 * 1024 ** 3)).toBe('16 GiB');
+    expect(formatBytes(null)).toBe('—');
   });
 
   it('shortens addresses and tells addresses from CIDs', () => {

@@ -58,6 +58,26 @@ export function shortAddress(address: string, keep = 4): string {
   return address.length <= keep * 2 + 1 ? address : `${address.slice(0, keep)}…${address.slice(-keep)}`;
 }
 
+/**
+ * Bytes in binary units with one decimal: `17179869184` → `16 GiB`; `—` for null.
+ *
+ * @example
+ * ```ts
+ * formatBytes(1610612736); // '1.5 GiB'
+ * ```
+ */
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null || !Number.isFinite(bytes) || bytes < 0) return '—';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${Math.round(value * 10) / 10} ${units[unit]}`;
+}
+
 /** A ratio as a percentage (`0.975` → `97.5 %`); `—` for null. */
 export function formatPercent(ratio: number | null): string {
   return ratio === null ? '—' : `${Math.round(ratio * 1000) / 10} %`;

@@ -42,6 +42,12 @@ export default class IndexerStart extends NosanaCommand<IndexerStartResult> {
       summary: "IPFS API URL the explorer reads jobs' definitions, logs and results through",
       env: 'NOSANA_IPFS_API',
     }),
+    'node-api': Flags.string({
+      summary:
+        "where nodes' APIs are, to show their hardware: a URL template ({node} is the node's address) or one URL",
+      description:
+        'e.g. https://{node}.node.example.com when a gateway exposes each node API under its address, or http://127.0.0.1:5101 for one local node. The indexer asks a node for /node/info when its page is viewed (3 s, 64 KiB at most, cached 5 min). None: no hardware is shown.',
+    }),
     programs: Flags.string({
       summary: 'program ids to follow',
       options: ['mainnet', 'devnet'],
@@ -65,6 +71,7 @@ export default class IndexerStart extends NosanaCommand<IndexerStartResult> {
       dbPath,
       listen: flags.listen,
       ...(flags.ipfs ? { ipfsUrl: flags.ipfs } : {}),
+      ...(flags['node-api'] ? { nodeApi: await nodeApiTemplate(flags['node-api']) } : {}),
       programs: { jobs: PROGRAM_ADDRESSES[flags.programs as 'mainnet' | 'devnet'].jobs },
       log: (message) => this.logToStderr(message),
     });
@@ -96,4 +103,23 @@ export default class IndexerStart extends NosanaCommand<IndexerStartResult> {
     await indexer.close();
     return result;
   }
+}
+
+/** A `--node-api` value: an http(s) URL, `{node}` allowed in it (bad input: `CLI__INVALID_FLAG`). */
+async function nodeApiTemplate(value: string): Promise<string> {
+  let url: URL | undefined;
+  try {
+    url = new URL(value.replaceAll('{node}', 'node'));
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    const { NosanaError } = await import('@nosana/core');
+    throw new NosanaError(
+      'CLI__INVALID_FLAG',
+      `--node-api "${value}" is not an http(s) URL — e.g. https://{node}.node.example.com or http://127.0.0.1:5101`,
+      { flag: 'node-api', value },
+    );
+  }
+  return value;
 }

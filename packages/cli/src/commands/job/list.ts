@@ -2,6 +2,7 @@ import type { JobView, NosanaClient } from '@nosana/chain';
 import type { FlowStatus } from '@nosana/core';
 import { Flags } from '@oclif/core';
 import type { PublicKey } from '@solana/web3.js';
+import { type ChosenIndexer, indexerFor, NO_INDEXER } from '../../indexer-discovery.js';
 import { parseJobState, solanaAddress } from '../../input.js';
 import { type JobSummary, summarizeJob } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
@@ -13,16 +14,19 @@ export type ListedJob = JobSummary & { status: FlowStatus | null };
 /** What `nosana job list --json` returns. */
 export interface JobListResult {
   jobs: ListedJob[];
+  /** The indexer the jobs were listed through, or null when they were scanned over RPC. */
+  indexer: string | null;
 }
 
 export default class JobList extends NetworkCommand<JobListResult> {
   static override summary = 'list jobs, newest first, filtered by market, state, node or poster';
   static override description =
-    'Newest first: jobs not started yet (queued), then by start time. A completed job whose result says it failed or was stopped by its poster is shown as FAILED or STOPPED (the result is read from IPFS for the jobs shown); --json gives the chain state and the result status (`status`).';
+    'Newest first: jobs not started yet (queued), then by start time. A completed job whose result says it failed or was stopped by its poster is shown as FAILED or STOPPED (the result is read from IPFS for the jobs shown); --json gives the chain state and the result status (`status`). Jobs are listed through an indexer when one is known: --indexer (or NOSANA_INDEXER_URL), else on the localnet the one it announces (`nosana localnet start` runs one); --indexer none, or no indexer, scans every Job account over RPC.';
   static override examples = [
     '<%= config.bin %> <%= command.id %> --mine',
     '<%= config.bin %> <%= command.id %> --market cpu --state running',
     '<%= config.bin %> <%= command.id %> --node <node-address> --limit 5 --json',
+    '<%= config.bin %> <%= command.id %> --indexer none',
   ];
   static override flags = {
     market: Flags.string({ char: 'm', summary: 'market address (or name on localnet)' }),
@@ -35,7 +39,8 @@ export default class JobList extends NetworkCommand<JobListResult> {
     mine: Flags.boolean({ summary: 'jobs posted by the wallet', exclusive: ['poster'] }),
     limit: Flags.integer({ char: 'l', summary: 'at most this many', default: 20, min: 1 }),
     indexer: Flags.string({
-      summary: 'indexer API URL: list through it instead of scanning every job over RPC',
+      summary:
+        'indexer API URL to list through (default on the localnet: the one it announces; none: scan over RPC)',
       env: 'NOSANA_INDEXER_URL',
     }),
   };
@@ -50,18 +55,16 @@ export default class JobList extends NetworkCommand<JobListResult> {
       if (value !== undefined) await solanaAddress(value, `--${flag}`);
     const client = await this.client(flags, { wallet: flags.mine ? 'read' : 'none' });
     const poster = flags.mine ? client.address().toBase58() : flags.poster;
-    // --- indexer: when one is configured, list through its API (one query) instead of the RPC scan.
+    // An indexer when one is known (one query) instead of the RPC scan.
+    const indexer = await indexerFor(flags.indexer, client.network);
     const market =
-      flags.indexer && flags.market ? (await client.markets.resolve(flags.market)).toBase58() : undefined;
-    const indexed = flags.indexer
-      ? await listThroughIndexer(flags.indexer, { ...flags, market, poster })
-      : null;
-    if (!indexed) {
+      indexer && flags.market ? (await client.markets.resolve(flags.market)).toBase58() : undefined;
+    const indexed = indexer ? await this.listIndexed(indexer, { ...flags, market, poster }) : null;
+    if (!indexed && flags.indexer !== NO_INDEXER) {
       this.warnUser(
         'listing through RPC loads every Job account (getProgramAccounts): slow and costly on large networks — use --indexer <url> or NOSANA_INDEXER_URL',
       );
     }
-    // --- end indexer
     const jobs =
       indexed ??
       (await spin(this.jsonEnabled(), 'Fetching jobs', () =>
@@ -98,7 +101,31 @@ export default class JobList extends NetworkCommand<JobListResult> {
     const summaries = indexed
       ? page.map((j) => indexed.summaries.find((x) => x.address === j.address.toBase58())!)
       : (page as JobView[]).map(summarizeJob);
-    return { jobs: summaries.map((j, i) => ({ ...j, status: statuses[i] ?? null })) };
+    return {
+      jobs: summaries.map((j, i) => ({ ...j, status: statuses[i] ?? null })),
+      indexer: indexed ? indexer!.url : null,
+    };
+  }
+
+  /**
+   * Lists through the indexer. One the user named fails the command when it cannot answer; one the localnet
+   * announced that cannot answer, or has not finished its first backfill, gives way to the RPC scan (null).
+   */
+  private async listIndexed(indexer: ChosenIndexer, query: Parameters<typeof listThroughIndexer>[1]) {
+    if (indexer.source === 'flag') return listThroughIndexer(indexer.url, query);
+    try {
+      const { createIndexerClient } = await import('@nosana/indexer');
+      const { synced } = await createIndexerClient({ url: indexer.url, timeoutMs: 3000 }).health();
+      if (synced) return await listThroughIndexer(indexer.url, query);
+      this.warnUser(
+        `the localnet's indexer ${indexer.url} is still catching up: listing through RPC instead`,
+      );
+    } catch (error) {
+      this.warnUser(
+        `the localnet's indexer ${indexer.url} did not answer (${(error as Error).message}): listing through RPC instead`,
+      );
+    }
+    return null;
   }
 }
 

@@ -1,7 +1,8 @@
 /** A node: where it waits in a queue, what it runs now, what it ran, and what it earned. */
-import type { ExplorerJobPage, ExplorerNode } from '../../api-types.js';
+import type { ExplorerJobPage, ExplorerNode, ExplorerNodeSpecs } from '../../api-types.js';
 import { useResource } from '../api.js';
 import { Chart } from '../components/chart.js';
+import { Hardware } from '../components/hardware.js';
 import { JobTable } from '../components/job-table.js';
 import { AddressLink, Facts, Loaded, Section } from '../components/ui.js';
 import { dailySeries, formatNos, formatPercent, formatTime, nosNumber } from '../format.js';
@@ -12,6 +13,8 @@ export function NodePage({ address }: { address: string }) {
     `/api/jobs?node=${address}&limit=20`,
     (c) => c.kind !== 'market',
   );
+  // Asked once per visit: the indexer caches what the node publishes.
+  const specs = useResource<ExplorerNodeSpecs>(`/api/nodes/${address}/specs`, () => false);
   return (
     <>
       <h1>
@@ -48,6 +51,9 @@ export function NodePage({ address }: { address: string }) {
                   ['Last seen', formatTime(n.lastSeen)],
                 ]}
               />
+            </Section>
+            <Section title="Hardware">
+              <Hardware resource={specs} />
             </Section>
             <Section title="Current job">
               {n.current.length === 0 ? (

@@ -1,14 +1,16 @@
 /** The overview: every market (price per hour, queue, nodes, running jobs), throughput, and the latest jobs. */
 import type { ExplorerJobPage, ExplorerMarket, ExplorerThroughput } from '../../api-types.js';
+import { OVERVIEW_REQUESTS } from '../../preloads.js';
 import { useResource } from '../api.js';
 import { JobsSection, ThroughputSection } from '../components/sections.js';
 import { AddressLink, Loaded, Section } from '../components/ui.js';
 import { formatDuration, formatNos } from '../format.js';
 
 export function Overview() {
-  const markets = useResource<{ items: ExplorerMarket[] }>('/api/markets');
-  const throughput = useResource<ExplorerThroughput>('/api/throughput?hours=24', (c) => c.kind === 'job');
-  const jobs = useResource<ExplorerJobPage>('/api/jobs?limit=10', (c) => c.kind !== 'market');
+  // The server announces these with the page (preloads.ts): the browser has them on the way before this runs.
+  const markets = useResource<{ items: ExplorerMarket[] }>(OVERVIEW_REQUESTS.markets);
+  const throughput = useResource<ExplorerThroughput>(OVERVIEW_REQUESTS.throughput, (c) => c.kind === 'job');
+  const jobs = useResource<ExplorerJobPage>(OVERVIEW_REQUESTS.jobs, (c) => c.kind !== 'market');
   return (
     <>
       <h1>Network overview</h1>
