@@ -108,8 +108,9 @@ export async function startLocalnetServices(
         programs: { jobs: PROGRAM_ADDRESSES[parameters.programs].jobs },
         // The explorer's job pages read definitions and results through it.
         ipfsUrl: parameters.ipfsApiUrl,
-        // Node pages show the hardware of the node `nosana node start` serves its API for on this machine.
-        nodeApi: 'http://127.0.0.1:5101',
+        // Node pages show the hardware nodes publish on their API: through the gateway, where every node with a
+        // tunnel publishes it (`/s/<node address>`), else the node `nosana node start` serves on this machine.
+        nodeApi: services.gateway ? `${loopbackOrigin(services.gateway)}/s/{node}` : 'http://127.0.0.1:5101',
         log: parameters.log,
       });
       closers.push(() => indexer.close());
@@ -139,3 +140,11 @@ export async function discoverLocalnetServices(rpcUrl: string, timeoutMs = 3000)
     return {};
   }
 }
+
+/** A gateway's origin with `localhost` as 127.0.0.1 (the localnet's gateway listens on IPv4 loopback only). */
+function loopbackOrigin(url: string): string {
+  const origin = new URL(url);
+  if (origin.hostname === 'localhost') origin.hostname = '127.0.0.1';
+  return origin.origin;
+}
+
