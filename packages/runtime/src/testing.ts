@@ -277,3 +277,16 @@ function fakeContainerOps(
         .map((c) => ({ id: c.id, name: c.spec.name, labels: c.spec.labels })),
   };
 }
+
+export {
+  DEFAULT_REGISTRY_BINARY,
+  type LocalRegistry,
+  type StartLocalRegistryParameters,
+  startLocalRegistry,
+} from './images/local-registry.js';
+export {
+  type BuildSizedImageParameters,
+  buildSizedImage,
+  type PushImageParameters,
+  pushImage,
+} from './images/sized-image.js';
