@@ -9,9 +9,10 @@ import type { ContainerEngine, DetectGpusResult, Runtime, StopReason } from '@no
 import type { Logger } from 'pino';
 import type { ChainPort } from './chain-port.js';
 import { runStartupChecks, type StartupChecksParameters } from './checks.js';
-import type { NodeEvent, NodeState } from './events.js';
+import type { NodeEvent, NodeImageStatus, NodeState } from './events.js';
 import { type LiveJob, runJob } from './job-runner.js';
 import { nodeLogRecord } from './logger.js';
+import { prePullImages, prePullList } from './pre-pull.js';
 import { recoverJobs } from './recovery.js';
 import { type Backoff, backoffDelay, type Clock, systemClock } from './retry.js';
 import type { ServiceHealthSettings } from './service-health.js';
@@ -56,6 +57,11 @@ export interface CreateNodeParameters {
   trust?: NodeTrust;
   /** Start-up check options (disk path and minimums). */
   checks?: Pick<StartupChecksParameters, 'diskPath' | 'minDiskBytes' | 'minLamports'>;
+  /**
+   * Images pulled before the node joins the queue, besides those the market declares (`required_images`); `false`
+   * pulls none, not even the market's. Default: the market's only.
+   */
+  prePull?: string[] | false;
 }
 
 /** A node. */
@@ -69,6 +75,8 @@ export interface NosanaNode {
   market(): string | undefined;
   /** Jobs running now (live view). */
   jobs(): LiveJob[];
+  /** The images pre-pulled at start (the market's and the operator's) and what became of each. */
+  images(): NodeImageStatus[];
   /** Unix ms the node started. */
   readonly startedAt: number;
 }
@@ -86,6 +94,8 @@ interface Daemon {
   /** Running tasks (a job's run or its settlement), by job. */
   active: Map<string, Promise<void>>;
   live: Map<string, LiveJob>;
+  /** Pre-pulled images, in order. */
+  images: Map<string, NodeImageStatus>;
   /** A job whose task failed waits until then before it is tried again (no hot loop on a failure). */
   retryAt: Map<string, { at: number; failures: number }>;
   stopRequested: AbortController;
@@ -140,6 +150,7 @@ async function execute(d: Daemon, run: RunView): Promise<void> {
     ops: {},
     endpoints: [],
     logs: [],
+    pulls: {},
     listeners: new Set(),
   };
   d.live.set(job, view);
@@ -223,6 +234,41 @@ async function recover(d: Daemon): Promise<void> {
       await settle(d, record);
       emit(d, { type: 'job-recovered', job: record.job, action: 'settled' });
     });
+}
+
+/** Pulls the market's required images (and the operator's) before the node joins the queue. */
+async function prePull(d: Daemon): Promise<void> {
+  if (d.p.prePull === false) return;
+  let declared: string[] = [];
+  try {
+    declared = await d.chain.requiredImages(d.market!);
+  } catch (error) {
+    warn(
+      d,
+      `cannot read the images market ${d.market} requires (${(error as Error).message}); none pre-pulled`,
+    );
+  }
+  const { images, dropped } = prePullList(declared, d.p.prePull ?? []);
+  if (dropped.length > 0)
+    warn(d, `not pre-pulled (not an image reference, or over the limit): ${dropped.join(', ')}`);
+  if (images.length === 0) return;
+  for (const image of images) d.images.set(image, { image, state: 'pending' });
+  setState(d, 'preparing');
+  await prePullImages({
+    engine: d.p.engine,
+    images,
+    signal: d.stopRequested.signal,
+    now: () => d.clock.now(),
+    onProgress: (image, progress) => {
+      d.images.set(image, { image, state: 'pulling', progress });
+      emit(d, { type: 'image-pull', image, progress });
+    },
+    onResult: (result) => {
+      const { outcome, ...rest } = result;
+      d.images.set(result.image, { ...rest, state: outcome });
+      emit(d, { type: 'image-ready', result });
+    },
+  });
 }
 
 async function waitForChange(d: Daemon): Promise<void> {
@@ -330,6 +376,7 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
     pollMs: parameters.pollMs ?? 5000,
     active: new Map(),
     live: new Map(),
+    images: new Map(),
     retryAt: new Map(),
     stopRequested: new AbortController(),
     state: 'starting',
@@ -346,6 +393,7 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
     state: () => d.state,
     market: () => d.market,
     jobs: () => [...d.live.values()],
+    images: () => [...d.images.values()],
     start() {
       running ??= (async () => {
         const { market } = await runStartupChecks({
@@ -360,6 +408,7 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
         await assertWalletFree({ chain: d.chain, store: d.store });
         d.market = market.address.toBase58();
         await recover(d);
+        await prePull(d);
         await loop(d);
         await Promise.allSettled(d.active.values());
         await giveBackUnstarted(d);

@@ -12,7 +12,13 @@ import {
   type OpStatus,
   validateJobDefinition,
 } from '@nosana/core';
-import { probe as probePort, type Runtime, type RuntimeEvent, type StopReason } from '@nosana/runtime';
+import {
+  type PullProgress,
+  probe as probePort,
+  type Runtime,
+  type RuntimeEvent,
+  type StopReason,
+} from '@nosana/runtime';
 import type { ChainPort } from './chain-port.js';
 import { capResult, MAX_RESULT_BYTES } from './result-size.js';
 import { type Backoff, type Clock, retry } from './retry.js';
@@ -46,6 +52,8 @@ export interface LiveJob {
     publicUrl?: string;
   }>;
   logs: Array<LogEntry & { opId: string }>;
+  /** Image pulls of the job's ops, by op id: the latest progress (`phase: 'complete'` once pulled). */
+  pulls: Record<string, PullProgress>;
   /** Listeners of new log lines (the API's WebSocket). */
   listeners: Set<(entry: LogEntry & { opId: string }) => void>;
 }
@@ -348,6 +356,7 @@ async function runFlow(
       resume,
       onEvent: (event) => {
         if (event.type === 'op-status') view.ops[event.opId] = event.status;
+        if (event.type === 'pull') view.pulls[event.opId] = event.progress;
         if (event.type === 'endpoint') {
           view.endpoints = [
             ...view.endpoints.filter((e) => !(e.opId === event.opId && e.port === event.port)),
