@@ -100,6 +100,7 @@ describe('images on a node (localnet + Docker + local registries)', () => {
     expect(statuses).not.toContain('pulling');
     await network.stopNodes();
     expect(nodeLog(dir)).toContain(`"image":"${marketImage}"`);
+    expect(await network.leftovers(node.address)).toBe(0);
   }, 180_000);
 
   it('runs a private image with the definition’s credentials and never shows them; wrong ones fail the job, coded', async () => {
