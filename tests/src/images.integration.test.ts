@@ -152,4 +152,30 @@ describe('images on a node (localnet + Docker + local registries)', () => {
       expect(everything).not.toContain(secret);
     expect(await network.leftovers(node.address)).toBe(0);
   }, 180_000);
+
+  it('keeps its image cache under the limit: a job’s image goes once the job is done, the market’s stays', async () => {
+    const jobImage = `${open.host}/cache-evict:1`;
+    await buildSizedImage({ docker: network.engine.docker, tag: jobImage, layers: [1 * MiB] });
+    await pushImage({ docker: network.engine.docker, tag: jobImage });
+    // A limit of one byte: everything the node may evict goes as soon as nothing needs it.
+    const { events } = await network.node({ imageCache: { maxBytes: 1 } });
+    const poster = network.actor(100n * NOS);
+    const posted = await poster.jobs.post({ definition: run(jobImage, 'true'), market: 'cpu', timeout: 600 });
+    await poster.jobs.waitFor(posted.job, (j) => j.result !== null, { pollMs: 500 });
+    expect((await poster.jobs.result(posted.job))?.status).toBe('success');
+    await expect
+      .poll(() => events.some((e) => e.type === 'image-evicted' && e.image === jobImage), { timeout: 20_000 })
+      .toBe(true);
+    // Evicted only after its job ended, never while it ran.
+    const at = (match: (e: NodeEvent) => boolean) => events.findIndex(match);
+    expect(at((e) => e.type === 'image-evicted')).toBeGreaterThan(
+      at(
+        (e) =>
+          e.type === 'runtime' && e.event.type === 'flow-finished' && e.event.jobId === posted.job.toBase58(),
+      ),
+    );
+    expect(await network.engine.engine.imageExists(jobImage)).toBe(false);
+    expect(await network.engine.engine.imageExists(marketImage)).toBe(true);
+    await network.stopNodes();
+  }, 180_000);
 });

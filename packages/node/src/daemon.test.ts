@@ -51,6 +51,7 @@ async function harness(
     maxResultBytes?: number;
     marketImages?: string[];
     prePull?: string[] | false;
+    imageCache?: { maxBytes: number };
   } = {},
 ): Promise<Harness> {
   const dir = options.reuse?.dir ?? mkdtempSync(join(tmpdir(), 'nosana-daemon-'));
@@ -73,6 +74,7 @@ async function harness(
     ...(options.maxResultBytes ? { maxResultBytes: options.maxResultBytes } : {}),
     checks: { minDiskBytes: 0 },
     ...(options.prePull !== undefined ? { prePull: options.prePull } : {}),
+    ...(options.imageCache ? { imageCache: options.imageCache } : {}),
     onEvent: (event) => events.push(event),
   });
   const started = node.start();
@@ -112,6 +114,27 @@ describe('createNode (fake engine, fake chain)', () => {
     expect(h.node.images().map((i) => i.state)).toEqual(['pulled', 'present', 'failed', 'pulled']);
     // A failed pre-pull does not keep the node out of the queue.
     expect(h.chain.queue).toContain(h.chain.address);
+  });
+
+  it('keeps its images under the cache limit: the least recently used goes, the market’s image never', async () => {
+    // The fake engine reports 1000 bytes per image: room for two.
+    const h = await harness(undefined, {
+      marketImages: ['pull-me/market:1'],
+      imageCache: { maxBytes: 2000 },
+    });
+    const image = (name: string): JobDefinition => ({
+      version: '0.1',
+      type: 'container',
+      ops: [{ type: 'container/run', id: 'main', args: { image: name, cmd: 'true' } }],
+    });
+    const evicted = () => h.events.flatMap((e) => (e.type === 'image-evicted' ? [e.image] : []));
+    for (const [i, name] of ['pull-me/a:1', 'pull-me/b:1', 'pull-me/c:1'].entries()) {
+      const job = h.chain.postJob(image(name));
+      await h.clock.runUntil(() => h.chain.jobs.get(job)?.result !== null && evicted().length === i);
+      await h.clock.advance(1000);
+    }
+    expect(evicted()).toEqual(['pull-me/a:1', 'pull-me/b:1']);
+    expect([...h.engine.images].sort()).toEqual(['pull-me/c:1', 'pull-me/market:1']);
   });
 
   it('pre-pulls nothing with prePull: false', async () => {

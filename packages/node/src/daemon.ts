@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { ChainPort } from './chain-port.js';
 import { runStartupChecks, type StartupChecksParameters } from './checks.js';
 import type { NodeEvent, NodeImageStatus, NodeState } from './events.js';
+import { enforceImageCache } from './image-cache.js';
 import { type LiveJob, runJob } from './job-runner.js';
 import { nodeLogRecord } from './logger.js';
 import { prePullImages, prePullList } from './pre-pull.js';
@@ -62,6 +63,12 @@ export interface CreateNodeParameters {
    * pulls none, not even the market's. Default: the market's only.
    */
   prePull?: string[] | false;
+  /**
+   * Keep the images the node pulled or ran under `maxBytes` (the operator's disk limit), evicting the least recently
+   * used after each job and after pre-pulling; never an image a running job or the market needs, nor one a container
+   * uses, nor one the node did not pull or run. Default: no limit (nothing evicted).
+   */
+  imageCache?: { maxBytes: number };
 }
 
 /** A node. */
@@ -96,6 +103,8 @@ interface Daemon {
   live: Map<string, LiveJob>;
   /** Pre-pulled images, in order. */
   images: Map<string, NodeImageStatus>;
+  /** Images of the jobs running now (never evicted). */
+  jobImages: Map<string, string[]>;
   /** A job whose task failed waits until then before it is tried again (no hot loop on a failure). */
   retryAt: Map<string, { at: number; failures: number }>;
   stopRequested: AbortController;
@@ -170,6 +179,10 @@ async function execute(d: Daemon, run: RunView): Promise<void> {
       maxDefinitionBytes: d.p.maxDefinitionBytes ?? 1024 * 1024,
       ...optional('maxResultBytes', d.p.maxResultBytes),
       onRuntimeEvent: (event) => emit(d, { type: 'runtime', event }),
+      onImages: (images) => {
+        d.jobImages.set(job, images);
+        for (const image of images) void d.store.touchImage(image, d.clock.now()).catch(() => undefined);
+      },
       onWarning: (message) => warn(d, message),
       ...optional('tunnel', d.p.tunnel),
       ...optional('trust', d.p.trust),
@@ -187,9 +200,12 @@ async function execute(d: Daemon, run: RunView): Promise<void> {
     });
     if (!record) return warn(d, `job ${job} is gone from the chain: nothing to run`);
     d.live.delete(job);
+    d.jobImages.delete(job);
     await settle(d, record);
+    await keepImageCache(d);
   } finally {
     d.live.delete(job);
+    d.jobImages.delete(job);
   }
 }
 
@@ -236,6 +252,24 @@ async function recover(d: Daemon): Promise<void> {
     });
 }
 
+/** Evicts least recently used images over the operator's limit; a failure is a warning, never a stop. */
+async function keepImageCache(d: Daemon): Promise<void> {
+  if (!d.p.imageCache) return;
+  const protect = new Set([...d.images.keys(), ...[...d.jobImages.values()].flat()]);
+  try {
+    const { evicted } = await enforceImageCache({
+      engine: d.p.engine,
+      store: d.store,
+      maxBytes: d.p.imageCache.maxBytes,
+      protect,
+    });
+    for (const { image, bytes, lastUsed } of evicted)
+      emit(d, { type: 'image-evicted', image, bytes, lastUsed });
+  } catch (error) {
+    warn(d, `image cache: ${(error as Error).message}`);
+  }
+}
+
 /** Pulls the market's required images (and the operator's) before the node joins the queue. */
 async function prePull(d: Daemon): Promise<void> {
   if (d.p.prePull === false) return;
@@ -266,9 +300,11 @@ async function prePull(d: Daemon): Promise<void> {
     onResult: (result) => {
       const { outcome, ...rest } = result;
       d.images.set(result.image, { ...rest, state: outcome });
+      if (outcome !== 'failed') void d.store.touchImage(result.image, d.clock.now()).catch(() => undefined);
       emit(d, { type: 'image-ready', result });
     },
   });
+  await keepImageCache(d);
 }
 
 async function waitForChange(d: Daemon): Promise<void> {
@@ -377,6 +413,7 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
     active: new Map(),
     live: new Map(),
     images: new Map(),
+    jobImages: new Map(),
     retryAt: new Map(),
     stopRequested: new AbortController(),
     state: 'starting',

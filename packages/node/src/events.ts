@@ -50,6 +50,8 @@ export type NodeEvent =
   | { type: 'image-pull'; image: string; progress: PullProgress }
   /** A pre-pulled image's outcome: present, pulled (with time and bytes) or failed (with the coded error). */
   | { type: 'image-ready'; result: PrePullResult }
+  /** The image cache evicted a least recently used image to stay under the operator's limit. */
+  | { type: 'image-evicted'; image: string; bytes: number; lastUsed: number }
   /** A service exposed on (or withdrawn from, or refused by) the node's gateway. */
   | ServiceEvent
   /** A service stayed unhealthy past the grace period: the node ends its job early (failed, paid for the time served). */

@@ -20,6 +20,7 @@ import {
   type StopReason,
 } from '@nosana/runtime';
 import type { ChainPort } from './chain-port.js';
+import { imagesOf } from './image-cache.js';
 import { capResult, MAX_RESULT_BYTES } from './result-size.js';
 import { type Backoff, type Clock, retry } from './retry.js';
 import { watchRun } from './run-watch.js';
@@ -74,6 +75,8 @@ export interface RunJobParameters {
   maxDefinitionBytes: number;
   maxResultBytes?: number;
   onRuntimeEvent?: (event: RuntimeEvent) => void;
+  /** The images the job's ops run, once its definition is known (the image cache keeps them while it runs). */
+  onImages?: (images: string[]) => void;
   onWarning?: (message: string) => void;
   /** The node's gateway tunnel: services are exposed through it while their op runs. */
   tunnel?: ServiceTunnel;
@@ -346,6 +349,7 @@ async function runFlow(
         })
       : undefined;
   try {
+    parameters.onImages?.(imagesOf(definition));
     const resume = (await runtime.listJobs()).includes(job);
     let tailBytes = 0;
     const flow = await runtime.runFlow({

@@ -84,6 +84,8 @@ export interface StartHostNodeParameters {
   serviceHealth?: CreateNodeParameters['serviceHealth'];
   /** Images to pull before joining the queue besides the market's `required_images`; `false` for none. */
   prePull?: CreateNodeParameters['prePull'];
+  /** The image cache's disk limit (LRU eviction of the images the node pulled or ran). Default: none. */
+  imageCache?: CreateNodeParameters['imageCache'];
   /** The node software's version, in receipts (and the API unless `api.version` says otherwise). Default 0.0.0. */
   version?: string;
   /** Sign receipts, open sealed secrets and seal results. Default true. */
@@ -182,6 +184,7 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
         'serviceHealth',
         'onEvent',
         'prePull',
+        'imageCache',
       ]),
       ...(logger ? { logger } : {}),
       ...(tunnel ? { tunnel } : {}),

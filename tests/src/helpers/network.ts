@@ -42,6 +42,8 @@ export interface Network {
     gateway?: { url: string };
     /** Health metering of service jobs (grace, probe interval). */
     serviceHealth?: { graceMs?: number; intervalMs?: number };
+    /** The image cache's limit (LRU eviction). */
+    imageCache?: { maxBytes: number };
   }): Promise<{
     node: NosanaNode;
     client: NosanaClient;
@@ -99,6 +101,7 @@ export async function startNetwork(): Promise<Network> {
       allowedHosts,
       gateway,
       serviceHealth,
+      imageCache,
     } = {}) {
       const client = actor(0n, key);
       const stateDir = dir ?? mkdtempSync(join(tmpdir(), 'nosana-node-test-'));
@@ -123,6 +126,7 @@ export async function startNetwork(): Promise<Network> {
         checks: { minDiskBytes: 1024 ** 2 },
         ...(gateway ? { gateway } : {}),
         ...(serviceHealth ? { serviceHealth } : {}),
+        ...(imageCache ? { imageCache } : {}),
         onEvent: (event) => {
           events.push(event);
           if (event.type === 'state' && (event.state === 'queued' || event.state === 'running')) ready();

@@ -53,15 +53,27 @@ export function pullFailure(image: string, error: unknown, auth: PullAuth): Nosa
  */
 export function imageMethods(
   docker: Docker,
-): Pick<ContainerEngine, 'imageExists' | 'inspectImage' | 'pullImage'> {
+): Pick<ContainerEngine, 'imageExists' | 'inspectImage' | 'pullImage' | 'removeImage'> {
   return {
     async inspectImage(image) {
       try {
         const info = await docker.getImage(image).inspect();
-        return { id: info.Id, repoDigests: info.RepoDigests ?? [] };
+        return { id: info.Id, repoDigests: info.RepoDigests ?? [], size: info.Size };
       } catch (error) {
         if (statusOf(error) === 404) return undefined;
         throw engineFailure('inspect image', image, error);
+      }
+    },
+
+    async removeImage(image) {
+      try {
+        // Not forced: the engine refuses (409) while any container uses the image, which is what keeps it.
+        await docker.getImage(image).remove();
+        return 'removed';
+      } catch (error) {
+        if (statusOf(error) === 404) return 'missing';
+        if (statusOf(error) === 409) return 'in-use';
+        throw engineFailure('remove image', image, error);
       }
     },
 

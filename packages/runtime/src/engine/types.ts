@@ -96,7 +96,12 @@ export interface ContainerEngine {
    * The image's id (`sha256:…`) and registry digests (`name@sha256:…`), or undefined when it is not present.
    * Optional: engines without it leave receipts without image digests.
    */
-  inspectImage?(image: string): Promise<{ id: string; repoDigests: string[] } | undefined>;
+  inspectImage?(image: string): Promise<{ id: string; repoDigests: string[]; size?: number } | undefined>;
+  /**
+   * Removes an image (never forced): `in-use` when a container (running or not) still uses it, `missing` when it is
+   * not there. Optional: engines without it are never asked to evict.
+   */
+  removeImage?(image: string): Promise<'removed' | 'in-use' | 'missing'>;
   pullImage(
     image: string,
     options?: {

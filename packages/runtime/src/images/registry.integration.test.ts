@@ -24,9 +24,9 @@ const made: string[] = [];
 /** Builds an image of the given layer sizes and pushes it to `registry` (the local tag is removed). */
 async function published(registry: LocalRegistry, name: string, layers: number[], auth?: typeof credentials) {
   const tag = `${registry.host}/${name}`;
+  made.push(tag);
   await buildSizedImage({ docker, tag, layers });
   await pushImage({ docker, tag, ...(auth ? { auth } : {}) });
-  made.push(tag);
   return tag;
 }
 
@@ -108,6 +108,25 @@ describe('pulls from the registry', () => {
     await engine.pullImage(tag, { onProgress: (progress) => seen.push(progress) });
     // The busybox base layer is on the host already (the image was built from it).
     expect(seen.at(-1)?.layers).toMatchObject({ total: 1, done: 1, cached: 1 });
+  });
+});
+
+describe('removing images (the node’s image cache)', () => {
+  it('reports the size, refuses an image a container uses, removes it once unused, then says missing', async () => {
+    const tag = await published(open, 'evict:1', [1 * MiB]);
+    await engine.pullImage(tag);
+    expect((await engine.inspectImage!(tag))?.size).toBeGreaterThanOrEqual(1 * MiB);
+    const container = await docker.createContainer({
+      Image: tag,
+      Cmd: ['true'],
+      name: `nosana-evict-${process.pid}`,
+    });
+    expect(await engine.removeImage!(tag)).toBe('in-use');
+    expect(await engine.imageExists(tag)).toBe(true);
+    await container.remove({ force: true });
+    expect(await engine.removeImage!(tag)).toBe('removed');
+    expect(await engine.imageExists(tag)).toBe(false);
+    expect(await engine.removeImage!(tag)).toBe('missing');
   });
 });
 
