@@ -83,7 +83,8 @@ try {
     network.localnet.setRequiredImages('cpu', [c]);
     const { node } = await network.node({
       onEvent: (event) => {
-        if (event.type === 'image-ready' && event.result.outcome === 'pulled') prePullTimes.push(event.result.ms);
+        if (event.type === 'image-ready' && event.result.outcome === 'pulled')
+          prePullTimes.push(event.result.ms);
         if (
           event.type === 'runtime' &&
           event.event.type === 'op-status' &&
@@ -96,7 +97,11 @@ try {
     const postToRunning = async (image: string) => {
       while (node.state() !== 'queued') await new Promise((resolve) => setTimeout(resolve, 20));
       const posted = performance.now();
-      const { job: address } = await poster.jobs.post({ definition: job(image), market: 'cpu', timeout: 600 });
+      const { job: address } = await poster.jobs.post({
+        definition: job(image),
+        market: 'cpu',
+        timeout: 600,
+      });
       const done = await poster.jobs.waitFor(address, (j) => j.result !== null, { pollMs: 100 });
       const result = await poster.jobs.result(done.address);
       if (result?.status !== 'success') throw new Error(`job with ${image} ended ${result?.status}`);
