@@ -48,3 +48,23 @@ ensure_chromium() {
     && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; } \
     || log "could not install chromium with apt; the browser tests will say what is missing"
 }
+
+# Debian's docker-registry package (the CNCF distribution registry), for the image tests and benchmarks: they start
+# it on 127.0.0.1 themselves (`startLocalRegistry` of @nosana/runtime/testing, or scripts/registry). Installed with
+# apt when missing and apt is usable; otherwise the tests that need it say how to install it.
+ensure_registry() {
+  if [ -x "${NOSANA_REGISTRY_BINARY:-/usr/bin/docker-registry}" ]; then return; fi
+  command -v apt-get >/dev/null 2>&1 || { log "no apt-get: install docker-registry and set NOSANA_REGISTRY_BINARY"; return; }
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    if sudo -n true 2>/dev/null; then sudo="sudo -n"; else log "docker-registry missing and no root: apt-get install docker-registry"; return; fi
+  fi
+  log "installing Debian's docker-registry (image tests and benchmarks)"
+  { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
+    && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry >/dev/null; } \
+    || log "could not install docker-registry with apt; the image tests will say what is missing"
+  # The package may start its own registry on :5000 where a service manager runs; the tests start their own.
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
+    $sudo systemctl disable --now docker-registry >/dev/null 2>&1 || true
+  fi
+}

@@ -5,6 +5,7 @@ import type { JobView, NosanaClient } from '@nosana/chain';
 import type { FlowState, JobState, LogEntry } from '@nosana/core';
 import { Flags, ux } from '@oclif/core';
 import type { Keypair } from '@solana/web3.js';
+import { describePull, fetchNodeJob, type JobPull } from './image-pulls.js';
 import { details, formatSeconds, interactive, state } from './output.js';
 import type { JobService } from './service-urls.js';
 
@@ -184,9 +185,29 @@ export interface FollowJobParameters {
   services?: { list: JobService[]; gateway: string; onChange(service: JobService): void };
 }
 
+/** Asks the node API for a running job's image pulls every second, one request at a time. */
+function watchPulls(nodeApi: () => string | undefined, job: string, running: () => boolean) {
+  let pulls: JobPull[] = [];
+  let asking = false;
+  const timer = setInterval(() => {
+    const url = nodeApi();
+    if (asking || !running() || !url) return;
+    asking = true;
+    void fetchNodeJob(url, job, 900)
+      .then((view) => {
+        if (view && view.pulls.length > 0) pulls = view.pulls;
+      })
+      .finally(() => {
+        asking = false;
+      });
+  }, 1000);
+  return { pulls: () => pulls, stop: () => clearInterval(timer) };
+}
+
 /**
- * Waits until a job is finished and its result posted: a live status line on a terminal (state and elapsed time),
- * log lines streamed from the node while it runs when its API is reachable. Returns the final job and its result.
+ * Waits until a job is finished and its result posted: a live status line on a terminal (state, elapsed time and,
+ * while its node pulls an image, `pulling <image> 1.2/2.0 GB (60 %)`), log lines streamed from the node while it
+ * runs when its API is reachable. Returns the final job, its result and the image pulls its node reported.
  */
 export async function followJob({
   client,
@@ -196,7 +217,12 @@ export async function followJob({
   json,
   onLog,
   services,
-}: FollowJobParameters): Promise<{ job: JobView; result: FlowState | null; streamed: boolean }> {
+}: FollowJobParameters): Promise<{
+  job: JobView;
+  result: FlowState | null;
+  streamed: boolean;
+  pulls: JobPull[];
+}> {
   const live = interactive(json);
   const started = Date.now();
   let current: JobState | undefined;
@@ -204,8 +230,19 @@ export async function followJob({
   let stream: Promise<void> | undefined;
   let watching: Promise<void> | undefined;
   const stopStream = new AbortController();
+  // The job's node (and so its API) is known once it runs.
+  let jobApi = typeof nodeApi === 'function' ? undefined : nodeApi;
+  const pulling = watchPulls(
+    () => jobApi,
+    job,
+    () => current === 'RUNNING',
+  );
+  const pullLine = () => {
+    const active = pulling.pulls().filter((p) => p.phase !== 'complete');
+    return active.length > 0 ? ` ${ux.colorize('cyan', describePull(active[0]!))}` : '';
+  };
   const status = () =>
-    `${state(current ?? 'QUEUED')} ${ux.colorize('dim', formatSeconds((Date.now() - started) / 1000))}`;
+    `${state(current ?? 'QUEUED')} ${ux.colorize('dim', formatSeconds((Date.now() - started) / 1000))}${pullLine()}`;
   if (live) ux.action.start('Waiting for the job', status());
   const ticker = live ? setInterval(() => (ux.action.status = status()), 1000) : undefined;
   try {
@@ -230,10 +267,10 @@ export async function followJob({
                 }),
               )
               .catch(() => undefined);
-          const url = typeof nodeApi === 'function' ? nodeApi(j.node?.toBase58()) : nodeApi;
-          if (j.state === 'RUNNING' && url && wallet && onLog && !stream) {
+          if (typeof nodeApi === 'function' && j.state === 'RUNNING') jobApi = nodeApi(j.node?.toBase58());
+          if (j.state === 'RUNNING' && jobApi && wallet && onLog && !stream) {
             stream = streamLogs({
-              url,
+              url: jobApi,
               job,
               wallet,
               signal: stopStream.signal,
@@ -249,9 +286,10 @@ export async function followJob({
     );
     if (live) ux.action.stop(state(done.state));
     const result = done.result ? await client.jobs.result(done.address) : null;
-    return { job: done, result, streamed };
+    return { job: done, result, streamed, pulls: pulling.pulls() };
   } finally {
     if (ticker) clearInterval(ticker);
+    pulling.stop();
     stopStream.abort();
     await Promise.all([stream, watching]);
   }

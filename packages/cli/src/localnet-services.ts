@@ -147,4 +147,3 @@ function loopbackOrigin(url: string): string {
   if (origin.hostname === 'localhost') origin.hostname = '127.0.0.1';
   return origin.origin;
 }
-

@@ -23,6 +23,8 @@ declare module '@nosana/core' {
     LOCALNET__LISTEN_FAILED: { host: string; port: number };
     /** litesvm refused an airdrop (a bug: please report it). */
     LOCALNET__AIRDROP_FAILED: { address: string; error: string };
+    /** No genesis market has that name (`setRequiredImages`). */
+    LOCALNET__MARKET_NOT_FOUND: { market: string; known: string[] };
   }
 }
 

@@ -75,6 +75,8 @@ const MARKETS = [
     jobTimeout: 3600,
     jobType: JobType.Default,
     jobExpiration: 86_400,
+    // The image the examples use (seeded from the host's busybox where no registry is reachable).
+    requiredImages: ['busybox:1.35'],
   },
   {
     name: 'gpu',
@@ -83,6 +85,7 @@ const MARKETS = [
     jobTimeout: 7200,
     jobType: JobType.Gpu,
     jobExpiration: 86_400,
+    requiredImages: ['busybox:1.35'],
   },
 ] as const;
 
@@ -190,6 +193,7 @@ export function createGenesis(bank: Bank, programSet: ProgramSet): LocalnetInfo 
       jobTimeout: market.jobTimeout,
       jobType: market.jobType,
       jobExpiration: market.jobExpiration,
+      requiredImages: [...market.requiredImages],
     };
   });
   return {

@@ -68,6 +68,11 @@ export interface Localnet extends LocalnetInfo, AsyncDisposable {
    * on, so nodes and clients discover them from the RPC URL alone. Not saved.
    */
   announce(services: LocalnetServices): void;
+  /**
+   * Sets the images a market declares (`requiredImages` in `localnet_info`, the real markets' `required_images`)
+   * by market name; nodes pull them when they join its queue. Saved with the localnet's info.
+   */
+  setRequiredImages(market: string, images: string[]): void;
   /** Stops the servers, saves state (or removes a temporary directory) and releases the data directory. */
   close(): Promise<void>;
 }
@@ -183,6 +188,17 @@ export async function startLocalnet(parameters: StartLocalnetParameters = {}): P
       save,
       announce(next) {
         services = { ...services, ...next };
+      },
+      setRequiredImages(market, images) {
+        const found = info.markets.find((m) => m.name === market);
+        if (!found)
+          throw new NosanaError(
+            'LOCALNET__MARKET_NOT_FOUND',
+            `the localnet has no market named "${market}" — use one of ${info.markets.map((m) => m.name).join(', ')}`,
+            { market, known: info.markets.map((m) => m.name) },
+          );
+        found.requiredImages = [...images];
+        writeFileSync(infoPath, `${JSON.stringify(info, null, 2)}\n`);
       },
       close,
       [Symbol.asyncDispose]: close,

@@ -45,6 +45,16 @@ async function serve(allowedHosts?: string[], hardware?: StartNodeApiParameters[
       { opId: 'admin', port: 9000, url: 'http://127.0.0.1:40002', status: 'ONLINE', private: true },
     ],
     logs: [],
+    pulls: {
+      web: {
+        image: '127.0.0.1:5000/web:1',
+        status: 'Downloading',
+        phase: 'downloading',
+        current: 1_200_000_000,
+        total: 2_000_000_000,
+        layers: { total: 2, done: 1, cached: 1 },
+      },
+    },
     listeners: new Set(),
   };
   const node = {
@@ -53,6 +63,7 @@ async function serve(allowedHosts?: string[], hardware?: StartNodeApiParameters[
     state: () => 'running',
     market: () => chain.market,
     jobs: () => [live],
+    images: () => [{ image: 'busybox:1.35', state: 'present', ms: 3 }],
   } as unknown as NosanaNode;
   const api = await startNodeApi({
     node,
@@ -121,6 +132,20 @@ describe('startNodeApi', () => {
     expect(mine.status).toBe(200);
     const view = (await mine.json()) as { endpoints: Array<{ opId: string; url: string }> };
     expect(view.endpoints.find((e) => e.opId === 'admin')?.url).toBe('http://127.0.0.1:40002');
+  });
+
+  it('shows running jobs’ image pulls and the pre-pulled images on /node/info', async () => {
+    const { api } = await serve();
+    const info = (await (await fetch(`${api.url}/node/info`)).json()) as {
+      images: unknown[];
+      jobs: Array<{ pulls: Record<string, { current: number; total: number; phase: string }> }>;
+    };
+    expect(info.images).toEqual([{ image: 'busybox:1.35', state: 'present', ms: 3 }]);
+    expect(info.jobs[0]?.pulls.web).toMatchObject({
+      current: 1_200_000_000,
+      total: 2_000_000_000,
+      phase: 'downloading',
+    });
   });
 
   it('publishes the host specs and the signed benchmark on /node/info (null when unknown)', async () => {

@@ -91,6 +91,7 @@ export async function startNodeApi({
           run: view.run,
           startedAt: view.startedAt,
           ops: view.ops,
+          pulls: view.pulls,
           endpoints: view.endpoints,
           logs: view.logs,
         });
@@ -160,11 +161,14 @@ function nodeInfo(
     uptimeSeconds: Math.floor((Date.now() - node.startedAt) / 1000),
     specs: hardware.specs,
     benchmark: hardware.benchmark,
+    images: node.images(),
     jobs: node.jobs().map((j) => ({
       job: j.job,
       run: j.run,
       startedAt: j.startedAt,
       ops: j.ops,
+      // Image pulls carry image names and byte counts only (never credentials): public like the op states.
+      pulls: j.pulls,
       // Private services are listed without their URL: only the job's owner gets it (GET /job/<job>).
       endpoints: j.endpoints.map(({ url: serviceUrl, publicUrl, ...endpoint }) =>
         endpoint.private ? endpoint : { ...endpoint, url: serviceUrl, ...(publicUrl ? { publicUrl } : {}) },

@@ -4,6 +4,7 @@
  * client is the one place that knows how the client does it.
  */
 import {
+  callLocalnetRpc,
   getJson,
   type JobView,
   type MarketView,
@@ -32,6 +33,11 @@ export interface ChainPort {
   /** The runs assigned to this node. */
   runs(): Promise<RunView[]>;
   getMarket(market: string): Promise<MarketView>;
+  /**
+   * The images a market declares for its hosts (the real markets' `required_images`; on the localnet its
+   * `requiredImages` from `localnet_info`); none on networks that publish none here.
+   */
+  requiredImages(market: string): Promise<string[]>;
   /** Addresses of the markets whose queue holds this node. */
   queuedMarkets(): Promise<string[]>;
   isQueued(market: string): Promise<boolean>;
@@ -75,6 +81,11 @@ export function createChainPort(client: NosanaClient): ChainPort {
     watchRuns: (onChange) => client.host.subscribeRuns(onChange),
     runs: () => client.host.runs(),
     getMarket: (market) => client.markets.get(market),
+    async requiredImages(market) {
+      if (client.network.name !== 'localnet') return [];
+      const info = await callLocalnetRpc(client.network.rpcUrl, 'localnet_info', []);
+      return info.markets.find((m) => m.address === market || m.name === market)?.requiredImages ?? [];
+    },
     async queuedMarkets() {
       const markets = await client.markets.list();
       return markets

@@ -45,10 +45,18 @@ afterEach(async () => {
 /** A node on the fake chain and engine; `reuse` starts it on an earlier harness's chain and state (a restart). */
 async function harness(
   behavior: () => FakeBehavior = () => ({ logs: [{ line: 'hello' }], exitCode: 0, durationMs: 5 }),
-  options: { reuse?: Harness; pinAttempts?: number; maxResultBytes?: number } = {},
+  options: {
+    reuse?: Harness;
+    pinAttempts?: number;
+    maxResultBytes?: number;
+    marketImages?: string[];
+    prePull?: string[] | false;
+    imageCache?: { maxBytes: number };
+  } = {},
 ): Promise<Harness> {
   const dir = options.reuse?.dir ?? mkdtempSync(join(tmpdir(), 'nosana-daemon-'));
   const chain = options.reuse?.chain ?? createFakeChain();
+  if (options.marketImages) chain.marketImages = options.marketImages;
   const clock = options.reuse?.clock ?? createFakeClock();
   const engine = options.reuse?.engine ?? createFakeEngine(behavior);
   const store = openNodeStore({ dir });
@@ -65,6 +73,8 @@ async function harness(
     ...(options.pinAttempts ? { pinAttempts: options.pinAttempts } : {}),
     ...(options.maxResultBytes ? { maxResultBytes: options.maxResultBytes } : {}),
     checks: { minDiskBytes: 0 },
+    ...(options.prePull !== undefined ? { prePull: options.prePull } : {}),
+    ...(options.imageCache ? { imageCache: options.imageCache } : {}),
     onEvent: (event) => events.push(event),
   });
   const started = node.start();
@@ -83,6 +93,56 @@ const finished = (h: Harness, job: string) => () =>
   h.events.some((e) => e.type === 'job-finished' && e.job === job);
 
 describe('createNode (fake engine, fake chain)', () => {
+  it('pulls the market’s required images (and the operator’s) before it joins the queue', async () => {
+    const h = await harness(undefined, {
+      marketImages: ['pull-me/market:1', 'busybox:1.35', 'pull-me/missing:1'],
+      prePull: ['pull-me/operator:1'],
+    });
+    expect(h.engine.pulled).toEqual(['pull-me/market:1', 'pull-me/operator:1']);
+    const types = h.events.map((e) => (e.type === 'state' ? `state:${e.state}` : e.type));
+    expect(types.indexOf('state:preparing')).toBeGreaterThan(-1);
+    expect(types.lastIndexOf('image-ready')).toBeLessThan(types.indexOf('state:queued'));
+    const ready = h.events.flatMap((e) =>
+      e.type === 'image-ready' ? [[e.result.image, e.result.outcome]] : [],
+    );
+    expect(ready).toEqual([
+      ['pull-me/market:1', 'pulled'],
+      ['busybox:1.35', 'present'],
+      ['pull-me/missing:1', 'failed'],
+      ['pull-me/operator:1', 'pulled'],
+    ]);
+    expect(h.node.images().map((i) => i.state)).toEqual(['pulled', 'present', 'failed', 'pulled']);
+    // A failed pre-pull does not keep the node out of the queue.
+    expect(h.chain.queue).toContain(h.chain.address);
+  });
+
+  it('keeps its images under the cache limit: the least recently used goes, the market’s image never', async () => {
+    // The fake engine reports 1000 bytes per image: room for two.
+    const h = await harness(undefined, {
+      marketImages: ['pull-me/market:1'],
+      imageCache: { maxBytes: 2000 },
+    });
+    const image = (name: string): JobDefinition => ({
+      version: '0.1',
+      type: 'container',
+      ops: [{ type: 'container/run', id: 'main', args: { image: name, cmd: 'true' } }],
+    });
+    const evicted = () => h.events.flatMap((e) => (e.type === 'image-evicted' ? [e.image] : []));
+    for (const [i, name] of ['pull-me/a:1', 'pull-me/b:1', 'pull-me/c:1'].entries()) {
+      const job = h.chain.postJob(image(name));
+      await h.clock.runUntil(() => h.chain.jobs.get(job)?.result !== null && evicted().length === i);
+      await h.clock.advance(1000);
+    }
+    expect(evicted()).toEqual(['pull-me/a:1', 'pull-me/b:1']);
+    expect([...h.engine.images].sort()).toEqual(['pull-me/c:1', 'pull-me/market:1']);
+  });
+
+  it('pre-pulls nothing with prePull: false', async () => {
+    const h = await harness(undefined, { marketImages: ['pull-me/market:1'], prePull: false });
+    expect(h.engine.pulled).toEqual([]);
+    expect(h.chain.calls.requiredImages).toBeUndefined();
+  });
+
   it('runs a matched job once, pins its result, finishes it and is paid for the chain time it ran', async () => {
     const h = await harness();
     expect(h.chain.queue).toEqual([h.chain.address]);

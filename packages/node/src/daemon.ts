@@ -9,9 +9,11 @@ import type { ContainerEngine, DetectGpusResult, Runtime, StopReason } from '@no
 import type { Logger } from 'pino';
 import type { ChainPort } from './chain-port.js';
 import { runStartupChecks, type StartupChecksParameters } from './checks.js';
-import type { NodeEvent, NodeState } from './events.js';
+import type { NodeEvent, NodeImageStatus, NodeState } from './events.js';
+import { enforceImageCache } from './image-cache.js';
 import { type LiveJob, runJob } from './job-runner.js';
 import { nodeLogRecord } from './logger.js';
+import { prePullImages, prePullList } from './pre-pull.js';
 import { recoverJobs } from './recovery.js';
 import { type Backoff, backoffDelay, type Clock, systemClock } from './retry.js';
 import type { ServiceHealthSettings } from './service-health.js';
@@ -56,6 +58,17 @@ export interface CreateNodeParameters {
   trust?: NodeTrust;
   /** Start-up check options (disk path and minimums). */
   checks?: Pick<StartupChecksParameters, 'diskPath' | 'minDiskBytes' | 'minLamports'>;
+  /**
+   * Images pulled before the node joins the queue, besides those the market declares (`required_images`); `false`
+   * pulls none, not even the market's. Default: the market's only.
+   */
+  prePull?: string[] | false;
+  /**
+   * Keep the images the node pulled or ran under `maxBytes` (the operator's disk limit), evicting the least recently
+   * used after each job and after pre-pulling; never an image a running job or the market needs, nor one a container
+   * uses, nor one the node did not pull or run. Default: no limit (nothing evicted).
+   */
+  imageCache?: { maxBytes: number };
 }
 
 /** A node. */
@@ -69,6 +82,8 @@ export interface NosanaNode {
   market(): string | undefined;
   /** Jobs running now (live view). */
   jobs(): LiveJob[];
+  /** The images pre-pulled at start (the market's and the operator's) and what became of each. */
+  images(): NodeImageStatus[];
   /** Unix ms the node started. */
   readonly startedAt: number;
 }
@@ -86,6 +101,10 @@ interface Daemon {
   /** Running tasks (a job's run or its settlement), by job. */
   active: Map<string, Promise<void>>;
   live: Map<string, LiveJob>;
+  /** Pre-pulled images, in order. */
+  images: Map<string, NodeImageStatus>;
+  /** Images of the jobs running now (never evicted). */
+  jobImages: Map<string, string[]>;
   /** A job whose task failed waits until then before it is tried again (no hot loop on a failure). */
   retryAt: Map<string, { at: number; failures: number }>;
   stopRequested: AbortController;
@@ -140,6 +159,7 @@ async function execute(d: Daemon, run: RunView): Promise<void> {
     ops: {},
     endpoints: [],
     logs: [],
+    pulls: {},
     listeners: new Set(),
   };
   d.live.set(job, view);
@@ -159,6 +179,10 @@ async function execute(d: Daemon, run: RunView): Promise<void> {
       maxDefinitionBytes: d.p.maxDefinitionBytes ?? 1024 * 1024,
       ...optional('maxResultBytes', d.p.maxResultBytes),
       onRuntimeEvent: (event) => emit(d, { type: 'runtime', event }),
+      onImages: (images) => {
+        d.jobImages.set(job, images);
+        for (const image of images) void d.store.touchImage(image, d.clock.now()).catch(() => undefined);
+      },
       onWarning: (message) => warn(d, message),
       ...optional('tunnel', d.p.tunnel),
       ...optional('trust', d.p.trust),
@@ -176,9 +200,12 @@ async function execute(d: Daemon, run: RunView): Promise<void> {
     });
     if (!record) return warn(d, `job ${job} is gone from the chain: nothing to run`);
     d.live.delete(job);
+    d.jobImages.delete(job);
     await settle(d, record);
+    await keepImageCache(d);
   } finally {
     d.live.delete(job);
+    d.jobImages.delete(job);
   }
 }
 
@@ -223,6 +250,61 @@ async function recover(d: Daemon): Promise<void> {
       await settle(d, record);
       emit(d, { type: 'job-recovered', job: record.job, action: 'settled' });
     });
+}
+
+/** Evicts least recently used images over the operator's limit; a failure is a warning, never a stop. */
+async function keepImageCache(d: Daemon): Promise<void> {
+  if (!d.p.imageCache) return;
+  const protect = new Set([...d.images.keys(), ...[...d.jobImages.values()].flat()]);
+  try {
+    const { evicted } = await enforceImageCache({
+      engine: d.p.engine,
+      store: d.store,
+      maxBytes: d.p.imageCache.maxBytes,
+      protect,
+    });
+    for (const { image, bytes, lastUsed } of evicted)
+      emit(d, { type: 'image-evicted', image, bytes, lastUsed });
+  } catch (error) {
+    warn(d, `image cache: ${(error as Error).message}`);
+  }
+}
+
+/** Pulls the market's required images (and the operator's) before the node joins the queue. */
+async function prePull(d: Daemon): Promise<void> {
+  if (d.p.prePull === false) return;
+  let declared: string[] = [];
+  try {
+    declared = await d.chain.requiredImages(d.market!);
+  } catch (error) {
+    warn(
+      d,
+      `cannot read the images market ${d.market} requires (${(error as Error).message}); none pre-pulled`,
+    );
+  }
+  const { images, dropped } = prePullList(declared, d.p.prePull ?? []);
+  if (dropped.length > 0)
+    warn(d, `not pre-pulled (not an image reference, or over the limit): ${dropped.join(', ')}`);
+  if (images.length === 0) return;
+  for (const image of images) d.images.set(image, { image, state: 'pending' });
+  setState(d, 'preparing');
+  await prePullImages({
+    engine: d.p.engine,
+    images,
+    signal: d.stopRequested.signal,
+    now: () => d.clock.now(),
+    onProgress: (image, progress) => {
+      d.images.set(image, { image, state: 'pulling', progress });
+      emit(d, { type: 'image-pull', image, progress });
+    },
+    onResult: (result) => {
+      const { outcome, ...rest } = result;
+      d.images.set(result.image, { ...rest, state: outcome });
+      if (outcome !== 'failed') void d.store.touchImage(result.image, d.clock.now()).catch(() => undefined);
+      emit(d, { type: 'image-ready', result });
+    },
+  });
+  await keepImageCache(d);
 }
 
 async function waitForChange(d: Daemon): Promise<void> {
@@ -330,6 +412,8 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
     pollMs: parameters.pollMs ?? 5000,
     active: new Map(),
     live: new Map(),
+    images: new Map(),
+    jobImages: new Map(),
     retryAt: new Map(),
     stopRequested: new AbortController(),
     state: 'starting',
@@ -346,6 +430,7 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
     state: () => d.state,
     market: () => d.market,
     jobs: () => [...d.live.values()],
+    images: () => [...d.images.values()],
     start() {
       running ??= (async () => {
         const { market } = await runStartupChecks({
@@ -360,6 +445,7 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
         await assertWalletFree({ chain: d.chain, store: d.store });
         d.market = market.address.toBase58();
         await recover(d);
+        await prePull(d);
         await loop(d);
         await Promise.allSettled(d.active.values());
         await giveBackUnstarted(d);

@@ -12,8 +12,15 @@ import {
   type OpStatus,
   validateJobDefinition,
 } from '@nosana/core';
-import { probe as probePort, type Runtime, type RuntimeEvent, type StopReason } from '@nosana/runtime';
+import {
+  type PullProgress,
+  probe as probePort,
+  type Runtime,
+  type RuntimeEvent,
+  type StopReason,
+} from '@nosana/runtime';
 import type { ChainPort } from './chain-port.js';
+import { imagesOf } from './image-cache.js';
 import { capResult, MAX_RESULT_BYTES } from './result-size.js';
 import { type Backoff, type Clock, retry } from './retry.js';
 import { watchRun } from './run-watch.js';
@@ -46,6 +53,8 @@ export interface LiveJob {
     publicUrl?: string;
   }>;
   logs: Array<LogEntry & { opId: string }>;
+  /** Image pulls of the job's ops, by op id: the latest progress (`phase: 'complete'` once pulled). */
+  pulls: Record<string, PullProgress>;
   /** Listeners of new log lines (the API's WebSocket). */
   listeners: Set<(entry: LogEntry & { opId: string }) => void>;
 }
@@ -66,6 +75,8 @@ export interface RunJobParameters {
   maxDefinitionBytes: number;
   maxResultBytes?: number;
   onRuntimeEvent?: (event: RuntimeEvent) => void;
+  /** The images the job's ops run, once its definition is known (the image cache keeps them while it runs). */
+  onImages?: (images: string[]) => void;
   onWarning?: (message: string) => void;
   /** The node's gateway tunnel: services are exposed through it while their op runs. */
   tunnel?: ServiceTunnel;
@@ -338,6 +349,7 @@ async function runFlow(
         })
       : undefined;
   try {
+    parameters.onImages?.(imagesOf(definition));
     const resume = (await runtime.listJobs()).includes(job);
     let tailBytes = 0;
     const flow = await runtime.runFlow({
@@ -348,6 +360,7 @@ async function runFlow(
       resume,
       onEvent: (event) => {
         if (event.type === 'op-status') view.ops[event.opId] = event.status;
+        if (event.type === 'pull') view.pulls[event.opId] = event.progress;
         if (event.type === 'endpoint') {
           view.endpoints = [
             ...view.endpoints.filter((e) => !(e.opId === event.opId && e.port === event.port)),

@@ -110,6 +110,16 @@ export function nodeLogRecord(event: NodeEvent): Record<string, unknown> | undef
     }
     case 'job-finished':
       return { ...event, payout: String(event.payout) };
+    case 'image-pull':
+      return undefined;
+    case 'image-ready':
+      return {
+        type: 'image-ready',
+        ...event.result,
+        ...(event.result.error
+          ? { error: { ...event.result.error, message: clip(event.result.error.message, 500) } }
+          : {}),
+      };
     case 'warning':
       return { type: 'warning', message: clip(event.message) };
     default:

@@ -90,6 +90,10 @@ export interface StartHostNodeParameters {
   checks?: CreateNodeParameters['checks'];
   /** Health metering of service jobs (grace 60 s by default, 0 = off; probes every 5 s). */
   serviceHealth?: CreateNodeParameters['serviceHealth'];
+  /** Images to pull before joining the queue besides the market's `required_images`; `false` for none. */
+  prePull?: CreateNodeParameters['prePull'];
+  /** The image cache's disk limit (LRU eviction of the images the node pulled or ran). Default: none. */
+  imageCache?: CreateNodeParameters['imageCache'];
   /** The node software's version, in receipts (and the API unless `api.version` says otherwise). Default 0.0.0. */
   version?: string;
   /** Sign receipts, open sealed secrets and seal results. Default true. */
@@ -189,6 +193,8 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
         'checks',
         'serviceHealth',
         'onEvent',
+        'prePull',
+        'imageCache',
       ]),
       ...(logger ? { logger } : {}),
       ...(tunnel ? { tunnel } : {}),

@@ -56,7 +56,17 @@ export interface NodeStore {
   jobs(): JobRecord[];
   presence(): ChainPresence | undefined;
   setPresence(presence: ChainPresence | undefined): Promise<void>;
+  /** Images the node pulled or used, with when it last used each (unix ms): the image cache's recency. */
+  imageUses(): ImageUse[];
+  touchImage(image: string, at: number): Promise<void>;
+  forgetImage(image: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** When the node last used an image it manages. */
+export interface ImageUse {
+  image: string;
+  lastUsed: number;
 }
 
 /**
@@ -71,7 +81,7 @@ export interface NodeStore {
 export function openNodeStore({ dir }: OpenNodeStoreParameters): NodeStore {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const release = takeDir(dir);
-  const db: Database<JobRecord | ChainPresence, string> = open({
+  const db: Database<JobRecord | ChainPresence | ImageUse, string> = open({
     path: join(dir, 'state.mdb'),
     compression: false,
   });
@@ -88,6 +98,14 @@ export function openNodeStore({ dir }: OpenNodeStoreParameters): NodeStore {
     setPresence: async (presence) => {
       if (presence) await db.put('meta:presence', presence);
       else await db.remove('meta:presence');
+    },
+    imageUses: () =>
+      [...db.getRange({ start: 'image:', end: 'image;' })].map(({ value }) => value as ImageUse),
+    touchImage: async (image, at) => {
+      await db.put(`image:${image}`, { image, lastUsed: at });
+    },
+    forgetImage: async (image) => {
+      await db.remove(`image:${image}`);
     },
     close: async () => {
       await db.close();

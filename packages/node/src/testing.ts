@@ -43,6 +43,8 @@ export interface FakeChain extends ChainPort {
   earned: bigint;
   /** Unix seconds of the cluster's clock (moves only when set). */
   time: number;
+  /** Images the fake market declares (`requiredImages`). */
+  marketImages: string[];
   /** Return an error to make a call fail (a transient RPC or IPFS error, say); undefined lets it through. */
   fault: ((method: string, args: unknown[]) => Error | undefined) | undefined;
   /** Pins and lists a job in the market (matched to a queued node at once, as the program does). */
@@ -68,6 +70,7 @@ class FakeChainState implements FakeChain {
   readonly log: string[] = [];
   readonly market = Keypair.generate().publicKey.toBase58();
   earned = 0n;
+  marketImages: string[] = [];
   time = 1_700_000_000;
   fault: FakeChain['fault'] = undefined;
   private readonly project = Keypair.generate().publicKey.toBase58();
@@ -194,6 +197,10 @@ class FakeChainState implements FakeChain {
       queue: this.queue.map((k) => new PublicKey(k)),
     };
     return view as MarketView;
+  }
+  async requiredImages(ref: string) {
+    this.call('requiredImages', [ref]);
+    return [...this.marketImages];
   }
   async queuedMarkets() {
     this.call('queuedMarkets', []);

@@ -46,6 +46,20 @@ declare module '@nosana/core' {
     RUNTIME__FLOW_ALREADY_RUNNING: { job: string };
     /** The busybox image could not be built or loaded from the host's static busybox. */
     RUNTIME__IMAGE_SEED_FAILED: { image: string; reason: string };
+    /** The local registry (Debian's `docker-registry`) could not be started or did not answer on loopback. */
+    RUNTIME__REGISTRY_START_FAILED: { binary: string; address: string; reason: string };
+    /**
+     * The registry refused the pull's credentials (missing or wrong `authentication.docker`). The context never holds
+     * the credentials, only whether some were given.
+     */
+    RUNTIME__IMAGE_PULL_UNAUTHORIZED: {
+      image: string;
+      registry: string;
+      credentials: boolean;
+      reason: string;
+    };
+    /** A test image could not be built or pushed to a registry (test and benchmark helpers). */
+    RUNTIME__IMAGE_BUILD_FAILED: { image: string; reason: string };
   }
 }
 

@@ -45,6 +45,19 @@ export {
   parseNvidiaSmiCsv,
 } from './gpu/detect.js';
 export {
+  type CreatePullTrackerParameters,
+  createPullTracker,
+  type EnginePullMessage,
+  type PullTracker,
+} from './images/pull-progress.js';
+export {
+  DOCKER_HUB,
+  type EngineAuthConfig,
+  engineAuthConfig,
+  redactCredentials,
+  registryOf,
+} from './images/registry-auth.js';
+export {
   DEFAULT_BUSYBOX_PATH,
   DEFAULT_BUSYBOX_TAG,
   type SeedBusyboxImageParameters,

@@ -47,6 +47,8 @@ export interface FakeEngine extends ContainerEngine {
   readonly volumes: Map<string, Record<string, string>>;
   readonly networks: Map<string, Record<string, string>>;
   readonly pulled: string[];
+  /** Images pulled (or added by a test): `inspectImage` reports each as 1000 bytes, `removeImage` removes it. */
+  readonly images: Set<string>;
   /** Names of containers in start order. */
   readonly started: string[];
 }
@@ -85,6 +87,7 @@ export function createFakeEngine(
     volumes: state.volumes,
     networks: state.networks,
     pulled: state.pulled,
+    images: state.images,
     started: state.started,
     ...fakeResourceOps(state, kind, defaultBridgeIcc),
     ...fakeContainerOps(state, behavior, kind),
@@ -120,6 +123,9 @@ function fakeResourceOps(
   return {
     info: async () => ({ kind, version: 'fake', apiVersion: '1.41' }),
     imageExists: async (image) => images.has(image) || !image.startsWith('pull-me/'),
+    inspectImage: async (image) =>
+      images.has(image) ? { id: `sha256:${image}`, repoDigests: [], size: 1000 } : undefined,
+    removeImage: async (image) => (images.delete(image) ? 'removed' : 'missing'),
     pullImage: async (image, options) => {
       if (image.includes('missing')) {
         throw new NosanaError('RUNTIME__IMAGE_PULL_FAILED', `cannot pull image ${image}: not found`, {
@@ -277,3 +283,16 @@ function fakeContainerOps(
         .map((c) => ({ id: c.id, name: c.spec.name, labels: c.spec.labels })),
   };
 }
+
+export {
+  DEFAULT_REGISTRY_BINARY,
+  type LocalRegistry,
+  type StartLocalRegistryParameters,
+  startLocalRegistry,
+} from './images/local-registry.js';
+export {
+  type BuildSizedImageParameters,
+  buildSizedImage,
+  type PushImageParameters,
+  pushImage,
+} from './images/sized-image.js';

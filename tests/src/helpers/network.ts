@@ -51,6 +51,8 @@ export interface Network {
     serviceHealth?: { graceMs?: number; intervalMs?: number };
     /** The host's specs the node publishes on its API (`/node/info`). */
     specs?: HostSpecs;
+    /** The image cache's limit (LRU eviction). */
+    imageCache?: { maxBytes: number };
   }): Promise<{
     node: NosanaNode;
     client: NosanaClient;
@@ -111,6 +113,7 @@ export async function startNetwork(): Promise<Network> {
       gateway,
       serviceHealth,
       specs,
+      imageCache,
     } = {}) {
       const client = actor(0n, key);
       const stateDir = dir ?? mkdtempSync(join(tmpdir(), 'nosana-node-test-'));
@@ -136,6 +139,7 @@ export async function startNetwork(): Promise<Network> {
         ...(gateway ? { gateway } : {}),
         ...(serviceHealth ? { serviceHealth } : {}),
         ...(specs ? { specs } : {}),
+        ...(imageCache ? { imageCache } : {}),
         onEvent: (event) => {
           events.push(event);
           if (event.type === 'state' && (event.state === 'queued' || event.state === 'running')) ready();

@@ -19,6 +19,11 @@ export interface LocalnetMarketInfo {
   jobTimeout: number;
   jobType: number;
   jobExpiration: number;
+  /**
+   * Images hosts of the market should have before their first job (the real markets' `required_images`): nodes
+   * pull them when they join the queue. Missing in localnets created before it existed (read as none).
+   */
+  requiredImages?: string[];
 }
 
 /** Services started next to a localnet (by `nosana localnet start`), announced through `localnet_info`. */

@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { NosanaError } from '@nosana/core';
 import Docker from 'dockerode';
 import { pack } from 'tar-stream';
 import '../errors.js';
 import { dockerHostConfig, libpodCreateBody } from './container-config.js';
-import { engineFailure, messageOf, startFailure, statusOf } from './failures.js';
+import { imageMethods } from './docker-images.js';
+import { engineFailure, startFailure, statusOf } from './failures.js';
 import { readLogStream } from './log-stream.js';
 import type {
   ContainerEngine,
@@ -35,82 +35,6 @@ const request = <T>(
   promise.catch((error: unknown) => {
     throw engineFailure(operation, target, error, kind);
   });
-
-/** Images: presence and pulls (with progress and registry credentials). */
-function imageMethods(docker: Docker): Pick<ContainerEngine, 'imageExists' | 'inspectImage' | 'pullImage'> {
-  return {
-    async inspectImage(image) {
-      try {
-        const info = await docker.getImage(image).inspect();
-        return { id: info.Id, repoDigests: info.RepoDigests ?? [] };
-      } catch (error) {
-        if (statusOf(error) === 404) return undefined;
-        throw engineFailure('inspect image', image, error);
-      }
-    },
-
-    async imageExists(image) {
-      try {
-        await docker.getImage(image).inspect();
-        return true;
-      } catch (error) {
-        if (statusOf(error) === 404) return false;
-        throw engineFailure('inspect image', image, error);
-      }
-    },
-
-    async pullImage(image, { auth, onProgress, signal } = {}) {
-      const layers = new Map<string, { current: number; total: number }>();
-      try {
-        const stream = await docker.pull(image, {
-          ...(auth ? { authconfig: auth } : {}),
-          ...(signal ? { abortSignal: signal } : {}),
-        });
-        await new Promise<void>((resolve, reject) => {
-          docker.modem.followProgress(
-            stream,
-            (error, output) => {
-              const failure = (output as Array<{ error?: string }> | undefined)?.find((o) => o.error);
-              if (error) reject(error);
-              else if (failure)
-                reject(
-                  new NosanaError(
-                    'RUNTIME__IMAGE_PULL_FAILED',
-                    `cannot pull image ${image}: ${failure.error}`,
-                    { image, reason: failure.error ?? '' },
-                  ),
-                );
-              else resolve();
-            },
-            (event: {
-              id?: string;
-              status?: string;
-              progressDetail?: { current?: number; total?: number };
-            }) => {
-              if (event.id && event.progressDetail?.total)
-                layers.set(event.id, {
-                  current: event.progressDetail.current ?? 0,
-                  total: event.progressDetail.total,
-                });
-              const totals = [...layers.values()].reduce(
-                (sum, l) => ({ current: sum.current + l.current, total: sum.total + l.total }),
-                { current: 0, total: 0 },
-              );
-              onProgress?.({ image, status: event.status ?? '', ...totals });
-            },
-          );
-        });
-      } catch (error) {
-        throw new NosanaError(
-          'RUNTIME__IMAGE_PULL_FAILED',
-          `cannot pull image ${image}: ${messageOf(error)} — check the name, the registry credentials and that the registry is reachable`,
-          { image, reason: messageOf(error) },
-          { cause: error },
-        );
-      }
-    },
-  };
-}
 
 /** Volumes and networks of jobs. */
 function networkAndVolumeMethods(

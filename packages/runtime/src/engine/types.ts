@@ -71,10 +71,15 @@ export interface ContainerLogLine {
 /** Image pull progress. */
 export interface PullProgress {
   image: string;
+  /** The engine's last status message (e.g. `Downloading`, `Pull complete`). */
   status: string;
-  /** Bytes downloaded / total of all layers seen so far. */
+  /** `downloading` until every layer is downloaded, then `extracting`, then `complete`. */
+  phase?: 'downloading' | 'extracting' | 'complete';
+  /** Bytes downloaded / total of the layers whose size is known so far (layers already present not counted). */
   current: number;
   total: number;
+  /** Layers to pull, pulled (`done`), and already present on the host (`cached`). */
+  layers?: { total: number; done: number; cached: number };
 }
 
 /** A resource the runtime created (for reaping). */
@@ -91,10 +96,16 @@ export interface ContainerEngine {
    * The image's id (`sha256:…`) and registry digests (`name@sha256:…`), or undefined when it is not present.
    * Optional: engines without it leave receipts without image digests.
    */
-  inspectImage?(image: string): Promise<{ id: string; repoDigests: string[] } | undefined>;
+  inspectImage?(image: string): Promise<{ id: string; repoDigests: string[]; size?: number } | undefined>;
+  /**
+   * Removes an image (never forced): `in-use` when a container (running or not) still uses it, `missing` when it is
+   * not there. Optional: engines without it are never asked to evict.
+   */
+  removeImage?(image: string): Promise<'removed' | 'in-use' | 'missing'>;
   pullImage(
     image: string,
     options?: {
+      /** A definition's `authentication.docker`; never logged, never in an error (see `redactCredentials`). */
       auth?: { username?: string; password?: string; email?: string; server?: string };
       onProgress?: (progress: PullProgress) => void;
       signal?: AbortSignal;

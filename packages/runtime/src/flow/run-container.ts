@@ -196,7 +196,8 @@ function failOp(context: ContainerRunContext, opState: OpState, error: unknown):
   opState.error = {
     event: isNosanaError(error, 'CORE__LITERAL_UNRESOLVED')
       ? 'hydration'
-      : isNosanaError(error, 'RUNTIME__IMAGE_PULL_FAILED')
+      : isNosanaError(error, 'RUNTIME__IMAGE_PULL_FAILED') ||
+          isNosanaError(error, 'RUNTIME__IMAGE_PULL_UNAUTHORIZED')
         ? 'pull'
         : 'container',
     message: (error as Error).message,

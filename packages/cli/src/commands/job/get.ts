@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { describePull, fetchNodeJob, type JobPull } from '../../image-pulls.js';
 import { solanaAddress } from '../../input.js';
 import {
   describeJob,
@@ -28,6 +29,8 @@ export interface JobGetResult extends JobSummary {
   status: string | null;
   /** Exposed services of the running job (from its node), when known. */
   endpoints: Array<{ opId: string; port: number; url: string; status: string }>;
+  /** Image pulls of the running job's ops (from its node): bytes done/total and phase, when known. */
+  pulls: JobPull[];
   /**
    * The job's exposed ports and their public URLs on the gateway, for a queued or running job (`[]` otherwise);
    * `status` is the gateway's live answer for a running one (`unknown` when not asked).
@@ -69,6 +72,7 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
     let job = await spin(this.jsonEnabled(), 'Fetching the job', () => client.jobs.get(args.job));
     const nodeApi = await nodeApiResolver(flags['node-api'], client.network);
     let streamed = false;
+    let followedPulls: JobPull[] = [];
     // An ended job is COMPLETED before its node posts the result: --wait waits for the result too.
     const finished = job.state === 'STOPPED' || (job.state === 'COMPLETED' && job.result !== null);
     if (flags.wait && !finished) {
@@ -82,6 +86,7 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
       });
       job = followed.job;
       streamed = followed.streamed;
+      followedPulls = followed.pulls;
     }
     const pinned = job.result ? await client.jobs.result(job.address) : null;
     const { openIfSealed } = await import('../../trust.js');
@@ -93,12 +98,15 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
       ? await openIfSealed(pinned, args.job, sealed ? await this.keypair() : undefined)
       : null;
     const jobApi = nodeApi(job.node?.toBase58());
-    const endpoints = job.state === 'RUNNING' && jobApi ? await liveEndpoints(jobApi, args.job) : [];
+    const onNode = job.state === 'RUNNING' && jobApi ? await fetchNodeJob(jobApi, args.job) : undefined;
+    const endpoints = onNode?.endpoints ?? [];
+    const pulls = onNode?.pulls ?? followedPulls;
     const services = await this.services(client, job, flags.gateway);
     this.log(await describeJob(job, client));
     for (const line of describeServices(services, job.state === 'RUNNING')) this.log(line);
     for (const endpoint of endpoints)
       this.log(`on the node: ${endpoint.opId}:${endpoint.port} ${endpoint.url} (${endpoint.status})`);
+    for (const pull of pulls) this.log(`${pull.opId}: ${describePull(pull)}`);
     if (flow) {
       if (flags.logs && !streamed) for (const line of resultLogLines(flow)) this.log(line);
       this.log(describeResult(flow));
@@ -110,6 +118,7 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
       ...summarizeJob(job),
       status: flow?.status ?? null,
       endpoints,
+      pulls,
       services,
       ...(downloaded ? { downloaded } : {}),
     };
@@ -148,18 +157,5 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
       gateway,
     });
     return job.state === 'RUNNING' ? probeServices(services, gateway) : services;
-  }
-}
-
-/** Endpoints of a running job as its node reports them (public: `/node/info`); none when the node is not reachable. */
-async function liveEndpoints(nodeApi: string, job: string): Promise<JobGetResult['endpoints']> {
-  try {
-    const response = await fetch(`${nodeApi}/node/info`, { signal: AbortSignal.timeout(2000) });
-    const info = (await response.json()) as {
-      jobs?: Array<{ job: string; endpoints: JobGetResult['endpoints'] }>;
-    };
-    return info.jobs?.find((j) => j.job === job)?.endpoints ?? [];
-  } catch {
-    return [];
   }
 }

@@ -5,6 +5,7 @@ import type { CompareWithCloudResult } from '@nosana/templates';
 import { Args, Flags, ux } from '@oclif/core';
 import { cloudGpuFlag, jobCost, nosUsdFlag } from '../../cloud-price.js';
 import { fetchDefinition } from '../../fetch-definition.js';
+import type { JobPull } from '../../image-pulls.js';
 import { parseTimeout, solanaAddress } from '../../input.js';
 import {
   describeJob,
@@ -57,7 +58,13 @@ export interface JobPostResult {
    */
   services: JobService[];
   /** With --wait: the job once finished, its result status and where it was downloaded. */
-  final?: JobSummary & { status: string | null; flow: FlowState | null; downloaded?: string[] };
+  final?: JobSummary & {
+    status: string | null;
+    flow: FlowState | null;
+    /** The image pulls the node reported while the job ran (last progress per op), when any were seen. */
+    pulls?: JobPull[];
+    downloaded?: string[];
+  };
 }
 
 export default class JobPost extends NetworkCommand<JobPostResult> {
@@ -291,6 +298,7 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
       job: done,
       result: sealed,
       streamed,
+      pulls,
     } = await followJob({
       client,
       job,
@@ -320,6 +328,7 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
       ...summarizeJob(done),
       status: flow?.status ?? null,
       flow,
+      ...(pulls.length > 0 ? { pulls } : {}),
       ...(downloaded ? { downloaded } : {}),
     };
     if (done.state === 'STOPPED')

@@ -206,6 +206,16 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       case 'job-started':
         this.log(`${time} running job ${ux.colorize('bold', event.job)}`);
         break;
+      case 'image-ready': {
+        const { image, outcome, ms, bytes, error } = event.result;
+        if (outcome === 'failed')
+          this.warnUser(`pre-pull of ${image} failed: ${error?.message ?? 'unknown error'}`);
+        else
+          this.log(
+            `${time}   image ${image} ${outcome === 'present' ? 'present' : `pulled (${((bytes ?? 0) / 1e6).toFixed(1)} MB in ${(ms / 1000).toFixed(1)} s)`}`,
+          );
+        break;
+      }
       case 'job-finished': {
         const paid = event.payout > 0n ? `, paid ${Number(event.payout) / 1e6} NOS` : '';
         this.log(

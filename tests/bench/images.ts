@@ -1,0 +1,147 @@
+/**
+ * Cold starts from image pulls, on this machine: the embedded localnet, a node, the real Docker engine and a real
+ * registry on 127.0.0.1 (Debian's docker-registry). Each run builds fresh images of the same size (random layers, so
+ * nothing is shared but the busybox base) and measures, taking turns:
+ *
+ * - (a) `docker pull && docker run --rm` of an uncached image — the baseline;
+ * - (b) post → container running for a job whose image the node does not have (the node pulls it);
+ * - (c) post → container running for an image the market declares (`requiredImages`), pre-pulled by the node when it
+ *   joined the queue;
+ * - (d) post → container running for an image the node has (cached), the floor.
+ *
+ * Run from the repository root: bash scripts/bench images, or
+ *   node --conditions=@nosana/source --import tsx tests/bench/images.ts [--mib 200] [--layers 2] [--runs 3]
+ */
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { JobDefinition } from '@nosana/core';
+import { buildSizedImage, pushImage, startLocalRegistry } from '@nosana/runtime/testing';
+import { startNetwork } from '../src/helpers/network.js';
+
+const { values } = parseArgs({
+  // `pnpm run bench:images -- --mib 2048` passes the `--` through.
+  args: process.argv.slice(2).filter((arg) => arg !== '--'),
+  options: {
+    mib: { type: 'string', default: '200' },
+    layers: { type: 'string', default: '2' },
+    runs: { type: 'string', default: '3' },
+  },
+});
+const mib = Number(values.mib);
+const layerCount = Math.max(1, Number(values.layers));
+const runs = Number(values.runs);
+const layers = Array.from({ length: layerCount }, () => Math.floor((mib * 2 ** 20) / layerCount));
+const NOS = 1_000_000n;
+
+const median = (samples: number[]) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const row = (label: string, samples: number[]) =>
+  `| ${label} | ${samples.length} | ${seconds(median(samples))} | ${seconds(Math.min(...samples))} | ${seconds(Math.max(...samples))} |`;
+const job = (image: string): JobDefinition => ({
+  version: '0.1',
+  type: 'container',
+  ops: [{ type: 'container/run', id: 'main', args: { image, cmd: ['true'] } }],
+});
+
+const network = await startNetwork();
+const registry = await startLocalRegistry();
+const docker = network.engine.docker;
+const made: string[] = [];
+const fresh = async (name: string) => {
+  const tag = `${registry.host}/${name}`;
+  made.push(tag);
+  await buildSizedImage({ docker, tag, layers });
+  await pushImage({ docker, tag });
+  return tag;
+};
+const sh = (command: string[]) => {
+  const run = spawnSync(command[0]!, command.slice(1), { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`${command.join(' ')} failed: ${run.stderr}`);
+};
+
+const baseline: number[] = [];
+const uncached: number[] = [];
+const prePulled: number[] = [];
+const cached: number[] = [];
+const prePullTimes: number[] = [];
+try {
+  const poster = network.actor(100_000n * NOS);
+  for (let i = 0; i < runs; i++) {
+    const [a, b, c] = [await fresh(`a:${i}`), await fresh(`b:${i}`), await fresh(`c:${i}`)];
+
+    const started = performance.now();
+    sh(['docker', 'pull', '-q', a]);
+    sh(['docker', 'run', '--rm', a, 'true']);
+    baseline.push(performance.now() - started);
+
+    const containerStarted = new Map<string, number>();
+    network.localnet.setRequiredImages('cpu', [c]);
+    const { node } = await network.node({
+      onEvent: (event) => {
+        if (event.type === 'image-ready' && event.result.outcome === 'pulled')
+          prePullTimes.push(event.result.ms);
+        if (
+          event.type === 'runtime' &&
+          event.event.type === 'op-status' &&
+          event.event.status === 'running' &&
+          !containerStarted.has(event.event.jobId)
+        )
+          containerStarted.set(event.event.jobId, performance.now());
+      },
+    });
+    const postToRunning = async (image: string) => {
+      while (node.state() !== 'queued') await new Promise((resolve) => setTimeout(resolve, 20));
+      const posted = performance.now();
+      const { job: address } = await poster.jobs.post({
+        definition: job(image),
+        market: 'cpu',
+        timeout: 600,
+      });
+      const done = await poster.jobs.waitFor(address, (j) => j.result !== null, { pollMs: 100 });
+      const result = await poster.jobs.result(done.address);
+      if (result?.status !== 'success') throw new Error(`job with ${image} ended ${result?.status}`);
+      const running = containerStarted.get(address.toBase58());
+      if (running === undefined) throw new Error(`no container start reported for ${address.toBase58()}`);
+      return running - posted;
+    };
+    uncached.push(await postToRunning(b));
+    prePulled.push(await postToRunning(c));
+    cached.push(await postToRunning(b));
+    await network.stopNodes();
+    for (const tag of [a, b, c]) await docker.getImage(tag).remove({ force: true });
+  }
+} finally {
+  network.localnet.setRequiredImages('cpu', ['busybox:1.35']);
+  for (const tag of made)
+    await docker
+      .getImage(tag)
+      .remove({ force: true })
+      .catch(() => undefined);
+  await network.close();
+  await registry.stop();
+}
+
+const ratio = (x: number[], y: number[]) => (median(x) / median(y)).toFixed(2);
+process.stdout.write(
+  [
+    `| image of ${mib} MiB in ${layerCount} layer(s), registry on 127.0.0.1 | runs | median | min | max |`,
+    '|---|---|---|---|---|',
+    row('(a) `docker pull && docker run --rm` (uncached)', baseline),
+    row('(b) post → container running, image not on the node', uncached),
+    row('(c) post → container running, image pre-pulled (market `requiredImages`)', prePulled),
+    row('(d) post → container running, image cached', cached),
+    row('the pre-pull itself (when the node joined)', prePullTimes),
+    '',
+    `Uncached post → running vs docker pull && run (b)/(a): ×${ratio(uncached, baseline)}. Pre-pulled vs cached (c)/(d): ×${ratio(prePulled, cached)}; uncached vs cached (b)/(d): ×${ratio(uncached, cached)}.`,
+    '',
+    `${cpus().length} CPUs (${cpus()[0]?.model}), load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+    '',
+  ].join('\n'),
+);
