@@ -2,7 +2,7 @@
  * Pure rules of an `expose` request: its shape, whether the chain's answers allow it, and the ids it gets.
  */
 import { deploymentServiceId, serviceId as publicServiceId, serviceHash } from '@nosana/core';
-import type { ServicePolicy } from './chain-reader.js';
+import type { GatewayChainReader, ServicePolicy } from './chain-reader.js';
 import { type HostMessage, REF_PATTERN } from './protocol.js';
 
 /** Why an expose request is refused: the `refused` message's reason and text. */
@@ -160,4 +160,37 @@ export function healthTransition(
 ): 'online' | 'offline' | null {
   if (failure === null) return status === 'online' ? null : 'online';
   return status === 'online' && failures >= threshold ? 'offline' : null;
+}
+
+/**
+ * Decides an `expose` request: its shape, then what the chain says (runner and the op's policy), then its ids.
+ *
+ * @example
+ * ```ts
+ * const admitted = await admitExpose(chain, session.node, message, endpointsOfTunnel);
+ * if ('reason' in admitted) refuse(admitted);
+ * ```
+ */
+export async function admitExpose(
+  chain: GatewayChainReader,
+  node: string,
+  message: Extract<HostMessage, { type: 'expose' }>,
+  endpointsOfTunnel: number,
+): Promise<Refusal | { serviceId: string; deploymentId: string | null; policy: ServicePolicy }> {
+  const { job, opIndex, port, secret } = message;
+  const shape = exposeShapeRefusal(message, endpointsOfTunnel);
+  if (shape) return shape;
+  let runner: string | null;
+  let policy: ServicePolicy | null;
+  try {
+    [runner, policy] = await Promise.all([chain.runnerOf(job), chain.serviceOf(job, opIndex, port)]);
+  } catch (error) {
+    return {
+      reason: 'chain-unavailable',
+      text: `could not read job ${job} from the chain (${String(error)}); retry later`,
+    };
+  }
+  const refusal = chainRefusal({ job, opIndex, port, secret, node, runner, policy });
+  if (refusal || !policy) return refusal ?? { reason: 'not-exposed', text: 'not exposed' };
+  return { ...exposedIds({ job, opIndex, port, secret }, policy), policy };
 }

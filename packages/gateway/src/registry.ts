@@ -6,13 +6,7 @@
 import { randomInt } from 'node:crypto';
 import type { GatewayChainReader, ServicePolicy } from './chain-reader.js';
 import type { EventBus, GatewayEvent } from './events.js';
-import {
-  chainRefusal,
-  exposeApiShapeRefusal,
-  exposedIds,
-  exposeShapeRefusal,
-  healthTransition,
-} from './expose-rules.js';
+import { admitExpose, exposeApiShapeRefusal, healthTransition, type Refusal } from './expose-rules.js';
 import { probe } from './health.js';
 import type { GatewayMessage, HostMessage } from './protocol.js';
 import type { TunnelSession } from './tunnel-session.js';
@@ -49,6 +43,15 @@ export interface HealthTiming {
 }
 
 export { MAX_ENDPOINTS_PER_TUNNEL, privateServiceId } from './expose-rules.js';
+
+/** What every node API endpoint shares: no job, no deployment, a TCP probe. */
+const NODE_API_FIELDS = {
+  kind: 'node-api',
+  job: '',
+  opIndex: -1,
+  deploymentId: null,
+  policy: { private: false, deployment: null, healthChecks: [] } satisfies ServicePolicy,
+} as const;
 
 /** Where a service id leads. */
 export type Route = { kind: 'unknown' } | { kind: 'starting' } | { kind: 'online'; endpoint: Endpoint };
@@ -89,21 +92,11 @@ export function createRegistry({ chain, bus, now, urlOf, health = {} }: CreateRe
       e.session.send({ type: 'status', ref: e.ref, status, ...(failure ? { reason: failure } : {}) });
     },
   });
-  const ids = (e: Endpoint) =>
-    [e.serviceId, ...(e.deploymentId ? [e.deploymentId] : [])].map((i) => i.toLowerCase());
-
   function remove(e: Endpoint, reason: string) {
     if (e.removed) return;
     e.removed = true;
     watch.stop(e);
-    for (const id of ids(e)) {
-      const set = byId.get(id);
-      set?.delete(e);
-      if (set?.size === 0) {
-        byId.delete(id);
-        cursor.delete(id);
-      }
-    }
+    unindexEndpoint(byId, cursor, e);
     const own = bySession.get(e.session);
     if (own?.get(e.ref) === e) own.delete(e.ref);
     emit('unregistered', e, reason);
@@ -111,26 +104,16 @@ export function createRegistry({ chain, bus, now, urlOf, health = {} }: CreateRe
   }
 
   async function register(session: TunnelSession, message: Extract<HostMessage, { type: 'expose' }>) {
-    const { ref, job, opIndex, port, secret } = message;
-    const refuse = ({ reason, text }: { reason: string; text: string }): GatewayMessage => ({
+    const { ref, job, opIndex, port } = message;
+    const refuse = ({ reason, text }: Refusal): GatewayMessage => ({
       type: 'refused',
       ref,
       reason,
       message: text,
     });
-    const shape = exposeShapeRefusal(message, bySession.get(session)?.size ?? 0);
-    if (shape) return refuse(shape);
-    let runner: string | null;
-    let policy: ServicePolicy | null;
-    try {
-      [runner, policy] = await Promise.all([chain.runnerOf(job), chain.serviceOf(job, opIndex, port)]);
-    } catch (error) {
-      const text = `could not read job ${job} from the chain (${String(error)}); retry later`;
-      return refuse({ reason: 'chain-unavailable', text });
-    }
-    const refusal = chainRefusal({ job, opIndex, port, secret, node: session.node, runner, policy });
-    if (refusal || !policy) return refuse(refusal ?? { reason: 'not-exposed', text: 'not exposed' });
-    const { serviceId, deploymentId } = exposedIds({ job, opIndex, port, secret }, policy);
+    const admitted = await admitExpose(chain, session.node, message, bySession.get(session)?.size ?? 0);
+    if ('reason' in admitted) return refuse(admitted);
+    const { serviceId, deploymentId, policy } = admitted;
     for (const holder of byId.get(serviceId.toLowerCase()) ?? []) {
       // The same host reconnecting takes over its registration; anybody else is refused.
       if (holder.session.node !== session.node)
@@ -157,18 +140,7 @@ export function createRegistry({ chain, bus, now, urlOf, health = {} }: CreateRe
       return { type: 'refused', ref, reason: shape.reason, message: shape.text } satisfies GatewayMessage;
     const serviceId = session.node;
     for (const holder of byId.get(serviceId.toLowerCase()) ?? []) remove(holder, 'replaced');
-    const policy: ServicePolicy = { private: false, deployment: null, healthChecks: [] };
-    const e = add({
-      kind: 'node-api',
-      session,
-      ref,
-      job: '',
-      opIndex: -1,
-      port,
-      serviceId,
-      deploymentId: null,
-      policy,
-    });
+    const e = add({ ...NODE_API_FIELDS, session, ref, port, serviceId });
     emit('registered', e);
     watch.start(e);
     return {
@@ -187,11 +159,7 @@ export function createRegistry({ chain, bus, now, urlOf, health = {} }: CreateRe
     if (previous) remove(previous, 'replaced');
     const e: Endpoint = { ...fields, status: 'starting', failures: 0, timer: null, removed: false };
     own.set(e.ref, e);
-    for (const id of ids(e)) {
-      const set = byId.get(id) ?? new Set<Endpoint>();
-      set.add(e);
-      byId.set(id, set);
-    }
+    indexEndpoint(byId, e);
     return e;
   }
 
@@ -221,6 +189,31 @@ export function createRegistry({ chain, bus, now, urlOf, health = {} }: CreateRe
       for (const session of [...bySession.keys()]) drop(session);
     },
   };
+}
+
+/** The lower-cased ids an endpoint is routed under: its own, and its deployment's. */
+const idsOf = (e: Endpoint) =>
+  [e.serviceId, ...(e.deploymentId ? [e.deploymentId] : [])].map((i) => i.toLowerCase());
+
+/** Adds an endpoint under each of its ids. */
+function indexEndpoint(byId: Map<string, Set<Endpoint>>, e: Endpoint): void {
+  for (const id of idsOf(e)) {
+    const set = byId.get(id) ?? new Set<Endpoint>();
+    set.add(e);
+    byId.set(id, set);
+  }
+}
+
+/** Removes an endpoint from each of its ids, and forgets ids left with none. */
+function unindexEndpoint(byId: Map<string, Set<Endpoint>>, cursor: Map<string, number>, e: Endpoint): void {
+  for (const id of idsOf(e)) {
+    const set = byId.get(id);
+    set?.delete(e);
+    if (set?.size === 0) {
+      byId.delete(id);
+      cursor.delete(id);
+    }
+  }
 }
 
 /**

@@ -95,34 +95,7 @@ export async function startLocalnet(parameters: StartLocalnetParameters = {}): P
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const release = lockDataDir(dataDir);
   try {
-    const programSet = parameters.programs ?? 'mainnet';
-    const ids = getProgramIds(programSet);
-    const programs: EmulatedProgram[] = [createJobsProgram(ids), createStakingProgram(ids)];
-    const ledger = join(dataDir, 'ledger');
-    const infoPath = join(dataDir, 'localnet.json');
-    if (parameters.reset)
-      for (const file of ['ledger.svm', 'ledger.json', 'localnet.json'])
-        rmSync(join(dataDir, file), { force: true });
-    const options = { programs, ...(parameters.now ? { now: parameters.now } : {}) };
-    let bank = Bank.load(ledger, options);
-    let info: LocalnetInfo;
-    if (bank) {
-      info = JSON.parse(readFileSync(infoPath, 'utf8')) as LocalnetInfo;
-      if (info.programSet !== programSet) {
-        throw new NosanaError(
-          'LOCALNET__ALREADY_RUNNING',
-          `the localnet in ${dataDir} was created with ${info.programSet} program ids, not ${programSet} — start it with --programs ${info.programSet} or --reset`,
-          { dataDir, pid: process.pid },
-        );
-      }
-    } else {
-      bank = Bank.create(options);
-      info = createGenesis(bank, programSet);
-      writeFileSync(infoPath, `${JSON.stringify(info, null, 2)}\n`);
-    }
-    // Rewritten on every start, so ledgers saved before the IDL accounts existed get them too.
-    await writeIdlAccounts({ bank, ids });
-    bank.save(ledger);
+    const { bank, info, ids, ledger, infoPath } = await openLedger(dataDir, parameters);
     const ledgerBank = bank;
     const mint = (owner: string, amount: bigint) => airdropNos(ledgerBank, ids, owner, amount);
     let services: LocalnetServices = {};
@@ -208,6 +181,42 @@ export async function startLocalnet(parameters: StartLocalnetParameters = {}): P
     if (temporary) rmSync(dataDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * The data directory's ledger and genesis facts: loaded when present (with the program set it was created with),
+ * else created; the programs' IDL accounts are rewritten either way.
+ */
+async function openLedger(dataDir: string, parameters: StartLocalnetParameters) {
+  const programSet = parameters.programs ?? 'mainnet';
+  const ids = getProgramIds(programSet);
+  const programs: EmulatedProgram[] = [createJobsProgram(ids), createStakingProgram(ids)];
+  const ledger = join(dataDir, 'ledger');
+  const infoPath = join(dataDir, 'localnet.json');
+  if (parameters.reset)
+    for (const file of ['ledger.svm', 'ledger.json', 'localnet.json'])
+      rmSync(join(dataDir, file), { force: true });
+  const options = { programs, ...(parameters.now ? { now: parameters.now } : {}) };
+  let bank = Bank.load(ledger, options);
+  let info: LocalnetInfo;
+  if (bank) {
+    info = JSON.parse(readFileSync(infoPath, 'utf8')) as LocalnetInfo;
+    if (info.programSet !== programSet) {
+      throw new NosanaError(
+        'LOCALNET__ALREADY_RUNNING',
+        `the localnet in ${dataDir} was created with ${info.programSet} program ids, not ${programSet} — start it with --programs ${info.programSet} or --reset`,
+        { dataDir, pid: process.pid },
+      );
+    }
+  } else {
+    bank = Bank.create(options);
+    info = createGenesis(bank, programSet);
+    writeFileSync(infoPath, `${JSON.stringify(info, null, 2)}\n`);
+  }
+  // Rewritten on every start, so ledgers saved before the IDL accounts existed get them too.
+  await writeIdlAccounts({ bank, ids });
+  bank.save(ledger);
+  return { bank, info, ids, ledger, infoPath };
 }
 
 /**

@@ -152,37 +152,7 @@ export async function startNetwork(): Promise<Network> {
       await Promise.race([waiting, done]);
       return { node, client, api: host.api!, publicApi: host.publicApi, events, done, dir: stateDir };
     },
-    nodeProcess(dir, { key = Keypair.generate(), stderr = 'inherit', endpoints, backoff } = {}) {
-      actor(0n, key);
-      const walletPath = join(dir, 'wallet.json');
-      writeFileSync(walletPath, JSON.stringify(Array.from(key.secretKey)), { mode: 0o600 });
-      const config = JSON.stringify({
-        rpcUrl: endpoints?.rpcUrl ?? localnet.rpcUrl,
-        wsUrl: endpoints?.wsUrl ?? localnet.wsUrl,
-        ipfsApiUrl: endpoints?.ipfsApiUrl ?? localnet.ipfsApiUrl,
-        ...(backoff ? { backoff } : {}),
-        walletPath,
-        dir: join(dir, 'state'),
-        lockDir: join(dir, 'locks'),
-        market: 'cpu',
-      });
-      const tests = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-      return {
-        key,
-        spawn: () =>
-          spawn(
-            process.execPath,
-            [
-              '--conditions=@nosana/source',
-              '--import',
-              'tsx',
-              join(tests, 'src', 'fixtures', 'node-process.ts'),
-              config,
-            ],
-            { cwd: tests, stdio: ['ignore', 'pipe', stderr] },
-          ),
-      };
-    },
+    nodeProcess: (dir, options = {}) => nodeProcess(localnet, actor, dir, options),
     async stopNodes() {
       const now = hosts.splice(0);
       stopped.push(...now);
@@ -208,5 +178,48 @@ export async function startNetwork(): Promise<Network> {
       await localnet.close();
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     },
+  };
+}
+
+/** A node in its own process on `localnet` (see `Network.nodeProcess`): wallet and config written into `dir`. */
+function nodeProcess(
+  localnet: Localnet,
+  actor: (lamports: bigint, key: Keypair) => unknown,
+  dir: string,
+  {
+    key = Keypair.generate(),
+    stderr = 'inherit',
+    endpoints,
+    backoff,
+  }: Parameters<Network['nodeProcess']>[1] = {},
+): ReturnType<Network['nodeProcess']> {
+  actor(0n, key);
+  const walletPath = join(dir, 'wallet.json');
+  writeFileSync(walletPath, JSON.stringify(Array.from(key.secretKey)), { mode: 0o600 });
+  const config = JSON.stringify({
+    rpcUrl: endpoints?.rpcUrl ?? localnet.rpcUrl,
+    wsUrl: endpoints?.wsUrl ?? localnet.wsUrl,
+    ipfsApiUrl: endpoints?.ipfsApiUrl ?? localnet.ipfsApiUrl,
+    ...(backoff ? { backoff } : {}),
+    walletPath,
+    dir: join(dir, 'state'),
+    lockDir: join(dir, 'locks'),
+    market: 'cpu',
+  });
+  const tests = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  return {
+    key,
+    spawn: () =>
+      spawn(
+        process.execPath,
+        [
+          '--conditions=@nosana/source',
+          '--import',
+          'tsx',
+          join(tests, 'src', 'fixtures', 'node-process.ts'),
+          config,
+        ],
+        { cwd: tests, stdio: ['ignore', 'pipe', stderr] },
+      ),
   };
 }

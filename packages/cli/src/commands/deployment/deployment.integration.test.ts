@@ -4,6 +4,7 @@
  * killed with SIGKILL at seeded random points.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNosanaClient, type NosanaClient } from '@nosana/chain';
 import { connectEngine, seedBusyboxImage } from '@nosana/runtime';
@@ -17,7 +18,9 @@ import {
 } from '../../../test/network.js';
 import { CLI, REPO, runCli } from '../../../test/run-cli.js';
 import type { DeploymentCreateResult } from './create.js';
+import type { DeploymentEventsResult } from './events.js';
 import type { DeploymentGetResult } from './get.js';
+import type { DeploymentLogsResult } from './logs.js';
 
 const NOS = 1_000_000n;
 const webService = join(REPO, 'examples', 'web-service.json');
@@ -188,4 +191,89 @@ describe('nosana deployment', () => {
     manager.child.kill('SIGTERM');
     expect(await manager.exited).toBe(0);
   }, 300_000);
+
+  it('update rolls to a new revision; events, logs, stop, start and archive through the CLI', async () => {
+    const cli = async <T>(args: string[]) => {
+      const run = await runCli(['deployment', ...args, '--json'], { env: owner.env });
+      expect(run.code, `${args.join(' ')}: ${run.stdout}${run.stderr}`).toBe(0);
+      return run.json<Ok<T>>().result;
+    };
+    const { id } = await cli<DeploymentCreateResult>([
+      'create',
+      '-f',
+      webService,
+      '--strategy',
+      'simple-extend',
+      '--timeout',
+      '10m',
+      '--budget',
+      '10',
+      '--wait',
+    ]);
+    const manager = await serve();
+    const m = ['--manager', manager.url];
+    const [original] = running(await get(id, manager.url));
+    expect(original).toMatchObject({ revision: 1 });
+
+    // update: revision 2 is listed, and replaces revision 1 once it runs.
+    const next = join(network.dir, 'web-service-2.json');
+    writeFileSync(
+      next,
+      readFileSync(webService, 'utf8').replace('Hello from a Nosana service', 'Hello, revision 2'),
+    );
+    expect(await cli<{ activeRevision: number }>(['update', id, '-f', next, ...m])).toMatchObject({
+      activeRevision: 2,
+    });
+    await expect
+      .poll(async () => running(await get(id, manager.url)).map((j) => j.revision), {
+        timeout: 120_000,
+        interval: 1000,
+      })
+      .toEqual([2]);
+
+    // events: what the manager did, in order, with the jobs it concerns.
+    const events = await cli<DeploymentEventsResult>(['events', id, ...m]);
+    const types = events.map((e) => e.type);
+    expect(types).toContain('revision');
+    expect(events.filter((e) => e.type === 'list').length).toBeGreaterThanOrEqual(2);
+    expect(events.map((e) => e.id)).toEqual([...events.map((e) => e.id)].sort((a, b) => a - b));
+    const after = await cli<DeploymentEventsResult>([
+      'events',
+      id,
+      '--after',
+      String(events.at(-2)!.id),
+      ...m,
+    ]);
+    expect(after.map((e) => e.id)).toEqual([events.at(-1)!.id]);
+
+    // logs: the newest running replica by default; a job that is not a replica is refused.
+    const [current] = running(await get(id, manager.url));
+    expect(await cli<DeploymentLogsResult>(['logs', id, ...m])).toEqual({
+      deployment: id,
+      job: current!.address,
+    });
+    const stranger = await runCli(['deployment', 'logs', id, '--job', owner.address, ...m, '--json'], {
+      env: owner.env,
+    });
+    expect(stranger.code).toBe(1);
+    expect(stranger.stdout).toContain('is not a replica');
+
+    // stop → start lists anew → stop → archive (read-only afterwards).
+    await cli(['stop', id, ...m]);
+    await expect.poll(async () => (await openOnChain()).length, { timeout: 60_000, interval: 1000 }).toBe(0);
+    await cli(['start', id, ...m]);
+    await expect.poll(async () => (await openOnChain()).length, { timeout: 60_000, interval: 1000 }).toBe(1);
+    await cli(['stop', id, ...m]);
+    await expect.poll(async () => (await openOnChain()).length, { timeout: 60_000, interval: 1000 }).toBe(0);
+    await expect
+      .poll(async () => (await get(id, manager.url)).deployment.status, { timeout: 60_000, interval: 1000 })
+      .toBe('STOPPED');
+    expect(await cli<{ status: string }>(['archive', id, ...m])).toMatchObject({ status: 'ARCHIVED' });
+    const restart = await runCli(['deployment', 'start', id, ...m, '--json'], { env: owner.env });
+    expect(restart.code).not.toBe(0);
+    expect(restart.stdout).toContain('archived');
+    expect(await openOnChain()).toHaveLength(0);
+    manager.child.kill('SIGTERM');
+    expect(await manager.exited).toBe(0);
+  }, 360_000);
 });
