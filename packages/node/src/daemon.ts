@@ -9,11 +9,10 @@ import type { ContainerEngine, DetectGpusResult, Runtime, StopReason } from '@no
 import type { Logger } from 'pino';
 import type { ChainPort } from './chain-port.js';
 import { runStartupChecks, type StartupChecksParameters } from './checks.js';
+import { type DaemonImages, keepImageCache, noteJobImages, prePullForMarket } from './daemon-images.js';
 import type { NodeEvent, NodeImageStatus, NodeState } from './events.js';
-import { enforceImageCache } from './image-cache.js';
 import { type LiveJob, runJob } from './job-runner.js';
 import { nodeLogRecord } from './logger.js';
-import { prePullImages, prePullList } from './pre-pull.js';
 import { recoverJobs } from './recovery.js';
 import { type Backoff, backoffDelay, type Clock, systemClock } from './retry.js';
 import type { ServiceHealthSettings } from './service-health.js';
@@ -101,10 +100,8 @@ interface Daemon {
   /** Running tasks (a job's run or its settlement), by job. */
   active: Map<string, Promise<void>>;
   live: Map<string, LiveJob>;
-  /** Pre-pulled images, in order. */
-  images: Map<string, NodeImageStatus>;
-  /** Images of the jobs running now (never evicted). */
-  jobImages: Map<string, string[]>;
+  /** Pre-pulled images, the images of running jobs, the image cache (daemon-images.ts). */
+  images: DaemonImages;
   /** A job whose task failed waits until then before it is tried again (no hot loop on a failure). */
   retryAt: Map<string, { at: number; failures: number }>;
   stopRequested: AbortController;
@@ -179,10 +176,7 @@ async function execute(d: Daemon, run: RunView): Promise<void> {
       maxDefinitionBytes: d.p.maxDefinitionBytes ?? 1024 * 1024,
       ...optional('maxResultBytes', d.p.maxResultBytes),
       onRuntimeEvent: (event) => emit(d, { type: 'runtime', event }),
-      onImages: (images) => {
-        d.jobImages.set(job, images);
-        for (const image of images) void d.store.touchImage(image, d.clock.now()).catch(() => undefined);
-      },
+      onImages: (images) => noteJobImages(d.images, job, images),
       onWarning: (message) => warn(d, message),
       ...optional('tunnel', d.p.tunnel),
       ...optional('trust', d.p.trust),
@@ -200,12 +194,12 @@ async function execute(d: Daemon, run: RunView): Promise<void> {
     });
     if (!record) return warn(d, `job ${job} is gone from the chain: nothing to run`);
     d.live.delete(job);
-    d.jobImages.delete(job);
+    d.images.jobImages.delete(job);
     await settle(d, record);
-    await keepImageCache(d);
+    await keepImageCache(d.images);
   } finally {
     d.live.delete(job);
-    d.jobImages.delete(job);
+    d.images.jobImages.delete(job);
   }
 }
 
@@ -250,61 +244,6 @@ async function recover(d: Daemon): Promise<void> {
       await settle(d, record);
       emit(d, { type: 'job-recovered', job: record.job, action: 'settled' });
     });
-}
-
-/** Evicts least recently used images over the operator's limit; a failure is a warning, never a stop. */
-async function keepImageCache(d: Daemon): Promise<void> {
-  if (!d.p.imageCache) return;
-  const protect = new Set([...d.images.keys(), ...[...d.jobImages.values()].flat()]);
-  try {
-    const { evicted } = await enforceImageCache({
-      engine: d.p.engine,
-      store: d.store,
-      maxBytes: d.p.imageCache.maxBytes,
-      protect,
-    });
-    for (const { image, bytes, lastUsed } of evicted)
-      emit(d, { type: 'image-evicted', image, bytes, lastUsed });
-  } catch (error) {
-    warn(d, `image cache: ${(error as Error).message}`);
-  }
-}
-
-/** Pulls the market's required images (and the operator's) before the node joins the queue. */
-async function prePull(d: Daemon): Promise<void> {
-  if (d.p.prePull === false) return;
-  let declared: string[] = [];
-  try {
-    declared = await d.chain.requiredImages(d.market!);
-  } catch (error) {
-    warn(
-      d,
-      `cannot read the images market ${d.market} requires (${(error as Error).message}); none pre-pulled`,
-    );
-  }
-  const { images, dropped } = prePullList(declared, d.p.prePull ?? []);
-  if (dropped.length > 0)
-    warn(d, `not pre-pulled (not an image reference, or over the limit): ${dropped.join(', ')}`);
-  if (images.length === 0) return;
-  for (const image of images) d.images.set(image, { image, state: 'pending' });
-  setState(d, 'preparing');
-  await prePullImages({
-    engine: d.p.engine,
-    images,
-    signal: d.stopRequested.signal,
-    now: () => d.clock.now(),
-    onProgress: (image, progress) => {
-      d.images.set(image, { image, state: 'pulling', progress });
-      emit(d, { type: 'image-pull', image, progress });
-    },
-    onResult: (result) => {
-      const { outcome, ...rest } = result;
-      d.images.set(result.image, { ...rest, state: outcome });
-      if (outcome !== 'failed') void d.store.touchImage(result.image, d.clock.now()).catch(() => undefined);
-      emit(d, { type: 'image-ready', result });
-    },
-  });
-  await keepImageCache(d);
 }
 
 async function waitForChange(d: Daemon): Promise<void> {
@@ -401,6 +340,7 @@ async function giveBackUnstarted(d: Daemon): Promise<void> {
  */
 export function createNode(parameters: CreateNodeParameters): NosanaNode {
   const clock = parameters.clock ?? systemClock;
+  const stopRequested = new AbortController();
   const d: Daemon = {
     p: parameters,
     chain: parameters.chain,
@@ -412,10 +352,22 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
     pollMs: parameters.pollMs ?? 5000,
     active: new Map(),
     live: new Map(),
-    images: new Map(),
-    jobImages: new Map(),
+    images: {
+      chain: parameters.chain,
+      engine: parameters.engine,
+      store: parameters.store,
+      clock,
+      signal: stopRequested.signal,
+      prePull: parameters.prePull,
+      imageCache: parameters.imageCache,
+      images: new Map(),
+      jobImages: new Map(),
+      emit: (event) => emit(d, event),
+      warn: (message) => warn(d, message),
+      preparing: () => setState(d, 'preparing'),
+    },
     retryAt: new Map(),
-    stopRequested: new AbortController(),
+    stopRequested,
     state: 'starting',
     market: undefined,
     nap: undefined,
@@ -430,7 +382,7 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
     state: () => d.state,
     market: () => d.market,
     jobs: () => [...d.live.values()],
-    images: () => [...d.images.values()],
+    images: () => [...d.images.images.values()],
     start() {
       running ??= (async () => {
         const { market } = await runStartupChecks({
@@ -445,7 +397,7 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
         await assertWalletFree({ chain: d.chain, store: d.store });
         d.market = market.address.toBase58();
         await recover(d);
-        await prePull(d);
+        await prePullForMarket(d.images, d.market);
         await loop(d);
         await Promise.allSettled(d.active.values());
         await giveBackUnstarted(d);
