@@ -25,6 +25,8 @@ const { values } = parseArgs({
     flood: { type: 'string' },
     'log-dir': { type: 'string' },
   },
+  // `pnpm run bench:logs -- --flood N` passes the `--` through.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
 });
 const flood = values.flood === undefined ? undefined : Number(values.flood);
 const lines = flood ?? Number(values.lines);
