@@ -7,7 +7,7 @@ import { Flags, ux } from '@oclif/core';
 import type { Keypair } from '@solana/web3.js';
 import { describePull, fetchNodeJob, type JobPull } from './image-pulls.js';
 import { details, formatSeconds, interactive, state } from './output.js';
-import type { JobService } from './service-urls.js';
+import { gatewayPath, type JobService } from './service-urls.js';
 
 export const nodeApiFlag = Flags.string({
   summary: 'the node’s API, to stream live logs of a running job',
@@ -110,10 +110,7 @@ export async function nodeApiResolver(
 /** `<node>.<gateway host>`, or the gateway's `/s/<node>` path when it is on localhost. */
 export function nodeApiThroughGateway(gateway: string, node: string): string {
   const url = new URL(gateway);
-  if (['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) {
-    if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
-    return `${url.origin}/s/${node}`;
-  }
+  if (['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)) return gatewayPath(gateway, node);
   return `${url.protocol}//${node}.${url.host}`;
 }
 

@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:net';
 import type { LocalnetServices } from '@nosana/chain';
+import { gatewayPath } from './service-urls.js';
 
 /** Parameters of {@link startLocalnetServices}. */
 export interface StartLocalnetServicesParameters {
@@ -110,7 +111,7 @@ export async function startLocalnetServices(
         ipfsUrl: parameters.ipfsApiUrl,
         // Node pages show the hardware nodes publish on their API: through the gateway, where every node with a
         // tunnel publishes it (`/s/<node address>`), else the node `nosana node start` serves on this machine.
-        nodeApi: services.gateway ? `${loopbackOrigin(services.gateway)}/s/{node}` : 'http://127.0.0.1:5101',
+        nodeApi: services.gateway ? gatewayPath(services.gateway, '{node}') : 'http://127.0.0.1:5101',
         log: parameters.log,
       });
       closers.push(() => indexer.close());
@@ -139,11 +140,4 @@ export async function discoverLocalnetServices(rpcUrl: string, timeoutMs = 3000)
   } catch {
     return {};
   }
-}
-
-/** A gateway's origin with `localhost` as 127.0.0.1 (the localnet's gateway listens on IPv4 loopback only). */
-function loopbackOrigin(url: string): string {
-  const origin = new URL(url);
-  if (origin.hostname === 'localhost') origin.hostname = '127.0.0.1';
-  return origin.origin;
 }

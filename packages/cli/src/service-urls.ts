@@ -119,6 +119,21 @@ const GATEWAY_ERRORS: Record<string, ServiceStatus> = {
 };
 
 /**
+ * The gateway's path fallback for a service id (`/s/<id>`), which needs no DNS for `<id>.<domain>`; `localhost`
+ * becomes 127.0.0.1, since it may resolve to ::1 first and a localnet's gateway listens on IPv4 loopback.
+ *
+ * @example
+ * ```ts
+ * gatewayPath('http://localhost:8080', id); // http://127.0.0.1:8080/s/<id>
+ * ```
+ */
+export function gatewayPath(gateway: string, id: string): string {
+  const origin = new URL(gateway);
+  if (origin.hostname === 'localhost') origin.hostname = '127.0.0.1';
+  return `${origin.origin}/s/${id}`;
+}
+
+/**
  * Asks the gateway how each public service answers (a `GET` of its root through the path fallback `/s/<id>/`,
  * which needs no DNS; the service's own body is not read): sets `status` in place. Private ones stay `unknown`.
  *
@@ -145,10 +160,7 @@ export async function probeServices(
 
 async function probeService(gateway: string, id: string, timeoutMs: number): Promise<ServiceStatus> {
   try {
-    // `localhost` may resolve to ::1 first; a localnet's gateway listens on 127.0.0.1.
-    const origin = new URL(gateway);
-    if (origin.hostname === 'localhost') origin.hostname = '127.0.0.1';
-    const response = await fetch(`${origin.origin}/s/${id}/`, {
+    const response = await fetch(`${gatewayPath(gateway, id)}/`, {
       method: 'GET',
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
