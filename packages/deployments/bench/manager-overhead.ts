@@ -14,19 +14,17 @@
  *
  *   node --conditions=@nosana/source --import tsx bench/manager-overhead.ts [--window 60] [--interval 5] [--runs 0,10,100]
  */
-import { type ChildProcessByStdio, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { JobDefinition } from '@nosana/core';
 import { startLocalnet } from '@nosana/localnet';
 import { createLocalnetActors } from '@nosana/localnet/testing';
 import { Keypair } from '@solana/web3.js';
 import { createDeploymentApiClient } from '../src/index.js';
+import { spawnManager } from '../test/spawn-manager.js';
 
 const { values } = parseArgs({
   options: {
@@ -34,13 +32,14 @@ const { values } = parseArgs({
     interval: { type: 'string', default: '5' },
     runs: { type: 'string', default: '0,10,100' },
   },
+  // `pnpm run bench:overhead -- --runs 0,10` passes the `--` through.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
 });
 const RUNS = values.runs.split(',').map(Number);
 const WINDOW_S = Number(values.window);
 const INTERVAL_MS = Number(values.interval) * 1000;
 const REPLICAS = 3;
 const NOS = 1_000_000n;
-const here = dirname(fileURLToPath(import.meta.url));
 const definition: JobDefinition = {
   version: '0.1',
   type: 'container',
@@ -86,44 +85,16 @@ async function queueHosts(count: number) {
   }
 }
 
-/** Starts the manager process and resolves with its API URL once it serves. */
-function startManager(name: string, walletPath: string) {
-  const child: ChildProcessByStdio<null, Readable, null> = spawn(
-    process.execPath,
-    [
-      '--conditions=@nosana/source',
-      '--import',
-      'tsx',
-      join(here, '..', 'test', 'manager-process.ts'),
-      JSON.stringify({
-        rpcUrl: localnet.rpcUrl,
-        wsUrl: localnet.wsUrl,
-        ipfsApiUrl: localnet.ipfsApiUrl,
-        walletPath,
-        db: join(dir, `${name}.db`),
-        intervalMs: INTERVAL_MS,
-      }),
-    ],
-    { cwd: join(here, '..'), stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const passes: Array<{ at: number; durationMs: number; actions: number }> = [];
-  const errors: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const ready = new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (text) => {
-      const message = JSON.parse(text) as {
-        type: string;
-        api?: string;
-        message?: string;
-      } & (typeof passes)[0];
-      if (message.type === 'ready') resolve(message.api!);
-      else if (message.type === 'pass') passes.push({ ...message, at: performance.now() });
-      else if (message.type === 'error') errors.push(message.message!);
-    });
-    void exited.then((code) => reject(new Error(`the manager process exited (${code}) before serving`)));
+/** Starts the manager process on its own database. */
+const startManager = (name: string, walletPath: string) =>
+  spawnManager({
+    rpcUrl: localnet.rpcUrl,
+    wsUrl: localnet.wsUrl,
+    ipfsApiUrl: localnet.ipfsApiUrl,
+    walletPath,
+    db: join(dir, `${name}.db`),
+    intervalMs: INTERVAL_MS,
   });
-  return { child, ready, passes, errors, exited };
-}
 
 interface RunResult {
   deployments: number;

@@ -1,28 +1,17 @@
-/**
- * kill -9 of the manager at random points, 20 times, on the embedded localnet: the manager runs in its own process
- * (test/manager-process.ts, composed as `nosana deployment serve`), the deployment is scaled through its API, and the
- * process is SIGKILLed at a seeded random moment after each change, then started again on the same database. At the
- * end, every job the wallet has on chain is one the manager recorded (nothing listed twice or behind its back), the
- * open jobs are exactly the replicas asked for, and no intent is left pending (nothing lost).
- */
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { NosanaClient } from '@nosana/chain';
 import { type Localnet, startLocalnet } from '@nosana/localnet';
 import { createLocalnetActors, type LocalnetActors } from '@nosana/localnet/testing';
 import { Keypair } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnManager } from '../test/spawn-manager.js';
 import { createDeploymentApiClient } from './api-client.js';
 import { openStore } from './store.js';
 
 const NOS = 1_000_000n;
 const RUNS = 20;
-const here = dirname(fileURLToPath(import.meta.url));
 let localnet: Localnet;
 let actors: LocalnetActors;
 let dir: string;
@@ -40,33 +29,15 @@ afterAll(async () => {
 
 /** Starts the manager process on `db`; resolves once its API serves. */
 async function startManager(walletPath: string, db: string) {
-  const child: ChildProcessByStdio<null, Readable, null> = spawn(
-    process.execPath,
-    [
-      '--conditions=@nosana/source',
-      '--import',
-      'tsx',
-      join(here, '..', 'test', 'manager-process.ts'),
-      JSON.stringify({
-        rpcUrl: localnet.rpcUrl,
-        wsUrl: localnet.wsUrl,
-        ipfsApiUrl: localnet.ipfsApiUrl,
-        walletPath,
-        db,
-        intervalMs: 200,
-      }),
-    ],
-    { cwd: join(here, '..'), stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (text) => {
-      const message = JSON.parse(text) as { type: string; api?: string };
-      if (message.type === 'ready') resolve(message.api!);
-    });
-    void exited.then(() => reject(new Error('the manager process exited before serving')));
+  const manager = spawnManager({
+    rpcUrl: localnet.rpcUrl,
+    wsUrl: localnet.wsUrl,
+    ipfsApiUrl: localnet.ipfsApiUrl,
+    walletPath,
+    db,
+    intervalMs: 200,
   });
-  return { child, url, exited };
+  return { child: manager.child, url: await manager.ready, exited: manager.exited };
 }
 
 const openJobs = async (client: NosanaClient, owner: string) =>
