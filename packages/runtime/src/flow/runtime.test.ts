@@ -203,21 +203,32 @@ describe('runtime flow semantics (fake engine)', () => {
   it('stops a flow on abort (client stop) and with stopFlow, marking ops stopped', async () => {
     const engine = createFakeEngine(() => ({ forever: true }));
     const runtime = createRuntime({ engine, scope: 'unit' });
+    // Stops are sent once the op runs (its `running` status), not after a guessed delay.
+    const whenRunning = () => {
+      let onEvent: (event: RuntimeEvent) => void = () => undefined;
+      const running = new Promise<void>((resolve) => {
+        onEvent = (event) => event.type === 'op-status' && event.status === 'running' && resolve();
+      });
+      return { running, onEvent };
+    };
     const controller = new AbortController();
+    const first = whenRunning();
     const running = runtime.runFlow({
       jobId: 'job-7',
       definition: job([run('a')]),
       signal: controller.signal,
+      onEvent: first.onEvent,
     });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await first.running;
     controller.abort('stopped');
     expect((await running).opStates[0]).toMatchObject({
       status: 'stopped',
       diagnostics: { reason: { jobStopped: true } },
     });
 
-    const second = runtime.runFlow({ jobId: 'job-8', definition: job([run('a')]) });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    const next = whenRunning();
+    const second = runtime.runFlow({ jobId: 'job-8', definition: job([run('a')]), onEvent: next.onEvent });
+    await next.running;
     expect(runtime.stopFlow('job-8', 'shutdown')).toBe(true);
     expect((await second).opStates[0]).toMatchObject({
       status: 'stopped',
