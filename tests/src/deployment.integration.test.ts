@@ -69,13 +69,19 @@ describe('a deployment behind the gateway (localnet + Docker + gateway)', () => 
     const [victim, survivor] = [...onlineJobs(rig.events, id)];
     expect(await rig.get(id)).toEqual({ status: 200, body: HELLO });
 
-    // `deployment get`: the stable URL, and both replicas online as the manager learnt over SSE.
+    // `deployment get`: the stable URL, both replicas online as the manager learnt over SSE, and the status its next
+    // reconcile pass derives from them (health can arrive between passes, so both are awaited together).
     await expect
-      .poll(async () => (await rig.manager.view(deployment)).jobs.filter((j) => j.health === 'online').length)
-      .toBe(2);
+      .poll(
+        async () => {
+          const { jobs, deployment: d } = await rig.manager.view(deployment);
+          return { online: jobs.filter((j) => j.health === 'online').length, status: d.status };
+        },
+        { timeout: 30_000 },
+      )
+      .toEqual({ online: 2, status: 'RUNNING' });
     const view = await rig.manager.view(deployment);
     expect(view.url).toBe(`http://${id}.localhost:${rig.gateway.port}`);
-    expect(view.deployment.status).toBe('RUNNING');
 
     const load = probe(id);
     await rig.killReplica(victim!);
