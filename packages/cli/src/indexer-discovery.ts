@@ -29,8 +29,8 @@ export async function indexerFor(
   if (flag === NO_INDEXER) return undefined;
   if (flag) return { url: flag, source: 'flag' };
   if (network.name !== 'localnet') return undefined;
-  const { discoverLocalnetServices } = await import('./localnet-services.js');
-  const announced = (await discoverLocalnetServices(network.rpcUrl)).indexer;
+  const { announcedServices } = await import('./localnet-services.js');
+  const announced = (await announcedServices(network)).indexer;
   return announced ? { url: announced, source: 'localnet' } : undefined;
 }
 

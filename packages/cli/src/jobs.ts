@@ -145,8 +145,8 @@ export function describeResult(flow: FlowState): string {
  * `<op>.log` per op. Returns the files written.
  */
 export async function downloadJob(client: NosanaClient, job: JobView, dir: string): Promise<string[]> {
-  const flow = job.result ? await client.jobs.result(job.address) : null;
-  const definition = await client.jobs.definition(job.address);
+  const flow = job.result ? await client.jobs.result(job) : null;
+  const definition = await client.jobs.definition(job);
   const target = join(dir, job.address.toBase58());
   await mkdir(target, { recursive: true });
   const files: Array<[string, string]> = [
@@ -282,7 +282,7 @@ export async function followJob({
       },
     );
     if (live) ux.action.stop(state(done.state));
-    const result = done.result ? await client.jobs.result(done.address) : null;
+    const result = done.result ? await client.jobs.result(done) : null;
     return { job: done, result, streamed, pulls: pulling.pulls() };
   } finally {
     if (ticker) clearInterval(ticker);

@@ -141,3 +141,22 @@ export async function discoverLocalnetServices(rpcUrl: string, timeoutMs = 3000)
     return {};
   }
 }
+
+const announcedTo = new WeakMap<object, Promise<LocalnetServices>>();
+/**
+ * {@link discoverLocalnetServices} asked once per network object: a command's client has one, so the node API, the
+ * gateway and the indexer it looks up share one `localnet_info` round trip.
+ *
+ * @example
+ * ```ts
+ * const { gateway } = await announcedServices(client.network);
+ * ```
+ */
+export function announcedServices(network: { rpcUrl: string }): Promise<LocalnetServices> {
+  let answer = announcedTo.get(network);
+  if (!answer) {
+    answer = discoverLocalnetServices(network.rpcUrl);
+    announcedTo.set(network, answer);
+  }
+  return answer;
+}

@@ -192,8 +192,8 @@ export async function gatewayFor(
   if (flag) return parseGatewayUrl(flag, (await import('@nosana/core')).NosanaError);
   if (network.name === 'mainnet') return MAINNET_GATEWAY;
   if (network.name !== 'localnet') return undefined;
-  const { discoverLocalnetServices } = await import('./localnet-services.js');
-  return (await discoverLocalnetServices(network.rpcUrl)).gateway;
+  const { announcedServices } = await import('./localnet-services.js');
+  return (await announcedServices(network)).gateway;
 }
 
 /** Human lines: `service web:8080 http://….localhost:8080 (online)`. */

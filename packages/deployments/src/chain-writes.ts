@@ -2,13 +2,13 @@ import {
   jobsInstruction,
   type NosanaClient,
   type NosanaProgramIds,
+  nosTokenAddress,
   type PriorityFee,
   rewardsReflectionAddress,
   rewardsVaultAddress,
   sendTransaction,
 } from '@nosana/chain';
 import { cidToBytes32, NosanaError } from '@nosana/core';
-import { getAssociatedTokenAddressSync } from '@solana/spl-token';
 import { type Connection, Keypair, PublicKey } from '@solana/web3.js';
 import type { DeploymentChain } from './chain.js';
 import type { ChainReads } from './chain-reads.js';
@@ -51,7 +51,7 @@ export function createChainWrites({
   job,
   priorityFee,
 }: CreateChainWritesParameters): ChainWrites {
-  const ata = (owner: PublicKey) => getAssociatedTokenAddressSync(ids.nosMint, owner, true);
+  const ata = (owner: PublicKey) => nosTokenAddress(owner, ids);
   const send = (
     instructions: Parameters<typeof sendTransaction>[0]['instructions'],
     signers: Keypair[],

@@ -2,16 +2,12 @@
  * Balances, token transfers, faucets, and the funds check done before sending anything that costs.
  */
 import { NosanaError } from '@nosana/core';
-import {
-  AccountLayout,
-  createAssociatedTokenAccountIdempotentInstruction,
-  createTransferInstruction,
-} from '@solana/spl-token';
 import type { PublicKey } from '@solana/web3.js';
 import { FEE_RESERVE_LAMPORTS } from '../protocol/constants.js';
 import { type ClientContext, pk } from './context.js';
 import { callLocalnetRpc } from './localnet-rpc.js';
 import '../errors.js';
+import { splToken, tokenAccountAmount, tokenAccountInstruction } from '../protocol/token.js';
 
 /** SOL (lamports) and NOS (base units) of an address. */
 export interface BalancesResult {
@@ -34,7 +30,7 @@ export function createFunds(ctx: ClientContext) {
   const { connection, commitment, network, ids, ata } = ctx;
   const tokenBalance = async (address: PublicKey) => {
     const info = await ctx.account(address);
-    return info && info.data.length >= AccountLayout.span ? AccountLayout.decode(info.data).amount : 0n;
+    return tokenAccountAmount(info?.data);
   };
 
   /**
@@ -93,8 +89,9 @@ export function createFunds(ctx: ClientContext) {
       const from = ctx.wallet();
       const target = pk(to);
       await requireFunds(from.publicKey, amount, []);
+      const { createTransferInstruction } = await splToken();
       return ctx.send([
-        createAssociatedTokenAccountIdempotentInstruction(from.publicKey, ata(target), target, ids.nosMint),
+        await tokenAccountInstruction(from.publicKey, ata(target), target, ids.nosMint),
         createTransferInstruction(ata(from.publicKey), ata(target), from.publicKey, amount),
       ]);
     },

@@ -3,7 +3,6 @@
  * and settle them (finish, complete, quit, claim).
  */
 import { type CidV0, cidToBytes32, NosanaError } from '@nosana/core';
-import { createAssociatedTokenAccountIdempotentInstruction } from '@solana/spl-token';
 import { Keypair, type PublicKey } from '@solana/web3.js';
 import { decodeJobAccount } from '../protocol/accounts.js';
 import { ACCOUNT_DATA_LENGTH, OFFSETS } from '../protocol/constants.js';
@@ -23,6 +22,7 @@ import type { Markets } from './markets.js';
 import { type RunView, runsOf, runView } from './views.js';
 import { waitUntil } from './wait.js';
 import '../errors.js';
+import { tokenAccountInstruction } from '../protocol/token.js';
 
 /** Options of `host.waitForRun`. */
 export interface WaitForRunOptions {
@@ -60,7 +60,7 @@ async function finishRun(
   const market = await markets.get(job.market);
   return ctx.send(
     [
-      createAssociatedTokenAccountIdempotentInstruction(node, ctx.ata(node), node, ids.nosMint),
+      await tokenAccountInstruction(node, ctx.ata(node), node, ids.nosMint),
       finishJobInstruction({
         job: run.job,
         run: run.address,
@@ -92,7 +92,7 @@ async function prepareHost(ctx: ClientContext): Promise<{ createdStake: boolean;
   if (await ctx.account(stake)) return { createdStake: false };
   const { signature } = await ctx.send(
     [
-      createAssociatedTokenAccountIdempotentInstruction(node, ctx.ata(node), node, ids.nosMint),
+      await tokenAccountInstruction(node, ctx.ata(node), node, ids.nosMint),
       stakeInstruction({ authority: node, ids }),
     ],
     [],

@@ -2,7 +2,6 @@
  * What a job's owner does to a listed job: stop it (delist or end), extend it, recover a stopped job's deposit.
  */
 import { NosanaError } from '@nosana/core';
-import { createAssociatedTokenAccountIdempotentInstruction } from '@solana/spl-token';
 import type { PublicKey } from '@solana/web3.js';
 import {
   delistJobInstruction,
@@ -15,6 +14,7 @@ import type { Funds } from './funds.js';
 import type { Markets } from './markets.js';
 import type { JobView } from './views.js';
 import '../errors.js';
+import { tokenAccountInstruction } from '../protocol/token.js';
 
 type GetJob = (address: PublicKey | string) => Promise<JobView>;
 
@@ -44,12 +44,7 @@ export async function stopJob(
     const { run } = job;
     const { signature } = await ctx.send(
       [
-        createAssociatedTokenAccountIdempotentInstruction(
-          owner,
-          ctx.ata(run.node),
-          run.node,
-          ctx.ids.nosMint,
-        ),
+        await tokenAccountInstruction(owner, ctx.ata(run.node), run.node, ctx.ids.nosMint),
         endJobInstruction({
           job: job.address,
           market: market.address,

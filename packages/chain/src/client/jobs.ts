@@ -131,6 +131,10 @@ async function listJobs(
   return limit ? views.slice(0, limit) : views;
 }
 
+/** A job view already read, as opposed to a job's address. */
+const isJobView = (job: PublicKey | string | JobView): job is JobView =>
+  typeof job === 'object' && 'definition' in job && 'state' in job;
+
 /** Pins a definition and lists it (see `jobs.post`). */
 /**
  * Pins a job definition and lists it in a market with its deposit. Checks balances first: nothing is sent
@@ -302,16 +306,32 @@ export function createJobs(ctx: ClientContext, markets: Markets, funds: Funds) {
       return ctx.send([cleanJobInstruction({ job: job.address, market: job.market, payer: job.payer, ids })]);
     },
 
-    /** The job definition, fetched from IPFS and verified against its CID. */
-    async definition(address: PublicKey | string): Promise<JobDefinition> {
-      const job = await jobs.get(address);
-      return getJson<JobDefinition>(ctx.ipfs, job.definition);
+    /**
+     * The job definition, fetched from IPFS and verified against its CID. Given a {@link JobView} already read,
+     * the account is not read again.
+     *
+     * @example
+     * ```ts
+     * const definition = await client.jobs.definition(job); // or a job address
+     * ```
+     */
+    async definition(job: PublicKey | string | JobView): Promise<JobDefinition> {
+      const view = isJobView(job) ? job : await jobs.get(job);
+      return getJson<JobDefinition>(ctx.ipfs, view.definition);
     },
 
-    /** The result (flow state) a node posted, or null while there is none. */
-    async result(address: PublicKey | string): Promise<FlowState | null> {
-      const job = await jobs.get(address);
-      return job.result ? getJson<FlowState>(ctx.ipfs, job.result) : null;
+    /**
+     * The result (flow state) a node posted, or null while there is none. Given a {@link JobView} already read,
+     * the account is not read again.
+     *
+     * @example
+     * ```ts
+     * const flow = await client.jobs.result(job); // or a job address
+     * ```
+     */
+    async result(job: PublicKey | string | JobView): Promise<FlowState | null> {
+      const view = isJobView(job) ? job : await jobs.get(job);
+      return view.result ? getJson<FlowState>(ctx.ipfs, view.result) : null;
     },
 
     /**

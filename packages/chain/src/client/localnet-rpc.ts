@@ -93,8 +93,8 @@ export async function callLocalnetRpc<M extends LocalnetRpcMethod>(
       { cause },
     );
   let body: { result?: LocalnetRpcResult<M>; error?: { code?: number; message?: string } };
+  const timeout = AbortSignal.timeout(timeoutMs);
   try {
-    const timeout = AbortSignal.timeout(timeoutMs);
     const response = await fetchFn(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -107,7 +107,7 @@ export async function callLocalnetRpc<M extends LocalnetRpcMethod>(
   } catch (error) {
     signal?.throwIfAborted();
     if (error instanceof NosanaError) throw error;
-    if (isNetworkError(error) || (error as Error)?.name === 'TimeoutError') throw unreachable(error);
+    if (timeout.aborted || isNetworkError(error)) throw unreachable(error);
     throw new NosanaError(
       'CHAIN__LOCALNET_RPC_FAILED',
       `${method} at ${url} did not answer JSON-RPC (${(error as Error)?.message ?? String(error)}) — is this a Nosana localnet?`,

@@ -3,7 +3,6 @@
  * market's authority (open, update, close).
  */
 import { isNosanaError, NosanaError } from '@nosana/core';
-import { AccountLayout, createAssociatedTokenAccountIdempotentInstruction } from '@solana/spl-token';
 import { Keypair, PublicKey } from '@solana/web3.js';
 import { decodeMarketAccount, type MarketAccount } from '../protocol/accounts.js';
 import {
@@ -24,6 +23,7 @@ import {
   validateMarketParameters,
 } from './market-parameters.js';
 import '../errors.js';
+import { TOKEN_ACCOUNT_SIZE, tokenAccountAmount, tokenAccountInstruction } from '../protocol/token.js';
 
 /** A market as clients see it. */
 export interface MarketView extends MarketAccount {
@@ -159,10 +159,7 @@ async function closeMarket(
     ctx.account(user),
     openJobsOf(ctx, market.address),
   ]);
-  const vaultBalance =
-    vaultInfo && vaultInfo.data.length >= AccountLayout.span
-      ? AccountLayout.decode(vaultInfo.data).amount
-      : 0n;
+  const vaultBalance = tokenAccountAmount(vaultInfo?.data);
   if (!force && (market.queue.length > 0 || openJobs > 0 || vaultBalance > 0n)) {
     const what = [
       ...(market.queue.length > 0 ? [`${market.queue.length} ${market.queueKind} queued`] : []),
@@ -181,15 +178,10 @@ async function closeMarket(
       },
     );
   }
-  await funds.requireFunds(authority.publicKey, 0n, userInfo ? [] : [AccountLayout.span]);
+  await funds.requireFunds(authority.publicKey, 0n, userInfo ? [] : [TOKEN_ACCOUNT_SIZE]);
   const { signature } = await ctx.send(
     [
-      createAssociatedTokenAccountIdempotentInstruction(
-        authority.publicKey,
-        user,
-        authority.publicKey,
-        ctx.ids.nosMint,
-      ),
+      await tokenAccountInstruction(authority.publicKey, user, authority.publicKey, ctx.ids.nosMint),
       closeMarketInstruction({ market: market.address, authority: authority.publicKey, ids: ctx.ids }),
     ],
     [],
@@ -211,7 +203,7 @@ async function openMarket(
   const { ids } = ctx;
   const settings = validateMarketParameters('open', parameters);
   const authority = ctx.wallet();
-  await funds.requireFunds(authority.publicKey, 0n, [ACCOUNT_SPACE.MarketAccount, AccountLayout.span]);
+  await funds.requireFunds(authority.publicKey, 0n, [ACCOUNT_SPACE.MarketAccount, TOKEN_ACCOUNT_SIZE]);
   const market = Keypair.generate();
   const vault = marketVaultAddress(market.publicKey, ids).address;
   const { signature } = await ctx.send(

@@ -4,7 +4,6 @@
  * instead, and returns the stake as it is after the transaction.
  */
 import { NosanaError } from '@nosana/core';
-import { createAssociatedTokenAccountIdempotentInstruction } from '@solana/spl-token';
 import type { TransactionInstruction } from '@solana/web3.js';
 import { STAKING } from '../protocol/accounts.js';
 import { ACCOUNT_SPACE } from '../protocol/constants.js';
@@ -27,11 +26,10 @@ import {
   stakingWallet,
 } from './staking-reads.js';
 import '../errors.js';
+import { TOKEN_ACCOUNT_SIZE, tokenAccountInstruction } from '../protocol/token.js';
 
 /** Seconds in a day, as the Staking program counts them. */
 export const SECONDS_PER_DAY = 86_400;
-/** An SPL token account's size (the stake's vault). */
-const TOKEN_ACCOUNT_SPACE = 165;
 const U64_MAX = (1n << 64n) - 1n;
 
 /** A stake's duration: whole days, or seconds (exactly one). */
@@ -119,10 +117,7 @@ async function withdrawing(
   const owner = stakingWallet(sc);
   const result = await send(
     sc,
-    [
-      createAssociatedTokenAccountIdempotentInstruction(owner, ctx.ata(owner), owner, ctx.ids.nosMint),
-      ...instructions,
-    ],
+    [await tokenAccountInstruction(owner, ctx.ata(owner), owner, ctx.ids.nosMint), ...instructions],
     alreadyDone,
   );
   return { ...result, withdrawn: before.vaultBalance - (result.stake?.vaultBalance ?? 0n) };
@@ -153,11 +148,11 @@ export async function createStake(
       { address: current.address.toBase58(), authority: owner.toBase58() },
     );
   }
-  await sc.funds.requireFunds(owner, amount, [ACCOUNT_SPACE.StakeAccount, TOKEN_ACCOUNT_SPACE]);
+  await sc.funds.requireFunds(owner, amount, [ACCOUNT_SPACE.StakeAccount, TOKEN_ACCOUNT_SIZE]);
   return send(
     sc,
     [
-      createAssociatedTokenAccountIdempotentInstruction(owner, ctx.ata(owner), owner, ids.nosMint),
+      await tokenAccountInstruction(owner, ctx.ata(owner), owner, ids.nosMint),
       stakeInstruction({ authority: owner, amount, durationSeconds, ids }),
     ],
     async () => (await ctx.account(stakeAddresses(owner, ids).stake)) !== null,

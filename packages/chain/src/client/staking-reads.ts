@@ -3,7 +3,6 @@
  * unlock schedule at the chain's time — and the context the staking operations share.
  */
 import { NosanaError } from '@nosana/core';
-import { AccountLayout } from '@solana/spl-token';
 import type { PublicKey } from '@solana/web3.js';
 import { decodeStakeAccount, type StakeAccount } from '../protocol/accounts.js';
 import type { NosanaProgramIds } from '../protocol/ids.js';
@@ -12,6 +11,7 @@ import { type StakeStatus, type StakeUnlock, stakeSchedule } from '../protocol/s
 import type { ClientContext } from './context.js';
 import type { Funds } from './funds.js';
 import '../errors.js';
+import { tokenAccountAmount } from '../protocol/token.js';
 
 /** A stake as the client shows it: the account, its vault's balance, its status and unlock schedule. */
 export interface StakeView extends StakeAccount {
@@ -49,10 +49,7 @@ export async function readStake({ ctx, now }: StakingContext, owner: PublicKey):
   const [stakeInfo, vaultInfo] = await ctx.accounts([stake, vault]);
   if (!stakeInfo) return null;
   const account = decodeStakeAccount(stakeInfo.data);
-  const vaultBalance =
-    vaultInfo && vaultInfo.data.length >= AccountLayout.span
-      ? AccountLayout.decode(vaultInfo.data).amount
-      : 0n;
+  const vaultBalance = tokenAccountAmount(vaultInfo?.data);
   const asOf = account.timeUnstake === 0 ? null : await now();
   const { status, unlock } = stakeSchedule({ stake: account, vaultBalance, now: asOf ?? 0 });
   return { ...account, address: stake, vaultBalance, status, unlock, asOf };

@@ -30,19 +30,57 @@ export interface FetchFromGatewayParameters extends GetOptions {
 export async function fetchFromGateway({
   gateway,
   cid,
+  headers,
+  ...options
+}: FetchFromGatewayParameters): Promise<Uint8Array> {
+  requireCidV0(cid);
+  return fetchVerified({
+    cid,
+    source: gateway,
+    url: `${gateway.replace(/\/+$/, '')}/ipfs/${cid}`,
+    init: headers ? { headers } : {},
+    ...options,
+  });
+}
+
+/** Parameters of {@link fetchVerified}. */
+export interface FetchVerifiedParameters extends GetOptions {
+  cid: CidV0;
+  /** What the messages name, e.g. the gateway or the Kubo API's base URL. */
+  source: string;
+  /** The URL that answers with the content's bytes. */
+  url: string;
+  /** Method, headers. */
+  init: RequestInit;
+  /** Default 30 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Fetches the bytes of `cid` from a URL that answers with them (a gateway's `GET /ipfs/<cid>`, Kubo's
+ * `POST /api/v0/cat?arg=<cid>`) with a timeout and a size cap, and checks that they hash to the CID (the server is
+ * not trusted). Kubo's error bodies (`{"Message": …}`) that say the content is missing become `CHAIN__IPFS_NOT_FOUND`.
+ *
+ * @example
+ * ```ts
+ * const bytes = await fetchVerified({ cid, source: api, url: `${api}/api/v0/cat?arg=${cid}`, init: { method: 'POST' } });
+ * ```
+ */
+export async function fetchVerified({
+  cid,
+  source,
+  url,
+  init,
   timeoutMs = 30_000,
   maxBytes = DEFAULT_MAX_BYTES,
   signal,
-  headers,
-}: FetchFromGatewayParameters): Promise<Uint8Array> {
-  requireCidV0(cid);
-  const url = `${gateway.replace(/\/+$/, '')}/ipfs/${cid}`;
+}: FetchVerifiedParameters): Promise<Uint8Array> {
   const timeout = AbortSignal.timeout(timeoutMs);
   let response: Response;
   try {
     response = await fetch(url, {
+      ...init,
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      ...(headers ? { headers } : {}),
     });
   } catch (cause) {
     if (timeout.aborted)
@@ -54,30 +92,52 @@ export async function fetchFromGateway({
       );
     throw new NosanaError(
       'CHAIN__IPFS_UNREACHABLE',
-      `cannot reach the IPFS gateway ${gateway}: ${(cause as Error).message}`,
+      `cannot reach the IPFS server ${source}: ${(cause as Error).message} — is it running and reachable?`,
       { url },
       { cause },
     );
   }
-  if (response.status === 404)
-    throw new NosanaError('CHAIN__IPFS_NOT_FOUND', `${cid} is not available from ${gateway}`, { cid, url });
-  if (!response.ok || !response.body) {
-    throw new NosanaError(
-      'CHAIN__IPFS_UNREACHABLE',
-      `the IPFS gateway ${gateway} answered ${response.status} for ${cid}`,
-      { url, status: response.status },
-    );
-  }
+  if (!response.ok || !response.body) await refuse(response, cid, source, url);
+  const body = response.body!;
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
-    await response.body.cancel();
+    await body.cancel();
     throw new NosanaError(
       'CHAIN__IPFS_TOO_LARGE',
       `${cid} is ${declared} bytes, more than the ${maxBytes} allowed`,
       { cid, maxBytes },
     );
   }
-  const bytes = await readCapped(response.body as unknown as AsyncIterable<Uint8Array>, cid, maxBytes);
-  await verifyContent(cid, bytes, gateway);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readCapped(body as unknown as AsyncIterable<Uint8Array>, cid, maxBytes);
+  } catch (cause) {
+    if (cause instanceof NosanaError) throw cause;
+    throw new NosanaError(
+      timeout.aborted ? 'CHAIN__IPFS_TIMEOUT' : 'CHAIN__IPFS_UNREACHABLE',
+      `the IPFS server ${source} broke off its answer for ${cid}: ${(cause as Error).message}`,
+      timeout.aborted ? { url, timeoutMs } : { url },
+      { cause },
+    );
+  }
+  await verifyContent(cid, bytes, source);
   return bytes;
+}
+
+/** Throws the coded error for a refused request: missing content (404, or Kubo's "not found" 500), or failure. */
+async function refuse(response: Response, cid: string, source: string, url: string): Promise<never> {
+  const text = await response.text().catch(() => '');
+  let message = text.slice(0, 300);
+  try {
+    message = String((JSON.parse(text) as { Message?: unknown }).Message ?? message);
+  } catch {
+    // Not Kubo's JSON error body: keep the text.
+  }
+  if (response.status === 404 || /not found|no link named/i.test(message))
+    throw new NosanaError('CHAIN__IPFS_NOT_FOUND', `${cid} is not available from ${source}`, { cid, url });
+  throw new NosanaError(
+    'CHAIN__IPFS_UNREACHABLE',
+    `the IPFS server ${source} answered ${response.status} for ${cid}${message ? `: ${message}` : ''}`,
+    { url, status: response.status },
+  );
 }

@@ -1,13 +1,7 @@
 import { type CidV0, NosanaError } from '@nosana/core';
 import { computeCid, KUBO_CHUNK_SIZE } from './cid.js';
-import {
-  type ContentStore,
-  DEFAULT_MAX_BYTES,
-  type GetOptions,
-  readCapped,
-  requireCidV0,
-  verifyContent,
-} from './content-store.js';
+import { type ContentStore, type GetOptions, requireCidV0 } from './content-store.js';
+import { fetchVerified } from './gateway.js';
 
 /** Parameters of {@link createKuboStore}. */
 export interface CreateKuboStoreParameters {
@@ -20,8 +14,8 @@ export interface CreateKuboStoreParameters {
 }
 
 /**
- * A content store backed by a Kubo node (or the localnet's Kubo-compatible server) through kubo-rpc-client.
- * Uploads force Kubo's CIDv0 settings and are checked against a locally computed CID; downloads are capped and
+ * A content store backed by a Kubo node (or the localnet's Kubo-compatible server): uploads through kubo-rpc-client,
+ * downloads as plain `POST /api/v0/cat` requests. Uploads force Kubo's CIDv0 settings and are checked against a locally computed CID; downloads are capped and
  * verified.
  *
  * @example
@@ -43,7 +37,7 @@ export function createKuboStore({
     );
     return client;
   };
-  const wrap = (error: unknown, cid?: string): never => {
+  const wrap = (error: unknown): never => {
     const status = (error as { response?: { status?: number } }).response?.status;
     const message = (error as Error).message ?? String(error);
     if (/timeout|aborted/i.test((error as Error).name ?? '') || /timed? ?out/i.test(message)) {
@@ -51,14 +45,6 @@ export function createKuboStore({
         'CHAIN__IPFS_TIMEOUT',
         `IPFS request to ${url} timed out after ${timeoutMs} ms`,
         { url, timeoutMs },
-        { cause: error },
-      );
-    }
-    if (cid && (status === 404 || /not found|no link named|block was not found/i.test(message))) {
-      throw new NosanaError(
-        'CHAIN__IPFS_NOT_FOUND',
-        `${cid} is not available from ${url}`,
-        { cid, url },
         { cause: error },
       );
     }
@@ -97,23 +83,17 @@ export function createKuboStore({
       }
       return actual;
     },
-    async getBytes(cid: CidV0, options: GetOptions = {}) {
+    getBytes(cid: CidV0, options: GetOptions = {}) {
       requireCidV0(cid);
-      const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-      const kubo = await connect();
-      let bytes: Uint8Array;
-      try {
-        bytes = await readCapped(
-          kubo.cat(cid, { ...(options.signal ? { signal: options.signal } : {}) }),
-          cid,
-          maxBytes,
-        );
-      } catch (error) {
-        if (error instanceof NosanaError) throw error;
-        return wrap(error, cid);
-      }
-      await verifyContent(cid, bytes, url);
-      return bytes;
+      // A plain request: reading does not need kubo-rpc-client, which costs a command ~0.3 s to import.
+      return fetchVerified({
+        cid,
+        source: url,
+        url: `${url.replace(/\/+$/, '')}/api/v0/cat?arg=${cid}`,
+        init: { method: 'POST', ...(headers ? { headers } : {}) },
+        timeoutMs,
+        ...options,
+      });
     },
   };
 }

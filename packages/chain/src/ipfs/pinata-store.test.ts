@@ -16,6 +16,8 @@ interface Double {
   status?: number;
   hash?: string;
   lie?: boolean;
+  /** The gateway sends half of the content and closes the connection. */
+  breakOff?: boolean;
   delayMs?: number;
 }
 
@@ -57,9 +59,14 @@ async function startDouble(): Promise<Double> {
       response.writeHead(404).end('not found');
       return;
     }
+    if (double.breakOff) {
+      response.writeHead(200, { 'content-length': String(bytes.length) });
+      response.write(bytes.subarray(0, bytes.length / 2), () => response.destroy());
+      return;
+    }
     response
       .writeHead(200, { 'content-length': String(bytes.length) })
-      .end(double.lie ? new TextEncoder().encode('{"forged":true}') : bytes);
+      .end(double.lie ? bytes.map((byte) => byte ^ 1) : bytes);
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   double.url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
@@ -152,6 +159,17 @@ describe('gateway reads', () => {
     await expect(fetchFromGateway({ gateway: double.url, cid, timeoutMs: 100 })).rejects.toSatisfy(
       (e: unknown) => isNosanaError(e, 'CHAIN__IPFS_TIMEOUT'),
     );
+  });
+
+  it('reports an answer broken off midway as CHAIN__IPFS_UNREACHABLE', async () => {
+    const double = await startDouble();
+    const bytes = new Uint8Array(100_000).fill(7);
+    const cid = await computeCid(bytes);
+    double.content.set(cid, bytes);
+    double.breakOff = true;
+    const error = await fetchFromGateway({ gateway: double.url, cid }).catch((e: unknown) => e);
+    expect(isNosanaError(error, 'CHAIN__IPFS_UNREACHABLE')).toBe(true);
+    expect((error as Error).message).toContain(`broke off its answer for ${cid}`);
   });
 
   it('rejects malformed CIDs before any request', async () => {

@@ -5,11 +5,11 @@
  * accounts. The client, the localnet's tests and the benchmarks build instructions with these, so the account
  * set of an instruction is written down once. Pure: no I/O.
  */
-import { getAssociatedTokenAddressSync } from '@solana/spl-token';
 import { PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import { getProgramIds, type NosanaProgramIds, SYSTEM_PROGRAM_ADDRESS } from './ids.js';
 import { jobsInstruction } from './instructions.js';
 import { marketVaultAddress, rewardsReflectionAddress, rewardsVaultAddress } from './pda.js';
+import { associatedTokenAddress } from './token.js';
 
 /** The program set the builders derive with; default the mainnet ids. */
 export interface WithProgramIds {
@@ -25,7 +25,7 @@ export interface WithProgramIds {
  * ```
  */
 export function nosTokenAddress(owner: PublicKey, ids: NosanaProgramIds = getProgramIds()): PublicKey {
-  return getAssociatedTokenAddressSync(ids.nosMint, owner, true);
+  return associatedTokenAddress(ids.nosMint, owner);
 }
 
 /** The ids given, or the mainnet ones. */

@@ -10,3 +10,4 @@ export * from './program-error.js';
 export * from './program-error-tables.js';
 export * from './staking-builders.js';
 export * from './staking-math.js';
+export * from './token.js';

@@ -88,15 +88,7 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
       streamed = followed.streamed;
       followedPulls = followed.pulls;
     }
-    const pinned = job.result ? await client.jobs.result(job.address) : null;
-    const { openIfSealed } = await import('../../trust.js');
-    const { isSealedResult } = await import('@nosana/trust');
-    // A sealed result opens with the poster's wallet only.
-    const sealed = pinned !== null && isSealedResult(pinned);
-    if (sealed && !this.wallet) await this.client(flags, { wallet: 'read' });
-    const flow = pinned
-      ? await openIfSealed(pinned, args.job, sealed ? await this.keypair() : undefined)
-      : null;
+    const flow = job.result ? await this.openResult(client, job, flags) : null;
     const jobApi = nodeApi(job.node?.toBase58());
     const onNode = job.state === 'RUNNING' && jobApi ? await fetchNodeJob(jobApi, args.job) : undefined;
     const endpoints = onNode?.endpoints ?? [];
@@ -140,6 +132,21 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
     return result;
   }
 
+  /** The job's result, opened with the poster's wallet when it is sealed. */
+  private async openResult(
+    client: import('@nosana/chain').NosanaClient,
+    job: import('@nosana/chain').JobView,
+    flags: Parameters<JobGet['client']>[0],
+  ) {
+    const pinned = await client.jobs.result(job);
+    if (!pinned) return null;
+    const { openIfSealed } = await import('../../trust.js');
+    const { isSealedResult } = await import('@nosana/trust');
+    const sealed = isSealedResult(pinned);
+    if (sealed && !this.wallet) await this.client(flags, { wallet: 'read' });
+    return openIfSealed(pinned, job.address.toBase58(), sealed ? await this.keypair() : undefined);
+  }
+
   /** The public services of a queued or running job, probed on the gateway when it runs; none otherwise. */
   private async services(
     client: import('@nosana/chain').NosanaClient,
@@ -148,7 +155,7 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
   ): Promise<JobService[]> {
     if (job.state !== 'QUEUED' && job.state !== 'RUNNING') return [];
     const gateway = await gatewayFor(flag, client.network);
-    const definition = await client.jobs.definition(job.address).catch(() => undefined);
+    const definition = await client.jobs.definition(job).catch(() => undefined);
     if (!definition) return [];
     const services = await jobServices({
       definition,

@@ -38,7 +38,7 @@ export default class JobLogs extends NetworkCommand<JobLogsResult> {
     const { NosanaError, isNosanaError } = await import('@nosana/core');
     const job = await client.jobs.get(args.job);
     if (job.result) {
-      const flow = (await client.jobs.result(job.address))!;
+      const flow = (await client.jobs.result(job))!;
       for (const line of resultLogLines(flow)) this.log(line);
       return {
         job: args.job,
