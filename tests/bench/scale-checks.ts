@@ -9,9 +9,8 @@ import { getAssociatedTokenAddressSync } from '@solana/spl-token';
 import { type Keypair, PublicKey } from '@solana/web3.js';
 import { holdingChanges, nosHoldings } from '../src/helpers/escrow.js';
 
-/** The market's queue had no room for one more job (the program cannot serialize a longer Market account). */
-export const queueIsFull = (error: unknown) =>
-  isNosanaError(error, 'CHAIN__PROGRAM_ACCOUNT_DID_NOT_SERIALIZE');
+/** The market's queue had no room for one more job (refused by the client's check, or by the program on a race). */
+export const queueIsFull = (error: unknown) => isNosanaError(error, 'CHAIN__MARKET_QUEUE_FULL');
 
 /** Every listed job started once, ran one container, finished once, successfully; nothing else ran. */
 export function checkOnce(

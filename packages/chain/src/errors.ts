@@ -68,6 +68,11 @@ declare module '@nosana/core' {
       /** NOS base units in the vault. */
       vault: string;
     };
+    /**
+     * The market's queue holds as many jobs (or nodes) as its account has room for: a job cannot be listed (or a
+     * node join) until one leaves. Before sending, nothing was sent or pinned.
+     */
+    CHAIN__MARKET_QUEUE_FULL: { market: string; queueKind: 'jobs' | 'nodes'; capacity: number };
     /** A Run account the operation needs is gone (the run was finished, quit or ended meanwhile). */
     CHAIN__RUN_NOT_FOUND: { address: string; operation: string };
     /** A localnet-only JSON-RPC method (`localnet_*`) answered an error. */

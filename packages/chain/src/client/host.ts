@@ -18,7 +18,7 @@ import { stakeAddress } from '../protocol/pda.js';
 import { stakeInstruction } from '../protocol/staking-builders.js';
 import { type ClientContext, discriminator, memcmp } from './context.js';
 import type { Jobs } from './jobs.js';
-import type { Markets } from './markets.js';
+import { type Markets, requireQueueRoom, whenQueueFull } from './markets.js';
 import { type RunView, runsOf, runView } from './views.js';
 import { waitUntil } from './wait.js';
 import '../errors.js';
@@ -110,12 +110,15 @@ async function enterQueue(
 ): Promise<{ signature: string; run: RunView | null }> {
   const node = ctx.wallet().publicKey;
   const market = await markets.get(marketRef);
+  requireQueueRoom(market, 'nodes');
   const run = Keypair.generate();
-  const { signature } = await ctx.send(
-    [workInstruction({ market: market.address, node, run: run.publicKey, ids: ctx.ids })],
-    [run],
-    () => settled(market.address),
-  );
+  const { signature } = await ctx
+    .send([workInstruction({ market: market.address, node, run: run.publicKey, ids: ctx.ids })], [run], () =>
+      settled(market.address),
+    )
+    .catch((error: unknown) => {
+      throw whenQueueFull(error, market, 'nodes');
+    });
   const info = await ctx.account(run.publicKey);
   return { signature, run: info ? runView(run.publicKey, info.data) : null };
 }

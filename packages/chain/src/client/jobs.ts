@@ -20,7 +20,7 @@ import { cleanJobInstruction } from '../protocol/host-builders.js';
 import { type ClientContext, discriminator, memcmp, pk } from './context.js';
 import type { Funds } from './funds.js';
 import { extendJob, recoverJob, stopJob } from './job-actions.js';
-import type { Markets } from './markets.js';
+import { type Markets, requireQueueRoom, whenQueueFull } from './markets.js';
 import { type JobView, jobView, type RunView, runsOf } from './views.js';
 import { waitUntil } from './wait.js';
 import '../errors.js';
@@ -156,6 +156,8 @@ async function postJob(
     );
   }
   const { total: deposit } = jobDeposit({ price: market.jobPrice, timeout });
+  // Listing joins the queue (unless a node waits); assigning to a node does not.
+  if (!node) requireQueueRoom(market, 'jobs');
   await funds.requireFunds(poster, deposit, [ACCOUNT_SPACE.JobAccount, ACCOUNT_SPACE.RunAccount]);
   const cid = 'cid' in definition ? definition.cid : await putJson(ctx.ipfs, definition);
   const job = Keypair.generate();
@@ -170,7 +172,10 @@ async function postJob(
     ids: ctx.ids,
   };
   const instruction = node ? assignJobInstruction({ ...common, node: pk(node) }) : listJobInstruction(common);
-  const { signature } = await ctx.send([instruction], [job, run]);
+  const { signature } = await ctx.send([instruction], [job, run]).catch((error: unknown) => {
+    // Another poster filled the queue after the check above.
+    throw whenQueueFull(error, market, 'jobs');
+  });
   const matched = await ctx.account(run.publicKey);
   return { job: job.publicKey, run: matched ? run.publicKey : null, definition: cid, signature, deposit };
 }

@@ -11,7 +11,13 @@ import {
   openMarketInstruction,
   updateMarketInstruction,
 } from '../protocol/builders.js';
-import { ACCOUNT_SPACE, JobAccountState, OFFSETS, QueueType } from '../protocol/constants.js';
+import {
+  ACCOUNT_SPACE,
+  JobAccountState,
+  MARKET_QUEUE_CAPACITY,
+  OFFSETS,
+  QueueType,
+} from '../protocol/constants.js';
 import { marketVaultAddress } from '../protocol/pda.js';
 import { type ClientContext, discriminator, memcmp } from './context.js';
 import type { Funds } from './funds.js';
@@ -338,3 +344,46 @@ export function createMarkets(ctx: ClientContext, funds: Funds) {
 
 /** The markets area (see {@link createMarkets}). */
 export type Markets = ReturnType<typeof createMarkets>;
+
+/**
+ * Throws `CHAIN__MARKET_QUEUE_FULL` when `market`'s queue of `kind` is at the Market account's capacity (314), so
+ * a `list` (kind `jobs`) or `work` (kind `nodes`) would be refused by the program — checked before anything is sent.
+ *
+ * @example
+ * ```ts
+ * requireQueueRoom(await markets.get('cpu'), 'jobs');
+ * ```
+ */
+export function requireQueueRoom(market: MarketView, kind: 'jobs' | 'nodes'): void {
+  if (market.queueKind === kind && market.queue.length >= MARKET_QUEUE_CAPACITY)
+    throw queueFull(market, kind);
+}
+
+/**
+ * The program's refusal of a `list` or `work` whose queue is full (Anchor's `AccountDidNotSerialize`: the Market
+ * account has no room for another entry) as `CHAIN__MARKET_QUEUE_FULL`; any other error unchanged.
+ *
+ * @example
+ * ```ts
+ * await ctx.send([listJobInstruction(…)]).catch((error) => { throw whenQueueFull(error, market, 'jobs'); });
+ * ```
+ */
+export function whenQueueFull(error: unknown, market: MarketView, kind: 'jobs' | 'nodes'): unknown {
+  return isNosanaError(error, 'CHAIN__PROGRAM_ACCOUNT_DID_NOT_SERIALIZE')
+    ? queueFull(market, kind, error)
+    : error;
+}
+
+function queueFull(market: MarketView, kind: 'jobs' | 'nodes', cause?: unknown): NosanaError {
+  const address = market.address.toBase58();
+  const advice =
+    kind === 'jobs'
+      ? 'no job can be listed until a node takes one: post later, to another market, or to a node directly (assign)'
+      : 'no node can join until a job arrives or a node leaves: try again later or work in another market';
+  return new NosanaError(
+    'CHAIN__MARKET_QUEUE_FULL',
+    `market ${address}'s queue is full: ${MARKET_QUEUE_CAPACITY} ${kind} are waiting, as many as its account holds — ${advice}${cause ? '' : ' (nothing was sent)'}`,
+    { market: address, queueKind: kind, capacity: MARKET_QUEUE_CAPACITY },
+    cause === undefined ? undefined : { cause },
+  );
+}
