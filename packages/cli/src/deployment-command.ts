@@ -24,7 +24,8 @@ export const deploymentFlags = {
     helpGroup: 'MANAGER',
   }),
   gateway: Flags.string({
-    summary: 'gateway the replicas are published through (what the nodes use, e.g. https://node.example.com)',
+    summary:
+      'gateway the replicas are published through (what the nodes use, e.g. https://node.example.com; default on a localnet: the one it runs; none: no gateway)',
     description:
       'The local manager follows its events: a replica that loses its tunnel or stays unhealthy past the grace is replaced, a rolling update waits until the new replica is online there, and `get` shows the stable URL.',
     env: 'NOSANA_GATEWAY_URL',
@@ -142,8 +143,9 @@ export abstract class DeploymentCommand<T> extends NetworkCommand<T> {
   /** The manager on the local database, with a chain adapter on the command's network and wallet. */
   protected async localManager(flags: DeploymentFlags) {
     const deployments = await import('@nosana/deployments');
-    const gateway = flags.gateway ? await this.gatewayUrl(flags.gateway) : undefined;
     const client = await this.client(flags, { wallet: 'read' });
+    const { publishingGateway } = await import('./service-urls.js');
+    const gateway = await publishingGateway(flags.gateway, client.network);
     const { mkdirSync } = await import('node:fs');
     const path = flags.db ?? join(homedir(), '.nosana', `deployments-${flags.network}.db`);
     if (!flags.db) mkdirSync(join(homedir(), '.nosana'), { recursive: true, mode: 0o700 });
@@ -167,15 +169,6 @@ export abstract class DeploymentCommand<T> extends NetworkCommand<T> {
       store.close();
     });
     return { manager, store, path, chain, client };
-  }
-
-  /** `--gateway`, checked as `node start` checks it (bad input: exit 1). */
-  private async gatewayUrl(value: string): Promise<string> {
-    const [{ NosanaError }, { parseGatewayUrl }] = await Promise.all([
-      import('@nosana/core'),
-      import('./commands/node/start.js'),
-    ]);
-    return parseGatewayUrl(value, NosanaError);
   }
 
   protected override async finally(error: Error | undefined): Promise<unknown> {

@@ -196,6 +196,26 @@ export async function gatewayFor(
   return (await announcedServices(network)).gateway;
 }
 
+/**
+ * The gateway a host publishes through, or a deployment manager follows: the flag (`none`: none), else on the
+ * localnet the one it announces, else none (a real network's gateway is chosen by the operator).
+ *
+ * @example
+ * ```ts
+ * const gateway = await publishingGateway(flags.gateway, client.network); // 'http://127.0.0.1:8080' on a localnet
+ * ```
+ */
+export async function publishingGateway(
+  flag: string | undefined,
+  network: { name: string; rpcUrl: string },
+): Promise<string | undefined> {
+  if (flag === 'none') return undefined;
+  if (flag) return parseGatewayUrl(flag, (await import('@nosana/core')).NosanaError);
+  if (network.name !== 'localnet') return undefined;
+  const { announcedServices } = await import('./localnet-services.js');
+  return (await announcedServices(network)).gateway;
+}
+
 /** Human lines: `service web:8080 http://….localhost:8080 (online)`. */
 export function describeServices(services: JobService[], withStatus: boolean): string[] {
   return services.map((s) => {

@@ -13,6 +13,8 @@ import { Keypair } from '@solana/web3.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CliNode, freePort, startCliNode } from '../../../test/network.js';
 import { REPO, runCli } from '../../../test/run-cli.js';
+import type { DeploymentCreateResult } from '../deployment/create.js';
+import type { DeploymentGetResult } from '../deployment/get.js';
 import type { JobGetResult } from '../job/get.js';
 import type { JobPostResult } from '../job/post.js';
 import type { LocalnetStartResult } from './start.js';
@@ -137,6 +139,30 @@ describe('nosana localnet start: gateway and indexer', () => {
     expect(await answer.text()).toBe('Hello from a Nosana service\n');
 
     expect((await runCli(['job', 'stop', posted.job], { env: env(poster) })).code).toBe(0);
+
+    // A deployment's manager finds the gateway too (no --gateway): its stable URL is on the localnet's gateway.
+    const deployer = { ...env(poster), NOSANA_DEPLOYMENTS_DB: join(dir, 'deployments.db') };
+    const created = await runCli(
+      [
+        'deployment',
+        'create',
+        '-f',
+        join(REPO, 'examples', 'web-service.json'),
+        '--timeout',
+        '10m',
+        '--budget',
+        '5',
+        '--json',
+      ],
+      { env: deployer },
+    );
+    expect(created.code, created.stdout + created.stderr).toBe(0);
+    const deployment = created.json<Ok<DeploymentCreateResult>>().result.id;
+    const view = await runCli(['deployment', 'get', deployment, '--json'], { env: deployer });
+    expect(view.json<Ok<DeploymentGetResult>>().result.url).toMatch(
+      new RegExp(`^http://[1-9A-HJ-NP-Za-km-z]{45}\\.localhost:${gatewayPort}$`),
+    );
+    expect((await runCli(['deployment', 'stop', deployment, '--json'], { env: deployer })).code).toBe(0);
     expect(await node.stop()).toBe(0);
     node = undefined;
 

@@ -6,7 +6,7 @@ import { NetworkCommand } from '../../network-command.js';
 import { chooseMarket } from '../../node-market.js';
 import { engineFlags, hostSpecs, specsEntries } from '../../node-specs.js';
 import { details, state } from '../../output.js';
-import { parseGatewayUrl } from '../../service-urls.js';
+import { parseGatewayUrl, publishingGateway } from '../../service-urls.js';
 
 export { parseGatewayUrl };
 
@@ -105,7 +105,7 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       gpus: specs.gpus,
       log: (l) => this.log(l),
     });
-    const gateway = await this.gatewayOf(flags.gateway, client.network, NosanaError);
+    const gateway = await publishingGateway(flags.gateway, client.network);
     const { startHostNode } = await import('@nosana/node');
     let jobs = 0;
     const host = await startHostNode({
@@ -172,19 +172,6 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       process.off('SIGTERM', stop);
     }
     return summary();
-  }
-
-  /** The gateway to use: the flag (`none`: none), else on localnet the one the localnet announces. */
-  private async gatewayOf(
-    flag: string | undefined,
-    network: { name: string; rpcUrl: string },
-    NosanaError: typeof import('@nosana/core').NosanaError,
-  ): Promise<string | undefined> {
-    if (flag === 'none') return undefined;
-    if (flag) return parseGatewayUrl(flag, NosanaError);
-    if (network.name !== 'localnet') return undefined;
-    const { discoverLocalnetServices } = await import('../../localnet-services.js');
-    return (await discoverLocalnetServices(network.rpcUrl)).gateway;
   }
 
   /** Last time pull progress of an image was shown (throttled to one line per 2 s). */
