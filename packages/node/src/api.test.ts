@@ -8,6 +8,7 @@ import { type NodeApi, type StartNodeApiParameters, startNodeApi } from './api.j
 import { type BenchmarkReport, signBenchmark } from './benchmark/report.js';
 import type { NosanaNode } from './daemon.js';
 import type { LiveJob } from './job-runner.js';
+import { createLogTail } from './log-tail.js';
 import type { HostSpecs } from './specs/host-specs.js';
 import { createFakeChain } from './testing.js';
 
@@ -44,6 +45,7 @@ async function serve(allowedHosts?: string[], hardware?: StartNodeApiParameters[
       { opId: 'web', port: 8080, url: 'http://127.0.0.1:40001', status: 'ONLINE', private: false },
       { opId: 'admin', port: 9000, url: 'http://127.0.0.1:40002', status: 'ONLINE', private: true },
     ],
+    tail: createLogTail(),
     logs: [],
     pulls: {
       web: {

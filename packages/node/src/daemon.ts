@@ -12,6 +12,7 @@ import { runStartupChecks, type StartupChecksParameters } from './checks.js';
 import { type DaemonImages, keepImageCache, noteJobImages, prePullForMarket } from './daemon-images.js';
 import type { NodeEvent, NodeImageStatus, NodeState } from './events.js';
 import { type LiveJob, runJob } from './job-runner.js';
+import { createLogTail } from './log-tail.js';
 import { nodeLogRecord } from './logger.js';
 import { recoverJobs } from './recovery.js';
 import { type Backoff, backoffDelay, type Clock, systemClock } from './retry.js';
@@ -149,13 +150,17 @@ async function settle(d: Daemon, record: JobRecord): Promise<void> {
 /** Runs a job (job runner), then settles it (settlement). */
 async function execute(d: Daemon, run: RunView): Promise<void> {
   const job = run.job.toBase58();
+  const tail = createLogTail<LiveJob['logs'][number]>();
   const view: LiveJob = {
     job,
     run: run.address.toBase58(),
     startedAt: d.store.get(job)?.startedAt ?? d.clock.now(),
     ops: {},
     endpoints: [],
-    logs: [],
+    tail,
+    get logs() {
+      return tail.entries();
+    },
     pulls: {},
     listeners: new Set(),
   };

@@ -21,6 +21,7 @@ import {
 } from '@nosana/runtime';
 import type { ChainPort } from './chain-port.js';
 import { imagesOf } from './image-cache.js';
+import type { LogTail } from './log-tail.js';
 import { capResult, MAX_RESULT_BYTES } from './result-size.js';
 import { type Backoff, type Clock, retry } from './retry.js';
 import { watchRun } from './run-watch.js';
@@ -52,7 +53,9 @@ export interface LiveJob {
     /** The URL on the node's gateway, once the gateway accepted the service. */
     publicUrl?: string;
   }>;
-  logs: Array<LogEntry & { opId: string }>;
+  /** The live tail: the last 1,000 lines (at most 1 MiB of text), a copy read from `tail`. */
+  readonly logs: Array<LogEntry & { opId: string }>;
+  tail: LogTail<LogEntry & { opId: string }>;
   /** Image pulls of the job's ops, by op id: the latest progress (`phase: 'complete'` once pulled). */
   pulls: Record<string, PullProgress>;
   /** Listeners of new log lines (the API's WebSocket). */
@@ -351,7 +354,6 @@ async function runFlow(
   try {
     parameters.onImages?.(imagesOf(definition));
     const resume = (await runtime.listJobs()).includes(job);
-    let tailBytes = 0;
     const flow = await runtime.runFlow({
       jobId: job,
       definition,
@@ -377,11 +379,7 @@ async function runFlow(
         health?.onRuntimeEvent(event);
         if (event.type === 'log') {
           const entry = { ...event.entry, opId: event.opId };
-          // The live tail for the owner: the last 1,000 lines and at most 1 MiB of text (lines are up to 64 KiB).
-          view.logs.push(entry);
-          tailBytes += entry.log.length;
-          while (view.logs.length > 1000 || (view.logs.length > 1 && tailBytes > 1024 * 1024))
-            tailBytes -= view.logs.shift()!.log.length;
+          view.tail.push(entry);
           for (const listener of view.listeners) listener(entry);
         }
         parameters.onRuntimeEvent?.(event);

@@ -97,19 +97,32 @@ function networkAndVolumeMethods(
 function logAndFileMethods(docker: Docker): Pick<ContainerEngine, 'logs' | 'putFiles'> {
   return {
     async *logs(id, { since, follow, signal, maxLineBytes }): AsyncGenerator<ContainerLogLine> {
-      const container = docker.getContainer(id);
-      const raw = (await request(
+      // Always as a stream, as `container.logs` answers only a followed read: without follow it buffers the whole
+      // retained log (tens of MB after a flood) before a line can be read, where a stream is read with backpressure.
+      const raw = await request(
         'read the log of',
         id,
-        container.logs({
-          follow: follow as true,
-          stdout: true,
-          stderr: true,
-          timestamps: true,
-          ...(since ? { since: since / 1000 } : {}),
-          ...(signal ? { abortSignal: signal } : {}),
-        }) as Promise<unknown>,
-      )) as NodeJS.ReadableStream | Buffer;
+        new Promise<NodeJS.ReadableStream>((resolve, reject) =>
+          docker.modem.dial(
+            {
+              path: `/containers/${id}/logs?`,
+              method: 'GET',
+              isStream: true,
+              statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+              options: {
+                follow: Boolean(follow),
+                stdout: true,
+                stderr: true,
+                timestamps: true,
+                ...(since ? { since: since / 1000 } : {}),
+              },
+              ...(signal ? { abortSignal: signal } : {}),
+            },
+            (error: unknown, stream: unknown) =>
+              error ? reject(error) : resolve(stream as NodeJS.ReadableStream),
+          ),
+        ),
+      );
       yield* readLogStream(raw, maxLineBytes);
     },
 

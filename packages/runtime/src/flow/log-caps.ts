@@ -116,7 +116,8 @@ export function createOpLogs({
   return {
     push(line) {
       const entry: LogEntry = { type: line.stream, log: line.line, timestamp: line.timestamp };
-      const bytes = entryBytes(line.line);
+      // Once the log is full only the dropped lines are counted: a flood costs no JSON encoding per line.
+      const bytes = full || ended ? 0 : entryBytes(line.line);
       if (
         !full &&
         !ended &&

@@ -178,20 +178,21 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
   private readonly pulls = new Map<string, number>();
 
   private show(event: NodeEvent): void {
-    const time = ux.colorize('dim', new Date().toISOString().slice(11, 19));
+    // Formatted only for the events shown (a job's log lines come through here too, one event each).
+    const time = () => ux.colorize('dim', new Date().toISOString().slice(11, 19));
     switch (event.type) {
       case 'check':
         this.log(
-          `${time} ${event.check.ok ? ux.colorize('green', '✔') : ux.colorize('red', '✖')} ${event.check.name}: ${event.check.detail}`,
+          `${time()} ${event.check.ok ? ux.colorize('green', '✔') : ux.colorize('red', '✖')} ${event.check.name}: ${event.check.detail}`,
         );
         break;
       case 'state':
         this.log(
-          `${time} ${state(event.state)}${event.state === 'queued' && event.market ? ` in market ${event.market}` : ''}`,
+          `${time()} ${state(event.state)}${event.state === 'queued' && event.market ? ` in market ${event.market}` : ''}`,
         );
         break;
       case 'job-started':
-        this.log(`${time} running job ${ux.colorize('bold', event.job)}`);
+        this.log(`${time()} running job ${ux.colorize('bold', event.job)}`);
         break;
       case 'image-ready': {
         const { image, outcome, ms, bytes, error } = event.result;
@@ -199,19 +200,19 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
           this.warnUser(`pre-pull of ${image} failed: ${error?.message ?? 'unknown error'}`);
         else
           this.log(
-            `${time}   image ${image} ${outcome === 'present' ? 'present' : `pulled (${((bytes ?? 0) / 1e6).toFixed(1)} MB in ${(ms / 1000).toFixed(1)} s)`}`,
+            `${time()}   image ${image} ${outcome === 'present' ? 'present' : `pulled (${((bytes ?? 0) / 1e6).toFixed(1)} MB in ${(ms / 1000).toFixed(1)} s)`}`,
           );
         break;
       }
       case 'job-finished': {
         const paid = event.payout > 0n ? `, paid ${Number(event.payout) / 1e6} NOS` : '';
         this.log(
-          `${time} job ${event.job}: ${state(event.status)} (${event.action}${paid}), result ${event.result}`,
+          `${time()} job ${event.job}: ${state(event.status)} (${event.action}${paid}), result ${event.result}`,
         );
         break;
       }
       case 'job-recovered':
-        this.log(`${time} recovered job ${event.job}: ${event.action}`);
+        this.log(`${time()} recovered job ${event.job}: ${event.action}`);
         break;
       case 'warning':
         this.warnUser(event.message);
@@ -228,12 +229,12 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
           );
         else
           this.log(
-            `${time}   ${event.op}:${event.port} ${event.status === 'exposed' ? `published at ${event.url ?? '(private URL, owner only)'}` : 'withdrawn'}`,
+            `${time()}   ${event.op}:${event.port} ${event.status === 'exposed' ? `published at ${event.url ?? '(private URL, owner only)'}` : 'withdrawn'}`,
           );
         break;
       case 'runtime':
         if (event.event.type === 'op-status')
-          this.log(`${time}   ${event.event.opId}: ${state(event.event.status)}`);
+          this.log(`${time()}   ${event.event.opId}: ${state(event.event.status)}`);
         else if (event.event.type === 'pull') {
           const { image, current, total } = event.event.progress;
           const last = this.pulls.get(image) ?? 0;
@@ -241,7 +242,7 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
           this.pulls.set(image, Date.now());
           const mb = (n: number) => (n / 1e6).toFixed(0);
           this.log(
-            `${time}   pulling ${image}: ${total > 0 ? `${mb(current)}/${mb(total)} MB (${Math.floor((current / total) * 100)}%)` : event.event.progress.status}`,
+            `${time()}   pulling ${image}: ${total > 0 ? `${mb(current)}/${mb(total)} MB (${Math.floor((current / total) * 100)}%)` : event.event.progress.status}`,
           );
         }
         break;
