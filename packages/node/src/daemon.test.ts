@@ -156,6 +156,20 @@ describe('createNode (fake engine, fake chain)', () => {
     expect(h.store.jobs()).toEqual([]);
   });
 
+  it('keeps one run subscription for its life, and starts a matched job on its notification, not at the next poll', async () => {
+    const h = await harness();
+    await h.clock.advance(5000);
+    await h.clock.advance(5000);
+    expect(h.chain.calls.runs).toBeGreaterThanOrEqual(5);
+    expect(h.chain.calls.watchRuns).toBe(1);
+    const before = h.clock.now();
+    const job = h.chain.postJob(definition());
+    await h.clock.runUntil(() => h.events.some((e) => e.type === 'job-started' && e.job === job));
+    expect(h.clock.now() - before).toBeLessThan(1000);
+    await h.clock.runUntil(finished(h, job));
+    expect(h.chain.calls.watchRuns).toBe(1);
+  });
+
   it('keeps a job running through RPC errors while it watches it, and runs it only once (regression)', async () => {
     const h = await harness(() => ({ logs: [{ line: 'working' }], exitCode: 0, durationMs: 1500 }));
     const job = h.chain.postJob(definition());

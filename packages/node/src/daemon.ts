@@ -109,6 +109,8 @@ interface Daemon {
   state: NodeState;
   market: string | undefined;
   nap: AbortController | undefined;
+  /** Something changed since the loop last read the chain (a run notification, a task ended): look again at once. */
+  changed: boolean;
   leaving: Promise<void>;
 }
 
@@ -123,7 +125,10 @@ function emit(d: Daemon, event: NodeEvent): void {
 }
 
 const warn = (d: Daemon, message: string) => emit(d, { type: 'warning', message });
-const wake = (d: Daemon) => d.nap?.abort();
+const wake = (d: Daemon) => {
+  d.changed = true;
+  d.nap?.abort();
+};
 const optional = <T>(key: string, value: T | undefined) => (value === undefined ? {} : { [key]: value });
 
 function setState(d: Daemon, next: NodeState): void {
@@ -251,23 +256,34 @@ async function recover(d: Daemon): Promise<void> {
     });
 }
 
+/** Waits `pollMs`, or less when woken; not at all when something changed during the turn. */
 async function waitForChange(d: Daemon): Promise<void> {
+  if (d.changed || d.stopRequested.signal.aborted) return;
   d.nap = new AbortController();
-  let unwatch: (() => void) | undefined;
   try {
-    unwatch = d.chain.watchRuns(() => wake(d));
+    await d.clock.sleep(d.pollMs, d.nap.signal);
+  } finally {
+    d.nap = undefined;
+  }
+}
+
+/**
+ * One subscription to the runs assigned to this node for the loop's whole life (not one per turn: each costs the
+ * RPC a subscribe and an unsubscribe, and a run assigned between a turn's read and its subscription waited a poll).
+ */
+function watchRuns(d: Daemon): (() => void) | undefined {
+  try {
+    return d.chain.watchRuns(() => wake(d));
   } catch (error) {
     warn(d, `run notifications unavailable (${(error as Error).message}); polling only`);
-  }
-  try {
-    if (!d.stopRequested.signal.aborted) await d.clock.sleep(d.pollMs, d.nap.signal);
-  } finally {
-    unwatch?.();
+    return undefined;
   }
 }
 
 /** One turn of the loop: settlements, runs, the queue, then a wait for a change. */
 async function tick(d: Daemon): Promise<void> {
+  // What this turn reads is fresh: only changes from now on call for another turn at once.
+  d.changed = false;
   // Settlements first: they need neither the queue nor a free slot, and they never run containers.
   for (const record of d.store.jobs()) {
     if ((record.phase === 'result-ready' || record.phase === 'result-pinned') && due(d, record.job))
@@ -292,17 +308,22 @@ async function tick(d: Daemon): Promise<void> {
 }
 
 async function loop(d: Daemon): Promise<void> {
+  const unwatch = watchRuns(d);
   let failures = 0;
-  while (!d.stopRequested.signal.aborted) {
-    try {
-      await tick(d);
-      failures = 0;
-    } catch (error) {
-      failures++;
-      const delay = backoffDelay(failures, d.backoff);
-      warn(d, `node loop: ${(error as Error).message} — retrying in ${delay} ms`);
-      await d.clock.sleep(delay, d.stopRequested.signal);
+  try {
+    while (!d.stopRequested.signal.aborted) {
+      try {
+        await tick(d);
+        failures = 0;
+      } catch (error) {
+        failures++;
+        const delay = backoffDelay(failures, d.backoff);
+        warn(d, `node loop: ${(error as Error).message} — retrying in ${delay} ms`);
+        await d.clock.sleep(delay, d.stopRequested.signal);
+      }
     }
+  } finally {
+    unwatch?.();
   }
 }
 
@@ -376,6 +397,7 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
     state: 'starting',
     market: undefined,
     nap: undefined,
+    changed: false,
     leaving: Promise.resolve(),
   };
   // A stop ends the loop's wait at once.

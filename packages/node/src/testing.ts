@@ -177,6 +177,7 @@ class FakeChainState implements FakeChain {
     return () => void set.delete(onChange);
   }
   watchRuns(onChange: () => void) {
+    this.call('watchRuns', []);
     this.runWatchers.add(onChange);
     return () => void this.runWatchers.delete(onChange);
   }
