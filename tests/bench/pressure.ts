@@ -29,7 +29,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NOS = 1_000_000n;
 
 const percentile = (samples: number[], p: number) =>
-  [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.ceil((p / 100) * samples.length) - 1)] ?? 0;
+  [...samples].sort((a, b) => a - b)[
+    Math.min(samples.length - 1, Math.ceil((p / 100) * samples.length) - 1)
+  ] ?? 0;
 
 const flood: JobDefinition = {
   version: '0.1',
@@ -38,7 +40,10 @@ const flood: JobDefinition = {
     {
       type: 'container/run',
       id: 'flood',
-      args: { image: 'busybox:1.35', cmd: ['sh', '-c', `seq 1 ${lines} | sed 's/^/a line of the flood, number /'`] },
+      args: {
+        image: 'busybox:1.35',
+        cmd: ['sh', '-c', `seq 1 ${lines} | sed 's/^/a line of the flood, number /'`],
+      },
     },
   ],
 };
@@ -46,7 +51,12 @@ const fill: JobDefinition = {
   version: '0.1',
   type: 'container',
   ops: [
-    { type: 'container/create-volume', id: 'create', args: { name: 'data' }, execution: { group: 'prepare' } },
+    {
+      type: 'container/create-volume',
+      id: 'create',
+      args: { name: 'data' },
+      execution: { group: 'prepare' },
+    },
     {
       type: 'container/run',
       id: 'fill',
@@ -110,7 +120,9 @@ const describe = (label: string, s: Samples, extra = '') =>
 /** Posts `definition`, samples while it runs, and reports the time from running to its result. */
 async function measure(poster: NosanaClient, child: ChildProcess, api: string, definition: JobDefinition) {
   const { job } = await poster.jobs.post({ definition, market: 'cpu', timeout: 3600 });
-  await poster.jobs.waitFor(job, (j) => j.state === 'RUNNING' || j.state === 'COMPLETED', { timeoutMs: 600_000 });
+  await poster.jobs.waitFor(job, (j) => j.state === 'RUNNING' || j.state === 'COMPLETED', {
+    timeoutMs: 600_000,
+  });
   const started = performance.now();
   const stop = sample(child, api);
   const done = await poster.jobs.waitFor(job, (j) => j.state === 'COMPLETED' && j.result !== null, {
