@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createKuboStore, createNosanaClient, type NosanaClient } from '@nosana/chain';
 import { type Localnet, startLocalnet } from '@nosana/localnet';
 import { Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
 
@@ -13,6 +14,8 @@ export interface TestNetwork {
   wallet(nos?: bigint): { path: string; key: Keypair };
   /** Env for the binary: this localnet, this wallet. */
   env(walletPath: string): NodeJS.ProcessEnv;
+  /** A chain client on this localnet (RPC, WebSocket, IPFS), signing with `key` when given; closed with the network. */
+  client(key?: Keypair): NosanaClient;
   close(): Promise<void>;
 }
 
@@ -20,6 +23,7 @@ export async function startTestNetwork(): Promise<TestNetwork> {
   const localnet = await startLocalnet({ dataDir: 'temporary', rpcPort: 0, ipfsPort: 0 });
   const dir = mkdtempSync(join(tmpdir(), 'nosana-cli-test-'));
   let wallets = 0;
+  const clients: NosanaClient[] = [];
   return {
     localnet,
     dir,
@@ -37,7 +41,19 @@ export async function startTestNetwork(): Promise<TestNetwork> {
       NOSANA_IPFS_API: localnet.ipfsApiUrl,
       NOSANA_WALLET: walletPath,
     }),
+    client(key) {
+      const client = createNosanaClient({
+        network: 'localnet',
+        rpcUrl: localnet.rpcUrl,
+        wsUrl: localnet.wsUrl,
+        ipfs: createKuboStore({ url: localnet.ipfsApiUrl }),
+        ...(key ? { wallet: key } : {}),
+      });
+      clients.push(client);
+      return client;
+    },
     async close() {
+      for (const client of clients.splice(0)) client.close();
       await localnet.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { createKuboStore, createNosanaClient, type NosanaClient } from '@nosana/chain';
+import type { NosanaClient } from '@nosana/chain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNetwork, type TestNetwork } from '../../../test/network.js';
 import { CLI, REPO, runCli } from '../../../test/run-cli.js';
@@ -24,13 +24,7 @@ let url: string;
 beforeAll(async () => {
   network = await startTestNetwork();
   const wallet = network.wallet(100n * NOS);
-  poster = createNosanaClient({
-    network: 'localnet',
-    rpcUrl: network.localnet.rpcUrl,
-    wsUrl: network.localnet.wsUrl,
-    wallet: wallet.key,
-    ipfs: createKuboStore({ url: network.localnet.ipfsApiUrl }),
-  });
+  poster = network.client(wallet.key);
   indexer = spawn(
     process.execPath,
     [

@@ -4,7 +4,6 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createKuboStore, createNosanaClient } from '@nosana/chain';
 import { connectEngine, seedBusyboxImage } from '@nosana/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CliNode, startCliNode, startTestNetwork, type TestNetwork } from '../../../test/network.js';
@@ -154,12 +153,7 @@ describe('nosana job post', () => {
     const poor = await runCommand(['job', 'post', '-f', hello, '--json'], { env: network.env(broke.path) });
     expect(poor.code).toBe(1);
     expect(poor.json<Failed>().error.code).toBe('CHAIN__INSUFFICIENT_NOS');
-    const client = createNosanaClient({
-      network: 'localnet',
-      rpcUrl: network.localnet.rpcUrl,
-      wsUrl: network.localnet.wsUrl,
-      ipfs: createKuboStore({ url: network.localnet.ipfsApiUrl }),
-    });
+    const client = network.client();
     expect(await client.jobs.list({ project: broke.key.publicKey })).toEqual([]);
     client.close();
 
@@ -294,13 +288,7 @@ describe('nosana job get / list / logs / extend / stop / download', () => {
   it('recover gets the deposit of a job its node gave up', async () => {
     // A host (in this process) waits in the gpu market, is matched, and quits.
     const host = network.wallet();
-    const hostClient = createNosanaClient({
-      network: 'localnet',
-      rpcUrl: network.localnet.rpcUrl,
-      wsUrl: network.localnet.wsUrl,
-      wallet: host.key,
-      ipfs: createKuboStore({ url: network.localnet.ipfsApiUrl }),
-    });
+    const hostClient = network.client(host.key);
     try {
       await hostClient.host.prepare();
       const notQueued = await runCommand(

@@ -4,7 +4,7 @@
  * in this process.
  */
 import { join } from 'node:path';
-import { createKuboStore, createNosanaClient, type NosanaClient } from '@nosana/chain';
+import type { NosanaClient } from '@nosana/chain';
 import { type Indexer, startIndexer } from '@nosana/indexer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNetwork, type TestNetwork } from '../../../test/network.js';
@@ -25,13 +25,7 @@ let env: Record<string, string | undefined>;
 beforeAll(async () => {
   network = await startTestNetwork();
   const wallet = network.wallet(100n * NOS);
-  poster = createNosanaClient({
-    network: 'localnet',
-    rpcUrl: network.localnet.rpcUrl,
-    wsUrl: network.localnet.wsUrl,
-    wallet: wallet.key,
-    ipfs: createKuboStore({ url: network.localnet.ipfsApiUrl }),
-  });
+  poster = network.client(wallet.key);
   indexer = await startIndexer({
     rpcUrl: network.localnet.rpcUrl,
     wsUrl: network.localnet.wsUrl,

@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createKuboStore, createNosanaClient, type NosanaClient } from '@nosana/chain';
+import type { NosanaClient } from '@nosana/chain';
 import type { Keypair } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNetwork, type TestNetwork } from '../../../test/network.js';
@@ -23,14 +23,7 @@ let nodeApiUrl: string;
 /** What the fake node API reports for each job it runs. */
 const running = new Map<string, Record<string, unknown>>();
 
-const client = (key: Keypair) =>
-  createNosanaClient({
-    network: 'localnet',
-    rpcUrl: network.localnet.rpcUrl,
-    wsUrl: network.localnet.wsUrl,
-    ipfs: createKuboStore({ url: network.localnet.ipfsApiUrl }),
-    wallet: key,
-  });
+const client = (key: Keypair) => network.client(key);
 
 beforeAll(async () => {
   network = await startTestNetwork();

@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKuboStore, createNosanaClient } from '@nosana/chain';
 import { type HostNode, startHostNode } from '@nosana/node';
 import { connectEngine, seedBusyboxImage } from '@nosana/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,13 +30,7 @@ beforeAll(async () => {
   poster = { path: wallet.path, env: network.env(wallet.path) };
   const nodeWallet = network.wallet();
   stateDir = mkdtempSync(join(tmpdir(), 'nosana-cli-trust-'));
-  const client = createNosanaClient({
-    network: 'localnet',
-    rpcUrl: network.localnet.rpcUrl,
-    wsUrl: network.localnet.wsUrl,
-    wallet: nodeWallet.key,
-    ipfs: createKuboStore({ url: network.localnet.ipfsApiUrl }),
-  });
+  const client = network.client(nodeWallet.key);
   let queued: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => {
     queued = resolve;

@@ -7,7 +7,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileS
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createKuboStore, createNosanaClient, putJson } from '@nosana/chain';
+import { putJson } from '@nosana/chain';
 import type { FlowState } from '@nosana/core';
 import { type HostSpecs, parseGpuQuery, verifyBenchmark } from '@nosana/node';
 import { connectEngine, seedBusyboxImage } from '@nosana/runtime';
@@ -158,11 +158,7 @@ describe('nosana node start without a market', () => {
       '--market gpu (best-paying that fits) or --market auto to join it; others that fit: cpu',
     );
 
-    const client = createNosanaClient({
-      network: 'localnet',
-      rpcUrl: network.localnet.rpcUrl,
-      wallet: wallet.key,
-    });
+    const client = network.client(wallet.key);
     try {
       const markets = await client.markets.list();
       const address = (name: string) => markets.find((m) => m.name === name)?.address.toBase58();
@@ -284,13 +280,7 @@ describe('nosana job list', () => {
   it('shows a job whose result failed as FAILED, queued jobs first (newest first)', async () => {
     const poster = network.env(network.wallet(100_000_000n).path);
     const host = network.wallet();
-    const ipfs = createKuboStore({ url: network.localnet.ipfsApiUrl });
-    const hostClient = createNosanaClient({
-      network: 'localnet',
-      rpcUrl: network.localnet.rpcUrl,
-      wallet: host.key,
-      ipfs,
-    });
+    const hostClient = network.client(host.key);
     const flow = (status: 'success' | 'failed'): FlowState => ({
       status,
       startTime: 1,
@@ -311,7 +301,7 @@ describe('nosana job list', () => {
         const posted = await post();
         expect(posted.matched).toBe(true);
         const [run] = await hostClient.host.runs();
-        await hostClient.host.finish({ run: run!, result: await putJson(ipfs, flow(status)) });
+        await hostClient.host.finish({ run: run!, result: await putJson(hostClient.ipfs, flow(status)) });
         finished[status] = posted.job;
       }
       const queued = (await post()).job;
