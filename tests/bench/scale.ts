@@ -16,6 +16,8 @@ import { gini, percentile } from '../src/helpers/stats.js';
 import { runScaleMarket, type ScaleMarketResult } from './scale-market.js';
 
 const { values } = parseArgs({
+  // pnpm passes a `--` through to the script.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     hosts: { type: 'string', default: '10,50,100' },
     jobs: { type: 'string', default: '5000' },
