@@ -82,7 +82,12 @@ export interface CliNode {
 }
 
 /** Starts `nosana node start` (the built binary) on the test network and waits until it is queued. */
-export async function startCliNode(env: NodeJS.ProcessEnv, stateDir: string): Promise<CliNode> {
+export async function startCliNode(
+  env: NodeJS.ProcessEnv,
+  stateDir: string,
+  /** More flags for `node start`. */
+  args: string[] = [],
+): Promise<CliNode> {
   const { spawn } = await import('node:child_process');
   const { CLI } = await import('./run-cli.js');
   const port = await freePort();
@@ -100,6 +105,7 @@ export async function startCliNode(env: NodeJS.ProcessEnv, stateDir: string): Pr
       String(port),
       '--min-disk',
       '0',
+      ...args,
     ],
     {
       env: { ...process.env, NO_COLOR: '1', ...env },

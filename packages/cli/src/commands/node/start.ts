@@ -77,6 +77,16 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
         'non-public address a job resource (URL, S3, Hugging Face) may be downloaded from: a CIDR, an address or a host name (repeatable; default: public addresses only)',
       multiple: true,
     }),
+    'pre-pull': Flags.string({
+      summary:
+        "image to pull before joining the queue, besides the market's required images (repeatable); none: pull nothing, not even the market's",
+      multiple: true,
+    }),
+    'image-cache': Flags.integer({
+      summary:
+        'GiB the images this node pulled may use: the least recently used are removed after each job (never a running job’s, the market’s or a pre-pulled one); default: no limit',
+      min: 1,
+    }),
     'api-allowed-host': Flags.string({
       summary:
         'another Host name the node API answers to, e.g. behind a reverse proxy (repeatable; always: localhost, 127.0.0.1, [::1])',
@@ -90,6 +100,7 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
     const { NosanaError } = await import('@nosana/core');
     const gpus = parseGpuFlag(flags.gpu, NosanaError);
     const allow = await parseResourceAllow(flags['resource-allow'] ?? [], NosanaError);
+    const images = imageSettings(flags['pre-pull'], flags['image-cache'], NosanaError);
     const client = await this.client(flags, { wallet: 'create' });
     // Host specs, then the market: given, `auto`, or listed with the reasons (node-specs.ts, node-market.ts).
     const { specs } = await hostSpecs({
@@ -125,6 +136,7 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       },
       ...(allow.length > 0 ? { runtime: { downloads: { allow } } } : {}),
       checks: { diskPath: stateDir, minDiskBytes: flags['min-disk'] * 1024 ** 3 },
+      ...images,
       ...(gateway ? { gateway: { url: gateway } } : {}),
       serviceHealth: { graceMs: flags['service-grace'] * 1000 },
       onEvent: (event) => {
@@ -278,6 +290,41 @@ export async function parseResourceAllow(
     }
   }
   return values;
+}
+
+/**
+ * `--pre-pull` and `--image-cache` → the node's `prePull` and `imageCache` settings (nothing when not given).
+ *
+ * @example
+ * ```ts
+ * imageSettings(['ollama/ollama:0.5.7'], 50, NosanaError); // { prePull: ['ollama/ollama:0.5.7'], imageCache: { maxBytes: 50 GiB } }
+ * imageSettings(['none'], undefined, NosanaError); // { prePull: false }
+ * ```
+ */
+export function imageSettings(
+  prePull: string[] | undefined,
+  cacheGiB: number | undefined,
+  NosanaError: typeof import('@nosana/core').NosanaError,
+): { prePull?: string[] | false; imageCache?: { maxBytes: number } } {
+  const images = prePull ?? [];
+  if (images.includes('none') && images.length > 1)
+    throw new NosanaError(
+      'CLI__INVALID_FLAG',
+      `--pre-pull none means no pre-pull at all: it cannot be combined with images (${images.filter((i) => i !== 'none').join(', ')})`,
+      { flag: 'pre-pull', value: images.join(',') },
+    );
+  for (const image of images) {
+    if (image !== 'none' && !/^[a-z0-9][\w.:/@-]{0,511}$/i.test(image))
+      throw new NosanaError(
+        'CLI__INVALID_FLAG',
+        `--pre-pull "${image}" is not an image reference like registry.example.com/team/app:1.2 or busybox:1.35`,
+        { flag: 'pre-pull', value: image },
+      );
+  }
+  return {
+    ...(images.length === 0 ? {} : { prePull: images[0] === 'none' ? false : images }),
+    ...(cacheGiB === undefined ? {} : { imageCache: { maxBytes: cacheGiB * 1024 ** 3 } }),
+  };
 }
 
 /** `all`, `none` or `0,1` → what the runtime takes. */
