@@ -131,6 +131,17 @@ async function listJobs(
   return limit ? views.slice(0, limit) : views;
 }
 
+/** The definition or the result a job names, from IPFS; the job's account is read only when given its address. */
+async function jobDocument<T>(
+  ctx: ClientContext,
+  get: (address: PublicKey | string) => Promise<JobView>,
+  job: PublicKey | string | JobView,
+  which: 'definition' | 'result',
+): Promise<T | null> {
+  const cid = (isJobView(job) ? job : await get(job))[which];
+  return cid ? getJson<T>(ctx.ipfs, cid) : null;
+}
+
 /** A job view already read, as opposed to a job's address. */
 const isJobView = (job: PublicKey | string | JobView): job is JobView =>
   typeof job === 'object' && 'definition' in job && 'state' in job;
@@ -312,32 +323,17 @@ export function createJobs(ctx: ClientContext, markets: Markets, funds: Funds) {
     },
 
     /**
-     * The job definition, fetched from IPFS and verified against its CID. Given a {@link JobView} already read,
-     * the account is not read again.
+     * The job definition, and the result (flow state) a node posted (null while none), fetched from IPFS and verified
+     * against their CIDs; given a {@link JobView} already read, the account is not read again.
      *
      * @example
      * ```ts
-     * const definition = await client.jobs.definition(job); // or a job address
+     * const [definition, flow] = [await client.jobs.definition(job), await client.jobs.result(job)];
      * ```
      */
-    async definition(job: PublicKey | string | JobView): Promise<JobDefinition> {
-      const view = isJobView(job) ? job : await jobs.get(job);
-      return getJson<JobDefinition>(ctx.ipfs, view.definition);
-    },
-
-    /**
-     * The result (flow state) a node posted, or null while there is none. Given a {@link JobView} already read,
-     * the account is not read again.
-     *
-     * @example
-     * ```ts
-     * const flow = await client.jobs.result(job); // or a job address
-     * ```
-     */
-    async result(job: PublicKey | string | JobView): Promise<FlowState | null> {
-      const view = isJobView(job) ? job : await jobs.get(job);
-      return view.result ? getJson<FlowState>(ctx.ipfs, view.result) : null;
-    },
+    definition: async (job: PublicKey | string | JobView): Promise<JobDefinition> =>
+      (await jobDocument<JobDefinition>(ctx, jobs.get, job, 'definition'))!,
+    result: (job: PublicKey | string | JobView) => jobDocument<FlowState>(ctx, jobs.get, job, 'result'),
 
     /**
      * Calls `onChange` whenever the job's account changes (WebSocket account subscription), with the decoded
