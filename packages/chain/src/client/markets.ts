@@ -378,7 +378,7 @@ function queueFull(market: MarketView, kind: 'jobs' | 'nodes', cause?: unknown):
   const address = market.address.toBase58();
   const advice =
     kind === 'jobs'
-      ? 'no job can be listed until a node takes one: post later, to another market, or to a node directly (assign)'
+      ? 'no job can be listed until a node takes one: post later, or to another market'
       : 'no node can join until a job arrives or a node leaves: try again later or work in another market';
   return new NosanaError(
     'CHAIN__MARKET_QUEUE_FULL',
