@@ -20,6 +20,7 @@ import type { JobDefinition } from '@nosana/core';
 import { createRuntime } from '@nosana/runtime';
 import { Keypair } from '@solana/web3.js';
 import { startNetwork } from '../src/helpers/network.js';
+import { percentile } from '../src/helpers/stats.js';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '30' }, burst: { type: 'string', default: '30' } },
@@ -30,10 +31,6 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const hello = JSON.parse(readFileSync(join(root, 'examples', 'hello-world.json'), 'utf8')) as JobDefinition;
 const NOS = 1_000_000n;
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 const row = (label: string, samples: number[]) =>
   `| ${label} | ${samples.length} | ${ms(percentile(samples, 50))} | ${ms(percentile(samples, 95))} | ${ms(Math.min(...samples))} |`;

@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import type { JobDefinition } from '@nosana/core';
 import { buildSizedImage, pushImage, startLocalRegistry } from '@nosana/runtime/testing';
 import { startNetwork } from '../src/helpers/network.js';
+import { median, seededRandom } from '../src/helpers/stats.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((arg) => arg !== '--'),
@@ -30,22 +31,11 @@ const NOS = 1_000_000n;
 const SIZES = [24, 48, 16, 64, 32, 40, 24, 56];
 const LIMIT = Math.round(SIZES.reduce((a, b) => a + b, 0) / 2) * MiB;
 
-/** mulberry32: a small seeded generator, so both runs see the same stream. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 /** `count` picks among `n` items with Zipf weights 1, 1/2, 1/3, … */
 function zipfStream(n: number, count: number, seed: number): number[] {
   const weights = Array.from({ length: n }, (_, i) => 1 / (i + 1));
   const total = weights.reduce((a, b) => a + b, 0);
-  const next = random(seed);
+  const next = seededRandom(seed);
   return Array.from({ length: count }, () => {
     let r = next() * total;
     for (let i = 0; i < n; i++) {
@@ -55,12 +45,6 @@ function zipfStream(n: number, count: number, seed: number): number[] {
     return n - 1;
   });
 }
-const median = (samples: number[]) => {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 const job = (image: string): JobDefinition => ({
   version: '0.1',
   type: 'container',

@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import type { JobDefinition } from '@nosana/core';
 import { buildSizedImage, pushImage, startLocalRegistry } from '@nosana/runtime/testing';
 import { startNetwork } from '../src/helpers/network.js';
+import { median } from '../src/helpers/stats.js';
 
 const { values } = parseArgs({
   // `pnpm run bench:images -- --mib 2048` passes the `--` through.
@@ -34,11 +35,6 @@ const runs = Number(values.runs);
 const layers = Array.from({ length: layerCount }, () => Math.floor((mib * 2 ** 20) / layerCount));
 const NOS = 1_000_000n;
 
-const median = (samples: number[]) => {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const row = (label: string, samples: number[]) =>
   `| ${label} | ${samples.length} | ${seconds(median(samples))} | ${seconds(Math.min(...samples))} | ${seconds(Math.max(...samples))} |`;

@@ -18,6 +18,7 @@ import type { NosanaClient } from '@nosana/chain';
 import type { JobDefinition } from '@nosana/core';
 import { Keypair } from '@solana/web3.js';
 import { startNetwork } from '../src/helpers/network.js';
+import { percentile } from '../src/helpers/stats.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -27,11 +28,6 @@ const lines = Number(values.lines);
 const volumeGb = Number(values['volume-gb']);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NOS = 1_000_000n;
-
-const percentile = (samples: number[], p: number) =>
-  [...samples].sort((a, b) => a - b)[
-    Math.min(samples.length - 1, Math.ceil((p / 100) * samples.length) - 1)
-  ] ?? 0;
 
 const flood: JobDefinition = {
   version: '0.1',

@@ -26,6 +26,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { holdingChanges, nosHoldings } from './helpers/escrow.js';
 import { type FaultMode, type FaultProxy, startFaultProxy } from './helpers/fault-proxy.js';
 import { type Network, startNetwork } from './helpers/network.js';
+import { seededRandom } from './helpers/stats.js';
 
 /**
  * The seeds run: `NOSANA_FAULT_SEEDS=42` replays one; `NOSANA_FAULTS=all` (`pnpm test:faults`) runs every seed,
@@ -40,18 +41,6 @@ const SEED_TIMEOUT_MS = 540_000;
 const JOBS_PER_SEED = 2;
 const BILLING_TOLERANCE_S = 3;
 const NOS = 1_000_000n;
-
-/** mulberry32: a small seeded PRNG, so a seed replays the same faults. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const job = (i: number): JobDefinition => ({
   version: '0.1',
@@ -113,7 +102,7 @@ describe('node under faults (seeded, one localnet per seed)', () => {
       async () => {
         const teardown = createTeardown();
         onTestFinished(() => teardown.run());
-        const rand = random(seed);
+        const rand = seededRandom(seed);
         const dir = mkdtempSync(join(tmpdir(), `nosana-faults-${seed}-`));
         teardown.add(() => rmSync(dir, { recursive: true, force: true }));
         const network = await startNetwork();
