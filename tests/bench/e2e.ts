@@ -10,8 +10,8 @@
  * Run from the repository root: pnpm bench (all benchmarks) or
  *   node --conditions=@nosana/source --import tsx tests/bench/e2e.ts [--runs 30] [--burst 30]
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ import { createRuntime } from '@nosana/runtime';
 import { Keypair } from '@solana/web3.js';
 import { startNetwork } from '../src/helpers/network.js';
 import { percentile } from '../src/helpers/stats.js';
+import { startBuiltNode } from './built-node.js';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '30' }, burst: { type: 'string', default: '30' } },
@@ -137,41 +138,7 @@ try {
   // --- idle node RSS: the built `nosana node start` daemon, what a host runs, queued and waiting
   const dir = mkdtempSync(join(tmpdir(), 'nosana-bench-node-'));
   try {
-    const key = Keypair.generate();
-    network.actor(0n, key);
-    const walletPath = join(dir, 'wallet.json');
-    writeFileSync(walletPath, JSON.stringify(Array.from(key.secretKey)), { mode: 0o600 });
-    const child = spawn(
-      process.execPath,
-      [
-        join(root, 'packages', 'cli', 'bin', 'run.js'),
-        'node',
-        'start',
-        '--market',
-        'cpu',
-        '--rpc',
-        network.localnet.rpcUrl,
-        '--ipfs',
-        network.localnet.ipfsApiUrl,
-        '--wallet',
-        walletPath,
-        '--state-dir',
-        join(dir, 'state'),
-        '--api-port',
-        '0',
-        '--min-disk',
-        '0',
-      ],
-      { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } },
-    );
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    const host = network.actor(0n, key);
-    const deadline = Date.now() + 60_000;
-    while (!(await host.host.isQueued('cpu'))) {
-      if (Date.now() > deadline || child.exitCode !== null)
-        throw new Error('nosana node start did not queue');
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    const { child, exited } = await startBuiltNode({ network, dir });
     const rssMiB = () =>
       Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
     const samples: number[] = [];

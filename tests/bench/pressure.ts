@@ -7,18 +7,17 @@
  *   node --conditions=@nosana/source --import tsx tests/bench/pressure.ts [--lines 1000000] [--volume-gb 10]
  *   (or `bash scripts/bench pressure`)
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { NosanaClient } from '@nosana/chain';
 import type { JobDefinition } from '@nosana/core';
-import { Keypair } from '@solana/web3.js';
 import { startNetwork } from '../src/helpers/network.js';
 import { percentile } from '../src/helpers/stats.js';
+import { startBuiltNode } from './built-node.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -26,7 +25,6 @@ const { values } = parseArgs({
 });
 const lines = Number(values.lines);
 const volumeGb = Number(values['volume-gb']);
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NOS = 1_000_000n;
 
 const flood: JobDefinition = {
@@ -134,52 +132,21 @@ const network = await startNetwork();
 const dir = mkdtempSync(join(tmpdir(), 'nosana-bench-pressure-'));
 let child: ChildProcess | undefined;
 try {
-  const key = Keypair.generate();
-  network.actor(0n, key);
   const poster = network.actor(1000n * NOS);
-  const walletPath = join(dir, 'wallet.json');
-  writeFileSync(walletPath, JSON.stringify(Array.from(key.secretKey)), { mode: 0o600 });
   const port = await freePort();
   const api = `http://127.0.0.1:${port}`;
-  child = spawn(
-    process.execPath,
-    [
-      // e.g. NOSANA_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles" to profile the node.
-      ...(process.env.NOSANA_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-      join(root, 'packages', 'cli', 'bin', 'run.js'),
-      'node',
-      'start',
-      '--market',
-      'cpu',
-      '--rpc',
-      network.localnet.rpcUrl,
-      '--ipfs',
-      network.localnet.ipfsApiUrl,
-      '--wallet',
-      walletPath,
-      '--state-dir',
-      join(dir, 'state'),
-      '--api-port',
-      String(port),
-      '--min-disk',
-      '0',
-      '--gateway',
-      'none',
-    ],
-    {
-      // NOSANA_BENCH_NODE_OUTPUT=<file>: the node's output (e.g. with --trace-gc) goes there.
-      stdio: process.env.NOSANA_BENCH_NODE_OUTPUT
-        ? ['ignore', openSync(process.env.NOSANA_BENCH_NODE_OUTPUT, 'w'), 'inherit']
-        : 'ignore',
-      env: { ...process.env, NO_COLOR: '1' },
-    },
-  );
-  const host = network.actor(0n, key);
-  const deadline = Date.now() + 60_000;
-  while (!(await host.host.isQueued('cpu'))) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error('nosana node start did not queue');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  ({ child } = await startBuiltNode({
+    network,
+    dir,
+    apiPort: port,
+    args: ['--gateway', 'none'],
+    // e.g. NOSANA_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/profiles" to profile the node.
+    nodeArgs: process.env.NOSANA_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+    // NOSANA_BENCH_NODE_OUTPUT=<file>: the node's output (e.g. with --trace-gc) goes there.
+    stdio: process.env.NOSANA_BENCH_NODE_OUTPUT
+      ? ['ignore', openSync(process.env.NOSANA_BENCH_NODE_OUTPUT, 'w'), 'inherit']
+      : 'ignore',
+  }));
 
   const stopIdle = sample(child, api);
   await new Promise((resolve) => setTimeout(resolve, 5000));
