@@ -188,12 +188,9 @@ export async function gatewayFor(
   flag: string | undefined,
   network: { name: string; rpcUrl: string },
 ): Promise<string | undefined> {
-  if (flag === 'none') return undefined;
-  if (flag) return parseGatewayUrl(flag, (await import('@nosana/core')).NosanaError);
-  if (network.name === 'mainnet') return MAINNET_GATEWAY;
-  if (network.name !== 'localnet') return undefined;
-  const { announcedServices } = await import('./localnet-services.js');
-  return (await announcedServices(network)).gateway;
+  // Mainnet's public gateway shows URLs; hosts and managers choose theirs (publishingGateway), the rest is the same.
+  if (!flag && network.name === 'mainnet') return MAINNET_GATEWAY;
+  return publishingGateway(flag, network);
 }
 
 /**
