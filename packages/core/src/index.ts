@@ -49,6 +49,12 @@ export {
   JOB_DEFINITION_SCHEMA_ID,
   jobDefinitionSchema,
 } from './job-definition/schema.js';
+export {
+  confidentialPlaceholder,
+  definitionLogistics,
+  logisticsEndpoint,
+  resultLogistics,
+} from './job-definition/logistics.js';
 export type * from './job-definition/types.js';
 export {
   assertValidJobDefinition,

@@ -1,6 +1,10 @@
 /** The node API's access rules: Host header checked (DNS rebinding), private service URLs to the job's owner only. */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createAuthHeader, jobAuthMessage } from '@nosana/chain';
+import type { FlowState } from '@nosana/core';
 import { Keypair } from '@solana/web3.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -9,12 +13,19 @@ import { type BenchmarkReport, signBenchmark } from './benchmark/report.js';
 import type { NosanaNode } from './daemon.js';
 import type { LiveJob } from './job-runner.js';
 import { createLogTail } from './log-tail.js';
+import { createLogistics } from './logistics.js';
 import type { HostSpecs } from './specs/host-specs.js';
-import { createFakeChain } from './testing.js';
+import { type NodeStore, openNodeStore } from './store.js';
+import { createFakeChain, createFakeClock } from './testing.js';
 
 const apis: NodeApi[] = [];
+const stores: Array<{ store: NodeStore; dir: string }> = [];
 afterEach(async () => {
   for (const api of apis.splice(0)) await api.close();
+  for (const { store, dir } of stores.splice(0)) {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 /** A GET with a chosen Host header (fetch does not let a caller set it). */
@@ -59,8 +70,13 @@ async function serve(allowedHosts?: string[], hardware?: StartNodeApiParameters[
     },
     listeners: new Set(),
   };
+  const dir = mkdtempSync(join(tmpdir(), 'nosana-api-'));
+  const store = openNodeStore({ dir });
+  stores.push({ store, dir });
+  const logistics = createLogistics({ clock: createFakeClock(), store, maxDefinitionBytes: 4096 });
   const node = {
     address: chain.address,
+    logistics,
     startedAt: 0,
     state: () => 'running',
     market: () => chain.market,
@@ -71,11 +87,12 @@ async function serve(allowedHosts?: string[], hardware?: StartNodeApiParameters[
     node,
     chain,
     port: 0,
+    maxBodyBytes: 4096,
     ...(allowedHosts ? { allowedHosts } : {}),
     ...(hardware ? { hardware } : {}),
   });
   apis.push(api);
-  return { api, job, owner, port: new URL(api.url).port };
+  return { api, job, owner, logistics, port: new URL(api.url).port };
 }
 
 describe('startNodeApi', () => {
@@ -161,5 +178,58 @@ describe('startNodeApi', () => {
     const benchmark = signBenchmark({ version: 1, node: key.publicKey.toBase58() } as BenchmarkReport, key);
     const { api } = await serve(undefined, { specs, benchmark });
     expect(await (await fetch(`${api.url}/node/info`)).json()).toMatchObject({ specs, benchmark });
+  });
+
+  it('takes a confidential job’s definition from its owner only, while the job waits for it (POST /job/<job>/job-definition)', async () => {
+    const { api, job, owner, logistics } = await serve();
+    const post = (body: string, key = owner) =>
+      fetch(`${api.url}/job/${job}/job-definition`, {
+        method: 'POST',
+        headers: {
+          authorization: createAuthHeader(key, jobAuthMessage(job)),
+          'content-type': 'application/json',
+        },
+        body,
+      });
+    const definition = {
+      version: '0.1',
+      type: 'container',
+      ops: [{ type: 'container/run', id: 'main', args: { image: 'busybox:1.35', cmd: 'true' } }],
+    };
+    const early = await post(JSON.stringify(definition));
+    expect(early.status).toBe(409);
+    expect(await early.json()).toMatchObject({ code: 'NODE__DEFINITION_NOT_AWAITED', status: 'not-waiting' });
+    const stop = new AbortController();
+    const awaited = logistics.awaitDefinition({
+      job,
+      send: { type: 'api-listen', args: {} },
+      signal: stop.signal,
+    });
+    expect((await post(JSON.stringify(definition), Keypair.generate())).status).toBe(401);
+    expect((await post('{"version":')).status).toBe(422);
+    const invalid = await post(JSON.stringify({ ...definition, ops: [{ id: 'x' }] }));
+    expect(invalid.status).toBe(422);
+    expect(await invalid.json()).toMatchObject({ code: 'NODE__DEFINITION_INVALID' });
+    expect((await post('x'.repeat(5000))).status).toBe(413);
+    const taken = await post(JSON.stringify(definition));
+    expect(taken.status).toBe(200);
+    await expect(awaited).resolves.toEqual(definition);
+  });
+
+  it('gives a kept confidential result to the job’s owner only (GET /job/<job>/results)', async () => {
+    const { api, job, owner, logistics } = await serve();
+    const results = (key = owner) =>
+      fetch(`${api.url}/job/${job}/results`, {
+        headers: { authorization: createAuthHeader(key, jobAuthMessage(job)) },
+      });
+    const running = await results();
+    expect(running.status).toBe(409);
+    expect(await running.json()).toMatchObject({ code: 'NODE__RESULT_NOT_READY', status: 'running' });
+    const flow: FlowState = { status: 'success', startTime: 1, endTime: 2, opStates: [] };
+    await logistics.keep(job, owner.publicKey.toBase58(), flow);
+    expect((await results(Keypair.generate())).status).toBe(401);
+    const mine = await results();
+    expect(mine.status).toBe(200);
+    expect(await mine.json()).toEqual(flow);
   });
 });

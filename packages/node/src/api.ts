@@ -31,6 +31,8 @@ export interface StartNodeApiParameters {
   version?: string;
   /** The host's specs and last signed benchmark, published in `/node/info` (null when unknown). */
   hardware?: { specs: HostSpecs | null; benchmark: SignedBenchmark | null };
+  /** Largest request body (a confidential job's definition). Default 1 MiB. */
+  maxBodyBytes?: number;
 }
 
 /** A running node API. */
@@ -60,6 +62,7 @@ export async function startNodeApi({
   allowedHosts = [],
   version = '0.0.0',
   hardware = { specs: null, benchmark: null },
+  maxBodyBytes = 1024 * 1024,
 }: StartNodeApiParameters): Promise<NodeApi> {
   const allowed = allowedHostNames(host, allowedHosts);
   /** The `Host` header's name when the API serves it; undefined otherwise. */
@@ -75,28 +78,33 @@ export async function startNodeApi({
     const url = new URL(request.url ?? '/', 'http://localhost');
     try {
       if (!hostAllowed(request)) return json(response, 421, misdirected(request));
+      const route = /^\/job\/([1-9A-HJ-NP-Za-km-z]{32,44})(\/job-definition|\/results)?$/.exec(url.pathname);
+      if (request.method === 'POST' && route?.[2] === '/job-definition') {
+        const auth = await authorize(request, route[1]!);
+        if (!auth.ok) return json(response, auth.status, { error: auth.message });
+        return deliverDefinition(node, route[1]!, request, response, maxBodyBytes);
+      }
       if (request.method !== 'GET') return json(response, 405, { error: 'method not allowed' });
       if (url.pathname === '/') return json(response, 200, { address: node.address });
       if (url.pathname === '/node/info') {
         return json(response, 200, nodeInfo(node, version, hardware));
       }
-      const match = /^\/job\/([1-9A-HJ-NP-Za-km-z]{32,44})$/.exec(url.pathname);
-      if (match) {
-        const auth = await authorize(request, match[1]!);
-        if (!auth.ok) return json(response, auth.status, { error: auth.message });
-        const view = liveJob(match[1]!);
-        if (!view) return json(response, 404, { error: 'this node is not running that job now' });
-        return json(response, 200, {
-          job: view.job,
-          run: view.run,
-          startedAt: view.startedAt,
-          ops: view.ops,
-          pulls: view.pulls,
-          endpoints: view.endpoints,
-          logs: view.logs,
-        });
-      }
-      json(response, 404, { error: 'not found' });
+      if (!route || route[2] === '/job-definition') return json(response, 404, { error: 'not found' });
+      const auth = await authorize(request, route[1]!);
+      if (!auth.ok) return json(response, auth.status, { error: auth.message });
+      if (route[2] === '/results') return collectResult(node, route[1]!, response);
+      const view = liveJob(route[1]!);
+      if (!view) return json(response, 404, { error: 'this node is not running that job now' });
+      return json(response, 200, {
+        job: view.job,
+        run: view.run,
+        status: node.logistics.status(view.job) ?? 'running',
+        startedAt: view.startedAt,
+        ops: view.ops,
+        pulls: view.pulls,
+        endpoints: view.endpoints,
+        logs: view.logs,
+      });
     } catch (error) {
       json(response, 500, { error: (error as Error).message });
     }
@@ -145,6 +153,80 @@ export async function startNodeApi({
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/**
+ * `POST /job/<job>/job-definition` (the owner, signed): a confidential job's definition, handed to the job waiting
+ * for it. 200 once taken; 409 when the job does not wait for one; 422 when it does not validate; 413 when too large.
+ */
+async function deliverDefinition(
+  node: NosanaNode,
+  job: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  maxBytes: number,
+): Promise<void> {
+  const body = await readBody(request, maxBytes);
+  if (body === null)
+    return json(response, 413, {
+      error: `the definition is larger than ${maxBytes} bytes`,
+      code: 'NODE__DEFINITION_INVALID',
+    });
+  let document: unknown;
+  try {
+    document = JSON.parse(body);
+  } catch {
+    return json(response, 422, {
+      error: 'the body is not JSON: send the job definition as JSON',
+      code: 'NODE__DEFINITION_INVALID',
+    });
+  }
+  const outcome = node.logistics.deliver(job, document);
+  if (outcome.ok) return json(response, 200, { job, received: true });
+  const status = outcome.error.code === 'NODE__DEFINITION_NOT_AWAITED' ? 409 : 422;
+  json(response, status, {
+    error: outcome.error.message,
+    code: outcome.error.code,
+    ...outcome.error.context,
+  });
+}
+
+/**
+ * `GET /job/<job>/results` (the owner, signed): a confidential job's real result, which the node keeps for its owner
+ * (the pinned one is blank). 409 while the job still runs; 404 when the node keeps none for it.
+ */
+function collectResult(node: NosanaNode, job: string, response: ServerResponse): void {
+  const kept = node.logistics.kept(job);
+  if (kept) {
+    node.logistics.collected(job);
+    return json(response, 200, kept);
+  }
+  const status =
+    node.logistics.status(job) ?? (node.jobs().some((j) => j.job === job) ? 'running' : undefined);
+  if (status)
+    return json(response, 409, {
+      error: `job ${job} has not finished on this node yet (${status}): ask again once it has`,
+      code: 'NODE__RESULT_NOT_READY',
+      job,
+      status,
+    });
+  json(response, 404, {
+    error: `this node keeps no result for job ${job}: it is not a confidential job it ran, or the result expired — read the pinned result (nosana job get ${job})`,
+    code: 'NODE__RESULT_NOT_KEPT',
+    job,
+  });
+}
+
+/** The request's body as text; null when it is larger than `maxBytes` (the rest is not read). */
+async function readBody(request: IncomingMessage, maxBytes: number): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** `GET /node/info`: who the node is and what it runs; private services without their URL. */

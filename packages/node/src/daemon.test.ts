@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FlowState, isNosanaError, type JobDefinition, NosanaError } from '@nosana/core';
 import { createRuntime } from '@nosana/runtime';
-import { createFakeEngine, type FakeBehavior, type FakeEngine } from '@nosana/runtime/testing';
+import { createFakeEngine } from '@nosana/runtime/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createNode, type NosanaNode } from './daemon.js';
-import type { NodeEvent } from './events.js';
-import { type NodeStore, openNodeStore } from './store.js';
-import { createFakeChain, createFakeClock, type FakeChain, type FakeClock, rpcDown } from './testing.js';
+import { createNode } from './daemon.js';
+import { closeHarnesses, finished, finishes, harness, harnesses, resultOf } from './daemon-harness.js';
+import { openNodeStore } from './store.js';
+import { createFakeChain, createFakeClock, rpcDown } from './testing.js';
 
 const definition = (cmd = 'echo hello'): JobDefinition => ({
   version: '0.1',
@@ -20,77 +20,7 @@ const definition = (cmd = 'echo hello'): JobDefinition => ({
   ops: [{ type: 'container/run', id: 'main', args: { image: 'busybox:1.35', cmd } }],
 });
 
-interface Harness {
-  chain: FakeChain;
-  clock: FakeClock;
-  engine: FakeEngine;
-  store: NodeStore;
-  node: NosanaNode;
-  events: NodeEvent[];
-  started: Promise<void>;
-  dir: string;
-}
-const harnesses: Harness[] = [];
-afterEach(async () => {
-  for (const h of harnesses.splice(0)) {
-    h.chain.fault = undefined;
-    const stopping = h.node.stop();
-    await h.clock.runUntil(() => h.node.state() === 'stopped').catch(() => undefined);
-    await stopping.catch(() => undefined);
-    await h.store.close().catch(() => undefined);
-    rmSync(h.dir, { recursive: true, force: true });
-  }
-});
-
-/** A node on the fake chain and engine; `reuse` starts it on an earlier harness's chain and state (a restart). */
-async function harness(
-  behavior: () => FakeBehavior = () => ({ logs: [{ line: 'hello' }], exitCode: 0, durationMs: 5 }),
-  options: {
-    reuse?: Harness;
-    pinAttempts?: number;
-    maxResultBytes?: number;
-    marketImages?: string[];
-    prePull?: string[] | false;
-    imageCache?: { maxBytes: number };
-  } = {},
-): Promise<Harness> {
-  const dir = options.reuse?.dir ?? mkdtempSync(join(tmpdir(), 'nosana-daemon-'));
-  const chain = options.reuse?.chain ?? createFakeChain();
-  if (options.marketImages) chain.marketImages = options.marketImages;
-  const clock = options.reuse?.clock ?? createFakeClock();
-  const engine = options.reuse?.engine ?? createFakeEngine(behavior);
-  const store = openNodeStore({ dir });
-  const events: NodeEvent[] = [];
-  const node = createNode({
-    chain,
-    runtime: createRuntime({ engine, scope: chain.address, stopGraceSeconds: 0 }),
-    engine,
-    store,
-    market: 'cpu',
-    gpus: { gpus: [], cudaVersion: null, reason: 'unit test' },
-    clock,
-    pollMs: 1000,
-    ...(options.pinAttempts ? { pinAttempts: options.pinAttempts } : {}),
-    ...(options.maxResultBytes ? { maxResultBytes: options.maxResultBytes } : {}),
-    checks: { minDiskBytes: 0 },
-    ...(options.prePull !== undefined ? { prePull: options.prePull } : {}),
-    ...(options.imageCache ? { imageCache: options.imageCache } : {}),
-    onEvent: (event) => events.push(event),
-  });
-  const started = node.start();
-  started.catch(() => undefined);
-  const h = { chain, clock, engine, store, node, events, started, dir };
-  harnesses.push(h);
-  await clock.runUntil(() => node.state() === 'queued' || node.state() === 'stopped');
-  return h;
-}
-
-const finishes = (chain: FakeChain, job?: string) =>
-  chain.log.filter((l) => l.startsWith('finish') && (!job || l.includes(job)));
-const resultOf = (chain: FakeChain, job: string) =>
-  JSON.parse(chain.pins.get(chain.jobs.get(job)!.result!)!) as FlowState;
-const finished = (h: Harness, job: string) => () =>
-  h.events.some((e) => e.type === 'job-finished' && e.job === job);
+afterEach(closeHarnesses);
 
 describe('createNode (fake engine, fake chain)', () => {
   it('pulls the market’s required images (and the operator’s) before it joins the queue', async () => {

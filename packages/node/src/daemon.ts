@@ -14,6 +14,7 @@ import type { NodeEvent, NodeImageStatus, NodeState } from './events.js';
 import { type LiveJob, runJob } from './job-runner.js';
 import { createLogTail } from './log-tail.js';
 import { nodeLogRecord } from './logger.js';
+import { createLogistics, type JobLogistics, type LogisticsSettings } from './logistics.js';
 import { recoverJobs } from './recovery.js';
 import { type Backoff, backoffDelay, type Clock, systemClock } from './retry.js';
 import type { ServiceHealthSettings } from './service-health.js';
@@ -69,6 +70,11 @@ export interface CreateNodeParameters {
    * uses, nor one the node did not pull or run. Default: no limit (nothing evicted).
    */
   imageCache?: { maxBytes: number };
+  /**
+   * Confidential jobs: how long the node waits for a definition and for the owner to collect a result, how long it
+   * keeps results, whether `api` endpoints may be private addresses; `authHeader` signs its calls to them.
+   */
+  logistics?: LogisticsSettings & { authHeader?: (job: string) => string };
 }
 
 /** A node. */
@@ -86,6 +92,8 @@ export interface NosanaNode {
   images(): NodeImageStatus[];
   /** Unix ms the node started. */
   readonly startedAt: number;
+  /** Confidential jobs' definitions and results (the node API delivers and collects through it). */
+  readonly logistics: JobLogistics;
 }
 
 /** The daemon's shared state: what its steps (module functions below) read and change. */
@@ -112,6 +120,7 @@ interface Daemon {
   /** Something changed since the loop last read the chain (a run notification, a task ended): look again at once. */
   changed: boolean;
   leaving: Promise<void>;
+  logistics: JobLogistics;
 }
 
 function emit(d: Daemon, event: NodeEvent): void {
@@ -190,6 +199,7 @@ async function execute(d: Daemon, run: RunView): Promise<void> {
       onWarning: (message) => warn(d, message),
       ...optional('tunnel', d.p.tunnel),
       ...optional('trust', d.p.trust),
+      logistics: d.logistics,
       onServiceEvent: (event) => emit(d, event),
       ...optional('serviceHealth', d.p.serviceHealth),
       onUnhealthy: (verdict) =>
@@ -399,6 +409,13 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
     nap: undefined,
     changed: false,
     leaving: Promise.resolve(),
+    logistics: createLogistics({
+      clock,
+      store: parameters.store,
+      ...optional('trust', parameters.trust),
+      maxDefinitionBytes: parameters.maxDefinitionBytes ?? 1024 * 1024,
+      ...parameters.logistics,
+    }),
   };
   // A stop ends the loop's wait at once.
   d.stopRequested.signal.addEventListener('abort', () => wake(d), { once: true });
@@ -410,6 +427,7 @@ export function createNode(parameters: CreateNodeParameters): NosanaNode {
     market: () => d.market,
     jobs: () => [...d.live.values()],
     images: () => [...d.images.images.values()],
+    logistics: d.logistics,
     start() {
       running ??= (async () => {
         const { market } = await runStartupChecks({

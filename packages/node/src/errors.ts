@@ -33,5 +33,25 @@ declare module '@nosana/core' {
      * unhealthy past the grace period (`FlowState.reason` says `service unhealthy for <n> s`).
      */
     NODE__SERVICE_UNHEALTHY: { job: string; op: string; port: number; unhealthyMs: number; graceMs: number };
+    /**
+     * A confidential job's definition did not reach the node in time (`api-listen`: the poster never sent it;
+     * `api`: its endpoint never gave it). The job ends with status `logistics-error`, paid for the time waited.
+     */
+    NODE__LOGISTICS_TIMEOUT: { job: string; waited: 'definition' | 'result'; timeoutMs: number };
+    /** A logistics endpoint (`api`) failed: refused address, HTTP error, bad or too large answer. */
+    NODE__LOGISTICS_FAILED: { job: string; endpoint: string; reason: string };
+    /** `POST /job/<job>/job-definition` when the node does not wait for that job's definition. */
+    NODE__DEFINITION_NOT_AWAITED: { job: string; status: string };
+    /** `POST /job/<job>/job-definition` with a definition that does not validate (nothing runs; the node waits on). */
+    NODE__DEFINITION_INVALID: { job: string; errors: string[] };
+    /** `GET /job/<job>/results` for a job whose result this node does not keep (not confidential, or expired). */
+    NODE__RESULT_NOT_KEPT: { job: string };
+    /** `GET /job/<job>/results` before the job's flow ended. */
+    NODE__RESULT_NOT_READY: { job: string; status: string };
+    /**
+     * Not thrown: the code of the error a confidential job's blank result carries when its owner did not collect the
+     * real one in time (`api-listen`); the node still serves it to the owner until it expires.
+     */
+    NODE__RESULT_NOT_COLLECTED: { job: string; timeoutMs: number };
   }
 }

@@ -5,11 +5,13 @@
  */
 import type { RunView } from '@nosana/chain';
 import {
+  definitionLogistics,
   type FlowState,
   isNosanaError,
   type JobDefinition,
   type LogEntry,
   type OpStatus,
+  resultLogistics,
   validateJobDefinition,
 } from '@nosana/core';
 import {
@@ -20,8 +22,15 @@ import {
   type StopReason,
 } from '@nosana/runtime';
 import type { ChainPort } from './chain-port.js';
+import {
+  confidentialDefinition,
+  logisticsRefusal,
+  returnConfidentialResult,
+  storedDefinition,
+} from './confidential-job.js';
 import { imagesOf } from './image-cache.js';
 import type { LogTail } from './log-tail.js';
+import type { JobLogistics } from './logistics.js';
 import { capResult, MAX_RESULT_BYTES } from './result-size.js';
 import { type Backoff, type Clock, retry } from './retry.js';
 import { watchRun } from './run-watch.js';
@@ -90,6 +99,8 @@ export interface RunJobParameters {
   onUnhealthy?: (verdict: UnhealthyVerdict) => void;
   /** Opens sealed secrets, seals results and signs receipts with the node's key. Default: none of these. */
   trust?: NodeTrust;
+  /** Confidential jobs' definitions and results (`logistics`). Default: none (such a job ends `logistics-error`). */
+  logistics?: JobLogistics;
 }
 
 /** The runtime's probe, every check of the port (none: a TCP connection). */
@@ -188,14 +199,27 @@ export async function runJob(parameters: RunJobParameters): Promise<JobRecord | 
         isFatal: (error) => DEFINITION_FATAL.some((code) => isNosanaError(error, code)),
       },
     ).catch((error: Error) => error);
+    const valid = definition instanceof Error || !definition.ok ? null : definition.definition;
+    const poster = onChain.project.toBase58();
+    // A confidential job: the definition on IPFS is a placeholder, the one to run reaches the node now.
+    const toRun =
+      valid && definitionLogistics(valid)
+        ? await confidentialDefinition({
+            logistics: parameters.logistics,
+            store,
+            base,
+            placeholder: valid,
+            signal: controller.signal,
+          }).catch((error: Error) => error)
+        : valid;
     let flow: FlowState;
     const now = clock.now();
-    const valid = definition instanceof Error || !definition.ok ? null : definition.definition;
     if (!valid) {
       flow = definitionRefusal(definition, controller.signal.aborted, now);
+    } else if (toRun instanceof Error || !toRun) {
+      flow = logisticsRefusal(toRun ?? new Error('no definition'), view.startedAt, now);
     } else {
-      const poster = onChain.project.toBase58();
-      const opened = openSecrets(parameters.trust, valid, poster);
+      const opened = openSecrets(parameters.trust, toRun, poster);
       if (opened instanceof Error) {
         flow = {
           status: 'validation-error',
@@ -205,16 +229,29 @@ export async function runJob(parameters: RunJobParameters): Promise<JobRecord | 
           opStates: [],
         };
       } else {
-        await store.put({ ...base, phase: 'running' });
+        await store.put({ ...base, ...storedDefinition(store.get(job)), phase: 'running' });
         flow = await runFlow(parameters, opened, poster, controller.signal, endUnhealthy);
         if (unhealthy) flow = endedUnhealthy(flow, unhealthy);
       }
     }
+    const about = { definitionCid: onChain.definition, poster };
     const capped = await finalResult(parameters, flow, {
-      definitionCid: onChain.definition,
-      definition: valid,
-      poster: onChain.project.toBase58(),
+      ...about,
+      definition: toRun instanceof Error ? null : toRun,
     });
+    const receive = valid ? resultLogistics(valid) : undefined;
+    if (receive && parameters.logistics && valid)
+      return returnConfidentialResult({
+        logistics: parameters.logistics,
+        store,
+        base,
+        receive,
+        result: capped,
+        poster,
+        // The blank result's receipt is about the placeholder: the one on chain.
+        finalize: (blank) => finalResult(parameters, blank, { ...about, definition: valid }),
+        signal: controller.signal,
+      });
     const record: JobRecord = { ...base, phase: 'result-ready', status: capped.status, flow: capped };
     await store.put(record);
     return record;

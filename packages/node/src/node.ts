@@ -5,7 +5,13 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { type ContentStore, createNosanaClient, type NosanaClient } from '@nosana/chain';
+import {
+  type ContentStore,
+  createAuthHeader,
+  createNosanaClient,
+  jobAuthMessage,
+  type NosanaClient,
+} from '@nosana/chain';
 import { createTunnelClient, type TunnelClient } from '@nosana/gateway';
 import {
   type ContainerEngine,
@@ -23,6 +29,7 @@ import { createChainPort } from './chain-port.js';
 import { type CreateNodeParameters, createNode, type NosanaNode } from './daemon.js';
 import type { NodeEvent } from './events.js';
 import { type CreateNodeLoggerParameters, createNodeLogger } from './logger.js';
+import type { LogisticsSettings } from './logistics.js';
 import type { HostSpecs } from './specs/host-specs.js';
 import { type NodeStore, openNodeStore } from './store.js';
 import { createNodeTrust } from './trust.js';
@@ -98,6 +105,8 @@ export interface StartHostNodeParameters {
   version?: string;
   /** Sign receipts, open sealed secrets and seal results. Default true. */
   trust?: boolean;
+  /** Confidential jobs: waits, how long results are kept, private `api` endpoints (default: refused). */
+  logistics?: LogisticsSettings;
 }
 
 /** Result of {@link startHostNode}: a node at work. */
@@ -196,6 +205,10 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
         'prePull',
         'imageCache',
       ]),
+      logistics: {
+        ...parameters.logistics,
+        authHeader: (job: string) => createAuthHeader(parameters.wallet, jobAuthMessage(job)),
+      },
       ...(logger ? { logger } : {}),
       ...(tunnel ? { tunnel } : {}),
       ...(parameters.trust === false ? {} : { trust: nodeTrust(parameters, engine, detected, logger) }),
@@ -205,7 +218,15 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
       benchmark: await loadBenchmark({ dir: stateDir }).catch(() => null),
     };
     const api =
-      parameters.api === false ? undefined : await startNodeApi({ node, chain, hardware, ...parameters.api });
+      parameters.api === false
+        ? undefined
+        : await startNodeApi({
+            node,
+            chain,
+            hardware,
+            ...(parameters.maxDefinitionBytes ? { maxBodyBytes: parameters.maxDefinitionBytes } : {}),
+            ...parameters.api,
+          });
     if (api) cleanup.push(() => api.close());
     const publicApi =
       api && tunnel && parameters.gateway?.api !== false

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type FlowState, NosanaError } from '@nosana/core';
+import { type FlowState, type JobDefinition, NosanaError } from '@nosana/core';
 import './errors.js';
 import { type Database, open } from 'lmdb';
 import { takeLockFile } from './lock-file.js';
@@ -30,6 +30,22 @@ export interface JobRecord {
   status?: FlowState['status'];
   /** The result to pin, while `phase` is `result-ready` (already cut to the size limit). */
   flow?: FlowState;
+  /**
+   * A confidential job's definition as delivered to the node, sealed to the node's own key (plain only on a node
+   * without a key), so a restart resumes the job without asking the poster again.
+   */
+  definition?: string | JobDefinition;
+}
+
+/** A confidential job's real result, kept for its owner (the blank one is pinned). */
+export interface KeptResult {
+  job: string;
+  /** The job's owner (`project`): the only wallet the node API gives it to. */
+  project: string;
+  /** Unix ms after which the node forgets it. */
+  until: number;
+  /** The result, sealed to the node's own key (plain only on a node without a key). */
+  result: string | FlowState;
 }
 
 /**
@@ -60,6 +76,12 @@ export interface NodeStore {
   imageUses(): ImageUse[];
   touchImage(image: string, at: number): Promise<void>;
   forgetImage(image: string): Promise<void>;
+  /** Keeps a confidential job's result for its owner. */
+  keepResult(kept: KeptResult): Promise<void>;
+  keptResult(job: string): KeptResult | undefined;
+  /** Every kept result (to forget the expired ones). */
+  keptResults(): KeptResult[];
+  forgetResult(job: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,7 +103,7 @@ export interface ImageUse {
 export function openNodeStore({ dir }: OpenNodeStoreParameters): NodeStore {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const release = takeDir(dir);
-  const db: Database<JobRecord | ChainPresence | ImageUse, string> = open({
+  const db: Database<JobRecord | ChainPresence | ImageUse | KeptResult, string> = open({
     path: join(dir, 'state.mdb'),
     compression: false,
   });
@@ -106,6 +128,15 @@ export function openNodeStore({ dir }: OpenNodeStoreParameters): NodeStore {
     },
     forgetImage: async (image) => {
       await db.remove(`image:${image}`);
+    },
+    keepResult: async (kept) => {
+      await db.put(`kept:${kept.job}`, kept);
+    },
+    keptResult: (job) => db.get(`kept:${job}`) as KeptResult | undefined,
+    keptResults: () =>
+      [...db.getRange({ start: 'kept:', end: 'kept;' })].map(({ value }) => value as KeptResult),
+    forgetResult: async (job) => {
+      await db.remove(`kept:${job}`);
     },
     close: async () => {
       await db.close();

@@ -6,10 +6,14 @@
 import type { FlowState, JobDefinition } from '@nosana/core';
 import type { ContainerEngine } from '@nosana/runtime';
 import {
+  boxFromText,
+  boxToText,
   buildReceipt,
   findSecrets,
   openDefinitionSecrets,
+  openSealed,
   type ResolvedImage,
+  seal,
   sealResult,
   signReceipt,
 } from '@nosana/trust';
@@ -37,6 +41,10 @@ export interface NodeTrust {
   openSecrets(definition: JobDefinition, poster: string): JobDefinition;
   /** The document to pin: sealed to the poster when asked, with the signed receipt. */
   finalize(parameters: FinalizeResultParameters): Promise<FlowState>;
+  /** A value sealed to this node itself (what a confidential job leaves in the node's state directory). */
+  sealAtRest(value: unknown, context: string): string;
+  /** A value sealed by {@link NodeTrust.sealAtRest} with the same context. */
+  openAtRest(box: string, context: string): unknown;
 }
 
 /** Parameters of {@link createNodeTrust}. */
@@ -86,6 +94,25 @@ export function createNodeTrust(parameters: CreateNodeTrustParameters): NodeTrus
     hasSecrets: (definition) => findSecrets(definition).length > 0,
     openSecrets: (definition, poster) =>
       openDefinitionSecrets({ definition, node: address, secretKey, poster }),
+    sealAtRest: (value, context) =>
+      boxToText(
+        seal({
+          to: address,
+          plaintext: new TextEncoder().encode(JSON.stringify(value)),
+          context: `at-rest ${context}`,
+        }),
+      ),
+    openAtRest: (box, context) =>
+      JSON.parse(
+        new TextDecoder().decode(
+          openSealed({
+            box: boxFromText(box, context),
+            secretKey,
+            context: `at-rest ${context}`,
+            where: `the node's sealed ${context}`,
+          }),
+        ),
+      ),
     async finalize({ job, run, market, definitionCid, definition, poster, flow }) {
       const pinned = wantsSealedResults(definition) ? sealResult({ flow, job, poster }) : flow;
       const images: Record<string, ResolvedImage> = {};

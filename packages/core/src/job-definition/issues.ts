@@ -58,6 +58,7 @@ export type ValidationIssueCode =
   | 'literal_self_reference'
   | 'literal_not_ready'
   | 'private_without_expose'
+  | 'logistics_endpoint'
   | 'deprecated';
 
 /** Renders an issue as one line: `ops[1].args.image (line 12, column 7): required — add an image like "ubuntu:24.04"`. */

@@ -8,6 +8,7 @@ import { createSemanticContext, type SemanticRule } from './rules/context.js';
 import { checkDependencies } from './rules/dependencies.js';
 import { checkOpIds } from './rules/ids.js';
 import { checkLiterals } from './rules/literals.js';
+import { checkLogistics } from './rules/logistics.js';
 import { checkResults } from './rules/results.js';
 import { checkRunArgs } from './rules/run-args.js';
 import { checkVolumes } from './rules/volumes.js';
@@ -26,6 +27,7 @@ const RULES: SemanticRule[] = [
   checkRunArgs,
   checkResults,
   checkLiterals,
+  checkLogistics,
 ];
 
 /**

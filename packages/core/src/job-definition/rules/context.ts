@@ -39,6 +39,8 @@ export interface SemanticContext {
   byId: Map<string, OpFacts>;
   ids: string[];
   global: Record<string, unknown>;
+  /** The document's `logistics` object (empty when absent or not an object). */
+  logistics: Record<string, unknown>;
   /** Dependency edges of the first op with each id, self-edges removed. */
   dependsOn: Map<string, string[]>;
   groupName: (op: OpFacts) => string;
@@ -87,6 +89,7 @@ export function createSemanticContext(document: unknown): SemanticContext {
     byId,
     ids: [...byId.keys()],
     global: isObject(root.global) ? root.global : {},
+    logistics: isObject(root.logistics) ? root.logistics : {},
     dependsOn,
     groupName,
     runsBefore,
