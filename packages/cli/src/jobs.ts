@@ -142,10 +142,16 @@ export function describeResult(flow: FlowState): string {
 
 /**
  * Writes a job's result into `<dir>/<job>/`: `result.json` (the flow state), `job-definition.json`, and one
- * `<op>.log` per op. Returns the files written.
+ * `<op>.log` per op. Returns the files written. `known.flow` is the result when it does not come from IPFS (a
+ * confidential job's, from its node).
  */
-export async function downloadJob(client: NosanaClient, job: JobView, dir: string): Promise<string[]> {
-  const flow = job.result ? await client.jobs.result(job) : null;
+export async function downloadJob(
+  client: NosanaClient,
+  job: JobView,
+  dir: string,
+  known: { flow?: FlowState } = {},
+): Promise<string[]> {
+  const flow = known.flow ?? (job.result ? await client.jobs.result(job) : null);
   const definition = await client.jobs.definition(job);
   const target = join(dir, job.address.toBase58());
   await mkdir(target, { recursive: true });

@@ -42,7 +42,7 @@ export interface JobGetResult extends JobSummary {
 export default class JobGet extends NetworkCommand<JobGetResult> {
   static override summary = 'show a job: state, node, price, timings, result; optionally wait for it';
   static override description =
-    'For a queued or running job that exposes ports, prints their public URLs on the service gateway and, while it runs, their live status as the gateway answers. In --json, result.services lists them: { op, opIndex, port, serviceId, url, deploymentUrl, private, status }, status being online, starting (503: health checks not passing), not-exposed (404), unreachable or unknown (not asked); result.endpoints are the loopback URLs its node reports.';
+    'A confidential job’s result (posted with --confidential) comes from its node, which keeps it 24 hours for the poster’s wallet: the pinned one is blank. For a queued or running job that exposes ports, prints their public URLs on the service gateway and, while it runs, their live status as the gateway answers. In --json, result.services lists them: { op, opIndex, port, serviceId, url, deploymentUrl, private, status }, status being online, starting (503: health checks not passing), not-exposed (404), unreachable or unknown (not asked); result.endpoints are the loopback URLs its node reports.';
   static override examples = [
     '<%= config.bin %> <%= command.id %> <job-address>',
     '<%= config.bin %> <%= command.id %> <job-address> --wait --logs',
@@ -88,7 +88,9 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
       streamed = followed.streamed;
       followedPulls = followed.pulls;
     }
-    const flow = job.result ? await this.openResult(client, job, flags) : null;
+    // A confidential job's real result comes from its node (the pinned one is blank).
+    const kept = job.result ? await this.keptResult(client, job, flags, nodeApi) : null;
+    const flow = job.result ? await this.openResult(client, job, flags, kept) : null;
     const jobApi = nodeApi(job.node?.toBase58());
     const onNode = job.state === 'RUNNING' && jobApi ? await fetchNodeJob(jobApi, args.job) : undefined;
     const endpoints = onNode?.endpoints ?? [];
@@ -103,7 +105,9 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
       if (flags.logs && !streamed) for (const line of resultLogLines(flow)) this.log(line);
       this.log(describeResult(flow));
     }
-    const downloaded = flags.download ? await downloadJob(client, job, flags.download) : undefined;
+    const downloaded = flags.download
+      ? await downloadJob(client, job, flags.download, kept ? { flow: kept } : {})
+      : undefined;
     if (downloaded)
       this.log(`Downloaded ${downloaded.length} files to ${downloaded[0]?.replace(/\/[^/]+$/, '')}`);
     const result: JobGetResult = {
@@ -132,19 +136,47 @@ export default class JobGet extends NetworkCommand<JobGetResult> {
     return result;
   }
 
-  /** The job's result, opened with the poster's wallet when it is sealed. */
+  /** The job's result (a confidential job's from its node), opened with the poster's wallet when it is sealed. */
   private async openResult(
     client: import('@nosana/chain').NosanaClient,
     job: import('@nosana/chain').JobView,
     flags: Parameters<JobGet['client']>[0],
+    kept: import('@nosana/core').FlowState | null,
   ) {
-    const pinned = await client.jobs.result(job);
+    const pinned = kept ?? (await client.jobs.result(job));
     if (!pinned) return null;
     const { openIfSealed } = await import('../../trust.js');
     const { isSealedResult } = await import('@nosana/trust');
     const sealed = isSealedResult(pinned);
     if (sealed && !this.wallet) await this.client(flags, { wallet: 'read' });
     return openIfSealed(pinned, job.address.toBase58(), sealed ? await this.keypair() : undefined);
+  }
+
+  /** A confidential job's real result, from the node that ran it (null, with a warning, when it cannot be had). */
+  private async keptResult(
+    client: import('@nosana/chain').NosanaClient,
+    job: import('@nosana/chain').JobView,
+    flags: Parameters<JobGet['client']>[0],
+    nodeApi: (node: string | undefined) => string | undefined,
+  ) {
+    const { fetchKeptResult, isConfidentialJob } = await import('../../confidential.js');
+    if (!(await isConfidentialJob(client, job))) return null;
+    const address = job.address.toBase58();
+    const api = nodeApi(job.node?.toBase58());
+    const blank = 'showing the blank pinned result';
+    if (!api) {
+      this.warnUser(`job ${address} is confidential and its node's API is unknown (--node-api): ${blank}`);
+      return null;
+    }
+    if (!this.wallet) await this.client(flags, { wallet: 'read' });
+    const kept = await fetchKeptResult({ api, job: address, wallet: await this.keypair() }).catch(
+      (error: Error) => error,
+    );
+    if (kept instanceof Error || kept === null || kept === 'not-ready')
+      this.warnUser(
+        `job ${address} is confidential and its node ${kept instanceof Error ? `did not give its result (${kept.message})` : 'keeps no result for it any more'}: ${blank}`,
+      );
+    return kept instanceof Error || kept === 'not-ready' ? null : kept;
   }
 
   /** The public services of a queued or running job, probed on the gateway when it runs; none otherwise. */

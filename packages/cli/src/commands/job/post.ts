@@ -50,6 +50,8 @@ export interface JobPostResult {
   matched: boolean;
   /** Set with --dry-run: nothing was pinned or sent. */
   dryRun: boolean;
+  /** With --confidential: the node the definition was delivered to (IPFS holds the placeholder only). */
+  confidential?: { node: string };
   /** With --dry-run and --nos-usd: the cost in USD against the cheapest on-demand cloud offer (cloud-price.ts). */
   cost?: CompareWithCloudResult | null;
   /**
@@ -123,6 +125,12 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
     'dry-run': Flags.boolean({ summary: 'validate and price the job without posting it' }),
     'nos-usd': nosUsdFlag,
     'cloud-gpu': cloudGpuFlag,
+    confidential: Flags.boolean({
+      summary:
+        'keep the definition and result off IPFS: the definition goes to the node that claims the job, the result comes back from it',
+      description:
+        'IPFS gets the real network’s placeholder (no ops). The command waits until a node claims the job and takes the definition through its API (signed by this wallet; nodes wait 5 minutes for it), then returns — or with --wait collects the real result from the node. Later: nosana job get <job> fetches it from the node (kept 24 hours), the pinned result being blank.',
+    }),
     'seal-results': Flags.boolean({
       summary:
         'seal the result to this wallet: the pinned result is ciphertext, opened by job get with this wallet',
@@ -168,7 +176,8 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
       this.log(
         `Secrets sealed to ${prepared.recipients.length === 1 ? 'node' : 'nodes'} ${prepared.recipients.join(', ')}`,
       );
-    const toPin = prepared.definition;
+    // Confidential: IPFS gets the placeholder, the node gets the definition after its claim.
+    const toPin = flags.confidential ? core.confidentialPlaceholder() : prepared.definition;
     if (flags['dry-run']) return this.dryRun(core, { definition, toPin, market, timeout, deposit, flags });
 
     // 3. Pin and list (balances are checked before anything is pinned or sent).
@@ -207,6 +216,7 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
       dryRun: false,
       services,
     };
+    if (flags.confidential) result.confidential = await this.deliver(client, flags, job, prepared.definition);
     if (!flags.wait) {
       this.log(`Follow it with: nosana job get ${job} --wait`);
       return result;
@@ -214,6 +224,31 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
 
     // 4. Follow it to the end.
     return this.follow(core, client, flags, result, gateway);
+  }
+
+  /** --confidential: waits for a node to claim the job, then hands it the definition through its API. */
+  private async deliver(
+    client: NosanaClient,
+    flags: { 'node-api'?: string },
+    job: string,
+    definition: JobDefinition,
+  ): Promise<{ node: string }> {
+    const { deliverDefinition } = await import('../../confidential.js');
+    const live = !this.jsonEnabled() && process.stderr.isTTY;
+    const delivered = await spin(this.jsonEnabled(), 'Delivering the definition', async () =>
+      deliverDefinition({
+        client,
+        job,
+        definition,
+        wallet: await this.keypair(),
+        nodeApi: await nodeApiResolver(flags['node-api'], client.network),
+        onProgress: (message) => (live ? (ux.action.status = message) : this.log(`… ${message}`)),
+      }),
+    );
+    this.log(
+      `${ux.colorize('green', '✔')} Definition delivered to node ${delivered.node} through its API (IPFS holds a placeholder only)`,
+    );
+    return { node: delivered.node };
   }
 
   /** Warns about a GPU job in a non-GPU market or a timeout past the market's, and shows the price. */
@@ -294,15 +329,29 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
   ): Promise<JobPostResult> {
     const { NosanaError } = core;
     const { job } = result;
+    const nodeApi = await nodeApiResolver(flags['node-api'], client.network);
+    // A confidential job's node waits for its owner to collect the real result before it finishes.
+    const collecting = new AbortController();
+    const collected = result.confidential
+      ? import('../../confidential.js').then(async ({ collectWhileRunning }) =>
+          collectWhileRunning({
+            client,
+            job,
+            wallet: await this.keypair(),
+            nodeApi,
+            signal: collecting.signal,
+          }),
+        )
+      : Promise.resolve(null);
     const {
       job: done,
-      result: sealed,
+      result: pinned,
       streamed,
       pulls,
     } = await followJob({
       client,
       job,
-      nodeApi: await nodeApiResolver(flags['node-api'], client.network),
+      nodeApi,
       wallet: await this.keypair(),
       json: this.jsonEnabled(),
       onLog: (entry) => this.log(entry.log),
@@ -317,12 +366,18 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
         : {}),
     });
     if (gateway) await probeServices(result.services, gateway);
+    const fromNode = await collected.finally(() => collecting.abort());
+    if (result.confidential && !fromNode)
+      this.warnUser(`the node kept no result for job ${job}: showing the blank pinned one`);
+    const sealed = fromNode ?? pinned;
     const { openIfSealed } = await import('../../trust.js');
     const flow = sealed ? await openIfSealed(sealed, job, await this.keypair()) : null;
     this.log(await describeJob(done, client));
     if (flow && !streamed) for (const line of resultLogLines(flow)) this.log(line);
     if (flow) this.log(describeResult(flow));
-    const downloaded = flags.download ? await downloadJob(client, done, flags.download) : undefined;
+    const downloaded = flags.download
+      ? await downloadJob(client, done, flags.download, fromNode ? { flow: fromNode } : {})
+      : undefined;
     if (downloaded) this.log(`Downloaded to ${downloaded[0]?.replace(/\/[^/]+$/, '')}`);
     result.final = {
       ...summarizeJob(done),
