@@ -166,6 +166,7 @@ export function renderSchemaReference(root: Schema): string {
     '- exposed ports and ranges of an op are disjoint, ranges are `start < end` and span at most 1000 ports;',
     '- literals refer to existing ops, results keys, exposed ports and `global.variables`; an op never refers to itself; results used from an op of a later group are errors, from a parallel op of the same group warnings;',
     '- results regexes are valid JavaScript regular expressions;',
+    '- `logistics`: an `api` endpoint is an http(s) URL (`%%global.job%%` is the job address); `api-listen` takes no endpoint; only a document with `logistics.send` (a confidential placeholder, see docs/trust.md) may list no ops;',
     '- the document is at most 1 MiB.',
     '',
   );
