@@ -1,7 +1,7 @@
 /**
  * End-to-end figures of the whole system on this machine: the embedded localnet, a node, the real Docker engine.
  *
- * - latency of one job (examples/hello-world.json) with a node waiting in the queue: post → its container running, post → COMPLETED with the result posted; against the same container with plain `docker run --rm` and
+ * - latency of one job (examples/hello-world.json) with a node waiting in the queue: post → its container running, post → COMPLETED with the result posted, the same job confidential (post → real result from the node); against the same container with plain `docker run --rm` and
  *   the definition run by the runtime alone (no chain, no IPFS) — what the protocol adds, in seconds and as a ratio;
  * - throughput: a burst of trivial jobs posted at once into a market served by one node, then by two nodes
  *   (jobs completed per minute);
@@ -16,7 +16,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { JobDefinition } from '@nosana/core';
+import { createAuthHeader, jobAuthMessage, type NosanaClient } from '@nosana/chain';
+import { confidentialPlaceholder, type JobDefinition } from '@nosana/core';
 import { createRuntime } from '@nosana/runtime';
 import { Keypair } from '@solana/web3.js';
 import { startNetwork } from '../src/helpers/network.js';
@@ -42,7 +43,7 @@ try {
   // --- latency of one job, a node waiting
   // When each job's container started, as the node reports it (same process, same clock).
   const containerStarted = new Map<string, number>();
-  const { node } = await network.node({
+  const { node, api } = await network.node({
     onEvent: (event) => {
       if (
         event.type === 'runtime' &&
@@ -71,6 +72,16 @@ try {
       throw new Error(`no container start was reported for ${posted.job.toBase58()}`);
     toRunning.push(running - started);
   }
+  // The same job posted confidentially (placeholder on IPFS, definition through the node API, result from it).
+  const confidential: number[] = [];
+  const posterKey = Keypair.generate();
+  const confidentialPoster = network.actor(10_000n * NOS, posterKey);
+  for (let i = 0; i < runs; i++) {
+    while (node.state() !== 'queued') await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = performance.now();
+    await runConfidential(confidentialPoster, posterKey, api.url);
+    confidential.push(performance.now() - started);
+  }
   await network.stopNodes();
 
   // --- the same definition without the protocol
@@ -98,12 +109,18 @@ try {
   lines.push('| hello-world | runs | p50 | p95 | min |', '|---|---|---|---|---|');
   lines.push(row('post → container running (the node reports it)', toRunning));
   lines.push(row('post → COMPLETED, result posted and read', toCompleted));
+  lines.push(
+    row(
+      'post → result, confidential (`--confidential`: delivered and collected via the node API)',
+      confidential,
+    ),
+  );
   lines.push(row('`docker run --rm` of the same container', dockerRun));
   lines.push(row('the runtime alone (no chain, no IPFS)', runtimeOnly));
   const overhead = percentile(toCompleted, 50) - percentile(dockerRun, 50);
   lines.push(
     '',
-    `Overhead of the network at p50: post → result ${ms(percentile(toCompleted, 50))} vs docker run ${ms(percentile(dockerRun, 50))}: +${(overhead / 1000).toFixed(2)} s, ×${(percentile(toCompleted, 50) / percentile(dockerRun, 50)).toFixed(2)}.`,
+    `Overhead of the network at p50: post → result ${ms(percentile(toCompleted, 50))} vs docker run ${ms(percentile(dockerRun, 50))}: +${(overhead / 1000).toFixed(2)} s, ×${(percentile(toCompleted, 50) / percentile(dockerRun, 50)).toFixed(2)}. Confidential: ×${(percentile(confidential, 50) / percentile(toCompleted, 50)).toFixed(2)} the public job's post → result.`,
   );
 
   // --- throughput: a burst into one node, then two
@@ -158,6 +175,39 @@ try {
 } finally {
   await network.close();
 }
+/**
+ * One confidential hello-world, as `job post --confidential --wait` does it: the placeholder posted, the definition
+ * delivered to the node API once a node runs the job, the real result collected from it.
+ */
+async function runConfidential(poster: NosanaClient, key: Keypair, api: string): Promise<void> {
+  const posted = await poster.jobs.post({
+    definition: confidentialPlaceholder(),
+    market: 'cpu',
+    timeout: 600,
+  });
+  const job = posted.job.toBase58();
+  const auth = () => ({ authorization: createAuthHeader(key, jobAuthMessage(job)) });
+  const retryIn = () => new Promise((resolve) => setTimeout(resolve, 20));
+  for (;;) {
+    const answer = await fetch(`${api}/job/${job}/job-definition`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: JSON.stringify(hello),
+    });
+    if (answer.ok) break;
+    await retryIn();
+  }
+  for (;;) {
+    const answer = await fetch(`${api}/job/${job}/results`, { headers: auth() });
+    if (answer.ok) {
+      const flow = (await answer.json()) as { status: string };
+      if (flow.status !== 'success') throw new Error(`confidential job ${job} ended ${flow.status}`);
+      return;
+    }
+    await retryIn();
+  }
+}
+
 process.stdout.write(
   `${lines.join('\n')}\n\n${cpus().length} CPUs (${cpus()[0]?.model}), load average ${loadavg()
     .map((l) => l.toFixed(1))

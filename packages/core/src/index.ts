@@ -45,16 +45,16 @@ export {
   parseLiteral,
 } from './job-definition/literals.js';
 export {
-  JOB_DEFINITION_LIMITS,
-  JOB_DEFINITION_SCHEMA_ID,
-  jobDefinitionSchema,
-} from './job-definition/schema.js';
-export {
   confidentialPlaceholder,
   definitionLogistics,
   logisticsEndpoint,
   resultLogistics,
 } from './job-definition/logistics.js';
+export {
+  JOB_DEFINITION_LIMITS,
+  JOB_DEFINITION_SCHEMA_ID,
+  jobDefinitionSchema,
+} from './job-definition/schema.js';
 export type * from './job-definition/types.js';
 export {
   assertValidJobDefinition,

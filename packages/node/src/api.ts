@@ -1,7 +1,8 @@
 /**
  * The node's local HTTP API (127.0.0.1 by default): liveness, status, and — for a job's owner, with a signed
  * `authorization` header (`createAuthHeader(wallet, 'nosana-job:<job>')`, valid 5 minutes) — the job's live state
- * (with the URLs of its private services) and its logs as a WebSocket stream. Requests naming another host than the
+ * (with the URLs of its private services), its logs as a WebSocket stream, and a confidential job's definition
+ * (delivered) and result (collected). Requests naming another host than the
  * API's own (DNS rebinding) are refused.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -199,17 +200,20 @@ function collectResult(node: NosanaNode, job: string, response: ServerResponse):
   const kept = node.logistics.kept(job);
   if (kept) {
     node.logistics.collected(job);
-    return json(response, 200, kept);
+    json(response, 200, kept);
+    return;
   }
   const status =
     node.logistics.status(job) ?? (node.jobs().some((j) => j.job === job) ? 'running' : undefined);
-  if (status)
-    return json(response, 409, {
+  if (status) {
+    json(response, 409, {
       error: `job ${job} has not finished on this node yet (${status}): ask again once it has`,
       code: 'NODE__RESULT_NOT_READY',
       job,
       status,
     });
+    return;
+  }
   json(response, 404, {
     error: `this node keeps no result for job ${job}: it is not a confidential job it ran, or the result expired — read the pinned result (nosana job get ${job})`,
     code: 'NODE__RESULT_NOT_KEPT',
@@ -247,6 +251,8 @@ function nodeInfo(
     jobs: node.jobs().map((j) => ({
       job: j.job,
       run: j.run,
+      // `waiting-for-job-definition` / `waiting-for-result` for a confidential job (no content: public).
+      status: node.logistics.status(j.job) ?? 'running',
       startedAt: j.startedAt,
       ops: j.ops,
       // Image pulls carry image names and byte counts only (never credentials): public like the op states.

@@ -29,6 +29,7 @@ import {
   storedDefinition,
 } from './confidential-job.js';
 import { imagesOf } from './image-cache.js';
+import { definitionRefusal, endedUnhealthy, openSecrets } from './job-outcomes.js';
 import type { LogTail } from './log-tail.js';
 import type { JobLogistics } from './logistics.js';
 import { capResult, MAX_RESULT_BYTES } from './result-size.js';
@@ -156,16 +157,7 @@ export async function runJob(parameters: RunJobParameters): Promise<JobRecord | 
   const onShutdown = () => stopJob('shutdown');
   if (parameters.shutdown.aborted) onShutdown();
   parameters.shutdown.addEventListener('abort', onShutdown, { once: true });
-  const retryOptions = (operation: string) => ({
-    operation,
-    clock,
-    signal: controller.signal,
-    ...(parameters.backoff ? { backoff: parameters.backoff } : {}),
-    onRetry: (error: unknown, attempt: number, delay: number) =>
-      parameters.onWarning?.(
-        `${operation} failed (attempt ${attempt}): ${(error as Error).message} — retrying in ${delay} ms`,
-      ),
-  });
+  const retryOptions = (operation: string) => retrySettings(parameters, operation, controller.signal);
   let unwatch: (() => void) | undefined;
   try {
     const onChain = await retry(() => chain.getJob(job), {
@@ -190,10 +182,10 @@ export async function runJob(parameters: RunJobParameters): Promise<JobRecord | 
       ...(parameters.onWarning ? { onWarning: parameters.onWarning } : {}),
     });
     const definition = await retry(
-      async () => {
-        const raw = await chain.readJson<JobDefinition>(onChain.definition, parameters.maxDefinitionBytes);
-        return validateJobDefinition(raw);
-      },
+      async () =>
+        validateJobDefinition(
+          await chain.readJson<JobDefinition>(onChain.definition, parameters.maxDefinitionBytes),
+        ),
       {
         ...retryOptions(`reading the definition of job ${job}`),
         isFatal: (error) => DEFINITION_FATAL.some((code) => isNosanaError(error, code)),
@@ -261,33 +253,18 @@ export async function runJob(parameters: RunJobParameters): Promise<JobRecord | 
   }
 }
 
-/** The result of a job whose definition could not be read or is invalid: nothing runs. */
-function definitionRefusal(
-  definition: Error | ReturnType<typeof validateJobDefinition>,
-  aborted: boolean,
-  now: number,
-): FlowState {
-  if (aborted && definition instanceof Error)
-    return {
-      status: 'stopped',
-      startTime: now,
-      endTime: now,
-      opStates: [],
-      errors: [{ message: definition.message }],
-    };
-  const errors =
-    definition instanceof Error
-      ? [
-          {
-            message: `${definition.message}`,
-            ...(isNosanaError(definition) ? { code: definition.code } : {}),
-          },
-        ]
-      : (definition.ok ? [] : definition.errors).map((e) => ({
-          message: `${e.path}: ${e.message}${e.hint ? ` — ${e.hint}` : ''}`,
-          code: e.code,
-        }));
-  return { status: 'validation-error', startTime: now, endTime: now, errors, opStates: [] };
+/** How the runner retries a read: on the node's clock and backoff, each failure a warning, until `signal` aborts. */
+function retrySettings(parameters: RunJobParameters, operation: string, signal: AbortSignal) {
+  return {
+    operation,
+    clock: parameters.clock,
+    signal,
+    ...(parameters.backoff ? { backoff: parameters.backoff } : {}),
+    onRetry: (error: unknown, attempt: number, delay: number) =>
+      parameters.onWarning?.(
+        `${operation} failed (attempt ${attempt}): ${(error as Error).message} — retrying in ${delay} ms`,
+      ),
+  };
 }
 
 /** The result as pinned: cut to the size limit, then (with trust) sealed when asked and given its receipt. */
@@ -308,37 +285,6 @@ async function finalResult(
     ...about,
     flow: capped,
   });
-}
-
-/** The result of a job ended for an unhealthy service: failed, with the reason and a coded error. */
-function endedUnhealthy(flow: FlowState, verdict: UnhealthyVerdict): FlowState {
-  const seconds = (ms: number) => Math.floor(ms / 1000);
-  return {
-    ...flow,
-    status: 'failed',
-    reason: verdict.reason,
-    errors: [
-      ...(flow.errors ?? []),
-      {
-        code: 'NODE__SERVICE_UNHEALTHY',
-        message: `op ${verdict.opId}, port ${verdict.port}: health checks failing since ${new Date(verdict.since).toISOString()} (${seconds(verdict.unhealthyMs)} s, grace ${seconds(verdict.graceMs)} s); the node ended the job early, so it is paid only for the time served`,
-      },
-    ],
-  };
-}
-
-/** The definition with its sealed secrets opened for the containers, or the error that refuses it. */
-function openSecrets(
-  trust: NodeTrust | undefined,
-  definition: JobDefinition,
-  poster: string,
-): JobDefinition | Error {
-  if (!trust?.hasSecrets(definition)) return definition;
-  try {
-    return trust.openSecrets(definition, poster);
-  } catch (error) {
-    return error as Error;
-  }
 }
 
 async function runFlow(

@@ -113,61 +113,7 @@ export function createLogistics(parameters: CreateLogisticsParameters): JobLogis
   const open = <T>(value: string | T, context: string): T =>
     typeof value === 'string' && trust ? (trust.openAtRest(value, context) as T) : (value as T);
 
-  /** Resolves with `wait`'s value, or rejects on timeout or abort; `cleanup` runs either way. */
-  const waitFor = async <T>(
-    job: string,
-    status: LogisticsStatus,
-    signal: AbortSignal,
-    waitMs: number,
-    wait: Promise<T>,
-  ): Promise<T | 'timeout'> => {
-    statuses.set(job, status);
-    const timer = new AbortController();
-    const onAbort = () => timer.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      const timeout = clock.sleep(waitMs, timer.signal).then(() => 'timeout' as const);
-      const outcome = await Promise.race([wait, timeout]);
-      if (signal.aborted)
-        throw new NosanaError('NODE__STOPPED', `job ${job} was stopped while ${status}`, {
-          operation: status,
-        });
-      return outcome;
-    } finally {
-      timer.abort();
-      signal.removeEventListener('abort', onAbort);
-      statuses.delete(job);
-    }
-  };
-
-  const fetchDefinition = async (job: string, endpoint: string, signal: AbortSignal) => {
-    const url = logisticsEndpoint(endpoint, job);
-    let last = 'no attempt';
-    for (let attempt = 1; attempt <= 4 && !signal.aborted; attempt++) {
-      try {
-        const answer = await request({
-          url,
-          method: 'GET',
-          headers: parameters.authHeader ? { authorization: parameters.authHeader(job) } : {},
-          maxBytes: parameters.maxDefinitionBytes,
-          timeoutMs: 15_000,
-          allowPrivate: parameters.allowPrivateEndpoints ?? false,
-        });
-        if (answer.status === 200) return checkDefinition(job, JSON.parse(answer.body));
-        last = `HTTP ${answer.status}`;
-      } catch (error) {
-        if (isNosanaError(error, 'NODE__DEFINITION_INVALID')) throw error;
-        last = (error as Error).message;
-        if (/not a public address|not allowed|not a URL/.test(last)) break;
-      }
-      await clock.sleep(Math.min(10_000, definitionWaitMs / 4), signal);
-    }
-    throw new NosanaError(
-      'NODE__LOGISTICS_FAILED',
-      `the definition of job ${job} could not be fetched from ${url}: ${last}`,
-      { job, endpoint: url, reason: last },
-    );
-  };
+  const c: LogisticsContext = { p: parameters, clock, request, statuses, definitionWaitMs };
 
   return {
     status: (job) => statuses.get(job),
@@ -176,11 +122,11 @@ export function createLogistics(parameters: CreateLogisticsParameters): JobLogis
       const giveUp = new AbortController();
       const wait =
         send.type === 'api'
-          ? fetchDefinition(job, send.args.endpoint ?? '', AbortSignal.any([signal, giveUp.signal]))
+          ? fetchDefinition(c, job, send.args.endpoint ?? '', AbortSignal.any([signal, giveUp.signal]))
           : new Promise<JobDefinition>((resolve) => deliveries.set(job, resolve));
       wait.catch(() => undefined); // a fetch failing after the wait ended is not unhandled
       try {
-        const outcome = await waitFor(job, 'waiting-for-job-definition', signal, definitionWaitMs, wait);
+        const outcome = await waitFor(c, job, 'waiting-for-job-definition', signal, definitionWaitMs, wait);
         if (outcome !== 'timeout') return outcome;
         throw new NosanaError(
           'NODE__LOGISTICS_TIMEOUT',
@@ -226,10 +172,14 @@ export function createLogistics(parameters: CreateLogisticsParameters): JobLogis
     },
 
     async returnResult(job, receive, signal) {
-      if (receive.type === 'api') return postResult(job, receive.args.endpoint ?? '');
+      if (receive.type === 'api') {
+        const kept = store.keptResult(job);
+        const flow = kept ? open<FlowState>(kept.result, `result ${job}`) : null;
+        return postResult(c, job, receive.args.endpoint ?? '', flow);
+      }
       const collected = new Promise<void>((resolve) => collections.set(job, resolve));
       try {
-        const outcome = await waitFor(job, 'waiting-for-result', signal, resultWaitMs, collected).catch(
+        const outcome = await waitFor(c, job, 'waiting-for-result', signal, resultWaitMs, collected).catch(
           (error: unknown) => {
             if (isNosanaError(error, 'NODE__STOPPED')) return 'stopped' as const;
             throw error;
@@ -250,27 +200,100 @@ export function createLogistics(parameters: CreateLogisticsParameters): JobLogis
     sealDefinition: (job, definition) => seal(definition, `definition ${job}`),
     openDefinition: (job, stored) => open<JobDefinition>(stored, `definition ${job}`),
   };
+}
 
-  async function postResult(job: string, endpoint: string): Promise<NosanaError | undefined> {
-    const url = logisticsEndpoint(endpoint, job);
-    const flow = store.keptResult(job)
-      ? open<FlowState>(store.keptResult(job)!.result, `result ${job}`)
-      : null;
+/** What the module-level steps of {@link createLogistics} share. */
+interface LogisticsContext {
+  p: CreateLogisticsParameters;
+  clock: Clock;
+  request: LogisticsRequest;
+  statuses: Map<string, LogisticsStatus>;
+  definitionWaitMs: number;
+}
+
+/** Resolves with `wait`'s value or `'timeout'`; `NODE__STOPPED` when `signal` aborts. The status shows meanwhile. */
+async function waitFor<T>(
+  c: LogisticsContext,
+  job: string,
+  status: LogisticsStatus,
+  signal: AbortSignal,
+  waitMs: number,
+  wait: Promise<T>,
+): Promise<T | 'timeout'> {
+  c.statuses.set(job, status);
+  const timer = new AbortController();
+  const onAbort = () => timer.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const timeout = c.clock.sleep(waitMs, timer.signal).then(() => 'timeout' as const);
+    const outcome = await Promise.race([wait, timeout]);
+    if (signal.aborted)
+      throw new NosanaError('NODE__STOPPED', `job ${job} was stopped while ${status}`, { operation: status });
+    return outcome;
+  } finally {
+    timer.abort();
+    signal.removeEventListener('abort', onAbort);
+    c.statuses.delete(job);
+  }
+}
+
+/** `api`: the definition from the poster's endpoint (4 tries; a refused address is not tried again). */
+async function fetchDefinition(
+  c: LogisticsContext,
+  job: string,
+  endpoint: string,
+  signal: AbortSignal,
+): Promise<JobDefinition> {
+  const url = logisticsEndpoint(endpoint, job);
+  let last = 'no attempt';
+  for (let attempt = 1; attempt <= 4 && !signal.aborted; attempt++) {
     try {
-      const answer = await request({
+      const answer = await c.request({
         url,
-        method: 'POST',
-        headers: parameters.authHeader ? { authorization: parameters.authHeader(job) } : {},
-        body: JSON.stringify(flow),
-        maxBytes: 64 * 1024,
-        timeoutMs: 30_000,
-        allowPrivate: parameters.allowPrivateEndpoints ?? false,
+        method: 'GET',
+        headers: c.p.authHeader ? { authorization: c.p.authHeader(job) } : {},
+        maxBytes: c.p.maxDefinitionBytes,
+        timeoutMs: 15_000,
+        allowPrivate: c.p.allowPrivateEndpoints ?? false,
       });
-      if (answer.status >= 200 && answer.status < 300) return undefined;
-      return logisticsFailed(job, url, `HTTP ${answer.status}`);
+      if (answer.status === 200) return checkDefinition(job, JSON.parse(answer.body));
+      last = `HTTP ${answer.status}`;
     } catch (error) {
-      return logisticsFailed(job, url, (error as Error).message);
+      if (isNosanaError(error, 'NODE__DEFINITION_INVALID')) throw error;
+      last = (error as Error).message;
+      if (/not a public address|not allowed|not a URL/.test(last)) break;
     }
+    await c.clock.sleep(Math.min(10_000, c.definitionWaitMs / 4), signal);
+  }
+  throw new NosanaError(
+    'NODE__LOGISTICS_FAILED',
+    `the definition of job ${job} could not be fetched from ${url}: ${last}`,
+    { job, endpoint: url, reason: last },
+  );
+}
+
+/** `api`: the result posted to the poster's endpoint; the error to note in the blank result when it failed. */
+async function postResult(
+  c: LogisticsContext,
+  job: string,
+  endpoint: string,
+  flow: FlowState | null,
+): Promise<NosanaError | undefined> {
+  const url = logisticsEndpoint(endpoint, job);
+  try {
+    const answer = await c.request({
+      url,
+      method: 'POST',
+      headers: c.p.authHeader ? { authorization: c.p.authHeader(job) } : {},
+      body: JSON.stringify(flow),
+      maxBytes: 64 * 1024,
+      timeoutMs: 30_000,
+      allowPrivate: c.p.allowPrivateEndpoints ?? false,
+    });
+    if (answer.status >= 200 && answer.status < 300) return undefined;
+    return logisticsFailed(job, url, `HTTP ${answer.status}`);
+  } catch (error) {
+    return logisticsFailed(job, url, (error as Error).message);
   }
 }
 

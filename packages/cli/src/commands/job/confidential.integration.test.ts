@@ -104,7 +104,6 @@ describe('nosana job post --confidential', () => {
             args: {
               image: 'busybox:1.35',
               env: { TOKEN: SECRET },
-              // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell parameter expansion, not a template
               cmd: ['sh', '-c', `echo ${OUTPUT}; echo "token-length=\${#TOKEN}"`],
             },
           },

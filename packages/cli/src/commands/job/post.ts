@@ -1,12 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import type { MarketView, NosanaClient } from '@nosana/chain';
 import type { FlowState, JobDefinition } from '@nosana/core';
 import type { CompareWithCloudResult } from '@nosana/templates';
 import { Args, Flags, ux } from '@oclif/core';
 import { cloudGpuFlag, jobCost, nosUsdFlag } from '../../cloud-price.js';
-import { fetchDefinition } from '../../fetch-definition.js';
 import type { JobPull } from '../../image-pulls.js';
-import { parseTimeout, solanaAddress } from '../../input.js';
+import { parseTimeout } from '../../input.js';
 import {
   describeJob,
   describeResult,
@@ -20,6 +18,7 @@ import {
 } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
 import { details, spin } from '../../output.js';
+import { checkHost, readPostDefinition } from '../../post-input.js';
 import {
   describeServices,
   gatewayFlag,
@@ -145,7 +144,9 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
     const { NosanaError } = core;
 
     // 1. The definition, validated before anything touches the network.
-    const definition = await this.readDefinition(core, flags, argv as string[]);
+    const definition = await readPostDefinition(core, flags, argv as string[], (message) =>
+      this.warnUser(message),
+    );
     if (flags.download && !flags.wait)
       throw new NosanaError(
         'CLI__INVALID_FLAG',
@@ -242,7 +243,10 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
         definition,
         wallet: await this.keypair(),
         nodeApi: await nodeApiResolver(flags['node-api'], client.network),
-        onProgress: (message) => (live ? (ux.action.status = message) : this.log(`… ${message}`)),
+        onProgress: (message) => {
+          if (live) ux.action.status = message;
+          else this.log(`… ${message}`);
+        },
       }),
     );
     this.log(
@@ -400,89 +404,4 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
       });
     return result;
   }
-
-  /** The definition from --file, --url, standard input or a command, validated (every issue thrown at once). */
-  private async readDefinition(
-    core: typeof import('@nosana/core'),
-    flags: { file?: string; url?: string; image?: string; gpu: boolean; network: string },
-    command: string[],
-  ): Promise<JobDefinition> {
-    const { NosanaError } = core;
-    const source = flags.file ?? flags.url;
-    if (source !== undefined) {
-      if (command.length > 0)
-        throw new NosanaError(
-          'CLI__INVALID_FLAG',
-          `give either --${flags.file ? 'file' : 'url'} or a command, not both (got "${command.join(' ')}")`,
-          { flag: flags.file ? 'file' : 'url', value: source },
-        );
-      const text = flags.url
-        ? await fetchDefinition({
-            url: flags.url,
-            allowPrivate: flags.network === 'localnet',
-            maxBytes: core.JOB_DEFINITION_LIMITS.maxDocumentBytes,
-          })
-        : flags.file === '-'
-          ? await readStdin()
-          : await readFile(source, 'utf8');
-      return this.validated(core, text, flags.file === '-' ? '<stdin>' : source);
-    } else {
-      if (!flags.image)
-        throw new NosanaError(
-          'CLI__INVALID_FLAG',
-          'nothing to run — pass --file <job.json>, --url <https://…/job.json>, or --image <image> followed by a command',
-          { flag: 'image', value: '' },
-        );
-      if (command.length === 0)
-        throw new NosanaError(
-          'CLI__INVALID_FLAG',
-          `--image ${flags.image} needs a command to run, e.g. -- echo hello`,
-          { flag: 'image', value: flags.image },
-        );
-      const text = JSON.stringify({
-        version: '0.1',
-        type: 'container',
-        meta: { trigger: 'cli' },
-        ops: [
-          {
-            type: 'container/run',
-            id: 'run',
-            args: { image: flags.image, cmd: command, ...(flags.gpu ? { gpu: true } : {}) },
-          },
-        ],
-      });
-      return this.validated(core, text, '<command line>');
-    }
-  }
-
-  /** Parses and validates a definition; warnings are shown, errors thrown with every issue. */
-  private validated(core: typeof import('@nosana/core'), text: string, source: string): JobDefinition {
-    const parsed = core.parseJobDefinition({ text, source });
-    for (const warning of parsed.warnings) this.warnUser(`${source}: ${core.formatIssue(warning)}`);
-    if (!parsed.ok) throw core.invalidJobDefinitionError(parsed.errors, source);
-    return parsed.definition;
-  }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** `--host` must name a node waiting in the market's queue: checked before anything is pinned or sent. */
-async function checkHost(
-  core: typeof import('@nosana/core'),
-  market: MarketView,
-  host: string,
-): Promise<void> {
-  const node = await solanaAddress(host, '--host');
-  const queued = market.queueKind === 'nodes' ? market.queue.map((key) => key.toBase58()) : [];
-  if (queued.includes(node)) return;
-  const where = market.name ?? market.address.toBase58();
-  throw new core.NosanaError(
-    'CLI__INVALID_FLAG',
-    `--host ${node} is not waiting in the queue of market ${where} (${queued.length === 0 ? 'no node is queued' : `queued: ${queued.slice(0, 5).join(', ')}${queued.length > 5 ? ', …' : ''}`}) — post without --host, or pick a queued node (nosana market get ${where})`,
-    { flag: 'host', value: host },
-  );
 }
