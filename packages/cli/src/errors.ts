@@ -26,6 +26,8 @@ declare module '@nosana/core' {
     CLI__NODE_UNREACHABLE: { url: string };
     /** The node refused the request: the wallet is not the job's poster (exit 1). */
     CLI__NODE_REFUSED: { url: string; status: number };
+    /** `job post --replicas-verify`: the replicas' results differ, or one has none (exit 2); `result` as posted. */
+    CLI__REPLICAS_DISAGREE: { jobs: string[]; differences: string[]; result?: unknown };
     /** A confidential job ended before its node took the definition: it ran nothing (exit 2). */
     CLI__CONFIDENTIAL_UNDELIVERED: { job: string; state: string };
     /** A wait ran out of time (exit 3). */
@@ -98,6 +100,7 @@ const EXIT_BY_CODE: Array<[string, ExitCode]> = [
   ['CLI__JOB_FAILED', EXIT.JOB_FAILED],
   ['CLI__JOB_STOPPED', EXIT.JOB_FAILED],
   ['CLI__CONFIDENTIAL_UNDELIVERED', EXIT.JOB_FAILED],
+  ['CLI__REPLICAS_DISAGREE', EXIT.JOB_FAILED],
   ['RUNTIME__FLOW_FAILED', EXIT.JOB_FAILED],
   ['CHAIN__RPC_*', EXIT.NETWORK],
   ['CHAIN__IPFS_UNREACHABLE', EXIT.NETWORK],

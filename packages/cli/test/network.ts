@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKuboStore, createNosanaClient, type NosanaClient } from '@nosana/chain';
 import { type Localnet, startLocalnet } from '@nosana/localnet';
+import type { HostNode, StartHostNodeParameters } from '@nosana/node';
 import { Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
 
 export interface TestNetwork {
@@ -16,6 +17,11 @@ export interface TestNetwork {
   env(walletPath: string): NodeJS.ProcessEnv;
   /** A chain client on this localnet (RPC, WebSocket, IPFS), signing with `key` when given; closed with the network. */
   client(key?: Keypair): NosanaClient;
+  /**
+   * A node in this process (startHostNode, the real Docker engine) with a new wallet, queued in the `cpu` market;
+   * stopped, and its state removed, with the network.
+   */
+  host(options?: Partial<Pick<StartHostNodeParameters, 'api' | 'gateway' | 'version'>>): Promise<HostNode>;
   close(): Promise<void>;
 }
 
@@ -24,7 +30,8 @@ export async function startTestNetwork(): Promise<TestNetwork> {
   const dir = mkdtempSync(join(tmpdir(), 'nosana-cli-test-'));
   let wallets = 0;
   const clients: NosanaClient[] = [];
-  return {
+  const hosts: HostNode[] = [];
+  const network: TestNetwork = {
     localnet,
     dir,
     wallet(nos = 0n) {
@@ -52,12 +59,45 @@ export async function startTestNetwork(): Promise<TestNetwork> {
       clients.push(client);
       return client;
     },
+    async host(options = {}) {
+      const { connectEngine, seedBusyboxImage } = await import('@nosana/runtime');
+      const { startHostNode } = await import('@nosana/node');
+      const { engine, docker } = await connectEngine();
+      await seedBusyboxImage({ docker });
+      const wallet = network.wallet();
+      const stateDir = mkdtempSync(join(dir, 'node-'));
+      let queued: () => void = () => undefined;
+      const ready = new Promise<void>((resolve) => {
+        queued = resolve;
+      });
+      const host = await startHostNode({
+        client: network.client(wallet.key),
+        wallet: wallet.key,
+        stateDir,
+        engine,
+        market: 'cpu',
+        detectedGpus: { gpus: [], cudaVersion: null, reason: 'tests run without GPUs' },
+        pollMs: 500,
+        lockDir: join(stateDir, 'locks'),
+        api: false,
+        checks: { minDiskBytes: 1024 ** 2 },
+        ...options,
+        onEvent: (event) => {
+          if (event.type === 'state' && event.state === 'queued') queued();
+        },
+      });
+      hosts.push(host);
+      await Promise.race([ready, host.done]);
+      return host;
+    },
     async close() {
+      await Promise.allSettled(hosts.splice(0).map((host) => host.stop()));
       for (const client of clients.splice(0)) client.close();
       await localnet.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return network;
 }
 
 /** A TCP port free right now (for commands that take a fixed port). */

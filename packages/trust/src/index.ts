@@ -21,6 +21,14 @@ export {
   signReceipt,
 } from './receipt.js';
 export {
+  type CompareReplicasResult,
+  compareReplicas,
+  outcomeDigest,
+  type ReplicaResult,
+  type ResultOutcome,
+  resultOutcome,
+} from './replicas.js';
+export {
   boxFromText,
   boxToText,
   type OpenSealedParameters,

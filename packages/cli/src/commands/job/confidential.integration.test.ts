@@ -4,12 +4,10 @@
  * gateway's node-API tunnel, the real result comes back to the poster's wallet only; nothing of the definition or
  * the result is left in clear in the localnet's data (IPFS, ledger) or the node's state directory.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cachedChainReader, createChainReader, type Gateway, startGateway } from '@nosana/gateway';
-import { type HostNode, startHostNode } from '@nosana/node';
-import { connectEngine, seedBusyboxImage } from '@nosana/runtime';
+import type { HostNode } from '@nosana/node';
 import { Keypair } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNetwork, type TestNetwork } from '../../../test/network.js';
@@ -39,13 +37,10 @@ function filesContaining(dir: string, needle: string): string[] {
 let network: TestNetwork;
 let gateway: Gateway;
 let host: HostNode;
-let stateDir: string;
 /** The node API through the gateway's tunnel (`/s/<node>` on a gateway on localhost). */
 let viaGateway: string;
 let poster: { path: string; env: NodeJS.ProcessEnv };
 beforeAll(async () => {
-  const { engine, docker } = await connectEngine();
-  await seedBusyboxImage({ docker });
   network = await startTestNetwork();
   gateway = await startGateway({
     domain: 'localhost',
@@ -54,37 +49,13 @@ beforeAll(async () => {
   });
   const wallet = network.wallet(100n * NOS);
   poster = { path: wallet.path, env: network.env(wallet.path) };
-  const nodeWallet = network.wallet();
-  stateDir = mkdtempSync(join(tmpdir(), 'nosana-cli-confidential-'));
-  let queued: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    queued = resolve;
-  });
-  host = await startHostNode({
-    client: network.client(nodeWallet.key),
-    wallet: nodeWallet.key,
-    stateDir,
-    engine,
-    market: 'cpu',
-    detectedGpus: { gpus: [], cudaVersion: null, reason: 'tests run without GPUs' },
-    pollMs: 500,
-    lockDir: join(stateDir, 'locks'),
-    api: { port: 0 },
-    gateway: { url: gateway.url },
-    checks: { minDiskBytes: 1024 ** 2 },
-    onEvent: (event) => {
-      if (event.type === 'state' && event.state === 'queued') queued();
-    },
-  });
-  await Promise.race([ready, host.done]);
+  host = await network.host({ api: { port: 0 }, gateway: { url: gateway.url } });
   expect(await host.publicApi).not.toBeNull();
   viaGateway = `${gateway.url}/s/${host.address}`;
 }, 120_000);
 afterAll(async () => {
-  await host?.stop();
-  await gateway?.close();
   await network?.close();
-  rmSync(stateDir, { recursive: true, force: true });
+  await gateway?.close();
 });
 
 type Ok<T> = { status: 'ok'; result: T };
@@ -152,7 +123,7 @@ describe('nosana job post --confidential', () => {
     // Nothing in clear where the public or the node's disk could read it.
     for (const needle of [SECRET, OUTPUT]) {
       expect(filesContaining(network.localnet.dataDir, needle), needle).toEqual([]);
-      expect(filesContaining(stateDir, needle), needle).toEqual([]);
+      expect(filesContaining(host.stateDir, needle), needle).toEqual([]);
     }
   }, 180_000);
 });

@@ -51,6 +51,11 @@ export interface JobPostResult {
   dryRun: boolean;
   /** With --confidential: the node the definition was delivered to (IPFS holds the placeholder only). */
   confidential?: { node: string };
+  /**
+   * With --replicas-verify: every replica (job, node, result status, digest of its reproducible part), whether they
+   * agree, whether they ran on distinct nodes, and where they differ. `job` is then the first replica.
+   */
+  replicas?: import('@nosana/trust').CompareReplicasResult;
   /** With --dry-run and --nos-usd: the cost in USD against the cheapest on-demand cloud offer (cloud-price.ts). */
   cost?: CompareWithCloudResult | null;
   /**
@@ -130,6 +135,15 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
       description:
         'IPFS gets the real network’s placeholder (no ops). The command waits until a node claims the job and takes the definition through its API (signed by this wallet; nodes wait 5 minutes for it), then returns — or with --wait collects the real result from the node. Later: nosana job get <job> fetches it from the node (kept 24 hours), the pinned result being blank.',
     }),
+    'replicas-verify': Flags.integer({
+      min: 2,
+      max: 10,
+      summary:
+        'run the job on this many nodes and check that their results agree (exit 2 when they do not); implies --wait',
+      description:
+        'Each replica is a job of its own (its own deposit), assigned to a different node waiting in the market’s queue while there are enough, listed in the market otherwise. Compared: each op’s status, exit code, log lines and extracted results (not times). For deterministic jobs.',
+      exclusive: ['confidential', 'host'],
+    }),
     'seal-results': Flags.boolean({
       summary:
         'seal the result to this wallet: the pinned result is ciphertext, opened by job get with this wallet',
@@ -180,6 +194,14 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
     // Confidential: IPFS gets the placeholder, the node gets the definition after its claim.
     const toPin = flags.confidential ? core.confidentialPlaceholder() : prepared.definition;
     if (flags['dry-run']) return this.dryRun(core, { definition, toPin, market, timeout, deposit, flags });
+    if (flags['replicas-verify'])
+      return this.replicas(client, {
+        market,
+        definition: toPin,
+        timeout,
+        deposit,
+        count: flags['replicas-verify'],
+      });
 
     // 3. Pin and list (balances are checked before anything is pinned or sent).
     const posted = await spin(this.jsonEnabled(), 'Posting the job', () =>
@@ -225,6 +247,68 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
 
     // 4. Follow it to the end.
     return this.follow(core, client, flags, result, gateway);
+  }
+
+  /** --replicas-verify: the replicas posted, followed and compared; throws CLI__REPLICAS_DISAGREE when they differ. */
+  private async replicas(
+    client: NosanaClient,
+    {
+      market,
+      definition,
+      timeout,
+      deposit,
+      count,
+    }: Omit<PriceContext, 'definition'> & { definition: JobDefinition; count: number },
+  ): Promise<JobPostResult> {
+    const [{ runReplicas }, { NosanaError, formatNos }] = await Promise.all([
+      import('../../replicas.js'),
+      import('@nosana/core'),
+    ]);
+    this.log(`Posting ${count} replicas: ${formatNos(deposit * BigInt(count))} NOS in escrow in all`);
+    const compared = await spin(this.jsonEnabled(), `Running ${count} replicas`, async () =>
+      runReplicas({
+        client,
+        market,
+        definition,
+        timeout,
+        count,
+        wallet: await this.keypair(),
+        onPosted: (posted) => {
+          for (const { job, node } of posted)
+            this.log(
+              `  ${job} ${node ? `assigned to node ${node}` : 'listed in the market (not enough queued nodes)'}`,
+            );
+        },
+      }),
+    );
+    for (const replica of compared.replicas)
+      this.log(
+        `${replica.job}: ${replica.status ?? 'no result'} on ${replica.node ?? '—'}, sha256 ${replica.digest?.slice(0, 16) ?? '—'}…`,
+      );
+    if (!compared.independent)
+      this.warnUser('some replicas ran on the same node: their agreement proves less');
+    const { jobs, definition: cid, ...verdict } = compared;
+    const first = jobs[0]!;
+    const result: JobPostResult = {
+      job: first.address.toBase58(),
+      market: market.address.toBase58(),
+      definition: cid,
+      deposit: (deposit * BigInt(count)).toString(),
+      timeout,
+      signature: '',
+      matched: jobs.every((j) => j.node !== null),
+      dryRun: false,
+      services: [],
+      replicas: verdict,
+    };
+    if (!verdict.agree)
+      throw new NosanaError(
+        'CLI__REPLICAS_DISAGREE',
+        `the ${count} replicas do not agree: ${verdict.differences.slice(0, 5).join('; ')}`,
+        { jobs: verdict.replicas.map((r) => r.job), differences: verdict.differences, result },
+      );
+    this.log(`${ux.colorize('green', '✔')} The ${count} replicas agree`);
+    return result;
   }
 
   /** --confidential: waits for a node to claim the job, then hands it the definition through its API. */

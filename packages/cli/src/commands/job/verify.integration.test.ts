@@ -3,11 +3,9 @@
  * node's signed receipt: the commands run in this process against a localnet and a node (startHostNode, the real
  * Docker engine) in this process.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type HostNode, startHostNode } from '@nosana/node';
-import { connectEngine, seedBusyboxImage } from '@nosana/runtime';
+import type { HostNode } from '@nosana/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestNetwork, type TestNetwork } from '../../../test/network.js';
 import { runCommand } from '../../../test/run-command.js';
@@ -20,43 +18,15 @@ const SECRET = 'hf_cli_secret_value_9f2c';
 
 let network: TestNetwork;
 let host: HostNode;
-let stateDir: string;
 let poster: { path: string; env: NodeJS.ProcessEnv };
 beforeAll(async () => {
-  const { engine, docker } = await connectEngine();
-  await seedBusyboxImage({ docker });
   network = await startTestNetwork();
   const wallet = network.wallet(100n * NOS);
   poster = { path: wallet.path, env: network.env(wallet.path) };
-  const nodeWallet = network.wallet();
-  stateDir = mkdtempSync(join(tmpdir(), 'nosana-cli-trust-'));
-  const client = network.client(nodeWallet.key);
-  let queued: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => {
-    queued = resolve;
-  });
-  host = await startHostNode({
-    client,
-    wallet: nodeWallet.key,
-    stateDir,
-    engine,
-    market: 'cpu',
-    detectedGpus: { gpus: [], cudaVersion: null, reason: 'tests run without GPUs' },
-    pollMs: 500,
-    lockDir: join(stateDir, 'locks'),
-    api: false,
-    checks: { minDiskBytes: 1024 ** 2 },
-    version: '9.9.9-test',
-    onEvent: (event) => {
-      if (event.type === 'state' && event.state === 'queued') queued();
-    },
-  });
-  await Promise.race([ready, host.done]);
+  host = await network.host({ version: '9.9.9-test' });
 }, 120_000);
 afterAll(async () => {
-  await host?.stop();
   await network?.close();
-  rmSync(stateDir, { recursive: true, force: true });
 });
 
 type Ok<T> = { status: 'ok'; result: T };
