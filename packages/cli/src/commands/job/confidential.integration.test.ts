@@ -120,6 +120,10 @@ describe('nosana job post --confidential', () => {
     expect(denied.stdout + denied.stderr).not.toContain(OUTPUT);
     expect(blank.warnings.join('\n')).toMatch(/did not give its result .*HTTP 401/);
 
+    // The blank result carries the node's receipt about the placeholder: it verifies against the chain.
+    const verified = await runCommand(['job', 'verify', result.job, '--json'], { env: poster.env });
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+
     // Nothing in clear where the public or the node's disk could read it.
     for (const needle of [SECRET, OUTPUT]) {
       expect(filesContaining(network.localnet.dataDir, needle), needle).toEqual([]);
