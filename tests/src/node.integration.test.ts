@@ -7,7 +7,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createAuthHeader, jobAuthMessage, putJson } from '@nosana/chain';
 import { isNosanaError, type JobDefinition, settleJob } from '@nosana/core';
@@ -15,7 +14,7 @@ import type { NodeEvent } from '@nosana/node';
 import { Keypair } from '@solana/web3.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { type Network, startNetwork } from './helpers/network.js';
+import { followNode, type Network, startNetwork } from './helpers/network.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const helloWorld = JSON.parse(
@@ -325,24 +324,7 @@ describe('node (localnet + Docker)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'nosana-node-crash-'));
     const launcher = network.nodeProcess(dir);
     const { key } = launcher;
-    const spawnNode = () => {
-      const child = launcher.spawn();
-      const events: NodeEvent[] = [];
-      const waiters: Array<{ test: (e: NodeEvent) => boolean; resolve: (e: NodeEvent) => void }> = [];
-      createInterface({ input: child.stdout! }).on('line', (line) => {
-        const event = JSON.parse(line) as NodeEvent;
-        events.push(event);
-        for (const w of waiters.filter((w) => w.test(event))) w.resolve(event);
-      });
-      const next = (test: (e: NodeEvent) => boolean) =>
-        new Promise<NodeEvent>((resolve, reject) => {
-          const seen = events.find(test);
-          if (seen) return resolve(seen);
-          waiters.push({ test, resolve });
-          child.once('exit', (code) => reject(new Error(`node exited (${code}) before the expected event`)));
-        });
-      return { child, events, next };
-    };
+    const spawnNode = () => followNode(launcher.spawn());
     const exited = (child: ChildProcess) => new Promise((resolve) => child.once('exit', resolve));
 
     try {

@@ -61,11 +61,6 @@ export async function confidentialDefinition({
   return definition;
 }
 
-/** The delivered definition a job's record carries, to keep it in the next record. */
-export function storedDefinition(record: JobRecord | undefined): Pick<JobRecord, 'definition'> {
-  return record?.definition === undefined ? {} : { definition: record.definition };
-}
-
 /**
  * The result of a confidential job whose definition never came: `logistics-error` (the node is paid for the time it
  * waited), or `stopped` when the job was stopped meanwhile.

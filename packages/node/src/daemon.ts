@@ -148,6 +148,10 @@ async function execute(d: Daemon, run: RunView): Promise<void> {
       logistics: d.logistics,
       onServiceEvent: (event) => emit(d, event),
       ...optional('serviceHealth', d.p.serviceHealth),
+      onServiceOnline: (key) => {
+        const [op = '', port = ''] = key.split(':');
+        emit(d, { type: 'service-online', job, op, port: Number(port) });
+      },
       onUnhealthy: (verdict) =>
         emit(d, {
           type: 'service-unhealthy',

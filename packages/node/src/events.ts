@@ -54,6 +54,11 @@ export type NodeEvent =
   | { type: 'image-evicted'; image: string; bytes: number; lastUsed: number }
   /** A service exposed on (or withdrawn from, or refused by) the node's gateway. */
   | ServiceEvent
+  /**
+   * A service came online for the first time; the node remembers it (durably, before this event), so after a
+   * restart it meters the service from its publication even if it never passes a check again.
+   */
+  | { type: 'service-online'; job: string; op: string; port: number }
   /** A service stayed unhealthy past the grace period: the node ends its job early (failed, paid for the time served). */
   | { type: 'service-unhealthy'; job: string; op: string; port: number; since: number; reason: string }
   | { type: 'warning'; message: string };

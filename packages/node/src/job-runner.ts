@@ -22,12 +22,7 @@ import {
   type StopReason,
 } from '@nosana/runtime';
 import type { ChainPort } from './chain-port.js';
-import {
-  confidentialDefinition,
-  logisticsRefusal,
-  returnConfidentialResult,
-  storedDefinition,
-} from './confidential-job.js';
+import { confidentialDefinition, logisticsRefusal, returnConfidentialResult } from './confidential-job.js';
 import { imagesOf } from './image-cache.js';
 import { definitionRefusal, endedUnhealthy, openSecrets } from './job-outcomes.js';
 import type { LogTail } from './log-tail.js';
@@ -98,6 +93,8 @@ export interface RunJobParameters {
   serviceHealth?: ServiceHealthSettings & { probe?: ServiceProbe };
   /** The job is being ended early because a service stayed unhealthy past the grace period. */
   onUnhealthy?: (verdict: UnhealthyVerdict) => void;
+  /** A service (`<op>:<port>`) came online for the first time, and the node's record says so. */
+  onServiceOnline?: (key: string) => void;
   /** Opens sealed secrets, seals results and signs receipts with the node's key. Default: none of these. */
   trust?: NodeTrust;
   /** Confidential jobs' definitions and results (`logistics`). Default: none (such a job ends `logistics-error`). */
@@ -221,7 +218,7 @@ export async function runJob(parameters: RunJobParameters): Promise<JobRecord | 
           opStates: [],
         };
       } else {
-        await store.put({ ...base, ...storedDefinition(store.get(job)), phase: 'running' });
+        await store.put({ ...base, ...carried(store.get(job)), phase: 'running' });
         flow = await runFlow(parameters, opened, poster, controller.signal, endUnhealthy);
         if (unhealthy) flow = endedUnhealthy(flow, unhealthy);
       }
@@ -252,6 +249,33 @@ export async function runJob(parameters: RunJobParameters): Promise<JobRecord | 
     parameters.shutdown.removeEventListener('abort', onShutdown);
   }
 }
+
+/**
+ * What a running job's record keeps from the one before it: the delivered definition of a confidential job, and
+ * the services that came online (a resumed job needs both).
+ */
+function carried(record: JobRecord | undefined): Pick<JobRecord, 'definition' | 'online'> {
+  return {
+    ...(record?.definition === undefined ? {} : { definition: record.definition }),
+    ...(record?.online === undefined ? {} : { online: record.online }),
+  };
+}
+
+/** Remembers in the job's record that a service came online (writes one at a time, while the job runs). */
+function rememberOnline(store: NodeStore, job: string, key: string, remembered: () => void): void {
+  const previous = onlineWrites.get(store) ?? Promise.resolve();
+  const next = previous.then(async () => {
+    const record = store.get(job);
+    if (record?.phase !== 'running' || record.online?.includes(key)) return;
+    await store.put({ ...record, online: [...(record.online ?? []), key] });
+    remembered();
+  });
+  onlineWrites.set(
+    store,
+    next.catch(() => undefined),
+  );
+}
+const onlineWrites = new WeakMap<NodeStore, Promise<void>>();
 
 /** How the runner retries a read: on the node's clock and backoff, each failure a warning, until `signal` aborts. */
 function retrySettings(parameters: RunJobParameters, operation: string, signal: AbortSignal) {
@@ -332,6 +356,9 @@ async function runFlow(
           graceMs,
           intervalMs: parameters.serviceHealth?.intervalMs ?? DEFAULT_SERVICE_PROBE_MS,
           onUnhealthy,
+          wasOnline: new Set(parameters.store.get(job)?.online ?? []),
+          onOnline: (key) =>
+            rememberOnline(parameters.store, job, key, () => parameters.onServiceOnline?.(key)),
         })
       : undefined;
   try {
@@ -393,5 +420,7 @@ async function runFlow(
   } finally {
     health?.close();
     services?.close();
+    // Written before the runner records the result, never after it.
+    await onlineWrites.get(parameters.store);
   }
 }

@@ -148,4 +148,50 @@ describe('watchServiceHealth', () => {
     // The port without health checks is probed with none (a TCP connection).
     expect(calls.map((c) => c.checks)).toEqual([[], []]);
   });
+
+  it('meters a service that came online before a restart from its publication, dead or not (regression)', async () => {
+    const clock = createFakeClock(0);
+    const { probe, calls } = scripted(clock, 0); // dead from the start: it never passes again
+    const verdicts: UnhealthyVerdict[] = [];
+    const remembered: string[] = [];
+    const watch = watchServiceHealth({
+      job,
+      definition,
+      clock,
+      probe,
+      graceMs: 10_000,
+      intervalMs: 1_000,
+      onUnhealthy: (verdict) => verdicts.push(verdict),
+      wasOnline: new Set(['web:80']),
+      onOnline: (key) => remembered.push(key),
+    });
+    // The resumed runtime publishes the port again (not checked yet): metering starts there.
+    watch.onRuntimeEvent({ ...online('web', 80, 32770), status: 'UNKNOWN' } as RuntimeEvent);
+    watch.onRuntimeEvent({ ...online('raw', 9000, 32771), status: 'UNKNOWN' } as RuntimeEvent);
+    await clock.runUntil(() => verdicts.length > 0);
+    expect(verdicts[0]).toMatchObject({ opId: 'web', port: 80, since: 1_000, unhealthyMs: 10_000 });
+    expect(clock.now()).toBe(11_000);
+    // The service that never came online is not metered; nothing came online to remember.
+    expect(new Set(calls.map((c) => c.hostPort))).toEqual(new Set([32770]));
+    expect(remembered).toEqual([]);
+  });
+
+  it('reports the first ONLINE of each service once, to be remembered across a restart', () => {
+    const remembered: string[] = [];
+    const watch = watchServiceHealth({
+      job,
+      definition,
+      clock: createFakeClock(0),
+      probe: async () => true,
+      graceMs: 10_000,
+      intervalMs: 1_000,
+      onUnhealthy: () => undefined,
+      onOnline: (key) => remembered.push(key),
+    });
+    watch.onRuntimeEvent(online('web', 80, 32768));
+    watch.onRuntimeEvent(online('web', 80, 32768));
+    watch.onRuntimeEvent(online('raw', 9000, 32769));
+    watch.close();
+    expect(remembered).toEqual(['web:80', 'raw:9000']);
+  });
 });

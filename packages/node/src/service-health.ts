@@ -88,6 +88,13 @@ export interface WatchServiceHealthParameters {
   intervalMs: number;
   /** Called once, with the first verdict; the watch has ended then. */
   onUnhealthy(verdict: UnhealthyVerdict): void;
+  /**
+   * Services (`<op>:<port>`) that came online before a restart of the node: metered from the moment their port is
+   * published again, without waiting for a passing check (a service found dead after the restart never passes).
+   */
+  wasOnline?: ReadonlySet<string>;
+  /** Called the first time a service comes online (to remember it across a restart). */
+  onOnline?: (key: string) => void;
 }
 
 /** The health watch of one job's services. */
@@ -101,7 +108,8 @@ export interface ServiceHealthWatch {
 const ENDING = new Set(['stopping', 'success', 'failed', 'stopped']);
 
 /**
- * Watches a job's services: after a port first passes its health checks (the runtime's ONLINE), the node probes
+ * Watches a job's services: after a port first passes its health checks (the runtime's ONLINE) — or at once when
+ * it is published again after a restart of the node and had come online before (`wasOnline`) — the node probes
  * it every `intervalMs` with the port's checks (continuous or not: a paid endpoint must stay alive). A stretch of
  * failures longer than `graceMs` calls `onUnhealthy` — at the first probe after the grace period, so within
  * grace + one interval of the first failure.
@@ -117,6 +125,7 @@ export function watchServiceHealth(parameters: WatchServiceHealthParameters): Se
   const { job, definition, clock, probe, graceMs, intervalMs } = parameters;
   const meter = createHealthMeter({ graceMs });
   const loops = new Map<string, { opId: string; controller: AbortController }>();
+  const online = new Set<string>();
   const ended = new AbortController();
   const seconds = (ms: number) => Math.floor(ms / 1000);
 
@@ -156,8 +165,12 @@ export function watchServiceHealth(parameters: WatchServiceHealthParameters): Se
   return {
     onRuntimeEvent(event) {
       if (event.jobId !== job || ended.signal.aborted) return;
-      if (event.type === 'endpoint' && event.status === 'ONLINE') {
-        const key = `${event.opId}:${event.port}`;
+      const key = event.type === 'endpoint' ? `${event.opId}:${event.port}` : '';
+      if (event.type === 'endpoint' && event.status === 'ONLINE' && !online.has(key)) {
+        online.add(key);
+        parameters.onOnline?.(key);
+      }
+      if (event.type === 'endpoint' && (event.status === 'ONLINE' || parameters.wasOnline?.has(key))) {
         const hostPort = Number(/^[a-z]+:\/\/127\.0\.0\.1:(\d+)/.exec(event.url)?.[1]);
         if (loops.has(key) || !Number.isInteger(hostPort)) return;
         const controller = new AbortController();

@@ -35,6 +35,11 @@ export interface JobRecord {
    * without a key), so a restart resumes the job without asking the poster again.
    */
   definition?: string | JobDefinition;
+  /**
+   * The job's services (`<op>:<port>`) that came online: after a restart they are health-metered from the moment
+   * they are published again, so one found dead is not billed until the job's timeout.
+   */
+  online?: string[];
 }
 
 /** A confidential job's real result, kept for its owner (the blank one is pinned). */

@@ -1,8 +1,9 @@
 /** Shared set-up for tests that need the localnet, the Docker engine and nodes. */
-import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { type ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { NosanaClient } from '@nosana/chain';
@@ -76,6 +77,8 @@ export interface Network {
       /** Endpoints the node uses instead of the localnet's own (e.g. fault proxies in front of them). */
       endpoints?: { rpcUrl: string; wsUrl: string; ipfsApiUrl: string };
       backoff?: { initialMs?: number; maxMs?: number };
+      /** Health metering of service jobs (grace, probe interval). */
+      serviceHealth?: { graceMs?: number; intervalMs?: number };
     },
   ): { key: Keypair; spawn(): ChildProcessByStdio<null, Readable, null> };
   /** Containers/volumes/networks left by nodes of this network. */
@@ -191,6 +194,7 @@ function nodeProcess(
     stderr = 'inherit',
     endpoints,
     backoff,
+    serviceHealth,
   }: Parameters<Network['nodeProcess']>[1] = {},
 ): ReturnType<Network['nodeProcess']> {
   actor(0n, key);
@@ -201,6 +205,7 @@ function nodeProcess(
     wsUrl: endpoints?.wsUrl ?? localnet.wsUrl,
     ipfsApiUrl: endpoints?.ipfsApiUrl ?? localnet.ipfsApiUrl,
     ...(backoff ? { backoff } : {}),
+    ...(serviceHealth ? { serviceHealth } : {}),
     walletPath,
     dir: join(dir, 'state'),
     lockDir: join(dir, 'locks'),
@@ -221,5 +226,47 @@ function nodeProcess(
         ],
         { cwd: tests, stdio: ['ignore', 'pipe', stderr] },
       ),
+  };
+}
+
+/** A node process's events as they come (JSON lines on its stdout), and a wait for the first matching one. */
+export interface FollowedNode {
+  child: ChildProcess;
+  events: NodeEvent[];
+  /** The first event (past or future) matching `test`; rejects when the process exits first. */
+  next(test: (event: NodeEvent) => boolean): Promise<NodeEvent>;
+  /** Resolves once the process exited. */
+  exited(): Promise<void>;
+}
+
+/**
+ * Follows a node process started by `Network.nodeProcess(…).spawn()`.
+ *
+ * @example
+ * ```ts
+ * const node = followNode(launcher.spawn());
+ * await node.next((e) => e.type === 'state' && e.state === 'queued');
+ * ```
+ */
+export function followNode(child: ChildProcessByStdio<null, Readable, null>): FollowedNode {
+  const events: NodeEvent[] = [];
+  const waiters: Array<{ test: (e: NodeEvent) => boolean; resolve: (e: NodeEvent) => void }> = [];
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const event = JSON.parse(line) as NodeEvent;
+    events.push(event);
+    for (const w of waiters.filter((w) => w.test(event))) w.resolve(event);
+  });
+  return {
+    child,
+    events,
+    next: (test) =>
+      new Promise<NodeEvent>((resolve, reject) => {
+        const seen = events.find(test);
+        if (seen) return resolve(seen);
+        waiters.push({ test, resolve });
+        void exit.then(() => reject(new Error('the node exited before the expected event')));
+      }),
+    exited: () => exit,
   };
 }

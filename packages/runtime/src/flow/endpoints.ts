@@ -72,7 +72,7 @@ export interface WatchEndpointsParameters {
   hostPorts: Record<number, number>;
   signal: AbortSignal;
   health?: { startupIntervalMs?: number; continuousIntervalMs?: number };
-  /** A port's status changed. */
+  /** A port was published (`UNKNOWN`: not checked yet), or its status changed. */
   onStatus(endpoint: { port: number; url: string; status: EndpointStatus }): void;
   /** Every endpoint is ONLINE (called each time that becomes true). */
   onAllOnline(): void;
@@ -104,6 +104,9 @@ export function watchEndpoints({
     const scheme = serviceTypeOf(expose, port) === 'websocket' ? 'ws' : 'http';
     const endpoint = { port, url: `${scheme}://127.0.0.1:${hostPort}`, status: 'UNKNOWN' as EndpointStatus };
     endpoints.push(endpoint);
+    // Published, not checked yet: reported at once, so a watcher knows the port before the first verdict (a
+    // service found dead after a restart never reports ONLINE).
+    onStatus({ port, url: endpoint.url, status: 'UNKNOWN' });
     void watchEndpoint({
       port: hostPort,
       checks: checks.get(port) ?? [],

@@ -229,6 +229,11 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       case 'warning':
         this.warnUser(event.message);
         break;
+      case 'service-online':
+        this.log(
+          `${time()} job ${event.job}: service ${event.op}:${event.port} online (health-metered from now on)`,
+        );
+        break;
       case 'service-unhealthy':
         this.warnUser(
           `job ${event.job}: ${event.reason} (op ${event.op}, port ${event.port}) — ending it early, paid for the time served`,
