@@ -33,38 +33,37 @@ ensure_build() {
   (cd "$ROOT" && pnpm exec turbo run build --output-logs=errors-only)
 }
 
-# Debian's chromium package, for the explorer's browser tests (driven by playwright-core, which never downloads a
-# browser). Installed with apt when missing and apt is usable (root, or sudo without a password); otherwise the
-# browser tests say how to install it.
-ensure_chromium() {
-  if [ -x "${NOSANA_CHROMIUM:-/usr/bin/chromium}" ]; then return; fi
-  command -v apt-get >/dev/null 2>&1 || { log "no apt-get: install Chromium and set NOSANA_CHROMIUM"; return; }
-  local sudo=""
+# Installs a Debian package when its binary is missing and apt is usable (root, or sudo without a password);
+# otherwise says how, and the tests that need it say what is missing.
+#   ensure_apt_package <binary path> <package> <what it is for>
+ensure_apt_package() {
+  local binary=$1 package=$2 purpose=$3 sudo=""
+  if [ -x "$binary" ]; then return; fi
+  command -v apt-get >/dev/null 2>&1 || { log "no apt-get: install $package ($purpose)"; return; }
   if [ "$(id -u)" != 0 ]; then
-    if sudo -n true 2>/dev/null; then sudo="sudo -n"; else log "Chromium missing and no root: apt-get install chromium"; return; fi
+    if sudo -n true 2>/dev/null; then sudo="sudo -n"; else log "$package missing and no root: apt-get install $package"; return; fi
   fi
-  log "installing Debian's chromium (browser tests)"
+  log "installing Debian's $package ($purpose)"
   { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
-    && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; } \
-    || log "could not install chromium with apt; the browser tests will say what is missing"
+    && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$package" >/dev/null; } \
+    || log "could not install $package with apt; the tests that need it will say what is missing"
 }
 
+# Debian's chromium package, for the explorer's browser tests (driven by playwright-core, which never downloads a
+# browser; NOSANA_CHROMIUM names another binary).
+ensure_chromium() { ensure_apt_package "${NOSANA_CHROMIUM:-/usr/bin/chromium}" chromium "browser tests"; }
+
 # Debian's docker-registry package (the CNCF distribution registry), for the image tests and benchmarks: they start
-# it on 127.0.0.1 themselves (`startLocalRegistry` of @nosana/runtime/testing, or scripts/registry). Installed with
-# apt when missing and apt is usable; otherwise the tests that need it say how to install it.
+# it on 127.0.0.1 themselves (`startLocalRegistry` of @nosana/runtime/testing, or scripts/registry).
 ensure_registry() {
-  if [ -x "${NOSANA_REGISTRY_BINARY:-/usr/bin/docker-registry}" ]; then return; fi
-  command -v apt-get >/dev/null 2>&1 || { log "no apt-get: install docker-registry and set NOSANA_REGISTRY_BINARY"; return; }
-  local sudo=""
-  if [ "$(id -u)" != 0 ]; then
-    if sudo -n true 2>/dev/null; then sudo="sudo -n"; else log "docker-registry missing and no root: apt-get install docker-registry"; return; fi
-  fi
-  log "installing Debian's docker-registry (image tests and benchmarks)"
-  { $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null \
-    && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-registry >/dev/null; } \
-    || log "could not install docker-registry with apt; the image tests will say what is missing"
+  ensure_apt_package "${NOSANA_REGISTRY_BINARY:-/usr/bin/docker-registry}" docker-registry "image tests and benchmarks"
   # The package may start its own registry on :5000 where a service manager runs; the tests start their own.
   if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
+    local sudo=""
+    [ "$(id -u)" != 0 ] && sudo="sudo -n"
     $sudo systemctl disable --now docker-registry >/dev/null 2>&1 || true
   fi
 }
+
+# Debian's pebble package (Let's Encrypt's ACME test CA and its challenge server), for the gateway's ACME test.
+ensure_pebble() { ensure_apt_package /usr/bin/pebble pebble "the gateway's ACME test"; }

@@ -21,6 +21,8 @@ declare module '@nosana/core' {
     };
     /** The tunnel to the gateway is closed (the client was closed, or the connection dropped). */
     GATEWAY__TUNNEL_CLOSED: { gatewayUrl: string };
+    /** The ACME CA did not issue the gateway's certificate (DNS hook, directory, account). */
+    GATEWAY__ACME_FAILED: { directoryUrl: string; domain: string };
   }
 }
 

@@ -5,6 +5,14 @@
  *
  * @packageDocumentation
  */
+
+export {
+  type AcmeCertificates,
+  type AcmeDnsHook,
+  type CreateAcmeCertificatesParameters,
+  createAcmeCertificates,
+  type GatewayCertificate,
+} from './acme.js';
 export {
   type CachedChainReaderParameters,
   type CreateChainReaderParameters,

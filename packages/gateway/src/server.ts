@@ -7,6 +7,8 @@
 import type { ServerResponse } from 'node:http';
 import type { Server } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Server as TlsServer } from 'node:tls';
+import { NosanaError } from '@nosana/core';
 import type { GatewayChainReader } from './chain-reader.js';
 import {
   createEventBus,
@@ -74,6 +76,11 @@ export interface Gateway extends AsyncDisposable {
   subscribe(listener: (event: GatewayEvent) => void): () => void;
   /** Open tunnels and registered endpoints. */
   stats(): { tunnels: number; endpoints: number };
+  /**
+   * Serves new TLS connections with another certificate (a renewed one); open connections keep theirs.
+   * `GATEWAY__INVALID_PARAMETERS` on a gateway without TLS.
+   */
+  setCertificate(certificate: { cert: string | Buffer; key: string | Buffer }): void;
   close(): Promise<void>;
 }
 
@@ -131,6 +138,17 @@ export async function startGateway(parameters: StartGatewayParameters): Promise<
     serviceUrl,
     subscribe: (listener) => bus.subscribe(listener),
     stats: () => ({ tunnels: sessions.size, endpoints: registry.size() }),
+    setCertificate(certificate) {
+      if (!tls)
+        throw new NosanaError(
+          'GATEWAY__INVALID_PARAMETERS',
+          'this gateway serves plain HTTP: it has no certificate to replace',
+          {
+            field: 'tls',
+          },
+        );
+      (server as unknown as TlsServer).setSecureContext({ cert: certificate.cert, key: certificate.key });
+    },
     close,
     [Symbol.asyncDispose]: close,
   };

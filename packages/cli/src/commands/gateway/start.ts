@@ -13,6 +13,8 @@ export interface GatewayStartResult {
   serviceUrl: string;
   /** With --tls-local-ca: the CA certificate clients must trust. */
   caCertPath?: string;
+  /** With --acme: when the certificate in use expires (ISO 8601); it is renewed 30 days before. */
+  certificateExpires?: string;
   network: string;
 }
 
@@ -26,6 +28,7 @@ Any number of gateways can run behind one DNS name: each one's routing table is 
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --tls-local-ca ~/.nosana/gateway-ca',
     '<%= config.bin %> <%= command.id %> --listen 0.0.0.0:443 --domain node.example.com --tls-cert fullchain.pem --tls-key privkey.pem --network mainnet',
+    '<%= config.bin %> <%= command.id %> --listen 0.0.0.0:443 --domain node.example.com --acme letsencrypt --acme-email ops@example.com --acme-dns-hook /etc/nosana/dns-hook.sh --network mainnet',
   ];
   static override flags = {
     domain: Flags.string({
@@ -44,6 +47,23 @@ Any number of gateways can run behind one DNS name: each one's routing table is 
         'serve HTTPS (and HTTP/2) with a local CA kept in this directory (created 0600 on first use); clients trust <dir>/ca.crt',
       exclusive: ['tls-cert'],
     }),
+    acme: Flags.string({
+      summary:
+        'get the *.<domain> certificate from an ACME CA and renew it: letsencrypt, letsencrypt-staging or a directory URL',
+      description:
+        'A wildcard certificate needs the DNS-01 challenge: --acme-dns-hook sets the _acme-challenge TXT record. The account key, certificate and key are kept (0600) in --acme-dir and reused; the certificate is renewed 30 days before it expires without a restart.',
+      exclusive: ['tls-cert', 'tls-local-ca'],
+      dependsOn: ['acme-email', 'acme-dns-hook'],
+    }),
+    'acme-email': Flags.string({ summary: 'contact address of the ACME account (expiry notices)' }),
+    'acme-dns-hook': Flags.string({
+      summary: 'executable that sets and removes DNS TXT records: called as <hook> set|remove <name> <value>',
+    }),
+    'acme-dir': Flags.string({
+      summary: 'where the ACME account key and the certificate are kept',
+      default: '~/.nosana/gateway-acme',
+    }),
+    'acme-ca': Flags.string({ summary: 'PEM file of a CA to trust for the ACME directory (a private CA)' }),
     'public-port': Flags.integer({
       summary: 'port clients use, when a load balancer sits in front',
       min: 1,
@@ -79,12 +99,21 @@ Any number of gateways can run behind one DNS name: each one's routing table is 
     const localCa = flags['tls-local-ca']
       ? ensureLocalCa({ dir: flags['tls-local-ca'], domain: flags.domain })
       : null;
+    const acme = flags.acme ? await this.acme(flags as typeof flags & { acme: string }) : null;
+    const acmeCertificate = acme ? await acme.current() : null;
     const gateway = await startGateway({
       domain: flags.domain,
       listen: { host: listenHost, port },
       chain: cachedChainReader({ reader: createChainReader({ client }), ttlMs: flags['chain-ttl'] * 1000 }),
-      ...(tls ? { tls } : localCa ? { tls: localCa.tls } : {}),
+      ...(tls ? { tls } : localCa ? { tls: localCa.tls } : acmeCertificate ? { tls: acmeCertificate } : {}),
       ...(flags['public-port'] ? { publicPort: flags['public-port'] } : {}),
+    });
+    const stopRenewing = acme?.keepRenewed({
+      onRenewed: (certificate) => {
+        gateway.setCertificate(certificate);
+        this.log(`certificate renewed: valid until ${new Date(certificate.notAfter).toISOString()}`);
+      },
+      onError: (error) => this.warnUser(`certificate renewal failed (tried again later): ${error.message}`),
     });
     const result: GatewayStartResult = {
       url: gateway.url,
@@ -93,6 +122,7 @@ Any number of gateways can run behind one DNS name: each one's routing table is 
       serviceUrl: gateway.serviceUrl('<service-id>'),
       network: client.network.name,
       ...(localCa ? { caCertPath: localCa.caCertPath } : {}),
+      ...(acmeCertificate ? { certificateExpires: new Date(acmeCertificate.notAfter).toISOString() } : {}),
     };
     this.log(
       details([
@@ -102,6 +132,9 @@ Any number of gateways can run behind one DNS name: each one's routing table is 
         ['network', result.network],
         ['events', `${gateway.url}/_gateway/events`],
         ...(localCa ? [['CA certificate', localCa.caCertPath] as [string, string]] : []),
+        ...(result.certificateExpires
+          ? [['certificate until', result.certificateExpires] as [string, string]]
+          : []),
       ]),
     );
     const unsubscribe = gateway.subscribe((event) => {
@@ -116,7 +149,29 @@ Any number of gateways can run behind one DNS name: each one's routing table is 
       process.once('SIGTERM', resolve);
     });
     unsubscribe();
+    stopRenewing?.();
     await gateway.close();
     return result;
+  }
+
+  /** --acme: the certificates from the CA (directory, account, DNS hook from the flags). */
+  private async acme(flags: {
+    acme: string;
+    domain: string;
+    'acme-email'?: string;
+    'acme-dns-hook'?: string;
+    'acme-dir': string;
+    'acme-ca'?: string;
+  }) {
+    const { gatewayAcme } = await import('../../gateway-acme.js');
+    const { homedir } = await import('node:os');
+    return gatewayAcme({
+      directory: flags.acme,
+      domain: flags.domain,
+      email: flags['acme-email'] as string,
+      hook: flags['acme-dns-hook'] as string,
+      dir: flags['acme-dir'].replace(/^~(?=$|\/)/, homedir()),
+      ...(flags['acme-ca'] ? { caFile: flags['acme-ca'] } : {}),
+    });
   }
 }
