@@ -1,7 +1,8 @@
 /**
  * The explorer in a real browser (Debian's Chromium through playwright-core) against a live localnet, a real node
  * running a job in Docker, and an indexer serving the built web app: every page loads, passes axe-core's WCAG A/AA
- * checks, and follows the chain live — a job moves QUEUED → RUNNING → COMPLETED on its page without a reload.
+ * checks, and follows the chain live — a job moves QUEUED → RUNNING → COMPLETED on its page without a reload, its
+ * logs streaming live from its node while it runs.
  * Screenshots of each page go to tests/.screenshots/ (the main ones are committed under docs/img/).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -27,7 +28,7 @@ const definition: JobDefinition = {
       id: 'hello',
       args: {
         image: 'busybox:1.35',
-        cmd: ['sh', '-c', 'echo hello from the explorer test; sleep 4; echo done'],
+        cmd: ['sh', '-c', 'echo hello from the explorer test; sleep 8; echo done'],
       },
     },
   ],
@@ -75,7 +76,7 @@ async function capture(name: string) {
 }
 
 describe('explorer (Chromium, localnet, Docker node)', () => {
-  it('follows a job from QUEUED to COMPLETED without a reload, shows its logs and links to its node', async () => {
+  it('follows a job from QUEUED to COMPLETED without a reload, streams its logs live, and links to its node', async () => {
     const poster = network.actor(100n * NOS);
     // No node waits in the market yet: the job queues.
     const posted = await poster.jobs.post({ definition, market: 'cpu', timeout: 600 });
@@ -101,6 +102,13 @@ describe('explorer (Chromium, localnet, Docker node)', () => {
     const specs = await collectHostSpecs({ probe: systemProbe(), engine: network.engine.engine });
     const { node, api } = await network.node({ specs });
     nodeApis.set(node.address, api.url);
+    // While it runs, its logs stream live from the node (relayed by the indexer): no wallet needed for a public job.
+    await page.locator('[aria-live] [data-status="RUNNING"]').waitFor({ timeout: 120_000 });
+    await page.getByRole('button', { name: 'Open logs' }).click();
+    await expect
+      .poll(() => page.getByTestId('live-logs').textContent(), { timeout: 30_000 })
+      .toContain('hello from the explorer test');
+    await capture('job-live');
     await page.locator('[aria-live] [data-status="COMPLETED"]').waitFor({ timeout: 120_000 });
     const seen = (await page.evaluate('({ seen: window.seen, sameDocument: window.sameDocument })')) as {
       seen: string[];
@@ -109,7 +117,7 @@ describe('explorer (Chromium, localnet, Docker node)', () => {
     expect(seen.sameDocument).toBe(true);
     expect(seen.seen).toEqual(['QUEUED', 'RUNNING', 'COMPLETED']);
 
-    await page.getByRole('button', { name: 'Open logs' }).click();
+    // Once published, the result's logs replace the live ones.
     await expect
       .poll(() => page.getByTestId('logs').textContent(), { timeout: 30_000 })
       .toContain('hello from the explorer test');

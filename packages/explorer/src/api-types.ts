@@ -138,6 +138,11 @@ export interface ExplorerLogLine {
   timestamp: number;
 }
 
+/** A running job's live log line (`GET /api/jobs/{address}/logs`, event `log`). */
+export interface ExplorerLiveLine extends ExplorerLogLine {
+  opId: string;
+}
+
 /** A job's result read from IPFS (`GET /api/jobs/{address}/result`). */
 export interface ExplorerResult {
   cid: string;

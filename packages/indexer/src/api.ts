@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobContent } from './content.js';
 import { explainJob } from './explain.js';
 import { decodePath, noRoute, notFound, SECURITY_HEADERS, send } from './http.js';
-import type { NodeSpecsSource } from './node-info.js';
+import { createLiveLogs } from './live-logs.js';
+import type { NodeApiLocator, NodeSpecsSource } from './node-info.js';
 import { openApiDocument } from './openapi.js';
 import {
   ApiError,
@@ -49,6 +50,8 @@ export interface CreateApiHandlerParameters {
   content?: JobContent;
   /** Nodes' hardware from their node API (none: `/api/nodes/{address}/specs` answers 503). */
   nodeSpecs?: NodeSpecsSource;
+  /** Where nodes' APIs are, to relay running jobs' live logs (none: `/api/jobs/{address}/logs` answers 503). */
+  nodeApi?: NodeApiLocator;
   /** Most concurrent SSE streams (default 200). */
   maxStreams?: number;
   version?: string;
@@ -166,18 +169,26 @@ export function createApiHandler({
   preloads,
   content,
   nodeSpecs,
+  nodeApi,
   maxStreams = 200,
   version = '0.1.0',
   log = () => undefined,
 }: CreateApiHandlerParameters): (req: IncomingMessage, res: ServerResponse) => void {
   const openapi = JSON.stringify(openApiDocument(version));
   const stream = createChangeStream({ store, subscribe, maxStreams });
+  const liveLogs = createLiveLogs({ locate: nodeApi });
   const staticFile = webRoot ? createStaticFiles(webRoot, preloads) : () => false;
 
   const api = (req: IncomingMessage, res: ServerResponse, url: URL, parts: string[]): Answer => {
     const query: Query = (allowed) => readQuery(url.searchParams, allowed);
     const [, resource, id, sub, ...rest] = parts;
     if (rest.length) throw noRoute(url.pathname);
+    if (resource === 'jobs' && id && sub === 'logs') {
+      query([]);
+      const job = getJob(store, address(id, 'address'));
+      if (!job) throw notFound('job', id);
+      return liveLogs(req, res, { address: job.address, node: job.node, status: job.status });
+    }
     if (resource === 'jobs') {
       const answer = jobRoutes(store, content, res, query, id, sub);
       if (answer === 'no-route') throw noRoute(url.pathname);

@@ -122,7 +122,7 @@ export async function startIndexer({
       // The explorer's own build announces its first API requests; another app's files are served as they are.
       ...(root && root === defaultWebRoot() ? { preloads: explorerPreloads } : {}),
       ...(ipfsUrl ? { content: createJobContent({ ipfs: createKuboStore({ url: ipfsUrl }) }) } : {}),
-      ...(nodeApi ? { nodeSpecs: createNodeSpecsSource({ db: store.db, locate: nodeApi }) } : {}),
+      ...(nodeApi ? { nodeSpecs: createNodeSpecsSource({ db: store.db, locate: nodeApi }), nodeApi } : {}),
       ...(log ? { log } : {}),
     }),
   );

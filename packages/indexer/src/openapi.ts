@@ -176,6 +176,20 @@ function jobPaths(): object {
         responses: { 200: ok({ type: 'object' }), 400: error, 404: error, 502: error, 503: error },
       },
     },
+    '/api/jobs/{address}/logs': {
+      get: {
+        summary:
+          "A running job's live log lines, relayed from its node as server-sent events (`log`: { opId, type, log, timestamp }; `end`; `refused`: the node gives them to the job's owner only, for a sealed or confidential job). 409 when the job does not run; 503 without node APIs or with too many streams open",
+        parameters: [addressParam('address', 'path')],
+        responses: {
+          200: { description: 'text/event-stream' },
+          400: error,
+          404: error,
+          409: error,
+          503: error,
+        },
+      },
+    },
   };
 }
 

@@ -92,7 +92,7 @@ async function serve(allowedHosts?: string[], hardware?: StartNodeApiParameters[
     ...(hardware ? { hardware } : {}),
   });
   apis.push(api);
-  return { api, job, owner, logistics, port: new URL(api.url).port };
+  return { api, job, owner, logistics, live, port: new URL(api.url).port };
 }
 
 describe('startNodeApi', () => {
@@ -125,6 +125,32 @@ describe('startNodeApi', () => {
       socket.on('unexpected-response', (_, response) => resolve(response.statusCode ?? 0)),
     );
     expect(status).toBe(421);
+  });
+
+  it('streams a public job’s logs to anyone, a sealed or confidential one’s to its owner only', async () => {
+    const { api, job, live } = await serve();
+    (live.logs as Array<(typeof live.logs)[number]>).push({
+      type: 'stdout',
+      log: 'line one',
+      timestamp: 1,
+      opId: 'web',
+    });
+    const open = (headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; first?: string }>((resolve) => {
+        const socket = new WebSocket(`${api.url.replace('http', 'ws')}/job/${job}/logs`, { headers });
+        socket.on('unexpected-response', (_, response) => resolve({ status: response.statusCode ?? 0 }));
+        socket.on('message', (data) => {
+          socket.close();
+          resolve({ status: 101, first: String(data) });
+        });
+      });
+    expect((await open()).status).toBe(401);
+    live.publicLogs = true;
+    const anyone = await open();
+    expect(anyone.status).toBe(101);
+    expect(JSON.parse(anyone.first!)).toMatchObject({ log: 'line one', opId: 'web' });
+    // A header that does not verify is still refused, public or not.
+    expect((await open({ authorization: 'nosana-job:x:sig:1' })).status).toBe(401);
   });
 
   it('lists private services without their URL on /node/info; the owner gets it on /job/<job> (regression)', async () => {

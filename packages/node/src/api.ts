@@ -123,8 +123,12 @@ export async function startNodeApi({
     };
     if (!hostAllowed(request)) return refuse(421, JSON.stringify(misdirected(request)), 'application/json');
     if (!match) return refuse(404, 'not found');
-    const auth = await authorize(request, match[1]!);
-    if (!auth.ok) return refuse(auth.status, auth.message);
+    // A job whose result will be public streams its logs to anyone; other jobs to their owner only.
+    const open = liveJob(match[1]!);
+    if (!open?.publicLogs || request.headers.authorization) {
+      const auth = await authorize(request, match[1]!);
+      if (!auth.ok) return refuse(auth.status, auth.message);
+    }
     const view = liveJob(match[1]!);
     if (!view) return refuse(404, 'this node is not running that job now');
     sockets.handleUpgrade(request, socket, head, (ws) => {
@@ -253,6 +257,7 @@ function nodeInfo(
       run: j.run,
       // `waiting-for-job-definition` / `waiting-for-result` for a confidential job (no content: public).
       status: node.logistics.status(j.job) ?? 'running',
+      publicLogs: j.publicLogs === true,
       startedAt: j.startedAt,
       ops: j.ops,
       // Image pulls carry image names and byte counts only (never credentials): public like the op states.

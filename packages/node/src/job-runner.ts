@@ -40,7 +40,7 @@ import {
 } from './service-health.js';
 import { createJobServices, type ServiceEvent, type ServiceTunnel } from './services.js';
 import type { JobRecord, NodeStore } from './store.js';
-import type { NodeTrust } from './trust.js';
+import { type NodeTrust, wantsSealedResults } from './trust.js';
 
 /** The live view of a job the node runs (for its API). */
 export interface LiveJob {
@@ -65,6 +65,11 @@ export interface LiveJob {
   pulls: Record<string, PullProgress>;
   /** Listeners of new log lines (the API's WebSocket). */
   listeners: Set<(entry: LogEntry & { opId: string }) => void>;
+  /**
+   * True once the job's definition is known and its result will be public (neither sealed to the poster nor
+   * confidential): its live logs are then anyone's to read, as its result soon will be.
+   */
+  publicLogs?: boolean;
 }
 
 /** Parameters of {@link runJob}. */
@@ -208,6 +213,7 @@ export async function runJob(parameters: RunJobParameters): Promise<JobRecord | 
     } else if (toRun instanceof Error || !toRun) {
       flow = logisticsRefusal(toRun ?? new Error('no definition'), view.startedAt, now);
     } else {
+      view.publicLogs = !definitionLogistics(valid) && !resultLogistics(valid) && !wantsSealedResults(toRun);
       const opened = openSecrets(parameters.trust, toRun, poster);
       if (opened instanceof Error) {
         flow = {

@@ -1,10 +1,11 @@
 /**
  * A job: status and timeline (live), cost, its definition and exposed endpoints (with health), its logs and
- * result. Logs come from the result the node published; a running job's live logs are streamed by its node to
- * the job's owner only (a signed request), which a read-only explorer cannot make: `nosana job logs` can.
+ * result. A running job's logs stream live from its node (relayed by the indexer) when its result will be public;
+ * a sealed or confidential job's go to its owner only (`nosana job logs`). Once the result is published, the logs
+ * shown are the result's.
  */
-import { useState } from 'preact/hooks';
-import type { ExplorerDefinition, ExplorerJob, ExplorerResult } from '../../api-types.js';
+import { useEffect, useState } from 'preact/hooks';
+import type { ExplorerDefinition, ExplorerJob, ExplorerLiveLine, ExplorerResult } from '../../api-types.js';
 import { useResource } from '../api.js';
 import { AddressLink, Facts, Loaded, Section, StatusBadge } from '../components/ui.js';
 import { formatDuration, formatNos, formatTime } from '../format.js';
@@ -37,6 +38,63 @@ function Timeline({ job }: { job: ExplorerJob }) {
   );
 }
 
+/** Lines kept on the page from a live stream (the newest). */
+const LIVE_LINES = 1000;
+
+/** A running job's log lines as its node streams them (`GET /api/jobs/{address}/logs`). */
+function LiveLogs({ address }: { address: string }) {
+  const [lines, setLines] = useState<ExplorerLiveLine[]>([]);
+  const [state, setState] = useState<{ kind: 'connecting' | 'live' | 'ended' | 'refused'; message?: string }>(
+    {
+      kind: 'connecting',
+    },
+  );
+  useEffect(() => {
+    const source = new EventSource(`/api/jobs/${address}/logs`);
+    source.addEventListener('open', () => setState({ kind: 'live' }));
+    source.addEventListener('log', (event) => {
+      const line = JSON.parse((event as MessageEvent<string>).data) as ExplorerLiveLine;
+      setLines((previous) => [...previous.slice(-(LIVE_LINES - 1)), line]);
+    });
+    const stop = (kind: 'ended' | 'refused') => (event: Event) => {
+      source.close();
+      const data = (event as MessageEvent<string>).data;
+      setState({ kind, ...(data ? { message: (JSON.parse(data) as { message?: string }).message } : {}) });
+    };
+    source.addEventListener('end', stop('ended'));
+    source.addEventListener('refused', stop('refused'));
+    // The route's 409/503 (not running, no node API) end the stream too: nothing to retry.
+    source.addEventListener('error', () => {
+      if (source.readyState === EventSource.CLOSED) setState({ kind: 'ended' });
+    });
+    return () => source.close();
+  }, [address]);
+  const multi = new Set(lines.map((l) => l.opId)).size > 1;
+  return (
+    <div class="logs" data-testid="live-logs">
+      <p role="status">
+        {state.kind === 'refused'
+          ? `No live logs: ${state.message ?? 'the node refused'}. The owner can run `
+          : state.kind === 'live'
+            ? 'Live from the node · '
+            : state.kind === 'ended'
+              ? 'The live stream ended; the result’s logs appear once it is published · '
+              : 'Connecting to the node… · '}
+        {state.kind === 'refused' ? (
+          <code>nosana job logs {address}</code>
+        ) : (
+          `${lines.length} ${lines.length === 1 ? 'line' : 'lines'}`
+        )}
+      </p>
+      <pre class="wrap">
+        {lines
+          .map((l) => `${multi ? `[${l.opId}] ` : ''}${l.type === 'stderr' ? '! ' : ''}${l.log}`)
+          .join('\n')}
+      </pre>
+    </div>
+  );
+}
+
 function Logs({ job }: { job: ExplorerJob }) {
   const [open, setOpen] = useState(false);
   const result = useResource<ExplorerResult>(open && job.result ? `/api/jobs/${job.address}/result` : null);
@@ -46,12 +104,11 @@ function Logs({ job }: { job: ExplorerJob }) {
         Open logs
       </button>
     );
+  if (!job.result && job.status === 'RUNNING') return <LiveLogs address={job.address} />;
   if (!job.result)
     return (
       <p class="muted" role="status">
-        {job.status === 'RUNNING'
-          ? 'The job is running: its node streams live logs to the job’s owner only (a signed request). Run '
-          : 'No result was published, so there are no logs to show. The owner can run '}
+        No result was published, so there are no logs to show. The owner can run{' '}
         <code>nosana job logs {job.address}</code>. The logs appear here once the result is published.
       </p>
     );
