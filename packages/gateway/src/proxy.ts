@@ -2,8 +2,10 @@
  * Forwarding one public HTTP request (or WebSocket/upgrade) over one byte stream to the service. Bodies are
  * piped both ways, never buffered, so token streaming and large downloads flow as they are produced.
  */
+
+import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { type ClientHttp2Stream, constants } from 'node:http2';
+import { type ClientHttp2Stream, constants, type Http2ServerRequest } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import { HOP_BY_HOP, REF_HEADER } from './protocol.js';
 
@@ -147,6 +149,79 @@ export function proxyUpgrade(
   socket.on('error', end);
   stream.on('close', end);
   socket.on('close', end);
+}
+
+/**
+ * Carries a WebSocket opened over HTTP/2 (RFC 8441: `CONNECT` with `:protocol: websocket`) to a service that speaks
+ * HTTP/1.1: sends the service an HTTP/1.1 upgrade (with a fresh `Sec-WebSocket-Key`, which RFC 8441 clients do not
+ * send), and once it answers `101`, answers the HTTP/2 stream `200` and splices the two; the frames pass untouched.
+ * Any other answer of the service is passed on as the stream's status (its body dropped).
+ *
+ * @example
+ * ```ts
+ * if (isExtendedConnect(request)) proxyExtendedConnect(request, await session.open(ref), info);
+ * ```
+ */
+export function proxyExtendedConnect(
+  incoming: Http2ServerRequest,
+  stream: Duplex,
+  info: ForwardedInfo,
+): void {
+  const h2 = incoming.stream;
+  const headers = forwardHeaders(incoming.headers, info, true);
+  headers.host = info.authority ?? info.host;
+  headers.connection = 'Upgrade';
+  headers.upgrade = 'websocket';
+  headers['sec-websocket-key'] = randomBytes(16).toString('base64');
+  let text = `GET ${info.path} HTTP/1.1\r\n`;
+  for (const [name, value] of Object.entries(headers)) {
+    for (const v of Array.isArray(value) ? value : [value])
+      text += `${name}: ${v.replace(/[\r\n]/g, '')}\r\n`;
+  }
+  stream.write(`${text}\r\n`);
+  const end = () => {
+    if (!h2.destroyed) h2.close(constants.NGHTTP2_CANCEL);
+    stream.destroy();
+  };
+  let head = Buffer.alloc(0);
+  const onHead = (chunk: Buffer) => {
+    head = Buffer.concat([head, chunk]);
+    const split = head.indexOf('\r\n\r\n');
+    if (split < 0) {
+      if (head.length > 16 * 1024) end();
+      return;
+    }
+    stream.off('data', onHead);
+    const lines = head.subarray(0, split).toString('latin1').split('\r\n');
+    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '')?.[1] ?? 502);
+    const answer: Record<string, string> = {};
+    for (const line of lines.slice(1)) {
+      const colon = line.indexOf(':');
+      const name = line.slice(0, colon).trim().toLowerCase();
+      if (name === 'sec-websocket-protocol' || name === 'sec-websocket-extensions')
+        answer[name] = line.slice(colon + 1).trim();
+    }
+    if (status !== 101) {
+      if (!h2.headersSent) h2.respond({ ':status': status }, { endStream: true });
+      stream.destroy();
+      return;
+    }
+    h2.respond({ ':status': 200, ...answer });
+    const rest = head.subarray(split + 4);
+    if (rest.length) h2.write(rest);
+    stream.pipe(h2);
+    h2.pipe(stream);
+  };
+  stream.on('data', onHead);
+  stream.on('error', end);
+  h2.on('error', end);
+  stream.on('close', end);
+  h2.on('close', end);
+}
+
+/** True for an HTTP/2 request opening a WebSocket (RFC 8441 extended CONNECT). */
+export function isExtendedConnect(request: UserRequest): request is Http2ServerRequest {
+  return request.method === 'CONNECT' && request.headers[':protocol'] === 'websocket';
 }
 
 /**

@@ -20,6 +20,8 @@ import {
 import {
   type ForwardedInfo,
   forwardRequest,
+  isExtendedConnect,
+  proxyExtendedConnect,
   proxyUpgrade,
   rejectUpgrade,
   sendJson,
@@ -118,6 +120,16 @@ export async function startGateway(parameters: StartGatewayParameters): Promise<
     'request',
     (request: UserRequest, response: UserResponse) => void handlers.onRequest(request, response),
   );
+  // HTTP/2 CONNECT (a WebSocket by RFC 8441) comes as `connect`; an HTTP/1.1 CONNECT (a raw socket) is refused.
+  server.on('connect', (request: UserRequest, response: UserResponse | Duplex) => {
+    if (!('writeHead' in response)) return void (response as Duplex).destroy();
+    if (!isExtendedConnect(request))
+      return sendJson(response, 405, {
+        error: 'method-not-allowed',
+        message: 'CONNECT opens WebSockets only (:protocol websocket, RFC 8441)',
+      });
+    handlers.onRequest(request, response);
+  });
   server.on(
     'upgrade',
     (request: UserRequest, socket: Duplex, head: Buffer) => void handlers.onUpgrade(request, socket, head),
@@ -235,6 +247,14 @@ function createHandlers({ parameters, domain, scheme, bus, registry, sessions, n
       if (route.kind === 'starting')
         return sendJson(response, 503, startingBody(target.id), { 'retry-after': '1' });
       const { session, ref } = route.endpoint;
+      if (isExtendedConnect(request)) {
+        // A WebSocket over HTTP/2: the service gets an HTTP/1.1 upgrade through the tunnel.
+        session.open(ref).then(
+          (stream) => proxyExtendedConnect(request, stream, forwarded(request, target.path, route.endpoint)),
+          () => sendJson(response, 502, { error: 'bad-gateway' }),
+        );
+        return;
+      }
       forwardRequest(
         request,
         response,

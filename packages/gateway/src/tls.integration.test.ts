@@ -1,6 +1,7 @@
 /**
  * HTTPS on a localnet gateway with its own local CA: a real localnet (the host runs the job), a real service, the
- * tunnel over TLS, and clients that trust only that CA — over HTTP/1.1, HTTP/2 (ALPN h2) and a WebSocket.
+ * tunnel over TLS, and clients that trust only that CA — over HTTP/1.1, HTTP/2 (ALPN h2), a WebSocket over HTTP/1.1
+ * and one over HTTP/2 (RFC 8441).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -164,6 +165,51 @@ describe('gateway over HTTPS with a local CA', () => {
     });
     socket.close();
     expect(echo).toBe('ping over tls');
+  });
+
+  it('carries a WebSocket over HTTP/2 (RFC 8441 extended CONNECT) to the HTTP/1.1 service', async () => {
+    const session = connect(`https://127.0.0.1:${gateway.port}`, {
+      ca: ca.caCert,
+      servername: `${id}.localhost`,
+    });
+    try {
+      // The gateway announces extended CONNECT in its SETTINGS.
+      await new Promise<void>((resolve) => session.once('remoteSettings', () => resolve()));
+      expect(session.remoteSettings.enableConnectProtocol).toBe(true);
+      const stream = session.request(
+        {
+          ':method': 'CONNECT',
+          ':protocol': 'websocket',
+          ':scheme': 'https',
+          ':path': '/ws',
+          ':authority': `${id}.localhost:${gateway.port}`,
+          'sec-websocket-version': '13',
+        },
+        { endStream: false },
+      );
+      const status = await new Promise<number>((resolve, reject) => {
+        stream.once('response', (headers) => resolve(Number(headers[':status'])));
+        stream.once('error', reject);
+      });
+      expect(status).toBe(200);
+      // One masked text frame (a client's frames are masked), and the service's unmasked echo back.
+      const text = Buffer.from('ping over h2');
+      const mask = Buffer.from([1, 2, 3, 4]);
+      const masked = Buffer.from(text.map((byte, i) => byte ^ mask[i % 4]!));
+      stream.write(Buffer.concat([Buffer.from([0x81, 0x80 | text.length]), mask, masked]));
+      const frame = await new Promise<Buffer>((resolve) => {
+        let got = Buffer.alloc(0);
+        stream.on('data', (chunk: Buffer) => {
+          got = Buffer.concat([got, chunk]);
+          if (got.length >= 2 && got.length >= 2 + (got[1]! & 0x7f)) resolve(got);
+        });
+      });
+      expect(frame[0]).toBe(0x81);
+      expect(frame.subarray(2, 2 + (frame[1]! & 0x7f)).toString()).toBe('ping over h2');
+      stream.close();
+    } finally {
+      session.close();
+    }
   });
 
   it('curl trusting the CA gets the answer over h2 on <id>.localhost', async () => {

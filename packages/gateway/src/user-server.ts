@@ -1,6 +1,7 @@
 /**
  * The gateway's public listener: plain HTTP/1.1, or TLS with HTTP/2 and HTTP/1.1 offered by ALPN (browsers and
- * curl pick h2; WebSocket upgrades and the hosts' tunnels use HTTP/1.1 on the same port).
+ * curl pick h2; WebSockets come as HTTP/1.1 upgrades or as HTTP/2 extended CONNECT; the hosts' tunnels use
+ * HTTP/1.1 on the same port).
  */
 import { createServer as createHttpServer } from 'node:http';
 import { createSecureServer } from 'node:http2';
@@ -26,8 +27,15 @@ export interface UserServerTls {
 /** A listener that can also drop every open connection (for `close()`). */
 export type UserServer = Server & { destroyAllSockets(): void };
 
-/** Users' HTTP/2 settings: room for many concurrent requests per connection, and a large window for downloads. */
-const USER_H2_SETTINGS = { maxConcurrentStreams: 256, initialWindowSize: 1024 * 1024 };
+/**
+ * Users' HTTP/2 settings: room for many concurrent requests per connection, a large window for downloads, and
+ * WebSockets over HTTP/2 (RFC 8441's extended CONNECT).
+ */
+const USER_H2_SETTINGS = {
+  maxConcurrentStreams: 256,
+  initialWindowSize: 1024 * 1024,
+  enableConnectProtocol: true,
+};
 
 /**
  * Creates the public listener (not yet listening). Request and upgrade handlers are attached by the caller.
