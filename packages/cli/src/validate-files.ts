@@ -2,7 +2,7 @@
  * `nosana job validate` without oclif: the checks and the lines it prints, shared by the command and by the
  * start-up fast path (fast-path.ts), so both print the same thing.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import type { ValidationIssue } from '@nosana/core';
 
 /** Summary of one valid job definition. */
@@ -52,7 +52,8 @@ export async function validateFiles(parameters: ValidateFilesParameters): Promis
   const invalid: Array<{ source: string; issues: ValidationIssue[] }> = [];
   for (const file of files) {
     const source = file === '-' ? '<stdin>' : file;
-    const text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
+    // Synchronous on purpose: a definition is at most 1 MiB, and node:fs/promises costs the start-up ~5 ms.
+    const text = file === '-' ? await readStdin() : readFileSync(file, 'utf8');
     const result = parseJobDefinition({ text, source });
     for (const warning of result.warnings) warn(`${source}: ${formatIssue(warning)}`);
     if (!result.ok) {
