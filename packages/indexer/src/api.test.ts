@@ -95,6 +95,32 @@ describe('the API handler', () => {
     expect(await noIpfs.json()).toMatchObject({ error: { code: 'NO_IPFS' } });
   });
 
+  it('answers the live logs route with clear errors: unknown job, no node APIs, a job that does not run', async () => {
+    const job = '9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin'; // queued (the test above stored it)
+    expect((await fetch(`${base}/api/jobs/${job.replace('9', '8')}/logs`)).status).toBe(404);
+    const noNodeApi = await fetch(`${base}/api/jobs/${job}/logs`);
+    expect(noNodeApi.status).toBe(503);
+    expect(await noNodeApi.json()).toMatchObject({ error: { code: 'NO_NODE_API' } });
+    const withApis = createServer(
+      createApiHandler({
+        store,
+        subscribe: () => () => undefined,
+        health: () => ({ synced: true, slot: 1 }),
+        nodeApi: 'http://127.0.0.1:9/{node}',
+      }),
+    );
+    await new Promise<void>((resolve) => withApis.listen(0, '127.0.0.1', resolve));
+    try {
+      const queued = await fetch(
+        `http://127.0.0.1:${(withApis.address() as AddressInfo).port}/api/jobs/${job}/logs`,
+      );
+      expect(queued.status).toBe(409);
+      expect(await queued.json()).toMatchObject({ error: { code: 'NOT_RUNNING' } });
+    } finally {
+      await new Promise((resolve) => withApis.close(resolve));
+    }
+  });
+
   it('answers a known node’s hardware from its source, 404 for an unknown node, 503 without a source', async () => {
     const node = 'HUKXy3vd3k4WTosWUeXAJ4yqSkHMbAHAjByWERNdqdJ8';
     const noSource = await fetch(`${base}/api/nodes/${node}/specs`);
