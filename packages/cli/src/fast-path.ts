@@ -29,7 +29,7 @@ const processIo = (): FastPathIo => ({
  *
  * @example
  * ```ts
- * if (!(await runFastPath(process.argv.slice(2)))) await (await import('@oclif/core')).execute({ dir: import.meta.url });
+ * if (!(await runFastPath(process.argv.slice(2)))) await (await import('@oclif/core')).execute({ dir: packageRoot });
  * ```
  */
 export async function runFastPath(argv: string[], io: FastPathIo = processIo()): Promise<boolean> {
@@ -43,7 +43,7 @@ export async function runFastPath(argv: string[], io: FastPathIo = processIo()):
 function printVersion(io: FastPathIo): boolean {
   // oclif names Windows Subsystem for Linux `wsl`; that rare case is left to it.
   if (platform() === 'linux' && release().toLowerCase().includes('microsoft')) return false;
-  const pkg = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as {
+  const pkg = JSON.parse(readFileSync(join(here(), '..', 'package.json'), 'utf8')) as {
     name: string;
     version: string;
   };
@@ -80,6 +80,11 @@ async function validate(rest: string[], io: FastPathIo): Promise<boolean> {
     else io.stderr(`${errorText(normalized, colorize)}\n`);
   }
   return true;
+}
+
+/** This module's directory: `__dirname` in the CommonJS bundle (dist/), `import.meta.dirname` from the sources. */
+function here(): string {
+  return typeof __dirname === 'string' ? __dirname : import.meta.dirname;
 }
 
 type Color = 'green' | 'yellow' | 'red' | 'bold' | 'dim';
