@@ -127,7 +127,7 @@ describe('node + gateway (localnet + Docker)', () => {
     await poster.jobs.waitFor(posted.job, (j) => j.result !== null, { pollMs: 500 });
   }, 180_000);
 
-  it("publishes the node API through the gateway: its info, and the owner's live logs, from the gateway URL", async () => {
+  it("publishes the node API through the gateway: its info, and a sealed job's live logs to its owner only", async () => {
     const { node, publicApi } = await network.node({ gateway: { url: gateway.url } });
     const port = new URL(gateway.url).port;
     expect(await publicApi).toBe(`http://${node.address}.localhost:${port}`);
@@ -140,7 +140,9 @@ describe('node + gateway (localnet + Docker)', () => {
 
     const ownerKey = Keypair.generate();
     const poster = network.actor(100n * NOS, ownerKey);
-    const posted = await poster.jobs.post({ definition: webService, market: 'cpu', timeout: 600 });
+    // Its result sealed to the poster: its logs are the owner's only (a public job's would stream to anyone).
+    const sealed = { ...webService, meta: { ...webService.meta, seal_results: true } };
+    const posted = await poster.jobs.post({ definition: sealed, market: 'cpu', timeout: 600 });
     const job = posted.job.toBase58();
     const id = serviceId({ job, opIndex: 0, port: 8080 });
     // httpd -v logs each request: once the service answered through the gateway, there are lines to stream.
