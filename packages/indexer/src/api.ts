@@ -187,7 +187,7 @@ export function createApiHandler({
       query([]);
       const job = getJob(store, address(id, 'address'));
       if (!job) throw notFound('job', id);
-      return liveLogs(req, res, { address: job.address, node: job.node, status: job.status });
+      return liveLogs(res, { address: job.address, node: job.node, status: job.status });
     }
     if (resource === 'jobs') {
       const answer = jobRoutes(store, content, res, query, id, sub);

@@ -4,7 +4,7 @@
  * will be public (neither sealed nor confidential); otherwise it refuses, and so does this route (`refused` event).
  * Capped in concurrent streams, in the size of a line, and in what a slow reader may hold.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import WebSocket from 'ws';
 import { SECURITY_HEADERS } from './http.js';
 import type { NodeApiLocator } from './node-info.js';
@@ -20,7 +20,6 @@ export interface CreateLiveLogsParameters {
 
 /** Relays one job's live logs to one reader. */
 export type LiveLogsHandler = (
-  req: IncomingMessage,
   res: ServerResponse,
   job: { address: string; node: string | null; status: string },
 ) => void;
@@ -31,7 +30,7 @@ export type LiveLogsHandler = (
  * @example
  * ```ts
  * const liveLogs = createLiveLogs({ locate: 'https://{node}.node.example.com' });
- * liveLogs(req, res, job); // events: log (a line), end (the node closed the stream), refused (not public)
+ * liveLogs(res, job); // events: log (a line), end (the node closed the stream), refused (not public)
  * ```
  */
 export function createLiveLogs({ locate, maxStreams = 50 }: CreateLiveLogsParameters): LiveLogsHandler {
@@ -40,7 +39,7 @@ export function createLiveLogs({ locate, maxStreams = 50 }: CreateLiveLogsParame
     const base = typeof locate === 'string' ? locate.replaceAll('{node}', node) : locate?.(node);
     return base ? base.replace(/\/+$/, '') : null;
   };
-  return (req, res, job) => {
+  return (res, job) => {
     if (!locate)
       throw new ApiError(
         503,
