@@ -7,38 +7,13 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
-
-/** Addresses a job's endpoint may not reach: the host itself and every non-public range. */
-const blocked = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const)
-  blocked.addSubnet(network, prefix, 'ipv4');
-for (const [network, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['64:ff9b::', 96],
-  ['2001:db8::', 32],
-] as const)
-  blocked.addSubnet(network, prefix, 'ipv6');
+import { isIP, type LookupFunction } from 'node:net';
+import { refusedRange } from '@nosana/runtime';
 
 /**
- * True when an address is not public (loopback, private, link-local, multicast, reserved; IPv4-mapped IPv6 as its
- * IPv4 address).
+ * True when an address is not public unicast (loopback, private, link-local, CGNAT, ULA, multicast, reserved, and
+ * those forms mapped into IPv6): the runtime's address policy for what a job's URLs may reach, here applied to a
+ * job's logistics endpoints.
  *
  * @example
  * ```ts
@@ -48,11 +23,7 @@ for (const [network, prefix] of [
  * ```
  */
 export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return blocked.check(mapped[1]!, 'ipv4');
-  const family = isIP(address);
-  if (family === 0) return true;
-  return blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  return refusedRange(address) !== undefined;
 }
 
 /** Parameters of {@link logisticsRequest}. */
