@@ -23,6 +23,25 @@ export function send(res: ServerResponse, code: number, body: unknown): void {
   res.end(res.req.method === 'HEAD' ? undefined : text);
 }
 
+/**
+ * Starts a server-sent-events answer (the change stream, a job's live logs): status 200, the event-stream type,
+ * no caching, the connection kept open.
+ *
+ * @example
+ * ```ts
+ * openEventStream(res);
+ * res.write(`event: log\ndata: ${JSON.stringify(line)}\n\n`);
+ * ```
+ */
+export function openEventStream(res: ServerResponse): void {
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+  });
+}
+
 /** A URL path decoded, or a 400 when its percent-encoding is invalid or it holds a NUL byte. */
 export function decodePath(path: string): string {
   let decoded: string;

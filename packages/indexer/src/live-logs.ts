@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import WebSocket from 'ws';
-import { SECURITY_HEADERS } from './http.js';
+import { openEventStream } from './http.js';
 import type { NodeApiLocator } from './node-info.js';
 import { ApiError } from './params.js';
 
@@ -62,12 +62,7 @@ export function createLiveLogs({ locate, maxStreams = 50 }: CreateLiveLogsParame
         `at most ${maxStreams} live log streams are open; retry later`,
       );
     streams += 1;
-    res.writeHead(200, {
-      ...SECURITY_HEADERS,
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-    });
+    openEventStream(res);
     const event = (name: string, data: unknown) => {
       if (res.writableEnded || res.destroyed) return;
       // A slow reader is dropped rather than buffered without bound.

@@ -1,6 +1,6 @@
 /** The change stream as server-sent events: resumable (`Last-Event-ID`), capped, and slow readers dropped. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SECURITY_HEADERS } from './http.js';
+import { openEventStream } from './http.js';
 import { ApiError, integer } from './params.js';
 import { changesSince } from './queries.js';
 import type { Change, IndexerStore } from './store.js';
@@ -41,12 +41,7 @@ export function createChangeStream({
         ? Number(header)
         : integer(query, 'since', 0, Number.MAX_SAFE_INTEGER, -1);
     streams += 1;
-    res.writeHead(200, {
-      ...SECURITY_HEADERS,
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-    });
+    openEventStream(res);
     res.write('retry: 2000\n\n');
     let sent = lastId;
     const write = (change: Change) => {
