@@ -6,7 +6,9 @@
 import type { JobView, MarketView, NosanaClient } from '@nosana/chain';
 import type { CidV0, JobDefinition } from '@nosana/core';
 import type { CompareReplicasResult } from '@nosana/trust';
+import { ux } from '@oclif/core';
 import type { Keypair } from '@solana/web3.js';
+import { spin } from './output.js';
 
 /** Parameters of {@link runReplicas}. */
 export interface RunReplicasParameters {
@@ -82,4 +84,81 @@ export async function runReplicas(parameters: RunReplicasParameters): Promise<Ru
     }),
   );
   return { ...compareReplicas(results), definition: pinned ?? '', jobs };
+}
+
+/** Parameters of {@link verifyReplicas}. */
+export interface VerifyReplicasParameters extends Omit<RunReplicasParameters, 'onPosted'> {
+  /** Escrow of one replica (price × timeout), NOS base units. */
+  deposit: bigint;
+  /** `--json`: no spinner. */
+  json: boolean;
+  log(line: string): void;
+  warn(message: string): void;
+}
+
+/** What `job post --replicas-verify` returns: the first replica as the job, every replica and the verdict. */
+export interface VerifyReplicasResult {
+  job: string;
+  market: string;
+  definition: string;
+  deposit: string;
+  timeout: number;
+  signature: string;
+  matched: boolean;
+  dryRun: false;
+  services: [];
+  replicas: CompareReplicasResult;
+}
+
+/**
+ * `job post --replicas-verify`: runs the replicas with their progress and verdict printed; throws
+ * `CLI__REPLICAS_DISAGREE` (with the result) when they do not agree.
+ *
+ * @example
+ * ```ts
+ * const result = await verifyReplicas({ client, market, definition, timeout, deposit, count: 2, wallet, json, log, warn });
+ * ```
+ */
+export async function verifyReplicas(parameters: VerifyReplicasParameters): Promise<VerifyReplicasResult> {
+  const { market, timeout, deposit, count, log } = parameters;
+  const { NosanaError, formatNos } = await import('@nosana/core');
+  log(`Posting ${count} replicas: ${formatNos(deposit * BigInt(count))} NOS in escrow in all`);
+  const compared = await spin(parameters.json, `Running ${count} replicas`, () =>
+    runReplicas({
+      ...parameters,
+      onPosted: (posted) => {
+        for (const { job, node } of posted)
+          log(
+            `  ${job} ${node ? `assigned to node ${node}` : 'listed in the market (not enough queued nodes)'}`,
+          );
+      },
+    }),
+  );
+  for (const replica of compared.replicas)
+    log(
+      `${replica.job}: ${replica.status ?? 'no result'} on ${replica.node ?? '—'}, sha256 ${replica.digest?.slice(0, 16) ?? '—'}…`,
+    );
+  if (!compared.independent)
+    parameters.warn('some replicas ran on the same node: their agreement proves less');
+  const { jobs, definition: cid, ...verdict } = compared;
+  const result: VerifyReplicasResult = {
+    job: jobs[0]!.address.toBase58(),
+    market: market.address.toBase58(),
+    definition: cid,
+    deposit: (deposit * BigInt(count)).toString(),
+    timeout,
+    signature: '',
+    matched: jobs.every((j) => j.node !== null),
+    dryRun: false,
+    services: [],
+    replicas: verdict,
+  };
+  if (!verdict.agree)
+    throw new NosanaError(
+      'CLI__REPLICAS_DISAGREE',
+      `the ${count} replicas do not agree: ${verdict.differences.slice(0, 5).join('; ')}`,
+      { jobs: verdict.replicas.map((r) => r.job), differences: verdict.differences, result },
+    );
+  log(`${ux.colorize('green', '✔')} The ${count} replicas agree`);
+  return result;
 }

@@ -252,63 +252,17 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
   /** --replicas-verify: the replicas posted, followed and compared; throws CLI__REPLICAS_DISAGREE when they differ. */
   private async replicas(
     client: NosanaClient,
-    {
-      market,
-      definition,
-      timeout,
-      deposit,
-      count,
-    }: Omit<PriceContext, 'definition'> & { definition: JobDefinition; count: number },
+    parameters: Omit<PriceContext, 'definition'> & { definition: JobDefinition; count: number },
   ): Promise<JobPostResult> {
-    const [{ runReplicas }, { NosanaError, formatNos }] = await Promise.all([
-      import('../../replicas.js'),
-      import('@nosana/core'),
-    ]);
-    this.log(`Posting ${count} replicas: ${formatNos(deposit * BigInt(count))} NOS in escrow in all`);
-    const compared = await spin(this.jsonEnabled(), `Running ${count} replicas`, async () =>
-      runReplicas({
-        client,
-        market,
-        definition,
-        timeout,
-        count,
-        wallet: await this.keypair(),
-        onPosted: (posted) => {
-          for (const { job, node } of posted)
-            this.log(
-              `  ${job} ${node ? `assigned to node ${node}` : 'listed in the market (not enough queued nodes)'}`,
-            );
-        },
-      }),
-    );
-    for (const replica of compared.replicas)
-      this.log(
-        `${replica.job}: ${replica.status ?? 'no result'} on ${replica.node ?? '—'}, sha256 ${replica.digest?.slice(0, 16) ?? '—'}…`,
-      );
-    if (!compared.independent)
-      this.warnUser('some replicas ran on the same node: their agreement proves less');
-    const { jobs, definition: cid, ...verdict } = compared;
-    const first = jobs[0]!;
-    const result: JobPostResult = {
-      job: first.address.toBase58(),
-      market: market.address.toBase58(),
-      definition: cid,
-      deposit: (deposit * BigInt(count)).toString(),
-      timeout,
-      signature: '',
-      matched: jobs.every((j) => j.node !== null),
-      dryRun: false,
-      services: [],
-      replicas: verdict,
-    };
-    if (!verdict.agree)
-      throw new NosanaError(
-        'CLI__REPLICAS_DISAGREE',
-        `the ${count} replicas do not agree: ${verdict.differences.slice(0, 5).join('; ')}`,
-        { jobs: verdict.replicas.map((r) => r.job), differences: verdict.differences, result },
-      );
-    this.log(`${ux.colorize('green', '✔')} The ${count} replicas agree`);
-    return result;
+    const { verifyReplicas } = await import('../../replicas.js');
+    return verifyReplicas({
+      client,
+      ...parameters,
+      wallet: await this.keypair(),
+      json: this.jsonEnabled(),
+      log: (line) => this.log(line),
+      warn: (message) => this.warnUser(message),
+    });
   }
 
   /** --confidential: waits for a node to claim the job, then hands it the definition through its API. */
