@@ -3,7 +3,8 @@
  * gateway and exposes the service of the job it runs; users reach the container through the gateway only.
  */
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { once } from 'node:events';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAuthHeader, jobAuthMessage } from '@nosana/chain';
@@ -153,17 +154,18 @@ describe('node + gateway (localnet + Docker)', () => {
       })
       .toBe(200);
     const stranger = new WebSocket(`ws://127.0.0.1:${port}/s/${node.address}/job/${job}/logs`);
-    const refused = await new Promise<number>((resolve) =>
-      stranger.once('unexpected-response', (_, response) => resolve(response.statusCode ?? 0)),
-    );
-    expect(refused).toBe(401);
+    // Bounded waits: a socket that neither opens nor is refused fails here, named, not at the test's timeout.
+    const [, refused] = (await once(stranger, 'unexpected-response', {
+      signal: AbortSignal.timeout(30_000),
+    })) as [unknown, IncomingMessage];
+    stranger.on('error', () => {}); // terminating a refused handshake reports it as an error
+    stranger.terminate();
+    expect(refused.statusCode).toBe(401);
     const socket = new WebSocket(`ws://127.0.0.1:${port}/s/${node.address}/job/${job}/logs`, {
       headers: { authorization: createAuthHeader(ownerKey, jobAuthMessage(job)) },
     });
-    const first = await new Promise<string>((resolve, reject) => {
-      socket.once('message', (data) => resolve(String(data)));
-      socket.once('error', reject);
-    });
+    const [data] = await once(socket, 'message', { signal: AbortSignal.timeout(30_000) });
+    const first = String(data);
     socket.close();
     expect(JSON.parse(first)).toMatchObject({
       log: expect.any(String),
