@@ -99,6 +99,12 @@ declare module '@nosana/core' {
     CHAIN__STAKE_EMPTY: { address: string };
     /** `unstake` while the authority has a Rewards program reward account: claim and close it first. */
     CHAIN__STAKE_HAS_REWARD: { address: string; reward: string };
+    /** A rewards operation of a wallet that has not entered the rewards (no reward account; nothing was sent). */
+    CHAIN__REWARDS_NOT_ENTERED: { authority: string; reward: string; operation: string };
+    /** `rewards.enter` of a wallet that has entered already (nothing was sent). */
+    CHAIN__REWARDS_ENTERED: { authority: string; reward: string };
+    /** `rewards.claim` with nothing pending, pools' releases included (nothing was sent). */
+    CHAIN__REWARDS_NOTHING_PENDING: { authority: string; reward: string };
     // ---- protocol
     /** Account data is not the expected Nosana account (wrong discriminator or too short). */
     CHAIN__ACCOUNT_INVALID: { account: string; address?: string };

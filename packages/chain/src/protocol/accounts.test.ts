@@ -7,18 +7,24 @@ import {
   ACCOUNT_DISCRIMINATORS,
   decodeJobAccount,
   decodeMarketAccount,
+  decodePoolAccount,
+  decodeRewardAccount,
   decodeRunAccount,
   decodeStakeAccount,
   encodeJobAccount,
   encodeMarketAccount,
+  encodePoolAccount,
+  encodeRewardAccount,
   encodeRunAccount,
   encodeStakeAccount,
   type JobAccount,
   type MarketAccount,
+  type PoolAccount,
+  type RewardAccount,
   stakeXnos,
 } from './accounts.js';
 import { ACCOUNT_SPACE, MARKET_QUEUE_CAPACITY, OFFSETS } from './constants.js';
-import { NOSANA_JOBS_IDL, NOSANA_REWARDS_IDL, NOSANA_STAKING_IDL } from './idl.js';
+import { NOSANA_JOBS_IDL, NOSANA_POOLS_IDL, NOSANA_REWARDS_IDL, NOSANA_STAKING_IDL } from './idl.js';
 
 const key = (seed: number) => new PublicKey(Uint8Array.from({ length: 32 }, (_, i) => (seed * 31 + i) % 256));
 
@@ -127,6 +133,7 @@ describe('allocated sizes: 8 + size_of::<T>() on the SBF target', () => {
   // (data layout "e-m:e-p:64:64-i64:64-n32:64-S128", no i128 entry) u128 takes the alignment of u64: 8.
   const layout: Record<string, { size: number; align: number }> = {
     u8: { size: 1, align: 1 },
+    bool: { size: 1, align: 1 },
     u64: { size: 8, align: 8 },
     i64: { size: 8, align: 8 },
     u128: { size: 16, align: 8 },
@@ -155,6 +162,8 @@ describe('allocated sizes: 8 + size_of::<T>() on the SBF target', () => {
       RunAccount: 8 + sizeOf(NOSANA_JOBS_IDL, 'RunAccount'),
       StakeAccount: 8 + sizeOf(NOSANA_STAKING_IDL, 'StakeAccount'),
       ReflectionAccount: 8 + sizeOf(NOSANA_REWARDS_IDL, 'ReflectionAccount'),
+      RewardAccount: 8 + sizeOf(NOSANA_REWARDS_IDL, 'RewardAccount'),
+      PoolAccount: 8 + sizeOf(NOSANA_POOLS_IDL, 'PoolAccount'),
     });
     expect(ACCOUNT_SPACE.MarketAccount).toBe(10_224);
     expect(ACCOUNT_SPACE.ReflectionAccount).toBe(96);
@@ -251,6 +260,47 @@ describe('account codecs agree with Anchor BorshCoder on the IDL (which uses the
       xnos: 6_166_666n,
     });
     expect(encodeStakeAccount(stake).subarray(0, data.length)).toEqual(Uint8Array.from(data));
+  });
+
+  const rewards = new BorshCoder(NOSANA_REWARDS_IDL as unknown as Idl);
+  const pools = new BorshCoder(NOSANA_POOLS_IDL as unknown as Idl);
+  const u128 = fc.bigInt({ min: 0n, max: (1n << 128n) - 1n });
+  const rewardArb: fc.Arbitrary<RewardAccount> = fc.record({
+    authority: pubkey,
+    bump: fc.integer({ min: 0, max: 255 }),
+    reflection: u128,
+    xnos: u128,
+  });
+  const poolArb: fc.Arbitrary<PoolAccount> = fc.record({
+    authority: pubkey,
+    beneficiary: pubkey,
+    claimType: fc.constantFrom(0, 1),
+    claimedTokens: u64,
+    closeable: fc.boolean(),
+    emission: u64,
+    startTime: i64,
+    vault: pubkey,
+    vaultBump: fc.integer({ min: 0, max: 255 }),
+  });
+
+  test.prop([rewardArb], { numRuns: 50 })('RewardAccount: ours → Anchor decode, and round trip', (reward) => {
+    const data = encodeRewardAccount(reward);
+    expect(decodeRewardAccount(data)).toEqual(reward);
+    const anchor = rewards.accounts.decode('RewardAccount', Buffer.from(data));
+    expect(anchor.reflection.toString()).toBe(reward.reflection.toString());
+    expect(anchor.xnos.toString()).toBe(reward.xnos.toString());
+    expect(anchor.bump).toBe(reward.bump);
+  });
+
+  test.prop([poolArb], { numRuns: 50 })('PoolAccount: ours → Anchor decode, and round trip', (pool) => {
+    const data = encodePoolAccount(pool);
+    expect(decodePoolAccount(data)).toEqual(pool);
+    const anchor = pools.accounts.decode('PoolAccount', Buffer.from(data));
+    expect(anchor.claimed_tokens.toString()).toBe(pool.claimedTokens.toString());
+    expect(anchor.closeable).toBe(pool.closeable);
+    expect(anchor.start_time.toString()).toBe(String(pool.startTime));
+    expect((anchor.vault as PublicKey).equals(pool.vault)).toBe(true);
+    expect(anchor.vault_bump).toBe(pool.vaultBump);
   });
 });
 

@@ -16,6 +16,8 @@ export const ACCOUNT_DISCRIMINATORS = {
   RunAccount: Uint8Array.from([0xc2, 0xa9, 0x6e, 0xe6, 0xeb, 0x0b, 0xe1, 0x16]),
   StakeAccount: Uint8Array.from([0x50, 0x9e, 0x43, 0x7c, 0x32, 0xbd, 0xc0, 0xff]),
   ReflectionAccount: Uint8Array.from([0xcd, 0x99, 0xa0, 0x36, 0xef, 0x1a, 0xdb, 0xbc]),
+  RewardAccount: Uint8Array.from([0xe1, 0x51, 0x1f, 0xfd, 0x54, 0xea, 0xab, 0x81]),
+  PoolAccount: Uint8Array.from([0x74, 0xd2, 0xbb, 0x77, 0xc4, 0xc4, 0x34, 0x89]),
 } as const;
 export type NosanaAccountName = keyof typeof ACCOUNT_DISCRIMINATORS;
 
@@ -89,6 +91,31 @@ export interface ReflectionAccount {
   rate: bigint;
   totalReflection: bigint;
   totalXnos: bigint;
+  vault: PublicKey;
+  vaultBump: number;
+}
+
+/** A staker's share of the fee reflection (`["reward", authority]`): its reflection points and the xNOS entered. */
+export interface RewardAccount {
+  authority: PublicKey;
+  bump: number;
+  reflection: bigint;
+  xnos: bigint;
+}
+
+/** How a pool releases its emission: transferred to a beneficiary, or added as a rewards fee. */
+export const POOL_CLAIM_TYPE = { transfer: 0, addFee: 1 } as const;
+
+/** A Pools program pool: `emission` NOS base units per second from `startTime`, released from `vault`. */
+export interface PoolAccount {
+  authority: PublicKey;
+  /** A token account; for an add-fee pool, the Rewards vault. */
+  beneficiary: PublicKey;
+  claimType: number;
+  claimedTokens: bigint;
+  closeable: boolean;
+  emission: bigint;
+  startTime: number;
   vault: PublicKey;
   vaultBump: number;
 }
@@ -363,4 +390,69 @@ export function stakeXnos({
     (((BigInt(duration) * STAKING.xnosPrecision) / STAKING.xnosDiv + STAKING.xnosPrecision) * amount) /
     STAKING.xnosPrecision
   );
+}
+
+/** Decodes a Rewards program reward account. */
+export function decodeRewardAccount(data: Uint8Array): RewardAccount {
+  checkDiscriminator('RewardAccount', data, ACCOUNT_DATA_LENGTH.RewardAccount);
+  const v = view(data);
+  const o = OFFSETS.reward;
+  return {
+    authority: key(data, o.authority),
+    bump: v.getUint8(o.bump),
+    reflection: u128(v, o.reflection),
+    xnos: u128(v, o.xnos),
+  };
+}
+
+/** Encodes a reward account (see {@link decodeRewardAccount}). */
+export function encodeRewardAccount(
+  reward: RewardAccount,
+  space: number = ACCOUNT_SPACE.RewardAccount,
+): Uint8Array {
+  const o = OFFSETS.reward;
+  const data = new Uint8Array(Math.max(space, ACCOUNT_DATA_LENGTH.RewardAccount));
+  const v = view(data);
+  data.set(ACCOUNT_DISCRIMINATORS.RewardAccount, 0);
+  data.set(reward.authority.toBytes(), o.authority);
+  v.setUint8(o.bump, reward.bump);
+  setU128(v, o.reflection, reward.reflection);
+  setU128(v, o.xnos, reward.xnos);
+  return data;
+}
+
+/** Decodes a Pools program pool account. */
+export function decodePoolAccount(data: Uint8Array): PoolAccount {
+  checkDiscriminator('PoolAccount', data, ACCOUNT_DATA_LENGTH.PoolAccount);
+  const v = view(data);
+  const o = OFFSETS.pool;
+  return {
+    authority: key(data, o.authority),
+    beneficiary: key(data, o.beneficiary),
+    claimType: v.getUint8(o.claimType),
+    claimedTokens: v.getBigUint64(o.claimedTokens, true),
+    closeable: v.getUint8(o.closeable) !== 0,
+    emission: v.getBigUint64(o.emission, true),
+    startTime: i64(v, o.startTime),
+    vault: key(data, o.vault),
+    vaultBump: v.getUint8(o.vaultBump),
+  };
+}
+
+/** Encodes a pool account (see {@link decodePoolAccount}). */
+export function encodePoolAccount(pool: PoolAccount, space: number = ACCOUNT_SPACE.PoolAccount): Uint8Array {
+  const o = OFFSETS.pool;
+  const data = new Uint8Array(Math.max(space, ACCOUNT_DATA_LENGTH.PoolAccount));
+  const v = view(data);
+  data.set(ACCOUNT_DISCRIMINATORS.PoolAccount, 0);
+  data.set(pool.authority.toBytes(), o.authority);
+  data.set(pool.beneficiary.toBytes(), o.beneficiary);
+  v.setUint8(o.claimType, pool.claimType);
+  v.setBigUint64(o.claimedTokens, pool.claimedTokens, true);
+  v.setUint8(o.closeable, pool.closeable ? 1 : 0);
+  v.setBigUint64(o.emission, pool.emission, true);
+  v.setBigInt64(o.startTime, BigInt(pool.startTime), true);
+  data.set(pool.vault.toBytes(), o.vault);
+  v.setUint8(o.vaultBump, pool.vaultBump);
+  return data;
 }

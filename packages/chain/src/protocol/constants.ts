@@ -20,6 +20,8 @@ export const ACCOUNT_SPACE = {
   RunAccount: 8 + 112,
   StakeAccount: 8 + 112,
   ReflectionAccount: 8 + 88,
+  RewardAccount: 8 + 72,
+  PoolAccount: 8 + 128,
 } as const;
 
 /** Byte offsets of the fields clients filter on with `memcmp`. */
@@ -54,6 +56,18 @@ export const OFFSETS = {
   run: { job: 8, node: 40, payer: 72, state: 104, time: 105 },
   stake: { amount: 8, authority: 16, duration: 48, timeUnstake: 56, vault: 64, vaultBump: 96, xnos: 97 },
   reflection: { rate: 8, totalReflection: 24, totalXnos: 40, vault: 56, vaultBump: 88 },
+  reward: { authority: 8, bump: 40, reflection: 41, xnos: 57 },
+  pool: {
+    authority: 8,
+    beneficiary: 40,
+    claimType: 72,
+    claimedTokens: 73,
+    closeable: 81,
+    emission: 82,
+    startTime: 90,
+    vault: 98,
+    vaultBump: 130,
+  },
 } as const;
 
 /**
@@ -66,6 +80,8 @@ export const ACCOUNT_DATA_LENGTH = {
   RunAccount: OFFSETS.run.time + 8,
   StakeAccount: OFFSETS.stake.xnos + 16,
   ReflectionAccount: OFFSETS.reflection.vaultBump + 1,
+  RewardAccount: OFFSETS.reward.xnos + 16,
+  PoolAccount: OFFSETS.pool.vaultBump + 1,
 } as const;
 
 /**

@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { BorshCoder, type Idl } from '@coral-xyz/anchor';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNT_DISCRIMINATORS } from './accounts.js';
-import { NOSANA_JOBS_IDL, NOSANA_REWARDS_IDL, NOSANA_STAKING_IDL } from './idl.js';
+import { NOSANA_JOBS_IDL, NOSANA_POOLS_IDL, NOSANA_REWARDS_IDL, NOSANA_STAKING_IDL } from './idl.js';
 
 const sha8 = (text: string) => [...createHash('sha256').update(text).digest().subarray(0, 8)];
 const hex = (bytes: readonly number[]) => Buffer.from(bytes).toString('hex');
 
 describe('IDLs', () => {
-  it.each([NOSANA_JOBS_IDL, NOSANA_STAKING_IDL, NOSANA_REWARDS_IDL])(
+  it.each([NOSANA_JOBS_IDL, NOSANA_STAKING_IDL, NOSANA_REWARDS_IDL, NOSANA_POOLS_IDL])(
     '$metadata.name: discriminators are sha256 of the Anchor names',
     (idl) => {
       for (const ix of idl.instructions) expect(ix.discriminator, ix.name).toEqual(sha8(`global:${ix.name}`));
@@ -43,6 +43,17 @@ describe('IDLs', () => {
     expect(Buffer.from(ACCOUNT_DISCRIMINATORS.RunAccount).toString('hex')).toBe('c2a96ee6eb0be116');
   });
 
+  it('matches the dispatch ids documented for the real Rewards and Pools programs', () => {
+    const ids = (idl: typeof NOSANA_REWARDS_IDL | typeof NOSANA_POOLS_IDL) =>
+      Object.fromEntries(idl.instructions.map((ix) => [ix.name, hex(ix.discriminator)]));
+    expect(ids(NOSANA_REWARDS_IDL)).toMatchObject({ init: 'dc3bcfec6cfa2f64', enter: '8b31d172585b4d86' });
+    expect(ids(NOSANA_POOLS_IDL)).toMatchObject({
+      open: 'e4dc9b47c7bd3c2d',
+      claim_fee: 'a9204f8988e84689',
+      claim_transfer: 'cab23abee6eae511',
+    });
+  });
+
   it('declares the 19 Jobs program errors from 6000', () => {
     expect(NOSANA_JOBS_IDL.errors.map((e) => e.code)).toEqual(Array.from({ length: 19 }, (_, i) => 6000 + i));
     expect(NOSANA_JOBS_IDL.errors[4]).toEqual({
@@ -52,7 +63,7 @@ describe('IDLs', () => {
     });
   });
 
-  it.each([NOSANA_JOBS_IDL, NOSANA_STAKING_IDL, NOSANA_REWARDS_IDL])(
+  it.each([NOSANA_JOBS_IDL, NOSANA_STAKING_IDL, NOSANA_REWARDS_IDL, NOSANA_POOLS_IDL])(
     '$metadata.name loads in Anchor 0.32 BorshCoder',
     (idl) => {
       expect(() => new BorshCoder(idl as unknown as Idl)).not.toThrow();

@@ -1325,88 +1325,9 @@ export const NOSANA_STAKING_IDL = {
 
 export type NosanaStakingIdl = typeof NOSANA_STAKING_IDL;
 
-/**
- * The subset of the Nosana Rewards program the Jobs program passes in `list` and `extend`.
- */
-export const NOSANA_REWARDS_IDL = {
-  address: 'nosRB8DUV67oLNrL45bo2pFLrmsWPiewe2Lk2DRNYCp',
-  metadata: {
-    name: 'nosana_rewards',
-    version: '0.1.0',
-    spec: '0.1.0',
-    description: 'Nosana Rewards program: the accounts the jobs flow passes (fee reflection)',
-    repository: 'https://github.com/nosana-ci/nosana-programs',
-  },
-  instructions: [
-    {
-      name: 'add_fee',
-      discriminator: [67, 225, 189, 212, 253, 123, 76, 112],
-      accounts: [
-        {
-          name: 'user',
-          writable: true,
-        },
-        {
-          name: 'reflection',
-          writable: true,
-        },
-        {
-          name: 'vault',
-          writable: true,
-        },
-        {
-          name: 'authority',
-          signer: true,
-        },
-        {
-          name: 'token_program',
-          address: 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA',
-        },
-      ],
-      args: [
-        {
-          name: 'amount',
-          type: 'u64',
-        },
-      ],
-    },
-  ],
-  accounts: [
-    {
-      name: 'ReflectionAccount',
-      discriminator: [205, 153, 160, 54, 239, 26, 219, 188],
-    },
-  ],
-  types: [
-    {
-      name: 'ReflectionAccount',
-      type: {
-        kind: 'struct',
-        fields: [
-          {
-            name: 'rate',
-            type: 'u128',
-          },
-          {
-            name: 'total_reflection',
-            type: 'u128',
-          },
-          {
-            name: 'total_xnos',
-            type: 'u128',
-          },
-          {
-            name: 'vault',
-            type: 'pubkey',
-          },
-          {
-            name: 'vault_bump',
-            type: 'u8',
-          },
-        ],
-      },
-    },
-  ],
-} as const;
-
-export type NosanaRewardsIdl = typeof NOSANA_REWARDS_IDL;
+export {
+  NOSANA_POOLS_IDL,
+  NOSANA_REWARDS_IDL,
+  type NosanaPoolsIdl,
+  type NosanaRewardsIdl,
+} from './idl-rewards.js';

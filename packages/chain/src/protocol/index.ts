@@ -8,6 +8,8 @@ export * from './instructions.js';
 export * from './pda.js';
 export * from './program-error.js';
 export * from './program-error-tables.js';
+export * from './rewards-builders.js';
+export * from './rewards-math.js';
 export * from './staking-builders.js';
 export * from './staking-math.js';
 export * from './token.js';

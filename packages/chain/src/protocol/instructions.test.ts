@@ -3,7 +3,7 @@ import { fc, test } from '@fast-check/vitest';
 import { isNosanaError } from '@nosana/core';
 import { Keypair, PublicKey, SYSVAR_RENT_PUBKEY, SystemProgram } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
-import { NOSANA_JOBS_IDL, NOSANA_REWARDS_IDL, NOSANA_STAKING_IDL } from './idl.js';
+import { NOSANA_JOBS_IDL, NOSANA_POOLS_IDL, NOSANA_REWARDS_IDL, NOSANA_STAKING_IDL } from './idl.js';
 import { getProgramIds } from './ids.js';
 import { decodeInstruction, jobsInstruction, stakingInstruction } from './instructions.js';
 
@@ -134,7 +134,36 @@ const RUST_ACCOUNTS = {
     close: ['user:w', 'stake:w', 'vault:w', 'authority:ws', 'token_program'],
   },
   rewards: {
+    init: ['mint', 'reflection:w', 'vault:w', 'authority:ws', 'system_program', 'token_program', 'rent'],
+    enter: ['reflection:w', 'stake', 'reward:w', 'authority:ws', 'system_program'],
     add_fee: ['user:w', 'reflection:w', 'vault:w', 'authority:s', 'token_program'],
+    claim: ['user:w', 'vault:w', 'reflection:w', 'reward:w', 'stake', 'authority:ws', 'token_program'],
+    sync: ['reward:w', 'stake', 'reflection:w'],
+    close: ['reflection:w', 'reward:w', 'authority:ws'],
+  },
+  pools: {
+    open: [
+      'pool:ws',
+      'vault:w',
+      'beneficiary',
+      'authority:ws',
+      'mint',
+      'system_program',
+      'token_program',
+      'rent',
+    ],
+    claim_fee: [
+      'vault:w',
+      'rewards_reflection:w',
+      'rewards_vault:w',
+      'pool:w',
+      'authority:ws',
+      'token_program',
+      'rewards_program',
+    ],
+    claim_transfer: ['vault:w', 'beneficiary:w', 'pool:w', 'authority:ws', 'token_program'],
+    close: ['vault:w', 'user:w', 'pool:w', 'authority:ws', 'token_program'],
+    update_beneficiary: ['beneficiary', 'new_beneficiary', 'pool:w', 'authority:ws', 'token_program'],
   },
 } as const;
 
@@ -159,6 +188,7 @@ describe('every instruction of the IDLs has the accounts of its Rust struct', ()
     ['nosana_jobs', NOSANA_JOBS_IDL, RUST_ACCOUNTS.jobs],
     ['nosana_staking', NOSANA_STAKING_IDL, RUST_ACCOUNTS.staking],
     ['nosana_rewards', NOSANA_REWARDS_IDL, RUST_ACCOUNTS.rewards],
+    ['nosana_pools', NOSANA_POOLS_IDL, RUST_ACCOUNTS.pools],
   ] as const)('%s: names, order and flags', (_, idl, expected) => {
     expect(describeIdl(idl)).toEqual(expected);
   });

@@ -7,14 +7,24 @@
 import { NosanaError } from '@nosana/core';
 import { PublicKey, TransactionInstruction } from '@solana/web3.js';
 import '../errors.js';
-import { NOSANA_JOBS_IDL, type NOSANA_REWARDS_IDL, NOSANA_STAKING_IDL } from './idl.js';
+import { NOSANA_JOBS_IDL, NOSANA_POOLS_IDL, NOSANA_REWARDS_IDL, NOSANA_STAKING_IDL } from './idl.js';
 
-type AnyIdl = typeof NOSANA_JOBS_IDL | typeof NOSANA_STAKING_IDL | typeof NOSANA_REWARDS_IDL;
+type AnyIdl =
+  | typeof NOSANA_JOBS_IDL
+  | typeof NOSANA_STAKING_IDL
+  | typeof NOSANA_REWARDS_IDL
+  | typeof NOSANA_POOLS_IDL;
 type Camel<S extends string> = S extends `${infer Head}_${infer Tail}`
   ? `${Head}${Capitalize<Camel<Tail>>}`
   : S;
-type IdlArgType = 'u8' | 'u64' | 'i64' | 'u128' | { readonly array: readonly ['u8', 32] };
-type ArgValue<T> = T extends 'u8' ? number : T extends 'u64' | 'i64' | 'u128' ? bigint | number : Uint8Array;
+type IdlArgType = 'bool' | 'u8' | 'u64' | 'i64' | 'u128' | { readonly array: readonly ['u8', 32] };
+type ArgValue<T> = T extends 'bool'
+  ? boolean
+  : T extends 'u8'
+    ? number
+    : T extends 'u64' | 'i64' | 'u128'
+      ? bigint | number
+      : Uint8Array;
 type InstructionOf<I extends AnyIdl, N> = Extract<I['instructions'][number], { name: N }>;
 
 /** The accounts of instruction `N` (camelCase); accounts with a fixed address (programs, sysvars) are optional. */
@@ -35,6 +45,8 @@ export type InstructionArgs<I extends AnyIdl, N extends I['instructions'][number
 
 export type JobsInstructionName = (typeof NOSANA_JOBS_IDL)['instructions'][number]['name'];
 export type StakingInstructionName = (typeof NOSANA_STAKING_IDL)['instructions'][number]['name'];
+export type RewardsInstructionName = (typeof NOSANA_REWARDS_IDL)['instructions'][number]['name'];
+export type PoolsInstructionName = (typeof NOSANA_POOLS_IDL)['instructions'][number]['name'];
 
 const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -48,6 +60,11 @@ function encodeArg(name: string, type: IdlArgType, value: unknown, out: number[]
   if (typeof type === 'object') {
     if (!(value instanceof Uint8Array) || value.length !== 32) fail('32 bytes');
     out.push(...(value as Uint8Array));
+    return;
+  }
+  if (type === 'bool') {
+    if (typeof value !== 'boolean') fail('true or false');
+    out.push(value ? 1 : 0);
     return;
   }
   if (typeof value !== 'number' && typeof value !== 'bigint') fail('a number');
@@ -70,7 +87,7 @@ function decodeArg(
   data: Uint8Array,
   offset: number,
 ): [unknown, number] {
-  const bytes = typeof type === 'object' ? 32 : { u8: 1, u64: 8, i64: 8, u128: 16 }[type];
+  const bytes = typeof type === 'object' ? 32 : { bool: 1, u8: 1, u64: 8, i64: 8, u128: 16 }[type];
   if (offset + bytes > data.length) {
     throw new NosanaError(
       'CHAIN__INSTRUCTION_INVALID',
@@ -82,6 +99,7 @@ function decodeArg(
     );
   }
   if (typeof type === 'object') return [new Uint8Array(data.subarray(offset, offset + 32)), offset + 32];
+  if (type === 'bool') return [data[offset] !== 0, offset + 1];
   let n = 0n;
   for (let i = bytes - 1; i >= 0; i--) n = (n << 8n) | BigInt(data[offset + i]!);
   if (type === 'i64' && n >= 1n << 63n) n -= 1n << 64n;
@@ -156,6 +174,26 @@ export function stakingInstruction<N extends StakingInstructionName>(
   programId?: PublicKey,
 ): TransactionInstruction {
   return buildInstruction(NOSANA_STAKING_IDL, name, accounts, args, programId);
+}
+
+/** Builds a Rewards program instruction (see {@link jobsInstruction}). */
+export function rewardsInstruction<N extends RewardsInstructionName>(
+  name: N,
+  accounts: InstructionAccounts<typeof NOSANA_REWARDS_IDL, N>,
+  args: InstructionArgs<typeof NOSANA_REWARDS_IDL, N>,
+  programId?: PublicKey,
+): TransactionInstruction {
+  return buildInstruction(NOSANA_REWARDS_IDL, name, accounts, args, programId);
+}
+
+/** Builds a Pools program instruction (see {@link jobsInstruction}). */
+export function poolsInstruction<N extends PoolsInstructionName>(
+  name: N,
+  accounts: InstructionAccounts<typeof NOSANA_POOLS_IDL, N>,
+  args: InstructionArgs<typeof NOSANA_POOLS_IDL, N>,
+  programId?: PublicKey,
+): TransactionInstruction {
+  return buildInstruction(NOSANA_POOLS_IDL, name, accounts, args, programId);
 }
 
 /** A decoded instruction: its name, camelCase arguments and named account indexes. */

@@ -52,6 +52,11 @@ export function rewardsVaultAddress(ids: NosanaProgramIds = getProgramIds()): Pr
   return pda([ids.nosMint.toBytes()], ids.rewards);
 }
 
+/** A pool's token vault `["vault", pool]` of the Pools program. */
+export function poolVaultAddress(pool: PublicKey, ids: NosanaProgramIds = getProgramIds()): ProgramAddress {
+  return pda([utf8('vault'), pool.toBytes()], ids.pools);
+}
+
 /** A staker's reward account `["reward", authority]` of the Rewards program (checked by `unstake`). */
 export function rewardAddress(authority: PublicKey, ids: NosanaProgramIds = getProgramIds()): ProgramAddress {
   return pda([utf8('reward'), authority.toBytes()], ids.rewards);
