@@ -91,17 +91,17 @@ export async function watchEndpoint({
     checks.length === 0
       ? probe(port, undefined)
       : (await Promise.all(checks.map((c) => probe(port, c)))).every(Boolean);
+  // One listener per wait, removed when the wait ends: a service probed every few seconds for hours must not
+  // pile listeners onto the job's signal.
   const wait = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
     });
   let status: EndpointStatus = 'UNKNOWN';
   const report = (next: EndpointStatus) => {
