@@ -2,8 +2,9 @@
  * Public endpoints end to end: the localnet, a gateway reading it, a node (real Docker) that opens its tunnel to the
  * gateway and exposes the service of the job it runs; users reach the container through the gateway only.
  */
-import { readFileSync } from 'node:fs';
+
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
