@@ -25,6 +25,8 @@ declare module '@nosana/core' {
     LOCALNET__AIRDROP_FAILED: { address: string; error: string };
     /** No genesis market has that name (`setRequiredImages`). */
     LOCALNET__MARKET_NOT_FOUND: { market: string; known: string[] };
+    /** A genesis setting (rewards emission, pool funding, job fee fraction) is out of range. */
+    LOCALNET__GENESIS_SETTING_INVALID: { setting: string; value: string };
   }
 }
 

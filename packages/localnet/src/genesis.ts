@@ -1,11 +1,10 @@
 /**
- * The localnet's genesis: the NOS mint (its mint authority is the localnet faucet), the Rewards accounts the
- * Jobs program expects, and two markets opened through the (emulated) Jobs program — a CPU market usable on
- * any machine and a GPU market. Keys are derived from fixed seeds, so addresses are the same on every reset.
+ * The localnet's genesis: the NOS mint (its mint authority is the localnet faucet), the Rewards accounts and a
+ * rewards pool emitting into them (`genesis-rewards.ts`), and two markets opened through the (emulated) Jobs
+ * program — a CPU market usable on any machine and a GPU market. Keys are derived from fixed seeds, so addresses
+ * are the same on every reset.
  */
-import { createHash } from 'node:crypto';
 import {
-  encodeReflectionAccount,
   getProgramIds,
   JobType,
   jobsInstruction,
@@ -13,14 +12,9 @@ import {
   marketVaultAddress,
   type NosanaProgramIds,
   type ProgramSet,
-  rewardsReflectionAddress,
-  rewardsVaultAddress,
 } from '@nosana/chain';
 import { NosanaError } from '@nosana/core';
 import {
-  ACCOUNT_SIZE,
-  AccountLayout,
-  AccountState,
   createAssociatedTokenAccountIdempotentInstruction,
   createMintToInstruction,
   getAssociatedTokenAddressSync,
@@ -28,24 +22,18 @@ import {
   MintLayout,
   TOKEN_PROGRAM_ID,
 } from '@solana/spl-token';
-import {
-  Keypair,
-  PublicKey,
-  SystemProgram,
-  type TransactionInstruction,
-  TransactionMessage,
-  VersionedTransaction,
-} from '@solana/web3.js';
+import { PublicKey, SystemProgram } from '@solana/web3.js';
+import { createRewardsGenesis, type GenesisOptions, genesisSettings } from './genesis-rewards.js';
+import { faucetKeypair, genesisKeypair, sendGenesisTransaction } from './genesis-transactions.js';
 import type { Bank } from './solana/bank.js';
 import './errors.js';
+
+export { faucetKeypair };
 
 /** NOS decimals. */
 const DECIMALS = 6;
 /** Largest NOS amount one faucet request mints (in base units): 1,000,000 NOS. */
 export const MAX_FAUCET_NOS = 1_000_000n * 10n ** BigInt(DECIMALS);
-/** The Rewards program's initial reflection rate (`(u128::MAX - u128::MAX % supply) / supply`). */
-const INITIAL_RATE = ((1n << 128n) - 1n - (((1n << 128n) - 1n) % 10n ** 14n)) / 10n ** 14n;
-
 /** A market the localnet creates at genesis (the shape `localnet_info` answers with). */
 export type GenesisMarket = LocalnetMarketInfo;
 
@@ -57,15 +45,17 @@ export interface LocalnetInfo {
   faucet: string;
   marketAuthority: string;
   markets: GenesisMarket[];
+  /**
+   * The rewards pool of the Pools program: it emits NOS into the Rewards from genesis on (`claim_fee` releases
+   * it). Added to localnets created before it existed when they are loaded.
+   */
+  rewardsPool: string;
+  /** The Jobs program's network fee divisor (`fee = deposit / jobFeeFraction`); 0: no fee. */
+  jobFeeFraction: number;
 }
 
-const keypair = (seed: string) =>
-  Keypair.fromSeed(createHash('sha256').update(`nosana-localnet:${seed}`).digest());
-
-/** The faucet: mint authority of NOS on the localnet. */
-export const faucetKeypair = () => keypair('faucet');
 /** The authority of the genesis markets. */
-export const marketAuthorityKeypair = () => keypair('market-authority');
+export const marketAuthorityKeypair = () => genesisKeypair('market-authority');
 
 const MARKETS = [
   {
@@ -89,31 +79,21 @@ const MARKETS = [
   },
 ] as const;
 
-/** Sends a transaction signed by `signers` (the first pays) through the bank, failing loudly. */
-function send(bank: Bank, instructions: TransactionInstruction[], signers: Keypair[]): string {
-  const { blockhash } = bank.latestBlockhash();
-  const message = new TransactionMessage({
-    payerKey: signers[0]!.publicKey,
-    recentBlockhash: blockhash,
-    instructions,
-  }).compileToV0Message();
-  const transaction = new VersionedTransaction(message);
-  transaction.sign(signers);
-  const result = bank.process(transaction.serialize());
-  if (result.err) {
-    throw new NosanaError(
-      'LOCALNET__GENESIS_FAILED',
-      `a localnet transaction failed: ${JSON.stringify(result.err)}\n${result.logs.join('\n')}`,
-      {
-        error: JSON.stringify(result.err),
-      },
-    );
-  }
-  return result.signature;
-}
-
-/** Writes the genesis accounts into a fresh bank and returns what was created. */
-export function createGenesis(bank: Bank, programSet: ProgramSet): LocalnetInfo {
+/**
+ * Writes the genesis accounts into a fresh bank (which must emulate the Jobs and Pools programs) and returns what
+ * was created. `options` are checked first (LOCALNET__GENESIS_SETTING_INVALID).
+ *
+ * @example
+ * ```ts
+ * const info = createGenesis(bank, 'mainnet', { rewardsEmission: 2_000_000n });
+ * ```
+ */
+export function createGenesis(
+  bank: Bank,
+  programSet: ProgramSet,
+  options: GenesisOptions = {},
+): LocalnetInfo {
+  const settings = genesisSettings(options);
   const ids = getProgramIds(programSet);
   const faucet = faucetKeypair();
   const authority = marketAuthorityKeypair();
@@ -140,28 +120,12 @@ export function createGenesis(bank: Bank, programSet: ProgramSet): LocalnetInfo 
     executable: false,
   });
 
-  // Rewards accounts: `list` and `extend` pass them (the network fee itself is disabled on the programs).
-  const reflection = rewardsReflectionAddress(ids);
-  const rewardsVault = rewardsVaultAddress(ids);
-  const reflectionData = encodeReflectionAccount({
-    rate: INITIAL_RATE,
-    totalReflection: 0n,
-    totalXnos: 0n,
-    vault: rewardsVault.address,
-    vaultBump: rewardsVault.bump,
-  });
-  bank.setAccount(reflection.address, {
-    lamports: bank.rentExempt(reflectionData.length),
-    owner: ids.rewards.toBase58(),
-    data: reflectionData,
-    executable: false,
-  });
-  bank.setAccount(rewardsVault.address, tokenAccount(bank, ids.nosMint, rewardsVault.address));
+  const rewardsPool = createRewardsGenesis(bank, ids, settings);
 
   const markets = MARKETS.map((market) => {
-    const account = keypair(`market-${market.name}`);
+    const account = genesisKeypair(`market-${market.name}`);
     const vault = marketVaultAddress(account.publicKey, ids).address;
-    send(
+    sendGenesisTransaction(
       bank,
       [
         jobsInstruction(
@@ -209,32 +173,8 @@ export function createGenesis(bank: Bank, programSet: ProgramSet): LocalnetInfo 
     faucet: faucet.publicKey.toBase58(),
     marketAuthority: authority.publicKey.toBase58(),
     markets,
-  };
-}
-
-function tokenAccount(bank: Bank, mint: PublicKey, owner: PublicKey) {
-  const data = Buffer.alloc(ACCOUNT_SIZE);
-  AccountLayout.encode(
-    {
-      mint,
-      owner,
-      amount: 0n,
-      delegateOption: 0,
-      delegate: PublicKey.default,
-      state: AccountState.Initialized,
-      isNativeOption: 0,
-      isNative: 0n,
-      delegatedAmount: 0n,
-      closeAuthorityOption: 0,
-      closeAuthority: PublicKey.default,
-    },
-    data,
-  );
-  return {
-    lamports: bank.rentExempt(ACCOUNT_SIZE),
-    owner: TOKEN_PROGRAM_ID.toBase58(),
-    data,
-    executable: false,
+    rewardsPool,
+    jobFeeFraction: settings.jobFeeFraction,
   };
 }
 
@@ -259,7 +199,7 @@ export function airdropNos(bank: Bank, ids: NosanaProgramIds, owner: string, amo
   const faucet = faucetKeypair();
   const ownerKey = new PublicKey(owner);
   const ata = getAssociatedTokenAddressSync(ids.nosMint, ownerKey, true);
-  return send(
+  return sendGenesisTransaction(
     bank,
     [
       createAssociatedTokenAccountIdempotentInstruction(faucet.publicKey, ata, ownerKey, ids.nosMint),

@@ -31,6 +31,14 @@ describe('IDL accounts', () => {
     expect(idl.name).toBe('nosana_jobs');
     expect(idl.metadata.address).toBe(ids.jobs.toBase58());
     expect(idl.instructions.map((ix) => ix.name)).toContain('quitAdmin');
+    const pools = (await Program.fetchIdl(ids.pools, provider(localnet.rpcUrl))) as unknown as {
+      name: string;
+      metadata: { address: string };
+      instructions: Array<{ name: string }>;
+    };
+    expect(pools.name).toBe('nosana_pools');
+    expect(pools.metadata.address).toBe(ids.pools.toBase58());
+    expect(pools.instructions.map((ix) => ix.name)).toContain('claimFee');
   });
 
   it('are added to a ledger saved before they existed', async () => {
@@ -41,7 +49,9 @@ describe('IDL accounts', () => {
     // Make the saved ledger an older one: without the IDL accounts.
     const ledger = join(dataDir, 'ledger');
     const old = Bank.load(ledger);
-    const addresses = await Promise.all([ids.jobs, ids.staking, ids.rewards].map(idlAccountAddress));
+    const addresses = await Promise.all(
+      [ids.jobs, ids.staking, ids.rewards, ids.pools].map(idlAccountAddress),
+    );
     for (const address of addresses)
       old?.setAccount(address, {
         lamports: 0n,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { inflateSync } from 'node:zlib';
-import { getProgramIds, NOSANA_JOBS_IDL, NOSANA_STAKING_IDL } from '@nosana/chain';
+import { getProgramIds, NOSANA_JOBS_IDL, NOSANA_POOLS_IDL, NOSANA_STAKING_IDL } from '@nosana/chain';
 import { PublicKey } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import { encodeIdlAccount, idlAccountAddress, type SpecIdl, toLegacyIdl } from './idl-accounts.js';
@@ -40,6 +40,31 @@ describe('toLegacyIdl', () => {
 
   it('keeps the errors', () => {
     expect(toLegacyIdl(NOSANA_STAKING_IDL as SpecIdl).errors).toEqual(NOSANA_STAKING_IDL.errors);
+  });
+
+  it('converts the Pools IDL: bool arguments, its errors, the PoolAccount type', () => {
+    const pools = toLegacyIdl(NOSANA_POOLS_IDL as SpecIdl);
+    expect(pools.instructions.find((ix) => ix.name === 'open')?.args).toEqual([
+      { name: 'emission', type: 'u64' },
+      { name: 'startTime', type: 'i64' },
+      { name: 'claimType', type: 'u8' },
+      { name: 'closeable', type: 'bool' },
+    ]);
+    expect(pools.instructions.map((ix) => ix.name)).toEqual([
+      'open',
+      'claimFee',
+      'claimTransfer',
+      'close',
+      'updateBeneficiary',
+    ]);
+    expect(pools.errors.map((error) => [error.code, error.name])).toEqual([
+      [6000, 'NotStarted'],
+      [6001, 'Underfunded'],
+      [6002, 'NotCloseable'],
+      [6003, 'WrongClaimType'],
+      [6004, 'WrongBeneficiary'],
+    ]);
+    expect(pools.accounts.map((account) => account.name)).toEqual(['PoolAccount']);
   });
 });
 

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import {
   NOSANA_JOBS_IDL,
+  NOSANA_POOLS_IDL,
   NOSANA_REWARDS_IDL,
   NOSANA_STAKING_IDL,
   type NosanaProgramIds,
@@ -155,11 +156,12 @@ export function encodeIdlAccount(idl: unknown, authority: PublicKey): Buffer {
   return Buffer.concat([IDL_ACCOUNT_DISCRIMINATOR, authority.toBuffer(), length, compressed]);
 }
 
-/** The programs whose IDL accounts the localnet writes (chain has no Pools IDL). */
+/** The programs whose IDL accounts the localnet writes: the emulated ones. */
 const IDLS = [
   ['jobs', NOSANA_JOBS_IDL],
   ['staking', NOSANA_STAKING_IDL],
   ['rewards', NOSANA_REWARDS_IDL],
+  ['pools', NOSANA_POOLS_IDL],
 ] as const;
 
 /** Parameters of {@link writeIdlAccounts}. */
@@ -169,10 +171,10 @@ export interface WriteIdlAccountsParameters {
 }
 
 /** What {@link writeIdlAccounts} wrote: program id → IDL account address. */
-export type WriteIdlAccountsResult = Record<'jobs' | 'staking' | 'rewards', string>;
+export type WriteIdlAccountsResult = Record<'jobs' | 'staking' | 'rewards' | 'pools', string>;
 
 /**
- * Writes (or rewrites) the IDL accounts of the Jobs, Staking and Rewards programs, with the program ids of `ids`
+ * Writes (or rewrites) the IDL accounts of the Jobs, Staking, Rewards and Pools programs, with the program ids of `ids`
  * (devnet's Jobs program has its own id) and `ids.authority` as the IDL authority. Called at genesis and whenever a
  * ledger is loaded, so ledgers made before the accounts existed get them too.
  *

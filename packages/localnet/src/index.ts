@@ -1,6 +1,7 @@
 /**
  * `@nosana/localnet` — the embedded Nosana network: a Solana JSON-RPC + WebSocket server over litesvm with the
- * Nosana Jobs and Staking programs emulated at their real program ids, a NOS faucet and genesis markets.
+ * Nosana Jobs, Staking, Rewards and Pools programs emulated at their real program ids, a NOS faucet, genesis
+ * markets and a genesis rewards pool.
  *
  * @packageDocumentation
  */
@@ -12,6 +13,14 @@ export {
   MAX_FAUCET_NOS,
   marketAuthorityKeypair,
 } from './genesis.js';
+export {
+  DEFAULT_REWARDS_EMISSION,
+  DEFAULT_REWARDS_POOL_FUNDING,
+  GENESIS_REFLECTION_XNOS,
+  type GenesisOptions,
+  rewardsPoolAuthorityKeypair,
+  rewardsPoolKeypair,
+} from './genesis-rewards.js';
 export {
   encodeIdlAccount,
   idlAccountAddress,
@@ -28,7 +37,9 @@ export {
   type StartLocalnetParameters,
   startLocalnet,
 } from './localnet.js';
-export { createJobsProgram } from './programs/jobs.js';
+export { createJobsProgram, type JobsProgramOptions } from './programs/jobs.js';
+export { createPoolsProgram } from './programs/pools.js';
+export { createRewardsProgram } from './programs/rewards.js';
 export { createStakingProgram } from './programs/staking.js';
 export {
   type AccountRecord,

@@ -1,13 +1,16 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getProgramIds, type LocalnetServices, type ProgramSet } from '@nosana/chain';
+import { getProgramIds, type LocalnetServices, type NosanaProgramIds, type ProgramSet } from '@nosana/chain';
 import { NosanaError } from '@nosana/core';
 import { airdropNos, createGenesis, type LocalnetInfo } from './genesis.js';
+import { type GenesisOptions, genesisSettings, upgradeRewardsGenesis } from './genesis-rewards.js';
 import { writeIdlAccounts } from './idl-accounts.js';
 import { type IpfsServer, startIpfsServer } from './ipfs/server.js';
 import { type ContentStore, openContentStore } from './ipfs/store.js';
 import { createJobsProgram } from './programs/jobs.js';
+import { createPoolsProgram } from './programs/pools.js';
+import { createRewardsProgram } from './programs/rewards.js';
 import { createStakingProgram } from './programs/staking.js';
 import { Bank } from './solana/bank.js';
 import type { EmulatedProgram } from './solana/emulation.js';
@@ -18,8 +21,12 @@ import './errors.js';
 /** Where a localnet keeps its state unless told otherwise. */
 export const DEFAULT_LOCALNET_DIR = join(homedir(), '.nosana', 'localnet');
 
-/** Parameters of {@link startLocalnet}. */
-export interface StartLocalnetParameters {
+/**
+ * Parameters of {@link startLocalnet}. The genesis settings ({@link GenesisOptions}: `rewardsEmission`,
+ * `rewardsPoolFunding`, `jobFeeFraction`) shape a localnet when it is created (or reset); a saved one keeps what
+ * it was created with.
+ */
+export interface StartLocalnetParameters extends GenesisOptions {
   /**
    * State directory. Default `~/.nosana/localnet`; `'temporary'` uses a fresh temp directory removed on close
    * (what tests want).
@@ -78,8 +85,9 @@ export interface Localnet extends LocalnetInfo, AsyncDisposable {
 }
 
 /**
- * Starts the embedded Nosana network: Solana JSON-RPC + WebSocket over litesvm with the Nosana Jobs and Staking
- * programs emulated at their real program ids, a NOS mint with a faucet, and two markets.
+ * Starts the embedded Nosana network: Solana JSON-RPC + WebSocket over litesvm with the Nosana Jobs, Staking,
+ * Rewards and Pools programs emulated at their real program ids, a NOS mint with a faucet, two markets and a
+ * rewards pool emitting NOS to stakers.
  *
  * @example
  * ```ts
@@ -183,24 +191,39 @@ export async function startLocalnet(parameters: StartLocalnetParameters = {}): P
   }
 }
 
+/** The emulated programs of a localnet. */
+const emulatedPrograms = (ids: NosanaProgramIds, jobFeeFraction: number): EmulatedProgram[] => [
+  createJobsProgram(ids, { feeFraction: jobFeeFraction }),
+  createStakingProgram(ids),
+  createRewardsProgram(ids),
+  createPoolsProgram(ids),
+];
+
 /**
- * The data directory's ledger and genesis facts: loaded when present (with the program set it was created with),
- * else created; the programs' IDL accounts are rewritten either way.
+ * The data directory's ledger and genesis facts: loaded when present (with the program set and job fee fraction it
+ * was created with), else created; the programs' IDL accounts are rewritten either way, and a ledger saved before
+ * the rewards pool existed gets it.
  */
 async function openLedger(dataDir: string, parameters: StartLocalnetParameters) {
   const programSet = parameters.programs ?? 'mainnet';
   const ids = getProgramIds(programSet);
-  const programs: EmulatedProgram[] = [createJobsProgram(ids), createStakingProgram(ids)];
+  const settings = genesisSettings(parameters);
   const ledger = join(dataDir, 'ledger');
   const infoPath = join(dataDir, 'localnet.json');
   if (parameters.reset)
     for (const file of ['ledger.svm', 'ledger.json', 'localnet.json'])
       rmSync(join(dataDir, file), { force: true });
-  const options = { programs, ...(parameters.now ? { now: parameters.now } : {}) };
-  let bank = Bank.load(ledger, options);
+  const bankOptions = (jobFeeFraction: number) => ({
+    programs: emulatedPrograms(ids, jobFeeFraction),
+    ...(parameters.now ? { now: parameters.now } : {}),
+  });
+  const saved = existsSync(infoPath)
+    ? (JSON.parse(readFileSync(infoPath, 'utf8')) as Partial<LocalnetInfo>)
+    : undefined;
+  let bank = Bank.load(ledger, bankOptions(saved?.jobFeeFraction ?? 0));
   let info: LocalnetInfo;
   if (bank) {
-    info = JSON.parse(readFileSync(infoPath, 'utf8')) as LocalnetInfo;
+    info = (saved ?? JSON.parse(readFileSync(infoPath, 'utf8'))) as LocalnetInfo;
     if (info.programSet !== programSet) {
       throw new NosanaError(
         'LOCALNET__ALREADY_RUNNING',
@@ -208,9 +231,15 @@ async function openLedger(dataDir: string, parameters: StartLocalnetParameters) 
         { dataDir, pid: process.pid },
       );
     }
+    if (info.rewardsPool === undefined || info.jobFeeFraction === undefined) {
+      // Saved before the Rewards and Pools programs were emulated: no fee then, and the pool starts now.
+      info.rewardsPool ??= upgradeRewardsGenesis(bank, ids, settings);
+      info.jobFeeFraction ??= 0;
+      writeFileSync(infoPath, `${JSON.stringify(info, null, 2)}\n`);
+    }
   } else {
-    bank = Bank.create(options);
-    info = createGenesis(bank, programSet);
+    bank = Bank.create(bankOptions(settings.jobFeeFraction));
+    info = createGenesis(bank, programSet, settings);
     writeFileSync(infoPath, `${JSON.stringify(info, null, 2)}\n`);
   }
   // Rewritten on every start, so ledgers saved before the IDL accounts existed get them too.

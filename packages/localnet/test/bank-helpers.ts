@@ -24,7 +24,10 @@ import {
   VersionedTransaction,
 } from '@solana/web3.js';
 import { airdropNos, createGenesis, type LocalnetInfo } from '../src/genesis.js';
+import type { GenesisOptions } from '../src/genesis-rewards.js';
 import { createJobsProgram } from '../src/programs/jobs.js';
+import { createPoolsProgram } from '../src/programs/pools.js';
+import { createRewardsProgram } from '../src/programs/rewards.js';
 import { createStakingProgram } from '../src/programs/staking.js';
 import { Bank, type ProcessResult } from '../src/solana/bank.js';
 
@@ -58,13 +61,19 @@ export interface TestChain {
   advance(seconds: number): void;
 }
 
-export function createTestChain(now?: () => number): TestChain {
+/** A bank at genesis with every emulated program; `now` is its wall clock, `genesis` its genesis settings. */
+export function createTestChain(now?: () => number, genesis: GenesisOptions = {}): TestChain {
   const ids = getProgramIds('mainnet');
   const bank = Bank.create({
-    programs: [createJobsProgram(ids), createStakingProgram(ids)],
+    programs: [
+      createJobsProgram(ids, { feeFraction: genesis.jobFeeFraction ?? 0 }),
+      createStakingProgram(ids),
+      createRewardsProgram(ids),
+      createPoolsProgram(ids),
+    ],
     ...(now ? { now } : {}),
   });
-  const info = createGenesis(bank, 'mainnet');
+  const info = createGenesis(bank, 'mainnet', genesis);
   const market = new PublicKey(info.markets[0]!.address);
   const ata = (owner: PublicKey) => getAssociatedTokenAddressSync(ids.nosMint, owner, true);
   const send = (instructions: TransactionInstruction[], signers: Keypair[]) => {

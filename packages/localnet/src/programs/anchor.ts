@@ -9,10 +9,11 @@ import {
   decodeInstruction,
   isAccountOf,
   JOBS_PROGRAM_ERRORS,
+  NOSANA_POOLS_IDL,
   type NosanaAccountName,
   STAKING_PROGRAM_ERRORS,
 } from '@nosana/chain';
-import { AccountLayout, type RawAccount, TOKEN_PROGRAM_ID } from '@solana/spl-token';
+import { AccountLayout, MINT_SIZE, MintLayout, type RawAccount, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { type AccountMeta, type PublicKey, SystemProgram } from '@solana/web3.js';
 import { anchorError, type InstructionContext, ProgramFailure, ProgramPanic } from '../solana/emulation.js';
 
@@ -40,6 +41,14 @@ export const commonError = (name: string, account?: string): ProgramFailure => {
 /** A Staking program error (`NosanaStakingError`). */
 export const stakingError = (name: string, account?: string): ProgramFailure => {
   const { number, message } = byName(STAKING_PROGRAM_ERRORS, name);
+  return anchorError(number, name, message, fieldName(account));
+};
+/** A Pools program error (`NosanaPoolsError`, numbered in the Pools IDL). */
+export const poolsError = (name: string, account?: string): ProgramFailure => {
+  const table: ErrorTable = Object.fromEntries(
+    NOSANA_POOLS_IDL.errors.map((error) => [error.code, { name: error.name, message: error.msg }]),
+  );
+  const { number, message } = byName(table, name);
   return anchorError(number, name, message, fieldName(account));
 };
 /** An Anchor framework error (constraints, account checks). */
@@ -159,6 +168,24 @@ export function tokenAccount(context: InstructionContext, meta: AccountMeta, nam
   const decoded = AccountLayout.decode(Buffer.from(account.data));
   ensure(decoded.state !== 0, () => frameworkError('AccountNotInitialized', name));
   return decoded;
+}
+
+/**
+ * `Account<'info, Mint>`: an initialized SPL mint.
+ *
+ * @example
+ * ```ts
+ * mintAccount(context, ix.account('mint'), 'mint');
+ * ```
+ */
+export function mintAccount(context: InstructionContext, meta: AccountMeta, name: string): void {
+  const account = context.getAccount(meta.pubkey);
+  ensure(account !== null, () => frameworkError('AccountNotInitialized', name));
+  ensure(account.owner.equals(TOKEN_PROGRAM_ID), () => frameworkError('AccountOwnedByWrongProgram', name));
+  ensure(account.data.length === MINT_SIZE, () => frameworkError('AccountDidNotDeserialize', name));
+  ensure(MintLayout.decode(Buffer.from(account.data)).isInitialized, () =>
+    frameworkError('AccountNotInitialized', name),
+  );
 }
 
 /**

@@ -22,6 +22,7 @@ import {
   QueueType,
   type RunAccount,
   RunAccountState,
+  rewardsInstruction,
   SYSTEM_PROGRAM_ADDRESS,
   stakeAddress,
 } from '@nosana/chain';
@@ -58,6 +59,8 @@ export class JobsInstruction {
     readonly meta: (name: string) => AccountMeta,
     readonly args: Record<string, unknown>,
     readonly ids: NosanaProgramIds,
+    /** The network fee's divisor of a deposit (`JOB_FEE_FRACTION`); 0 disables the fee. */
+    readonly feeFraction = 0n,
   ) {}
 
   key(name: string): PublicKey {
@@ -134,6 +137,28 @@ export class JobsInstruction {
       [createTransferInstruction(this.key('vault'), this.key(to), this.key('vault'), amount)],
       [this.vaultSeeds(market, this.key('market'))],
     );
+  }
+  /**
+   * The deposit of `list`, `assign` and `extend`, then the network fee on it (`deposit / fee_fraction`, none when
+   * the fraction is 0 or the fee rounds to 0): the payer pays it on top, from `user` into the Rewards vault, by CPI
+   * to the Rewards program's `add_fee` (so stakers share it).
+   */
+  depositWithFee(payer: PublicKey, amount: bigint): void {
+    this.transferToVault('user', payer, amount);
+    const fee = this.feeFraction > 0n ? amount / this.feeFraction : 0n;
+    if (fee === 0n) return;
+    const addFee = rewardsInstruction(
+      'add_fee',
+      {
+        user: this.key('user'),
+        reflection: this.key('rewardsReflection'),
+        vault: this.key('rewardsVault'),
+        authority: payer,
+      },
+      { amount: fee },
+      this.ids.rewards,
+    );
+    this.context.invoke([addFee]);
   }
   /** Anchor's `close = destination`. */
   close(name: string, destination: string): void {
@@ -271,5 +296,5 @@ export function postJob(x: JobsInstruction, mode: 'list' | 'assign'): void {
   else addToQueue(market, jobKey, true);
   x.saveMarket(market);
   if (job.price === 0n) return;
-  x.transferToVault('user', payer, deposit(job.price, timeout));
+  x.depositWithFee(payer, deposit(job.price, timeout));
 }

@@ -45,15 +45,27 @@ const DUPLICATE_CHECKED: Record<string, readonly string[]> = {
   quit: ['job', 'run'],
 };
 
+/** Options of {@link createJobsProgram}. */
+export interface JobsProgramOptions {
+  /**
+   * The network fee's divisor (the real program's `JOB_FEE_FRACTION`): `list`, `assign` and `extend` charge the
+   * payer `deposit / feeFraction` on top of the deposit and add it to the Rewards. 0 (the default, as on the real
+   * network since 2026-05) disables the fee; it was 10 before.
+   */
+  feeFraction?: number;
+}
+
 /**
  * The emulated Jobs program for a program set.
  *
  * @example
  * ```ts
  * const bank = Bank.create({ programs: [createJobsProgram(getProgramIds('mainnet'))] });
+ * const withFee = createJobsProgram(getProgramIds('mainnet'), { feeFraction: 10 });
  * ```
  */
-export function createJobsProgram(ids: NosanaProgramIds): EmulatedProgram {
+export function createJobsProgram(ids: NosanaProgramIds, options: JobsProgramOptions = {}): EmulatedProgram {
+  const feeFraction = BigInt(options.feeFraction ?? 0);
   return {
     programId: ids.jobs,
     name: 'nosana_jobs',
@@ -61,7 +73,7 @@ export function createJobsProgram(ids: NosanaProgramIds): EmulatedProgram {
       const ix = readInstruction(context, NOSANA_JOBS_IDL);
       noDuplicateMutable(ix, DUPLICATE_CHECKED[ix.decoded.name] ?? []);
       const handler = handlers[ix.decoded.name as keyof typeof handlers];
-      handler(new JobsInstruction(context, ix.account, ix.decoded.args, ids));
+      handler(new JobsInstruction(context, ix.account, ix.decoded.args, ids, feeFraction));
     },
   };
 }
@@ -152,7 +164,7 @@ const handlers = {
     const duration = timeout - BigInt(job.timeout);
     x.saveJob({ ...job, timeout: Number(timeout) });
     if (job.price === 0n) return;
-    x.transferToVault('user', payer, deposit(job.price, duration));
+    x.depositWithFee(payer, deposit(job.price, duration));
   },
 
   end(x: JobsInstruction) {

@@ -3,9 +3,9 @@
  *
  * An emulated instruction runs inside the same atomic transaction as real ones: it reads and writes accounts
  * through an {@link InstructionContext} (which enforces ownership, writability and rent), moves lamports and
- * tokens only through CPIs to the real System/Token programs (`invoke`), and fails by throwing a
- * {@link ProgramFailure}; the processor then rolls the whole transaction back and charges the fee, as the
- * runtime does.
+ * tokens only through CPIs to the real System/Token programs (`invoke`, which also calls other emulated
+ * programs), and fails by throwing a {@link ProgramFailure}; the processor then rolls the whole transaction back
+ * and charges the fee, as the runtime does.
  */
 import type { AccountMeta, PublicKey, TransactionInstruction } from '@solana/web3.js';
 import type { InstructionErrorJson } from './transaction-errors.js';
@@ -21,7 +21,7 @@ export interface AccountState {
 /** What an emulated instruction can do. */
 export interface InstructionContext {
   programId: PublicKey;
-  /** Index of this instruction in the transaction. */
+  /** Index of this instruction in the transaction (for a CPI, of the transaction's instruction that made it). */
   instructionIndex: number;
   data: Uint8Array;
   /** The instruction's accounts, in order, with the flags of the transaction message. */
@@ -40,9 +40,11 @@ export interface InstructionContext {
   closeAccount(address: PublicKey, destination: PublicKey): void;
   rentExempt(size: number): bigint;
   /**
-   * Cross-program invocation of real programs (System, Token, ATA). Signers are the transaction's signers plus
-   * the PDAs of this program derived from `signerSeeds`; every account must be in the transaction and no CPI may
-   * write an account the transaction has read-only.
+   * Cross-program invocation of real programs (System, Token, ATA) and of emulated ones (run one invoke level
+   * deeper, with the signatures and writable accounts passed to them). Signers are the ones this instruction may
+   * pass on (the transaction's signers, or those of the instruction that invoked this one) plus the PDAs of this
+   * program derived from `signerSeeds`; every account must be in the transaction, no CPI may write an account
+   * this instruction has read-only, and a failing CPI fails this instruction with its error.
    */
   invoke(instructions: TransactionInstruction[], signerSeeds?: Uint8Array[][]): void;
 }
