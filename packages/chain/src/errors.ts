@@ -97,8 +97,6 @@ declare module '@nosana/core' {
     CHAIN__STAKE_LOCKED: { address: string; operation: string; unlocksAt: number; withdrawable: string };
     /** `withdraw` of a stake whose vault is already empty: close it instead (nothing was sent). */
     CHAIN__STAKE_EMPTY: { address: string };
-    /** `unstake` while the authority has a Rewards program reward account: claim and close it first. */
-    CHAIN__STAKE_HAS_REWARD: { address: string; reward: string };
     /** A rewards operation of a wallet that has not entered the rewards (no reward account; nothing was sent). */
     CHAIN__REWARDS_NOT_ENTERED: { authority: string; reward: string; operation: string };
     /** `rewards.enter` of a wallet that has entered already (nothing was sent). */

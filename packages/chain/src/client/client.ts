@@ -16,6 +16,7 @@ import { createFunds } from './funds.js';
 import { createHost } from './host.js';
 import { createJobs } from './jobs.js';
 import { createMarkets } from './markets.js';
+import { createRewards } from './rewards.js';
 import { createStaking } from './staking.js';
 import '../errors.js';
 
@@ -30,6 +31,13 @@ export type {
   OpenMarketResult,
   UpdateMarketResult,
 } from './markets.js';
+export type {
+  ClaimRewardsParameters,
+  ClaimRewardsResult,
+  EnterRewardsResult,
+  RewardPoolView,
+  RewardsView,
+} from './rewards.js';
 export type {
   CreateStakeParameters,
   StakeDuration,
@@ -94,6 +102,7 @@ export function createNosanaClient(parameters: CreateNosanaClientParameters = {}
   const jobs = createJobs(ctx, markets, funds);
   const host = createHost(ctx, markets, jobs);
   const staking = createStaking(ctx, funds, () => chainTime(ctx));
+  const rewards = createRewards(ctx, funds, () => chainTime(ctx));
   return {
     network: ctx.network,
     connection,
@@ -108,6 +117,7 @@ export function createNosanaClient(parameters: CreateNosanaClientParameters = {}
     node: host,
     balances: funds.balances,
     staking,
+    rewards,
     tokens: funds.tokens,
     airdrop: funds.airdrop,
     /**

@@ -44,6 +44,10 @@ export interface LocalnetInfoResult {
   faucet: string;
   marketAuthority: string;
   markets: LocalnetMarketInfo[];
+  /** The genesis add-fee pool emitting into the rewards (absent from localnets older than the Pools emulation). */
+  rewardsPool?: string;
+  /** The Jobs program's network fee divisor (0: no fee). */
+  jobFeeFraction?: number;
 }
 
 /** The localnet's methods: their positional parameters and results, as they travel in JSON. */

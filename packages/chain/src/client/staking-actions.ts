@@ -7,7 +7,12 @@ import { NosanaError } from '@nosana/core';
 import type { TransactionInstruction } from '@solana/web3.js';
 import { STAKING } from '../protocol/accounts.js';
 import { ACCOUNT_SPACE } from '../protocol/constants.js';
-import { rewardAddress } from '../protocol/pda.js';
+import {
+  claimRewardsInstruction,
+  closeRewardsInstruction,
+  enterRewardsInstruction,
+  syncRewardsInstruction,
+} from '../protocol/rewards-builders.js';
 import {
   closeStakeInstruction,
   extendStakeInstruction,
@@ -17,6 +22,7 @@ import {
   unstakeInstruction,
   withdrawStakeInstruction,
 } from '../protocol/staking-builders.js';
+import { hasRewardAccount, poolReleaseInstructions } from './rewards.js';
 import {
   existingStake,
   readStake,
@@ -148,12 +154,19 @@ export async function createStake(
       { address: current.address.toBase58(), authority: owner.toBase58() },
     );
   }
-  await sc.funds.requireFunds(owner, amount, [ACCOUNT_SPACE.StakeAccount, TOKEN_ACCOUNT_SIZE]);
+  await sc.funds.requireFunds(owner, amount, [
+    ACCOUNT_SPACE.StakeAccount,
+    TOKEN_ACCOUNT_SIZE,
+    ACCOUNT_SPACE.RewardAccount,
+  ]);
+  // As the real clients do, a new stake enters the rewards in the same transaction.
   return send(
     sc,
     [
       await tokenAccountInstruction(owner, ctx.ata(owner), owner, ids.nosMint),
+      ...(await poolReleaseInstructions(sc)),
       stakeInstruction({ authority: owner, amount, durationSeconds, ids }),
+      enterRewardsInstruction({ authority: owner, ids }),
     ],
     async () => (await ctx.account(stakeAddresses(owner, ids).stake)) !== null,
   );
@@ -165,7 +178,33 @@ export async function topupStake(sc: StakingContext, amount: bigint): Promise<St
   const stake = await existingStake(sc, 'topup');
   if (stake.status !== 'staked') throw wrongStatus(stake, 'topup', 'restake it first');
   await sc.funds.requireFunds(stakingWallet(sc), amount, []);
-  return send(sc, [topupStakeInstruction({ authority: stakingWallet(sc), amount, ids: sc.ctx.ids })]);
+  return send(
+    sc,
+    await withRewardsKept(sc, [
+      topupStakeInstruction({ authority: stakingWallet(sc), amount, ids: sc.ctx.ids }),
+    ]),
+  );
+}
+
+/**
+ * `instructions` that change the stake's xNOS, with what keeps the rewards fair around them: the pools' emission
+ * released first (to the shares as they were), then the reward account synced to the new xNOS — or entered, for a
+ * stake that had not entered yet.
+ */
+async function withRewardsKept(
+  sc: StakingContext,
+  instructions: TransactionInstruction[],
+): Promise<TransactionInstruction[]> {
+  const owner = stakingWallet(sc);
+  const { ids } = sc.ctx;
+  const entered = await hasRewardAccount(sc, owner);
+  return [
+    ...(await poolReleaseInstructions(sc)),
+    ...instructions,
+    entered
+      ? syncRewardsInstruction({ authority: owner, ids })
+      : enterRewardsInstruction({ authority: owner, ids }),
+  ];
 }
 
 /** See `staking.extend`. */
@@ -184,9 +223,12 @@ export async function extendStake(
       { operation: 'extend', field: 'duration', value: String(extra) },
     );
   }
-  return send(sc, [
-    extendStakeInstruction({ authority: stakingWallet(sc), durationSeconds: extra, ids: sc.ctx.ids }),
-  ]);
+  return send(
+    sc,
+    await withRewardsKept(sc, [
+      extendStakeInstruction({ authority: stakingWallet(sc), durationSeconds: extra, ids: sc.ctx.ids }),
+    ]),
+  );
 }
 
 /** See `staking.unstake`. */
@@ -196,18 +238,20 @@ export async function unstakeStake(sc: StakingContext): Promise<StakeTransaction
   const stake = await existingStake(sc, 'unstake');
   if (stake.status !== 'staked')
     throw wrongStatus(stake, 'unstake', 'it is already unstaked: restake it or withdraw');
-  const reward = rewardAddress(stakingWallet(sc), ids).address;
-  const info = await ctx.account(reward);
-  if (info?.owner.equals(ids.rewards) && !info.data.subarray(0, 8).every((b) => b === 255)) {
-    throw new NosanaError(
-      'CHAIN__STAKE_HAS_REWARD',
-      `unstake: ${stakingWallet(sc).toBase58()} has a Rewards account (${reward.toBase58()}) — claim and close it first`,
-      { address: stake.address.toBase58(), reward: reward.toBase58() },
-    );
-  }
+  const owner = stakingWallet(sc);
+  // The program refuses to unstake while a reward account is open: as the real clients do, what is pending is
+  // claimed (pools released first) and the account closed in the same transaction.
+  const leaveRewards = (await hasRewardAccount(sc, owner))
+    ? [
+        await tokenAccountInstruction(owner, ctx.ata(owner), owner, ids.nosMint),
+        ...(await poolReleaseInstructions(sc)),
+        claimRewardsInstruction({ authority: owner, ids }),
+        closeRewardsInstruction({ authority: owner, ids }),
+      ]
+    : [];
   return send(
     sc,
-    [unstakeInstruction({ authority: stakingWallet(sc), ids })],
+    [...leaveRewards, unstakeInstruction({ authority: owner, ids })],
     async () => (await readStake(sc, stakingWallet(sc)))?.status !== 'staked',
   );
 }
@@ -217,9 +261,14 @@ export async function restakeStake(sc: StakingContext): Promise<StakeTransaction
   const stake = await existingStake(sc, 'restake');
   if (stake.status === 'staked')
     throw wrongStatus(stake, 'restake', 'it is not unstaked: nothing to restake');
+  const owner = stakingWallet(sc);
+  const { ids } = sc.ctx;
+  const enter = (await hasRewardAccount(sc, owner))
+    ? []
+    : [enterRewardsInstruction({ authority: owner, ids })];
   return send(
     sc,
-    [restakeInstruction({ authority: stakingWallet(sc), ids: sc.ctx.ids })],
+    [...(await poolReleaseInstructions(sc)), restakeInstruction({ authority: owner, ids }), ...enter],
     async () => (await readStake(sc, stakingWallet(sc)))?.status === 'staked',
   );
 }
