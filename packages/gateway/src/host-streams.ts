@@ -9,6 +9,7 @@
 import { Agent, type IncomingHttpHeaders, type OutgoingHttpHeaders, request } from 'node:http';
 import { constants, type IncomingHttpHeaders as Http2Headers, type ServerHttp2Stream } from 'node:http2';
 import { connect } from 'node:net';
+import { resetStream } from './h2-reset.js';
 import { HOP_BY_HOP, REF_HEADER } from './protocol.js';
 
 /** Where a registration's traffic goes. */
@@ -108,7 +109,7 @@ export function createHostStreamHandler({
 }: CreateHostStreamHandlerParameters): HostStreamHandler {
   return {
     handle(stream, headers) {
-      stream.on('error', () => stream.destroy());
+      stream.on('error', () => resetStream(stream));
       const target = targetOf(refOf(headers));
       if (!target) return stream.respond({ ':status': 404 }, { endStream: true });
       if (headers[':method'] === 'CONNECT') return connectStream(stream, target);
@@ -127,10 +128,10 @@ function connectStream(stream: ServerHttp2Stream, { host, port }: StreamTarget) 
   });
   target.on('error', () => {
     if (!stream.headersSent) stream.respond({ ':status': 502 }, { endStream: true });
-    stream.destroy();
+    resetStream(stream);
   });
   target.on('close', () => {
-    if (!stream.writableEnded) stream.destroy();
+    if (!stream.writableEnded) resetStream(stream);
   });
   stream.on('close', () => target.destroy());
 }
@@ -153,12 +154,12 @@ function forwardStream(
     if (stream.destroyed) return answer.destroy();
     stream.respond(responseHeadersFromTarget(answer.statusCode ?? 502, answer.headers));
     answer.pipe(stream);
-    answer.on('error', () => stream.close(constants.NGHTTP2_INTERNAL_ERROR));
+    answer.on('error', () => resetStream(stream, constants.NGHTTP2_INTERNAL_ERROR));
   });
   upstream.on('error', () => {
     if (stream.destroyed) return;
     if (!stream.headersSent) stream.respond({ ':status': 502 }, { endStream: true });
-    else stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+    else resetStream(stream, constants.NGHTTP2_INTERNAL_ERROR);
   });
   // The gateway gave up (the user went away): drop the exchange, the socket is not reused.
   stream.on('close', () => {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { type ClientHttp2Stream, constants, type Http2ServerRequest } from 'node:http2';
 import type { Duplex } from 'node:stream';
+import { resetStream } from './h2-reset.js';
 import { HOP_BY_HOP, REF_HEADER } from './protocol.js';
 
 /** A user's request or response, over HTTP/1.1 (node:http) or HTTP/2 (the node:http2 compatibility API). */
@@ -110,7 +111,7 @@ export function forwardRequest(
   });
   response.on('close', () => {
     // The user went away before the answer ended: cancel the stream (RST_STREAM), the host drops the exchange.
-    if (!response.writableFinished && !upstream.destroyed) upstream.close(constants.NGHTTP2_CANCEL);
+    if (!response.writableFinished) resetStream(upstream, constants.NGHTTP2_CANCEL);
   });
   incoming.pipe(upstream);
 }
@@ -143,7 +144,7 @@ export function proxyUpgrade(
   socket.pipe(stream);
   const end = () => {
     socket.destroy();
-    stream.destroy();
+    resetStream(stream);
   };
   stream.on('error', end);
   socket.on('error', end);
@@ -180,8 +181,8 @@ export function proxyExtendedConnect(
   }
   stream.write(`${text}\r\n`);
   const end = () => {
-    if (!h2.destroyed) h2.close(constants.NGHTTP2_CANCEL);
-    stream.destroy();
+    resetStream(h2, constants.NGHTTP2_CANCEL);
+    resetStream(stream);
   };
   let head = Buffer.alloc(0);
   const onHead = (chunk: Buffer) => {
@@ -203,7 +204,7 @@ export function proxyExtendedConnect(
     }
     if (status !== 101) {
       if (!h2.headersSent) h2.respond({ ':status': status }, { endStream: true });
-      stream.destroy();
+      resetStream(stream);
       return;
     }
     h2.respond({ ':status': 200, ...answer });

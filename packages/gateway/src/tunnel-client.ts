@@ -40,6 +40,7 @@ import {
   type Registration,
 } from './tunnel-control.js';
 import './errors.js';
+import { resetStream } from './h2-reset.js';
 
 /** Parameters of {@link createTunnelClient}. */
 export interface CreateTunnelClientParameters {
@@ -325,7 +326,7 @@ function createTunnelServer(
   });
   h2.on('stream', (stream, headers) => {
     if (headers[':method'] === 'POST' && headers[':path'] === CONTROL_PATH) {
-      stream.on('error', () => stream.destroy());
+      stream.on('error', () => resetStream(stream));
       stream.respond({ ':status': 200 });
       return handlers.onControl(stream);
     }

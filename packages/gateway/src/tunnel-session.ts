@@ -5,6 +5,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { type ClientHttp2Session, type ClientHttp2Stream, connect } from 'node:http2';
 import type { Duplex } from 'node:stream';
+import { resetStream } from './h2-reset.js';
 import {
   CONTROL_PATH,
   type GatewayMessage,
@@ -84,14 +85,14 @@ export function openTunnelSession({
         if (closed) return reject(new Error('tunnel closed'));
         const stream = h2.request({ ':method': 'CONNECT', ':authority': `${ref}:80` });
         const timer = setTimeout(() => {
-          stream.destroy();
+          resetStream(stream);
           reject(new Error(`the host did not connect to ${ref} within ${timeoutMs} ms`));
         }, timeoutMs);
         stream.once('response', (headers) => {
           clearTimeout(timer);
           if (headers[':status'] === 200) resolve(stream);
           else {
-            stream.destroy();
+            resetStream(stream);
             reject(new Error(`the host could not connect to ${ref} (status ${headers[':status']})`));
           }
         });
