@@ -42,6 +42,7 @@ export type {
   CreateStakeParameters,
   StakeDuration,
   StakeTransactionResult,
+  StakeUnstakeResult,
   StakeView,
   StakeWithdrawResult,
 } from './staking.js';

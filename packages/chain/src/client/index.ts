@@ -30,6 +30,7 @@ export {
   type RunView,
   type StakeDuration,
   type StakeTransactionResult,
+  type StakeUnstakeResult,
   type StakeView,
   type StakeWithdrawResult,
   type UpdateMarketResult,

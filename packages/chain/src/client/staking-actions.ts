@@ -32,7 +32,7 @@ import {
   stakingWallet,
 } from './staking-reads.js';
 import '../errors.js';
-import { TOKEN_ACCOUNT_SIZE, tokenAccountInstruction } from '../protocol/token.js';
+import { TOKEN_ACCOUNT_SIZE, tokenAccountAmount, tokenAccountInstruction } from '../protocol/token.js';
 
 /** Seconds in a day, as the Staking program counts them. */
 export const SECONDS_PER_DAY = 86_400;
@@ -53,6 +53,12 @@ export type CreateStakeParameters = {
 export interface StakeTransactionResult {
   signature: string;
   stake: StakeView | null;
+}
+
+/** Result of `staking.unstake`. */
+export interface StakeUnstakeResult extends StakeTransactionResult {
+  /** NOS base units of rewards claimed into the wallet on the way out of the rewards (0 when it had not entered). */
+  rewardsClaimed: bigint;
 }
 
 /** Result of `staking.withdraw` and `staking.close`. */
@@ -232,7 +238,7 @@ export async function extendStake(
 }
 
 /** See `staking.unstake`. */
-export async function unstakeStake(sc: StakingContext): Promise<StakeTransactionResult> {
+export async function unstakeStake(sc: StakingContext): Promise<StakeUnstakeResult> {
   const { ctx } = sc;
   const { ids } = ctx;
   const stake = await existingStake(sc, 'unstake');
@@ -249,11 +255,14 @@ export async function unstakeStake(sc: StakingContext): Promise<StakeTransaction
         closeRewardsInstruction({ authority: owner, ids }),
       ]
     : [];
-  return send(
+  const nos = async () => tokenAccountAmount((await ctx.account(ctx.ata(owner)))?.data);
+  const before = leaveRewards.length > 0 ? await nos() : 0n;
+  const result = await send(
     sc,
     [...leaveRewards, unstakeInstruction({ authority: owner, ids })],
     async () => (await readStake(sc, stakingWallet(sc)))?.status !== 'staked',
   );
+  return { ...result, rewardsClaimed: leaveRewards.length > 0 ? (await nos()) - before : 0n };
 }
 
 /** See `staking.restake`. */

@@ -15,6 +15,7 @@ import {
   restakeStake,
   type StakeDuration,
   type StakeTransactionResult,
+  type StakeUnstakeResult,
   type StakeWithdrawResult,
   topupStake,
   unstakeStake,
@@ -27,6 +28,7 @@ export {
   SECONDS_PER_DAY,
   type StakeDuration,
   type StakeTransactionResult,
+  type StakeUnstakeResult,
   type StakeWithdrawResult,
 } from './staking-actions.js';
 export type { StakeView } from './staking-reads.js';
@@ -87,14 +89,15 @@ export function createStaking(ctx: ClientContext, funds: Funds, now: () => Promi
 
     /**
      * Starts the unlock: xNOS drops to 0 and the NOS is released linearly over the stake's duration (withdraw it
-     * as it is released). Refused while the wallet has a Rewards program reward account.
+     * as it is released). A wallet that entered the rewards claims what they owe and leaves them first, in the
+     * same transaction (the program refuses to unstake otherwise): `rewardsClaimed` says how much.
      *
      * @example
      * ```ts
-     * const { stake } = await client.staking.unstake();
+     * const { stake, rewardsClaimed } = await client.staking.unstake();
      * ```
      */
-    unstake(): Promise<StakeTransactionResult> {
+    unstake(): Promise<StakeUnstakeResult> {
       return unstakeStake(sc);
     },
 
