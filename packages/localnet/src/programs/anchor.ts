@@ -11,6 +11,7 @@ import {
   JOBS_PROGRAM_ERRORS,
   NOSANA_POOLS_IDL,
   type NosanaAccountName,
+  type NosanaProgramIds,
   STAKING_PROGRAM_ERRORS,
 } from '@nosana/chain';
 import { AccountLayout, MINT_SIZE, MintLayout, type RawAccount, TOKEN_PROGRAM_ID } from '@solana/spl-token';
@@ -241,4 +242,44 @@ export function initAccount(
     ],
     signerSeeds,
   );
+}
+
+/**
+ * An instruction's accounts by their IDL names, with Anchor's account checks: the base of the emulated programs'
+ * per-instruction helpers (each adds its own account loaders and savers).
+ *
+ * @example
+ * ```ts
+ * class PoolsInstruction extends NamedAccounts { pool() { return programAccount(this.context, this.meta('pool'), …); } }
+ * ```
+ */
+export class NamedAccounts {
+  constructor(
+    readonly context: InstructionContext,
+    readonly ix: Instruction,
+    readonly ids: NosanaProgramIds,
+  ) {}
+
+  meta(name: string): AccountMeta {
+    return this.ix.account(name);
+  }
+  key(name: string): PublicKey {
+    return this.meta(name).pubkey;
+  }
+  /** `#[account(mut)]`. */
+  mut(name: string): void {
+    writable(this.meta(name), name);
+  }
+  /** `Signer<'info>`: the account's key. */
+  signer(name: string): PublicKey {
+    return signer(this.meta(name), name);
+  }
+  /** `Account<'info, TokenAccount>`. */
+  token(name: string): RawAccount {
+    return tokenAccount(this.context, this.meta(name), name);
+  }
+  /** The account's data length (what a saver writes back into). */
+  space(name: string): number {
+    return this.context.getAccount(this.key(name))!.data.length;
+  }
 }

@@ -22,27 +22,24 @@ import {
   createCloseAccountInstruction,
   createInitializeAccount3Instruction,
   createTransferInstruction,
-  type RawAccount,
   TOKEN_PROGRAM_ID,
 } from '@solana/spl-token';
 import { PublicKey, SYSVAR_RENT_PUBKEY, SystemProgram } from '@solana/web3.js';
-import { type EmulatedProgram, type InstructionContext, ProgramPanic } from '../solana/emulation.js';
+import { type EmulatedProgram, ProgramPanic } from '../solana/emulation.js';
 import {
   commonError,
   ensure,
   expectAddress,
   expectSysvar,
   frameworkError,
-  type Instruction,
   initAccount,
   mintAccount,
+  NamedAccounts,
   noDuplicateMutable,
   poolsError,
   programAccount,
   readInstruction,
   signer,
-  tokenAccount,
-  writable,
 } from './anchor.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -51,25 +48,7 @@ const U64_MAX = (1n << 64n) - 1n;
 const UNKNOWN_CLAIM_TYPE = 255;
 
 /** One Pools instruction as its handler sees it: named accounts, loaders with Anchor's checks. */
-class PoolsInstruction {
-  constructor(
-    readonly context: InstructionContext,
-    readonly ix: Instruction,
-    readonly ids: NosanaProgramIds,
-  ) {}
-
-  meta(name: string) {
-    return this.ix.account(name);
-  }
-  key(name: string): PublicKey {
-    return this.meta(name).pubkey;
-  }
-  mut(name: string): void {
-    writable(this.meta(name), name);
-  }
-  token(name: string): RawAccount {
-    return tokenAccount(this.context, this.meta(name), name);
-  }
+class PoolsInstruction extends NamedAccounts {
   pool(): PoolAccount {
     return programAccount(
       this.context,
@@ -81,8 +60,7 @@ class PoolsInstruction {
     );
   }
   savePool(pool: PoolAccount): void {
-    const space = this.context.getAccount(this.key('pool'))!.data.length;
-    this.context.setData(this.key('pool'), encodePoolAccount(pool, space));
+    this.context.setData(this.key('pool'), encodePoolAccount(pool, this.space('pool')));
   }
   /** The seeds the pool's vault signs with: `["vault", pool, bump]`. */
   vaultSeeds(pool: PoolAccount): Uint8Array[] {

@@ -27,23 +27,20 @@ import {
   type StakeAccount,
   StakeArithmeticPanic,
 } from '@nosana/chain';
-import { createTransferInstruction, type RawAccount, TOKEN_PROGRAM_ID } from '@solana/spl-token';
+import { createTransferInstruction, TOKEN_PROGRAM_ID } from '@solana/spl-token';
 import { PublicKey, SystemProgram } from '@solana/web3.js';
-import { type EmulatedProgram, type InstructionContext, ProgramPanic } from '../solana/emulation.js';
+import { type EmulatedProgram, ProgramPanic } from '../solana/emulation.js';
 import {
   commonError,
   ensure,
   expectAddress,
   frameworkError,
-  type Instruction,
   initAccount,
+  NamedAccounts,
   noDuplicateMutable,
   programAccount,
   readInstruction,
-  signer,
   stakingError,
-  tokenAccount,
-  writable,
 } from './anchor.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -61,28 +58,7 @@ function math<T>(operation: () => T): T {
 }
 
 /** One Rewards instruction as its handler sees it: named accounts, loaders with Anchor's checks, savers. */
-class RewardsInstruction {
-  constructor(
-    readonly context: InstructionContext,
-    readonly ix: Instruction,
-    readonly ids: NosanaProgramIds,
-  ) {}
-
-  meta(name: string) {
-    return this.ix.account(name);
-  }
-  key(name: string): PublicKey {
-    return this.meta(name).pubkey;
-  }
-  mut(name: string): void {
-    writable(this.meta(name), name);
-  }
-  signer(name: string): PublicKey {
-    return signer(this.meta(name), name);
-  }
-  token(name: string): RawAccount {
-    return tokenAccount(this.context, this.meta(name), name);
-  }
+class RewardsInstruction extends NamedAccounts {
   reflection(name = 'reflection'): ReflectionAccount {
     const decode = decodeReflectionAccount;
     return programAccount(this.context, this.meta(name), name, this.ids.rewards, 'ReflectionAccount', decode);
@@ -110,9 +86,6 @@ class RewardsInstruction {
   stakeOf(stake: StakeAccount, authority: PublicKey): void {
     ensure(stake.authority.equals(authority), () => commonError('Unauthorized', 'stake'));
     ensure(stake.timeUnstake === 0, () => stakingError('AlreadyUnstaked', 'stake'));
-  }
-  private space(name: string): number {
-    return this.context.getAccount(this.key(name))!.data.length;
   }
 }
 
