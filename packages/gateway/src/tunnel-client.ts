@@ -257,9 +257,13 @@ function createConnection(parameters: CreateTunnelClientParameters, hooks: Conne
     if (g !== generation || (!state.control && !session && !socket)) return;
     const wasConnected = state.control !== null;
     state.control = null;
-    session?.destroy();
+    // The session first, then its socket, both a turn later (see h2-reset.ts).
+    const [lostSession, lostSocket] = [session, socket];
+    setImmediate(() => {
+      lostSession?.destroy();
+      lostSocket?.destroy();
+    });
     session = null;
-    socket?.destroy();
     socket = null;
     if (wasConnected) hooks.emit({ type: 'disconnected', reason });
     scheduleReconnect();

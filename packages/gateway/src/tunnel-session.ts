@@ -5,7 +5,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { type ClientHttp2Session, type ClientHttp2Stream, connect } from 'node:http2';
 import type { Duplex } from 'node:stream';
-import { resetStream } from './h2-reset.js';
+import { destroyLater, resetStream } from './h2-reset.js';
 import {
   CONTROL_PATH,
   type GatewayMessage,
@@ -112,7 +112,7 @@ export function openTunnelSession({
     },
     close() {
       finish();
-      h2.destroy();
+      destroyLater(h2);
     },
     get closed() {
       return closed;
