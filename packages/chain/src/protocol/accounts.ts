@@ -1,25 +1,26 @@
 /**
- * Byte-exact codecs of the Nosana program accounts (Borsh, after the 8-byte Anchor discriminator).
+ * Byte-exact codecs of the Nosana program accounts (Borsh, after the 8-byte Anchor discriminator); those of the
+ * Rewards and Pools programs are in `rewards-accounts.ts`, re-exported here.
  * Offsets are those of the real programs; `accounts.test.ts` checks them against a hand-built byte table
  * and against Anchor's `BorshCoder` driven by the IDL.
  */
 
 import { NosanaError } from '@nosana/core';
-import { PublicKey } from '@solana/web3.js';
+import type { PublicKey } from '@solana/web3.js';
 import '../errors.js';
+import {
+  ACCOUNT_DISCRIMINATORS,
+  checkDiscriminator,
+  i64,
+  key,
+  setU128,
+  u128,
+  view,
+} from './account-bytes.js';
 import { ACCOUNT_DATA_LENGTH, ACCOUNT_SPACE, MARKET_QUEUE_CAPACITY, OFFSETS } from './constants.js';
 
-/** 8-byte Anchor account discriminators (sha256("account:<Name>")[0..8]). */
-export const ACCOUNT_DISCRIMINATORS = {
-  MarketAccount: Uint8Array.from([0xc9, 0x4e, 0xbb, 0xe1, 0xf0, 0xc6, 0xc9, 0xfb]),
-  JobAccount: Uint8Array.from([0x5b, 0x10, 0xa2, 0x05, 0x2d, 0xd2, 0x7d, 0x41]),
-  RunAccount: Uint8Array.from([0xc2, 0xa9, 0x6e, 0xe6, 0xeb, 0x0b, 0xe1, 0x16]),
-  StakeAccount: Uint8Array.from([0x50, 0x9e, 0x43, 0x7c, 0x32, 0xbd, 0xc0, 0xff]),
-  ReflectionAccount: Uint8Array.from([0xcd, 0x99, 0xa0, 0x36, 0xef, 0x1a, 0xdb, 0xbc]),
-  RewardAccount: Uint8Array.from([0xe1, 0x51, 0x1f, 0xfd, 0x54, 0xea, 0xab, 0x81]),
-  PoolAccount: Uint8Array.from([0x74, 0xd2, 0xbb, 0x77, 0xc4, 0xc4, 0x34, 0x89]),
-} as const;
-export type NosanaAccountName = keyof typeof ACCOUNT_DISCRIMINATORS;
+export { ACCOUNT_DISCRIMINATORS, isAccountOf, type NosanaAccountName } from './account-bytes.js';
+export * from './rewards-accounts.js';
 
 /** A market: price, timeouts, access rules and the queue of waiting jobs or nodes. */
 export interface MarketAccount {
@@ -84,66 +85,6 @@ export interface StakeAccount {
   vault: PublicKey;
   vaultBump: number;
   xnos: bigint;
-}
-
-/** The rewards program's fee reflection pool (`["reflection"]`). */
-export interface ReflectionAccount {
-  rate: bigint;
-  totalReflection: bigint;
-  totalXnos: bigint;
-  vault: PublicKey;
-  vaultBump: number;
-}
-
-/** A staker's share of the fee reflection (`["reward", authority]`): its reflection points and the xNOS entered. */
-export interface RewardAccount {
-  authority: PublicKey;
-  bump: number;
-  reflection: bigint;
-  xnos: bigint;
-}
-
-/** How a pool releases its emission: transferred to a beneficiary, or added as a rewards fee. */
-export const POOL_CLAIM_TYPE = { transfer: 0, addFee: 1 } as const;
-
-/** A Pools program pool: `emission` NOS base units per second from `startTime`, released from `vault`. */
-export interface PoolAccount {
-  authority: PublicKey;
-  /** A token account; for an add-fee pool, the Rewards vault. */
-  beneficiary: PublicKey;
-  claimType: number;
-  claimedTokens: bigint;
-  closeable: boolean;
-  emission: bigint;
-  startTime: number;
-  vault: PublicKey;
-  vaultBump: number;
-}
-
-const key = (data: Uint8Array, offset: number) => new PublicKey(data.subarray(offset, offset + 32));
-const view = (data: Uint8Array) => new DataView(data.buffer, data.byteOffset, data.byteLength);
-const u128 = (v: DataView, offset: number) =>
-  v.getBigUint64(offset, true) | (v.getBigUint64(offset + 8, true) << 64n);
-const setU128 = (v: DataView, offset: number, value: bigint) => {
-  v.setBigUint64(offset, value & 0xffff_ffff_ffff_ffffn, true);
-  v.setBigUint64(offset + 8, value >> 64n, true);
-};
-const i64 = (v: DataView, offset: number) => Number(v.getBigInt64(offset, true));
-
-function checkDiscriminator(name: NosanaAccountName, data: Uint8Array, minLength: number): void {
-  const expected = ACCOUNT_DISCRIMINATORS[name];
-  if (data.length < minLength || !expected.every((b, i) => data[i] === b)) {
-    throw new NosanaError(
-      'CHAIN__ACCOUNT_INVALID',
-      `the account data is not a ${name} (${data.length < minLength ? `${data.length} bytes, expected at least ${minLength}` : 'wrong discriminator'}) — check the address`,
-      { account: name },
-    );
-  }
-}
-
-/** True when `data` starts with the discriminator of `name`. */
-export function isAccountOf(name: NosanaAccountName, data: Uint8Array): boolean {
-  return ACCOUNT_DISCRIMINATORS[name].every((b, i) => data[i] === b);
 }
 
 /**
@@ -333,37 +274,6 @@ export function encodeStakeAccount(
   return data;
 }
 
-/** Decodes the rewards Reflection account. */
-export function decodeReflectionAccount(data: Uint8Array): ReflectionAccount {
-  checkDiscriminator('ReflectionAccount', data, ACCOUNT_DATA_LENGTH.ReflectionAccount);
-  const v = view(data);
-  const o = OFFSETS.reflection;
-  return {
-    rate: u128(v, o.rate),
-    totalReflection: u128(v, o.totalReflection),
-    totalXnos: u128(v, o.totalXnos),
-    vault: key(data, o.vault),
-    vaultBump: v.getUint8(o.vaultBump),
-  };
-}
-
-/** Encodes the rewards Reflection account (see {@link decodeReflectionAccount}). */
-export function encodeReflectionAccount(
-  reflection: ReflectionAccount,
-  space: number = ACCOUNT_SPACE.ReflectionAccount,
-): Uint8Array {
-  const o = OFFSETS.reflection;
-  const data = new Uint8Array(Math.max(space, 89));
-  const v = view(data);
-  data.set(ACCOUNT_DISCRIMINATORS.ReflectionAccount, 0);
-  setU128(v, o.rate, reflection.rate);
-  setU128(v, o.totalReflection, reflection.totalReflection);
-  setU128(v, o.totalXnos, reflection.totalXnos);
-  data.set(reflection.vault.toBytes(), o.vault);
-  v.setUint8(o.vaultBump, reflection.vaultBump);
-  return data;
-}
-
 /** Staking constants of the program: xNOS = amount × (1 + duration / (4 months)), duration 14–365 days. */
 export const STAKING = {
   durationMin: 14 * 86_400,
@@ -390,69 +300,4 @@ export function stakeXnos({
     (((BigInt(duration) * STAKING.xnosPrecision) / STAKING.xnosDiv + STAKING.xnosPrecision) * amount) /
     STAKING.xnosPrecision
   );
-}
-
-/** Decodes a Rewards program reward account. */
-export function decodeRewardAccount(data: Uint8Array): RewardAccount {
-  checkDiscriminator('RewardAccount', data, ACCOUNT_DATA_LENGTH.RewardAccount);
-  const v = view(data);
-  const o = OFFSETS.reward;
-  return {
-    authority: key(data, o.authority),
-    bump: v.getUint8(o.bump),
-    reflection: u128(v, o.reflection),
-    xnos: u128(v, o.xnos),
-  };
-}
-
-/** Encodes a reward account (see {@link decodeRewardAccount}). */
-export function encodeRewardAccount(
-  reward: RewardAccount,
-  space: number = ACCOUNT_SPACE.RewardAccount,
-): Uint8Array {
-  const o = OFFSETS.reward;
-  const data = new Uint8Array(Math.max(space, ACCOUNT_DATA_LENGTH.RewardAccount));
-  const v = view(data);
-  data.set(ACCOUNT_DISCRIMINATORS.RewardAccount, 0);
-  data.set(reward.authority.toBytes(), o.authority);
-  v.setUint8(o.bump, reward.bump);
-  setU128(v, o.reflection, reward.reflection);
-  setU128(v, o.xnos, reward.xnos);
-  return data;
-}
-
-/** Decodes a Pools program pool account. */
-export function decodePoolAccount(data: Uint8Array): PoolAccount {
-  checkDiscriminator('PoolAccount', data, ACCOUNT_DATA_LENGTH.PoolAccount);
-  const v = view(data);
-  const o = OFFSETS.pool;
-  return {
-    authority: key(data, o.authority),
-    beneficiary: key(data, o.beneficiary),
-    claimType: v.getUint8(o.claimType),
-    claimedTokens: v.getBigUint64(o.claimedTokens, true),
-    closeable: v.getUint8(o.closeable) !== 0,
-    emission: v.getBigUint64(o.emission, true),
-    startTime: i64(v, o.startTime),
-    vault: key(data, o.vault),
-    vaultBump: v.getUint8(o.vaultBump),
-  };
-}
-
-/** Encodes a pool account (see {@link decodePoolAccount}). */
-export function encodePoolAccount(pool: PoolAccount, space: number = ACCOUNT_SPACE.PoolAccount): Uint8Array {
-  const o = OFFSETS.pool;
-  const data = new Uint8Array(Math.max(space, ACCOUNT_DATA_LENGTH.PoolAccount));
-  const v = view(data);
-  data.set(ACCOUNT_DISCRIMINATORS.PoolAccount, 0);
-  data.set(pool.authority.toBytes(), o.authority);
-  data.set(pool.beneficiary.toBytes(), o.beneficiary);
-  v.setUint8(o.claimType, pool.claimType);
-  v.setBigUint64(o.claimedTokens, pool.claimedTokens, true);
-  v.setUint8(o.closeable, pool.closeable ? 1 : 0);
-  v.setBigUint64(o.emission, pool.emission, true);
-  v.setBigInt64(o.startTime, BigInt(pool.startTime), true);
-  data.set(pool.vault.toBytes(), o.vault);
-  v.setUint8(o.vaultBump, pool.vaultBump);
-  return data;
 }
