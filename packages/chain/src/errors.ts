@@ -48,6 +48,8 @@ declare module '@nosana/core' {
     /** An unknown network name. */
     CHAIN__NETWORK_UNKNOWN: { network: string };
     /** A setting given to `markets.open` or `markets.update` is missing or out of range (nothing was sent). */
+    /** A market directory could not be read: unreachable URL, HTTP error, too large, not JSON or not a list. */
+    CHAIN__MARKET_DIRECTORY_UNREADABLE: { source: string; reason: string };
     CHAIN__MARKET_PARAMETER_INVALID: { operation: 'open' | 'update'; field: string; value: string };
     /** The wallet is not the market's authority, which the program requires (nothing was sent). */
     CHAIN__NOT_MARKET_AUTHORITY: {

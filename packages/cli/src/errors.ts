@@ -63,6 +63,8 @@ declare module '@nosana/core' {
     CLI__CONFIG_KEY_UNKNOWN: { key: string; keys: string[] };
     /** `nosana config set` was given a value the key does not accept (exit 1). */
     CLI__CONFIG_VALUE_INVALID: { key: string; value: string };
+    /** `nosana market sync --from <file>`: the file cannot be read or is not a market directory (exit 1). */
+    CLI__DIRECTORY_FILE_INVALID: { path: string };
     /** `nosana config use` named a profile that does not exist (exit 1); `profiles` are the existing ones. */
     CLI__CONFIG_PROFILE_UNKNOWN: { profile: string; profiles: string[] };
   }
@@ -118,6 +120,7 @@ const EXIT_BY_CODE: Array<[string, ExitCode]> = [
   ['INDEXER__RPC_FAILED', EXIT.NETWORK],
   ['INDEXER__API_FAILED', EXIT.NETWORK],
   ['CLI__URL_UNREACHABLE', EXIT.NETWORK],
+  ['CHAIN__MARKET_DIRECTORY_UNREADABLE', EXIT.NETWORK],
   ['NODE__SPEED_TEST_FAILED', EXIT.NETWORK],
   ['NODE__BENCHMARK_FAILED', EXIT.JOB_FAILED],
   ['TEMPLATES__SOURCE_UNREACHABLE', EXIT.NETWORK],

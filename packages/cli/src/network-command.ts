@@ -19,10 +19,14 @@ export abstract class NetworkCommand<T> extends NosanaCommand<T> {
   private readonly clients: NosanaClient[] = [];
   /** The wallet of the last {@link NetworkCommand.client} call that loaded one. */
   protected wallet: Connection['wallet'];
+  /** The network's stored market directory, after a {@link NetworkCommand.client} call (`nosana market sync`). */
+  protected directory: Connection['directory'];
 
   /** The client for the parsed network flags. */
   protected async client(flags: NetworkFlags, options?: ConnectParameters): Promise<NosanaClient> {
-    const { client, wallet } = await connect(flags, options);
+    const { client, wallet, directory, directoryProblem } = await connect(flags, options);
+    if (directoryProblem) this.warnUser(directoryProblem);
+    this.directory = directory;
     if (wallet?.created)
       this.warnUser(`created a new wallet at ${wallet.path} (keep it safe: it holds your keys)`);
     if (wallet) this.wallet = wallet;

@@ -2,7 +2,7 @@
  * The flags every command that talks to a network shares, and the client they configure. Heavy modules
  * (@nosana/chain, web3.js) are imported only when a command connects.
  */
-import type { NosanaClient } from '@nosana/chain';
+import type { MarketDirectory, NosanaClient } from '@nosana/chain';
 import { Flags } from '@oclif/core';
 import type { Keypair } from '@solana/web3.js';
 
@@ -55,6 +55,10 @@ export interface Connection {
   client: NosanaClient;
   /** The wallet loaded (none with `wallet: 'none'`). */
   wallet?: { keypair: Keypair; path: string; created: boolean };
+  /** The network's market directory, when one was stored (`nosana market sync`): names, GPU lists, images. */
+  directory?: MarketDirectory;
+  /** Why a stored directory was ignored. */
+  directoryProblem?: string;
 }
 
 /**
@@ -85,12 +89,20 @@ export async function connect(
     : pinataJwt
       ? chain.createPinataStore({ jwt: pinataJwt, gateway: network.ipfs.gatewayUrl })
       : undefined;
+  const { loadDirectory } = await import('./market-directory.js');
+  const { directory, problem } = await loadDirectory(flags.network);
   const client = chain.createNosanaClient({
     network: flags.network,
+    ...(directory ? { marketNames: chain.directoryNames(directory) } : {}),
     rpcUrl: network.rpcUrl,
     ...(network.wsUrl ? { wsUrl: network.wsUrl } : {}),
     ...(loaded ? { wallet: loaded.keypair } : {}),
     ...(ipfs ? { ipfs } : {}),
   });
-  return { client, ...(loaded ? { wallet: loaded } : {}) };
+  return {
+    client,
+    ...(loaded ? { wallet: loaded } : {}),
+    ...(directory ? { directory } : {}),
+    ...(problem ? { directoryProblem: problem } : {}),
+  };
 }

@@ -2,7 +2,7 @@
  * `node start` without a market: which markets this host qualifies for (GPU model, VRAM and count against the
  * market's requirement, access key, stake) and why the others refuse it; `--market auto` picks the best-paying one.
  */
-import type { MarketView, NosanaClient } from '@nosana/chain';
+import type { MarketDirectory, MarketView, NosanaClient } from '@nosana/chain';
 import type { GpuSpec } from '@nosana/runtime';
 import { state, table } from './output.js';
 
@@ -20,19 +20,30 @@ export interface MarketChoice {
 }
 
 /**
- * Judges every market of the network for this host.
+ * Judges every market of the network for this host: on its GPU list and VRAM when the market directory publishes
+ * them (`nosana market sync`), else on its job type.
  *
  * @example
  * ```ts
- * const { markets, best } = await recommendFor(client, specs.gpus);
+ * const { markets, best } = await recommendFor(client, specs.gpus, directory);
  * ```
  */
-export async function recommendFor(client: NosanaClient, gpus: readonly GpuSpec[]) {
+export async function recommendFor(
+  client: NosanaClient,
+  gpus: readonly GpuSpec[],
+  directory?: Pick<MarketDirectory, 'markets'>,
+) {
   const [{ recommendMarkets }, { PublicKey, SystemProgram }] = await Promise.all([
     import('@nosana/node'),
     import('@solana/web3.js'),
   ]);
-  const [markets, stake] = await Promise.all([client.markets.list(), client.staking.get().catch(() => null)]);
+  const [markets, stake] = await Promise.all([
+    client.markets.list(),
+    Promise.resolve()
+      .then(() => client.staking.get())
+      .catch(() => null),
+  ]);
+  const published = new Map(directory?.markets.map((m) => [m.address, m]));
   const open = (m: MarketView) =>
     m.nodeAccessKey.equals(SystemProgram.programId) || m.nodeAccessKey.equals(PublicKey.default);
   return recommendMarkets({
@@ -45,8 +56,37 @@ export async function recommendFor(client: NosanaClient, gpus: readonly GpuSpec[
       gpu: m.jobType === 4,
       gated: !open(m),
       xnosMinimum: m.nodeXnosMinimum,
+      requirement: requirementOf(published.get(m.address.toBase58()), m.jobType === 4),
     })),
   });
+}
+
+/** A directory entry's GPU list and VRAM as a requirement; none when it publishes neither. */
+function requirementOf(entry: MarketDirectory['markets'][number] | undefined, gpu: boolean) {
+  if (!entry || (entry.gpu_types.length === 0 && entry.lowest_vram === undefined)) return undefined;
+  return {
+    ...(entry.gpu_types.length > 0 ? { gpuModels: entry.gpu_types } : {}),
+    // The directory's GB are decimal, as cards are sold ("24 GB" reports 24,564 MiB); the check compares GiB.
+    ...(entry.lowest_vram !== undefined ? { minVramGb: (entry.lowest_vram * 1e9) / 2 ** 30 } : {}),
+    minGpus: gpu || entry.gpu_types.length > 0 ? 1 : 0,
+  };
+}
+
+/**
+ * The images each market of a directory declares, by address and by name, for the node's pre-pull.
+ *
+ * @example
+ * ```ts
+ * startHostNode({ ..., marketImages: marketImages(directory) });
+ * ```
+ */
+export function marketImages(directory: Pick<MarketDirectory, 'markets'>): Map<string, string[]> {
+  const images = new Map<string, string[]>();
+  for (const m of directory.markets) {
+    if (m.required_images.length === 0) continue;
+    images.set(m.address, m.required_images).set(m.slug, m.required_images);
+  }
+  return images;
 }
 
 /** The recommendation as a table: market, NOS/h, verdict and reasons. */
@@ -86,6 +126,8 @@ export interface ChooseMarketParameters {
   /** `--market`: an address or name (returned as is), `auto`, or undefined. */
   flag: string | undefined;
   gpus: readonly GpuSpec[];
+  /** The network's market directory, when stored: GPU lists and VRAM to judge markets on. */
+  directory?: Pick<MarketDirectory, 'markets'> | undefined;
   log: (line: string) => void;
 }
 
@@ -99,10 +141,16 @@ export interface ChooseMarketParameters {
  * const market = await chooseMarket({ client, flag: flags.market, gpus: specs.gpus, log: (l) => this.log(l) });
  * ```
  */
-export async function chooseMarket({ client, flag, gpus, log }: ChooseMarketParameters): Promise<string> {
+export async function chooseMarket({
+  client,
+  flag,
+  gpus,
+  directory,
+  log,
+}: ChooseMarketParameters): Promise<string> {
   if (flag !== undefined && flag !== 'auto') return flag;
   const { NosanaError } = await import('@nosana/core');
-  const result = await recommendFor(client, gpus);
+  const result = await recommendFor(client, gpus, directory);
   log(await recommendationTable(result));
   const best = result.markets.find((m) => m.address === result.best);
   const label = (m: { name: string | null; address: string }) => m.name ?? m.address;

@@ -34,8 +34,8 @@ export interface ChainPort {
   runs(): Promise<RunView[]>;
   getMarket(market: string): Promise<MarketView>;
   /**
-   * The images a market declares for its hosts (the real markets' `required_images`; on the localnet its
-   * `requiredImages` from `localnet_info`); none on networks that publish none here.
+   * The images a market declares for its hosts: on the localnet its `requiredImages` from `localnet_info`;
+   * elsewhere the real markets' `required_images`, from the market directory given (none without one).
    */
   requiredImages(market: string): Promise<string[]>;
   /** Addresses of the markets whose queue holds this node. */
@@ -61,6 +61,15 @@ export interface ChainPort {
   readJson<T>(cid: CidV0, maxBytes: number): Promise<T>;
 }
 
+/** Options of {@link createChainPort}. */
+export interface CreateChainPortOptions {
+  /**
+   * The images markets declare, by address or name, off the localnet (which publishes its own): a market
+   * directory's `required_images`.
+   */
+  marketImages?: ReadonlyMap<string, readonly string[]>;
+}
+
 /**
  * The chain port over a {@link NosanaClient}.
  *
@@ -70,7 +79,10 @@ export interface ChainPort {
  * const runs = await chain.runs();
  * ```
  */
-export function createChainPort(client: NosanaClient): ChainPort {
+export function createChainPort(
+  client: NosanaClient,
+  { marketImages }: CreateChainPortOptions = {},
+): ChainPort {
   const me = client.address();
   return {
     address: me.toBase58(),
@@ -82,7 +94,7 @@ export function createChainPort(client: NosanaClient): ChainPort {
     runs: () => client.host.runs(),
     getMarket: (market) => client.markets.get(market),
     async requiredImages(market) {
-      if (client.network.name !== 'localnet') return [];
+      if (client.network.name !== 'localnet') return [...(marketImages?.get(market) ?? [])];
       const info = await callLocalnetRpc(client.network.rpcUrl, 'localnet_info', []);
       return info.markets.find((m) => m.address === market || m.name === market)?.requiredImages ?? [];
     },

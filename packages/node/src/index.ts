@@ -28,7 +28,7 @@ export {
   runBenchmark,
   saveBenchmark,
 } from './benchmark/run.js';
-export { type ChainPort, createChainPort } from './chain-port.js';
+export { type ChainPort, type CreateChainPortOptions, createChainPort } from './chain-port.js';
 export {
   type CheckResult,
   runStartupChecks,

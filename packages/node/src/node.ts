@@ -55,6 +55,11 @@ export interface StartHostNodeParameters {
   engineHost?: string;
   /** Market address or name. Default `cpu`. */
   market?: string;
+  /**
+   * Images markets declare (by address or name) off the localnet, e.g. a market directory's `required_images`:
+   * pre-pulled before joining. The localnet publishes its own.
+   */
+  marketImages?: ReadonlyMap<string, readonly string[]>;
   /** GPUs jobs may use. Default all. */
   gpus?: 'all' | 'none' | { ids: string[] };
   /** GPUs found on the host. Default: detected (none when `gpus` is `none`). */
@@ -167,7 +172,10 @@ export async function startHostNode(parameters: StartHostNodeParameters): Promis
         wallet,
       });
     if (!parameters.client) cleanup.push(() => client.close());
-    const chain = createChainPort(client);
+    const chain = createChainPort(
+      client,
+      parameters.marketImages ? { marketImages: parameters.marketImages } : {},
+    );
     const runtime = createRuntime({
       // Running jobs' op logs wait on disk, next to the node's state, until their results are built.
       logDir: join(stateDir, 'op-logs'),

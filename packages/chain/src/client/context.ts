@@ -40,6 +40,11 @@ export interface CreateNosanaClientParameters {
   commitment?: Commitment;
   /** Inject a connection (tests, custom transports). */
   connection?: Connection;
+  /**
+   * Market names (slug → address) besides those the localnet publishes, e.g. a market directory's
+   * (`directoryNames`); a localnet's own names win.
+   */
+  marketNames?: ReadonlyMap<string, string>;
 }
 
 /** A program account as read from the RPC. */
@@ -51,6 +56,8 @@ export interface ProgramAccount {
 /** The shared context of the client's areas. */
 export interface ClientContext {
   network: NetworkConfig;
+  /** Market names given by the caller (see {@link CreateNosanaClientParameters.marketNames}). */
+  marketNames?: ReadonlyMap<string, string>;
   connection: Connection;
   commitment: Commitment;
   ids: NosanaProgramIds;
@@ -122,6 +129,7 @@ export function createClientContext(parameters: CreateNosanaClientParameters = {
   const read = <T>(call: () => Promise<T>) => rpc(connection, call);
   return {
     network,
+    ...(parameters.marketNames ? { marketNames: parameters.marketNames } : {}),
     connection,
     commitment,
     ids,

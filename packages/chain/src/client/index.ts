@@ -50,6 +50,19 @@ export {
   type LocalnetServices,
 } from './localnet-rpc.js';
 export {
+  directoryNames,
+  type FetchMarketDirectoryParameters,
+  fetchMarketDirectory,
+  MAX_DIRECTORY_BYTES,
+  MAX_DIRECTORY_MARKETS,
+  type MarketDirectory,
+  type MarketDirectoryEntry,
+  type ParseMarketDirectoryParameters,
+  type ParseMarketDirectoryResult,
+  parseMarketDirectory,
+  VENDOR_MARKET_DIRECTORY_URLS,
+} from './market-directory.js';
+export {
   type MarketSettings,
   type OpenMarketParameters,
   type UpdateMarketParameters,

@@ -90,21 +90,24 @@ const queueKind = (queueType: number): MarketView['queueKind'] =>
   queueType === QueueType.Job ? 'jobs' : queueType === QueueType.Node ? 'nodes' : 'empty';
 
 /**
- * Market names the network knows: the localnet publishes them with `localnet_info`; other networks have none.
- * A definitive answer is kept for the client's lifetime; a failure is not (the next call asks again), and an
- * unreachable RPC throws `CHAIN__RPC_UNREACHABLE` instead of looking like "no names".
+ * Market names the network knows: those the caller gave (a market directory's), and on a localnet those it
+ * publishes with `localnet_info` (which win). A definitive answer is kept for the client's lifetime; a failure is
+ * not (the next call asks again), and an unreachable RPC throws `CHAIN__RPC_UNREACHABLE` instead of looking like
+ * "no names".
  */
-export function createMarketNames(ctx: Pick<ClientContext, 'network'>) {
+export function createMarketNames(ctx: Pick<ClientContext, 'network' | 'marketNames'>) {
   let names: Promise<Map<string, string>> | undefined;
   return (): Promise<Map<string, string>> => {
     names ??= (async () => {
-      if (ctx.network.name !== 'localnet') return new Map<string, string>();
+      const given = new Map(ctx.marketNames ?? []);
+      if (ctx.network.name !== 'localnet') return given;
       try {
         const info = await callLocalnetRpc(ctx.network.rpcUrl, 'localnet_info', []);
-        return new Map((info.markets ?? []).map((m) => [m.name, m.address]));
+        for (const m of info.markets ?? []) given.set(m.name, m.address);
+        return given;
       } catch (error) {
         // A server that answers but is not a localnet (method not found) has no names: that answer is kept.
-        if (isNosanaError(error, 'CHAIN__LOCALNET_RPC_FAILED')) return new Map<string, string>();
+        if (isNosanaError(error, 'CHAIN__LOCALNET_RPC_FAILED')) return given;
         throw error;
       }
     })();
@@ -291,10 +294,17 @@ export function createMarkets(ctx: ClientContext, funds: Funds) {
       try {
         return new PublicKey(market);
       } catch {
-        const known = [...(await marketNames()).keys()];
+        const known = [...(await marketNames()).keys()].sort();
+        const shown = known.length > 40 ? [...known.slice(0, 40), `and ${known.length - 40} more`] : known;
         throw new NosanaError(
           'CHAIN__MARKET_NOT_FOUND',
-          `"${market}" is neither a market address nor a known market name${known.length ? ` (known: ${known.join(', ')})` : ''}`,
+          `"${market}" is neither a market address nor a known market name on ${network.name}${
+            known.length
+              ? ` (known: ${shown.join(', ')})`
+              : network.name === 'localnet'
+                ? ''
+                : ' (no market names are loaded for it: give the address, or load its market directory with `nosana market sync`)'
+          }`,
           { market },
         );
       }

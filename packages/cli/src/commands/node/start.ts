@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { NodeEvent } from '@nosana/node';
 import { Flags, ux } from '@oclif/core';
 import { NetworkCommand } from '../../network-command.js';
-import { chooseMarket } from '../../node-market.js';
+import { chooseMarket, marketImages } from '../../node-market.js';
 import { engineFlags, hostSpecs, specsEntries } from '../../node-specs.js';
 import { details, state } from '../../output.js';
 import { parseGatewayUrl, publishingGateway } from '../../service-urls.js';
@@ -114,6 +114,7 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       client,
       flag: flags.market,
       gpus: specs.gpus,
+      directory: this.directory,
       log: (l) => this.log(l),
     });
     const gateway = await publishingGateway(flags.gateway, client.network);
@@ -126,6 +127,7 @@ State lives in --state-dir: after a crash (even kill -9) the next start resumes 
       ...(flags.provider ? { provider: flags.provider as 'docker' | 'podman' } : {}),
       ...(flags['engine-host'] ? { engineHost: flags['engine-host'] } : {}),
       market,
+      ...(this.directory ? { marketImages: marketImages(this.directory) } : {}),
       specs,
       gpus,
       concurrency: flags.concurrency,
