@@ -1,4 +1,6 @@
+import { createPrivateKey, sign } from 'node:crypto';
 import { isNosanaError } from '@nosana/core';
+import { base58 } from '@scure/base';
 import { Keypair } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import { createAuthHeader, verifyAuthHeader } from './auth.js';
@@ -41,6 +43,22 @@ describe('signed request headers', () => {
       /not signed by/,
     ],
     ['garbage', () => 'hello', now, /expected <message>:<signature>:<timestamp>/],
+    [
+      'the original SDK’s header (the message signed, the time appended unsigned)',
+      () => {
+        const key = createPrivateKey({
+          key: Buffer.concat([
+            Buffer.from('302e020100300506032b657004220420', 'hex'),
+            Buffer.from(owner.secretKey.subarray(0, 32)),
+          ]),
+          format: 'der',
+          type: 'pkcs8',
+        });
+        return `nosana-job:Job1:${base58.encode(sign(null, Buffer.from('nosana-job:Job1'), key))}:${now}`;
+      },
+      now,
+      /covers the message but not its time .*could reuse it forever/,
+    ],
   ])('refuses %s with CHAIN__AUTH_INVALID', (_, make, at, reason) => {
     try {
       verifyAuthHeader({ header: make(), publicKey: owner.publicKey, message: 'nosana-job:Job1', now: at });

@@ -89,8 +89,14 @@ export function verifyAuthHeader({
     format: 'der',
     type: 'spki',
   });
-  if (!verify(null, Buffer.from(`${message}:${timestamp}`), key, bytes))
-    fail(`not signed by ${publicKey.toBase58()}`);
+  if (verify(null, Buffer.from(`${message}:${timestamp}`), key, bytes)) return;
+  // The original SDK signs the message alone and appends the time unsigned: such a header never expires for anyone
+  // who saw it (hosts do), whatever time they put after it. Refused, and said so.
+  if (verify(null, Buffer.from(message), key, bytes))
+    fail(
+      'the signature covers the message but not its time (the original SDK’s header): anyone who saw it could reuse it forever — sign "<message>:<time>" (createAuthHeader)',
+    );
+  fail(`not signed by ${publicKey.toBase58()}`);
 }
 
 /**
