@@ -1,4 +1,10 @@
-import { type FlowState, isNosanaError, type OpState, parseJobDefinition } from '@nosana/core';
+import {
+  extractResults,
+  type FlowState,
+  isNosanaError,
+  type OpState,
+  parseJobDefinition,
+} from '@nosana/core';
 import { Keypair } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import type { HostSpecs } from '../specs/host-specs.js';
@@ -94,6 +100,41 @@ describe('scoreBenchmark', () => {
       gpu: null,
       host: { engine: 'docker 27.5.1' },
     });
+  });
+
+  it('scores the GPU op from what its script prints, read with the definition’s own result patterns', () => {
+    // No GPU here: the lines are those the op's PyTorch script prints on an H100 (tflops, then the device name).
+    const gpuOp = benchmarkDefinition({ gpu: true, gpuImage: 'gpu-bench:1' }).ops.find(
+      (o) => o.id === 'gpu',
+    )!;
+    const lines = ['tflops=612.3', 'gpu=NVIDIA H100 80GB HBM3'];
+    const logs = lines.map((log) => ({ type: 'stdout' as const, log, timestamp: 5000 }));
+    const gpuState: OpState = {
+      ...op('gpu', lines, 5000, 9000),
+      results: extractResults(gpuOp.results as Record<string, string>, logs),
+    };
+    const base = flow([`${d4}  -`, `${d4}  -`, 'workers=2']);
+    const report = scoreBenchmark({
+      flow: { ...base, opStates: [...base.opStates, gpuState] },
+      node: node.publicKey.toBase58(),
+      specs,
+      sizeMiB: 4,
+      image: 'busybox:1.35',
+      gpuImage: 'gpu-bench:1',
+      now: new Date(0),
+    });
+    expect(report.gpu).toEqual({ image: 'gpu-bench:1', device: 'NVIDIA H100 80GB HBM3', tflops: 612.3 });
+    // A GPU op that failed (no driver, no runtime) leaves the CPU scores and reports no GPU figure.
+    const failed = scoreBenchmark({
+      flow: { ...base, opStates: [...base.opStates, { ...gpuState, status: 'failed' }] },
+      node: node.publicKey.toBase58(),
+      specs,
+      sizeMiB: 4,
+      image: 'busybox:1.35',
+      now: new Date(0),
+    });
+    expect(failed.gpu).toBeNull();
+    expect(failed.cpu.multiCore.workers).toBe(2);
   });
 
   it('refuses a wrong digest, a missing worker, a failed op (NODE__BENCHMARK_FAILED)', () => {
