@@ -86,7 +86,7 @@ function entryProblem(raw: unknown): string | MarketDirectoryEntry {
   if (!gpuTypes) return 'gpu_types is not a list of at most 64 names';
   const images =
     r.required_images === undefined || r.required_images === null ? [] : strings(r.required_images, 32, 512);
-  if (!images || !images.every((i) => IMAGE.test(i)))
+  if (!images?.every((i) => IMAGE.test(i)))
     return 'required_images is not a list of at most 32 image references';
   const vram = r.lowest_vram;
   if (
