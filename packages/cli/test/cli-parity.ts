@@ -16,7 +16,7 @@ How each flag of the original CLI's commands maps to this one. Same meaning unle
 | \`--log\`, \`--verbose\` | — | no log levels: human output on stderr/stdout, \`DEBUG=*\` for oclif's debug output |
 | \`--api <key>\` | — | the credits API is a backend service; this CLI talks to the programs directly |
 | **job post** \`[command...]\` | \`job post [command...]\` | same; the generated op id is \`run\` |
-| \`-m/--market <slug\\|address>\` (required) | \`-m/--market <name\\|address>\` | names: \`cpu\`, \`gpu\` on localnet; devnet/mainnet take addresses (the original resolves slugs through a backend) |
+| \`-m/--market <slug\\|address>\` (required) | \`-m/--market <name\\|address>\` | names: \`cpu\`, \`gpu\` on localnet; on devnet/mainnet the real slugs once \`nosana market sync\` has stored the network's market directory (the original asks a backend on every post; here one explicit command reads it, and nothing else does) |
 | \`-t/--timeout <minutes>\` (required) | \`-t/--timeout <minutes\\|duration>\` | a bare number is minutes, as in the original; \`90s\`, \`2h\`, \`1h30m\` also work; default 60 |
 | \`-f/--file <path>\` | \`-f/--file <path\\|->\` | also \`-\` for standard input; YAML as well as JSON |
 | \`--url <url>\` | \`--url <url>\` | http(s) only, no credentials, public hosts only (loopback allowed on localnet), ≤ 3 redirects, 1 MiB, 15 s |
@@ -40,7 +40,8 @@ How each flag of the original CLI's commands maps to this one. Same meaning unle
 | \`-t <minutes to add>\` | \`-t/--timeout <minutes\\|duration>\` | a bare number is minutes to add, as in the original; \`+30m\`, \`1h\` also work |
 | **job download** \`<ipfs> [path]\` | \`job download <job\\|cid> [dir]\` | a CID writes \`<dir>/<cid>.json\`; a job address writes its definition, result and per-op logs |
 | **market list** | \`market list\` | read from the chain (prices per second and hour, queues), not from a backend |
-| **market get** \`<slug\\|address>\` | \`market get <name\\|address>\` | names on localnet only (see \`market list\`) |
+| **market get** \`<slug\\|address>\` | \`market get <name\\|address>\` | names: the localnet's, and those of the stored market directory (\`market sync\`); an unknown name lists the known ones |
+| — | \`market sync [--from <url\\|file>]\` | reads the vendor's market directory (\`GET /api/markets/\` of its dashboard API) or one you give, checks it, stores it in \`~/.nosana/markets/<network>.json\`: names, GPU lists and VRAM (for \`node start\`'s recommendation), required images (pre-pulled) |
 | **node start** \`[market]\` | \`node start --market <market>\` | a flag instead of an argument |
 | \`--provider podman\\|docker\` (podman) | \`--provider docker\\|podman\` | default: whichever engine answers, Docker first |
 | \`--docker/--podman <URI>\` | \`DOCKER_HOST\` | the engine socket comes from the environment |
