@@ -134,6 +134,9 @@ export function openTunnelSession({
   h2.on('error', () => session.close());
   h2.on('close', finish);
   socket.on('close', () => session.close());
+  // The host hung up (its process ended, or it closed the tunnel). The gateway's HTTP server keeps sockets half-open
+  // (`allowHalfOpen`), so without this the end of the host's side is seen only when the next ping fails.
+  socket.on('end', () => session.close());
   const ping = setInterval(() => {
     if (!h2.destroyed && !h2.ping((error) => error && session.close())) session.close();
   }, pingMs);
