@@ -65,6 +65,8 @@ declare module '@nosana/core' {
     CLI__CONFIG_VALUE_INVALID: { key: string; value: string };
     /** `nosana market sync --from <file>`: the file cannot be read or is not a market directory (exit 1). */
     CLI__DIRECTORY_FILE_INVALID: { path: string };
+    /** `nosana market sync`: the directory read has no usable market, so none is stored (exit 1). */
+    CLI__DIRECTORY_EMPTY: { source: string; dropped: number };
     /** `nosana config use` named a profile that does not exist (exit 1); `profiles` are the existing ones. */
     CLI__CONFIG_PROFILE_UNKNOWN: { profile: string; profiles: string[] };
   }

@@ -127,7 +127,8 @@ describe('nosana market sync', () => {
     expect(marketImages(directory!).get(gpu)).toEqual(['busybox:1.35']);
   });
 
-  it('refuses a file that is not a directory (exit 1), and asks for --from where nothing is published', async () => {
+  it('refuses a file that is not a directory or has no usable market (exit 1, the stored one kept), and asks for --from where nothing is published', async () => {
+    await runCommand(['market', 'sync', '--from', url, '--json'], { env: env() });
     const file = join(network.dir, 'markets.json');
     writeFileSync(file, '{"markets": "none"}');
     const bad = await runCommand(['market', 'sync', '--from', file, '--json'], { env: env() });
@@ -136,6 +137,16 @@ describe('nosana market sync', () => {
       code: 'CLI__DIRECTORY_FILE_INVALID',
       message: expect.stringContaining(`${file} is not a market directory`),
     });
+    writeFileSync(file, JSON.stringify([{ address: 'nope', slug: 'x' }]));
+    const empty = await runCommand(['market', 'sync', '--from', file, '--json'], { env: env() });
+    expect(empty.code).toBe(1);
+    expect(empty.json<Failed>().error).toMatchObject({
+      code: 'CLI__DIRECTORY_EMPTY',
+      message: expect.stringContaining('nothing was stored'),
+    });
+    // The directory stored before is still there.
+    const stillNamed = await runCommand(['market', 'get', 'nvidia-h100', '--json'], { env: env() });
+    expect(stillNamed.code).toBe(0);
     const none = await runCommand(['market', 'sync', '--json'], { env: env() });
     expect(none.code).toBe(1);
     expect(none.json<Failed>().error.message).toMatch(

@@ -51,6 +51,14 @@ export default class MarketSync extends NosanaCommand<MarketSyncResult> {
         ? chain.fetchMarketDirectory({ network: flags.network, ...(from ? { url: from } : {}) })
         : readDirectoryFile(from, flags.network),
     );
+    if (parsed.directory.markets.length === 0) {
+      const { NosanaError } = await import('@nosana/core');
+      throw new NosanaError(
+        'CLI__DIRECTORY_EMPTY',
+        `the market directory from ${parsed.directory.source} has no usable market (${parsed.dropped.length} left out${parsed.dropped[0] ? `, the first: ${parsed.dropped[0].reason}` : ''}) — nothing was stored; the directory stored before, if any, is kept`,
+        { source: parsed.directory.source, dropped: parsed.dropped.length },
+      );
+    }
     const { saveDirectory } = await import('../../market-directory.js');
     const path = saveDirectory(parsed.directory);
     for (const { index, reason } of parsed.dropped.slice(0, 20))
