@@ -4,9 +4,10 @@
  * there, from a file of the same shape, or from where a caller stored one. Its answer is data from outside: every
  * entry is checked, and a bad one is dropped with its reason, never trusted.
  */
-import { NosanaError } from '@nosana/core';
+import { isNosanaError, NosanaError } from '@nosana/core';
 import { PublicKey } from '@solana/web3.js';
 import '../errors.js';
+import { readCapped } from '../ipfs/content-store.js';
 
 /** Where the vendor publishes the markets of its networks (the answer's shape is in its published OpenAPI schema). */
 export const VENDOR_MARKET_DIRECTORY_URLS: Readonly<Record<string, string>> = {
@@ -206,18 +207,21 @@ export async function fetchMarketDirectory({
   return parseMarketDirectory({ body, network, source: url, fetchedAt: now().toISOString() });
 }
 
+/** The answer's text, refused past {@link MAX_DIRECTORY_BYTES} (declared, or as it streams in). */
 async function readBounded(response: Response, url: string): Promise<string> {
   const declared = Number(response.headers.get('content-length') ?? 0);
   if (declared > MAX_DIRECTORY_BYTES)
     throw directoryError(url, `${declared} bytes, over ${MAX_DIRECTORY_BYTES}`);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of response.body ?? []) {
-    size += chunk.length;
-    if (size > MAX_DIRECTORY_BYTES) throw directoryError(url, `over ${MAX_DIRECTORY_BYTES} bytes`);
-    chunks.push(chunk);
+  if (!response.body) return '';
+  try {
+    return Buffer.from(
+      await readCapped(response.body as unknown as AsyncIterable<Uint8Array>, url, MAX_DIRECTORY_BYTES),
+    ).toString('utf8');
+  } catch (error) {
+    if (isNosanaError(error, 'CHAIN__IPFS_TOO_LARGE'))
+      throw directoryError(url, `over ${MAX_DIRECTORY_BYTES} bytes`);
+    throw error;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const directoryError = (source: string, reason: string) =>
