@@ -4,8 +4,9 @@
  * mode 0600. Every command reads the active profile (`NOSANA_PROFILE`, else the one `config use` chose, else
  * `default`) below its flags and environment variables: flag > environment variable > profile > built-in default.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { writeAtomically } from './atomic-write.js';
 import { nosanaHome } from './localnet-discovery.js';
 
 /** One key of a profile: the flag it sets, the variable that outranks it, and how its value is checked. */
@@ -190,10 +191,7 @@ export async function readConfig(path = configPath()): Promise<ConfigFile> {
  * ```
  */
 export function writeConfig(config: ConfigFile, path = configPath()): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temporary, path);
+  writeAtomically(path, `${JSON.stringify(config, null, 2)}\n`);
 }
 
 /** The profile commands use: `NOSANA_PROFILE`, else the one `config use` chose, else `default`. */

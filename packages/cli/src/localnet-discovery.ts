@@ -4,9 +4,10 @@
  * into the Nosana home (`~/.nosana/current-localnet.json`), and removes both when it stops. Readers trust a file only
  * while the process it names is alive, so a localnet killed with SIGKILL leaves nothing that misleads them.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { writeAtomically } from './atomic-write.js';
 
 /** The Nosana home: `~/.nosana` (wallet, localnet, node state, config profiles). */
 export const nosanaHome = (): string => join(homedir(), '.nosana');
@@ -46,14 +47,6 @@ export function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** Writes `text` to `path` (mode 0600) through a temporary file, so readers never see half a file. */
-function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, text, { mode: 0o600 });
-  renameSync(temporary, path);
 }
 
 const readJson = (path: string): unknown => {

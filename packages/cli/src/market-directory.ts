@@ -4,9 +4,10 @@
  * `node start` knows the markets' GPU lists and required images. Reading one costs a small file read; nothing is
  * fetched behind the user's back.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MarketDirectory } from '@nosana/chain';
+import { writeAtomically } from './atomic-write.js';
 import { nosanaHome } from './localnet-discovery.js';
 
 /** Largest stored directory read back, in bytes. */
@@ -17,7 +18,8 @@ export const directoryPath = (network: string): string =>
   join(nosanaHome(), 'markets', `${network.replace(/[^a-z0-9-]/gi, '_')}.json`);
 
 /**
- * Stores a directory (atomically: a temporary file renamed over the old one).
+ * Stores a directory (atomically: a temporary file renamed over the old one; mode 0600, as the other files of the
+ * Nosana home).
  *
  * @example
  * ```ts
@@ -26,10 +28,7 @@ export const directoryPath = (network: string): string =>
  */
 export function saveDirectory(directory: MarketDirectory): string {
   const path = directoryPath(directory.network);
-  mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(directory, null, 2)}\n`);
-  renameSync(temporary, path);
+  writeAtomically(path, `${JSON.stringify(directory, null, 2)}\n`);
   return path;
 }
 
