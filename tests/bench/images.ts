@@ -87,26 +87,17 @@ try {
     baselinePull.push(pulled - started);
     baselineRun.push(performance.now() - pulled);
 
-    const containerStarted = new Map<string, number>();
+    /** When each job's op first reached each status (`<job> <status>` → ms). */
     const opStatus = new Map<string, number>();
     network.localnet.setRequiredImages('cpu', [c]);
     const { node } = await network.node({
       onEvent: (event) => {
         if (event.type === 'image-ready' && event.result.outcome === 'pulled')
           prePullTimes.push(event.result.ms);
-        if (
-          event.type === 'runtime' &&
-          event.event.type === 'op-status' &&
-          !opStatus.has(`${event.event.jobId} ${event.event.status}`)
-        )
-          opStatus.set(`${event.event.jobId} ${event.event.status}`, performance.now());
-        if (
-          event.type === 'runtime' &&
-          event.event.type === 'op-status' &&
-          event.event.status === 'running' &&
-          !containerStarted.has(event.event.jobId)
-        )
-          containerStarted.set(event.event.jobId, performance.now());
+        if (event.type === 'runtime' && event.event.type === 'op-status') {
+          const key = `${event.event.jobId} ${event.event.status}`;
+          if (!opStatus.has(key)) opStatus.set(key, performance.now());
+        }
       },
     });
     const postToRunning = async (image: string) => {
@@ -120,7 +111,7 @@ try {
       const done = await poster.jobs.waitFor(address, (j) => j.result !== null, { pollMs: 100 });
       const result = await poster.jobs.result(done.address);
       if (result?.status !== 'success') throw new Error(`job with ${image} ended ${result?.status}`);
-      const running = containerStarted.get(address.toBase58());
+      const running = opStatus.get(`${address.toBase58()} running`);
       if (running === undefined) throw new Error(`no container start reported for ${address.toBase58()}`);
       const pulling = opStatus.get(`${address.toBase58()} pulling`);
       const starting = opStatus.get(`${address.toBase58()} starting`);
