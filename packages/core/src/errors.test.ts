@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './canonical-json.js';
 import { findNosanaError, isNosanaError, NosanaError } from './errors.js';
 import { jobStateFromChain } from './job-state.js';
 
@@ -35,15 +34,6 @@ describe('NosanaError', () => {
     const outer = new Error('wrapped', { cause: new Error('middle', { cause: inner }) });
     expect(findNosanaError(outer, 'CORE__INVALID_AMOUNT')).toBe(inner);
     expect(findNosanaError(outer, 'CORE__INVALID_CID')).toBeUndefined();
-  });
-});
-
-describe('canonicalJson', () => {
-  it('sorts keys and drops whitespace, so equal values give equal bytes', () => {
-    expect(canonicalJson({ b: 1, a: [true, { d: null, c: 'x' }] })).toBe(
-      '{"a":[true,{"c":"x","d":null}],"b":1}',
-    );
-    expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
   });
 });
 

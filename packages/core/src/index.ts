@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export { canonicalJson } from './canonical-json.js';
+export { canonicalJson, canonicalJsonBytes, textBlocks, writeCanonicalJson } from './canonical-json.js';
 export { bytes32ToCid, type CidV0, cidToBytes32, isCidV0, isNullDigest } from './cid.js';
 export { formatDuration, parseDuration } from './duration.js';
 export {

@@ -1,7 +1,7 @@
 /** SHA-256 digests of what a receipt covers: JSON documents (canonical form), log lines and output streams. */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { canonicalJson } from '@nosana/core';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { textBlocks, writeCanonicalJson } from '@nosana/core';
 
 /** A digest and the byte length it covers. */
 export interface Digest {
@@ -19,8 +19,16 @@ export interface Digest {
  * ```
  */
 export function jsonDigest(value: unknown): Digest {
-  const bytes = utf8ToBytes(canonicalJson(value));
-  return { sha256: bytesToHex(sha256(bytes)), bytes: bytes.length };
+  // Hashed as it is written, block by block: a 16 MiB result is never held as one string or buffer here.
+  const hash = sha256.create();
+  let bytes = 0;
+  const write = textBlocks((block) => {
+    hash.update(block);
+    bytes += block.length;
+  });
+  writeCanonicalJson(value, write);
+  write.end();
+  return { sha256: bytesToHex(hash.digest()), bytes };
 }
 
 /**

@@ -3,8 +3,7 @@
  * (the chain shows as much) and carries everything else (`opStates`, `errors`, `secrets`) in a box sealed to the
  * poster's wallet and bound to the job's address.
  */
-import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { canonicalJson, type FlowState, NosanaError } from '@nosana/core';
+import { canonicalJsonBytes, type FlowState, NosanaError } from '@nosana/core';
 import './errors.js';
 import { addressOf } from './keys.js';
 import { boxFromText, boxToText, openSealed, seal } from './seal.js';
@@ -41,7 +40,7 @@ export function sealResult({ flow, job, poster, random }: SealResultParameters):
   const { status, startTime, endTime, receipt: _r, sealed: _s, ...inside } = flow;
   const box = seal({
     to: poster,
-    plaintext: utf8ToBytes(canonicalJson(inside)),
+    plaintext: canonicalJsonBytes(inside),
     context: contextOf(job, poster),
     ...(random ? { random } : {}),
   });

@@ -1,4 +1,4 @@
-import { type CidV0, canonicalJson, isCidV0, NosanaError } from '@nosana/core';
+import { type CidV0, canonicalJsonBytes, isCidV0, NosanaError } from '@nosana/core';
 import { computeCid } from './cid.js';
 import '../errors.js';
 
@@ -35,7 +35,7 @@ export async function putJson(
   value: unknown,
   options: { signal?: AbortSignal } = {},
 ): Promise<CidV0> {
-  return store.putBytes(new TextEncoder().encode(canonicalJson(value)), options);
+  return store.putBytes(canonicalJsonBytes(value), options);
 }
 
 /**

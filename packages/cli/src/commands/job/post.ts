@@ -335,7 +335,7 @@ A job that exposes ports gets public URLs on the network's service gateway, prin
     }: PriceContext & { toPin: JobDefinition; flags: { 'nos-usd'?: string; 'cloud-gpu'?: string } },
   ): Promise<JobPostResult> {
     const { computeCid } = await import('@nosana/chain');
-    const cid = await computeCid(new TextEncoder().encode(core.canonicalJson(toPin)));
+    const cid = await computeCid(core.canonicalJsonBytes(toPin));
     const cost = await jobCost({
       definition,
       market,
