@@ -110,7 +110,7 @@ async function settle(d: Daemon, record: JobRecord): Promise<void> {
 /** Runs a job (job runner), then settles it (settlement). */
 async function execute(d: Daemon, run: RunView): Promise<void> {
   const job = run.job.toBase58();
-  const tail = createLogTail<LiveJob['logs'][number]>();
+  const tail = createLogTail();
   const view: LiveJob = {
     job,
     run: run.address.toBase58(),

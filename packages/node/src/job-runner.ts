@@ -60,7 +60,7 @@ export interface LiveJob {
   }>;
   /** The live tail: the last 1,000 lines (at most 1 MiB of text), a copy read from `tail`. */
   readonly logs: Array<LogEntry & { opId: string }>;
-  tail: LogTail<LogEntry & { opId: string }>;
+  tail: LogTail;
   /** Image pulls of the job's ops, by op id: the latest progress (`phase: 'complete'` once pulled). */
   pulls: Record<string, PullProgress>;
   /** Listeners of new log lines (the API's WebSocket). */
@@ -394,9 +394,11 @@ async function runFlow(
         services?.onRuntimeEvent(event);
         health?.onRuntimeEvent(event);
         if (event.type === 'log') {
-          const entry = { ...event.entry, opId: event.opId };
-          view.tail.push(entry);
-          for (const listener of view.listeners) listener(entry);
+          view.tail.push(event.opId, event.entry);
+          if (view.listeners.size > 0) {
+            const entry = { ...event.entry, opId: event.opId };
+            for (const listener of view.listeners) listener(entry);
+          }
         }
         parameters.onRuntimeEvent?.(event);
       },

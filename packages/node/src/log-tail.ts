@@ -1,7 +1,11 @@
 /**
  * The live tail of a running job's log that the node API serves its owner: the last lines within a line and a
- * character budget. Pushing is O(1) amortized, so a job printing a flood costs the node a constant per line.
+ * character budget. Pushing is O(1), and a line's fields are copied into fixed rings rather than kept as an object:
+ * during a flood V8 saw the kept entry objects outlive its young-generation collections and began allocating every
+ * new one in the old generation (pretenuring), where each became garbage only a full collection frees — the node's
+ * RSS then grew by ~40 MB per flood. Kept strings are not pretenured that way.
  */
+import type { LogEntry, StdStream } from '@nosana/core';
 
 /** Parameters of {@link createLogTail}. */
 export interface CreateLogTailParameters {
@@ -11,11 +15,15 @@ export interface CreateLogTailParameters {
   maxChars?: number;
 }
 
-/** The last lines of a log. */
-export interface LogTail<T extends { log: string }> {
-  push(entry: T): void;
-  /** The kept lines, oldest first (a copy). */
-  entries(): T[];
+/** A line of the tail: a log entry and the op that printed it. */
+export type TailEntry = LogEntry & { opId: string };
+
+/** The last lines of a job's log. */
+export interface LogTail {
+  /** Keeps a line printed by op `opId` (its fields are copied; the entry itself is not held). */
+  push(opId: string, entry: LogEntry): void;
+  /** The kept lines, oldest first (new objects). */
+  entries(): TailEntry[];
 }
 
 /**
@@ -23,30 +31,43 @@ export interface LogTail<T extends { log: string }> {
  *
  * @example
  * ```ts
- * const tail = createLogTail<{ log: string }>({ maxLines: 2 });
- * for (const log of ['a', 'b', 'c']) tail.push({ log });
- * tail.entries(); // [{ log: 'b' }, { log: 'c' }]
+ * const tail = createLogTail({ maxLines: 2 });
+ * for (const log of ['a', 'b', 'c']) tail.push('run', { type: 'stdout', log, timestamp: Date.now() });
+ * tail.entries().map((e) => e.log); // ['b', 'c']
  * ```
  */
-export function createLogTail<T extends { log: string }>({
-  maxLines = 1000,
-  maxChars = 1024 * 1024,
-}: CreateLogTailParameters = {}): LogTail<T> {
-  let lines: T[] = [];
-  let start = 0;
+export function createLogTail({ maxLines = 1000, maxChars = 1024 * 1024 }: CreateLogTailParameters = {}): LogTail {
+  const size = Math.max(1, maxLines);
+  const logs: string[] = new Array<string>(size).fill('');
+  const ops: string[] = new Array<string>(size).fill('');
+  const types: StdStream[] = new Array<StdStream>(size).fill('stdout');
+  const times = new Float64Array(size);
+  let first = 0;
+  let count = 0;
   let chars = 0;
+  const dropOldest = () => {
+    chars -= logs[first]!.length;
+    logs[first] = '';
+    ops[first] = '';
+    first = (first + 1) % size;
+    count--;
+  };
   return {
-    push(entry) {
-      lines.push(entry);
+    push(opId, entry) {
+      if (count === size) dropOldest();
+      const at = (first + count) % size;
+      logs[at] = entry.log;
+      ops[at] = opId;
+      types[at] = entry.type;
+      times[at] = entry.timestamp;
+      count++;
       chars += entry.log.length;
-      while (lines.length - start > maxLines || (lines.length - start > 1 && chars > maxChars))
-        chars -= lines[start++]!.log.length;
-      // Dropped lines are released in one copy every `maxLines` lines or more, not one shift per line.
-      if (start >= maxLines) {
-        lines = lines.slice(start);
-        start = 0;
-      }
+      while (count > 1 && chars > maxChars) dropOldest();
     },
-    entries: () => lines.slice(start),
+    entries: () =>
+      Array.from({ length: count }, (_, i) => {
+        const at = (first + i) % size;
+        return { type: types[at]!, log: logs[at]!, timestamp: times[at]!, opId: ops[at]! };
+      }),
   };
 }

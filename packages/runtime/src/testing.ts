@@ -261,7 +261,7 @@ function fakeContainerOps(
     },
     async *logs(id, { follow }) {
       const container = find(id)!;
-      yield* container.logs;
+      if (container.logs.length > 0) yield [...container.logs];
       if (follow && container.state === 'running')
         await new Promise<void>((resolve) => container.listeners.push(resolve));
     },

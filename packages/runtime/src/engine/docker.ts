@@ -96,7 +96,7 @@ function networkAndVolumeMethods(
 /** Reading container logs (lines, per-line cap) and copying files in. */
 function logAndFileMethods(docker: Docker): Pick<ContainerEngine, 'logs' | 'putFiles'> {
   return {
-    async *logs(id, { since, follow, signal, maxLineBytes }): AsyncGenerator<ContainerLogLine> {
+    async *logs(id, { since, follow, signal, maxLineBytes }): AsyncGenerator<ContainerLogLine[]> {
       // Always as a stream, as `container.logs` answers only a followed read: without follow it buffers the whole
       // retained log (tens of MB after a flood) before a line can be read, where a stream is read with backpressure.
       const raw = await request(

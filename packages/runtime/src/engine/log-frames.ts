@@ -77,7 +77,8 @@ export function createLogLineReader(
     const line = partial[stream];
     onLine({
       stream,
-      line: Buffer.concat(line.pieces).toString('utf8'),
+      // Most lines arrive in one piece: decoded where they lie, without a copy.
+      line: (line.pieces.length === 1 ? line.pieces[0]! : Buffer.concat(line.pieces)).toString('utf8'),
       timestamp: line.stamp,
       ...(line.dropped > 0 ? { droppedBytes: line.dropped } : {}),
     });

@@ -18,7 +18,10 @@ describe('reading a log answer', () => {
     stream.on('pause', () => pauses++);
     stream.on('resume', () => resumes++);
     const seen: string[] = [];
-    for await (const line of readLogStream(stream)) seen.push(line.line);
+    for await (const batch of readLogStream(stream)) {
+      expect(batch.length).toBeGreaterThan(0);
+      seen.push(...batch.map((line) => line.line));
+    }
     expect(pauses).toBeGreaterThanOrEqual(3);
     expect(resumes).toBeGreaterThanOrEqual(3);
     expect(seen).toHaveLength(total);
@@ -30,7 +33,7 @@ describe('reading a log answer', () => {
     const body = new PassThrough();
     body.end(Buffer.from(`${text(0, 50_000)}tail`));
     const seen: string[] = [];
-    for await (const line of readLogStream(body)) seen.push(line.line);
+    for await (const batch of readLogStream(body)) seen.push(...batch.map((line) => line.line));
     expect(seen).toHaveLength(50_001);
     expect(seen[49_999]).toBe('line 49999');
     expect(seen.at(-1)).toBe('tail');

@@ -11,18 +11,20 @@ export const QUEUE_HIGH_LINES = 4096;
 export const QUEUE_HIGH_BYTES = 1024 * 1024;
 
 /**
- * Reads the lines of an engine's log answer. The stream is destroyed when the consumer stops.
+ * Reads the lines of an engine's log answer, in batches (the lines that arrived since the consumer last asked:
+ * a flood of short lines costs one iteration per batch, not per line). The stream is destroyed when the consumer
+ * stops.
  *
  * @example
  * ```ts
- * for await (const line of readLogStream(await container.logs({ follow: true, stdout: true, timestamps: true })))
- *   keep(line);
+ * for await (const batch of readLogStream(await container.logs({ follow: true, stdout: true, timestamps: true })))
+ *   for (const line of batch) keep(line);
  * ```
  */
 export async function* readLogStream(
   stream: NodeJS.ReadableStream,
   maxLineBytes?: number,
-): AsyncGenerator<ContainerLogLine> {
+): AsyncGenerator<ContainerLogLine[]> {
   // Lines wait here for the consumer; past a high-water mark the engine's stream is paused (a flood must not
   // pile up in memory when the consumer is slower than the engine), and resumed once the queue has drained.
   let lines: ContainerLogLine[] = [];
@@ -62,7 +64,7 @@ export async function* readLogStream(
         paused = false;
         stream.resume();
       }
-      yield* batch;
+      if (batch.length > 0) yield batch;
       if (lines.length > 0) continue;
       if (ended) return;
       await new Promise<void>((resolve) => {

@@ -130,13 +130,14 @@ export interface ContainerEngine {
   waitContainer(id: string): Promise<{ exitCode: number }>;
   inspectContainer(id: string): Promise<ContainerState>;
   /**
-   * Log lines, following until the container stops (or `signal` aborts); `since` in unix ms. A line longer than
-   * `maxLineBytes` is cut (its `droppedBytes` say how much), never held whole.
+   * Log lines in batches (in order; a batch is what arrived since the last was taken, never empty), following
+   * until the container stops (or `signal` aborts); `since` in unix ms. A line longer than `maxLineBytes` is cut
+   * (its `droppedBytes` say how much), never held whole.
    */
   logs(
     id: string,
     options: { since?: number; follow: boolean; signal?: AbortSignal; maxLineBytes?: number },
-  ): AsyncIterable<ContainerLogLine>;
+  ): AsyncIterable<ContainerLogLine[]>;
   /** Copies files into a (created or running) container, e.g. downloaded resources. */
   putFiles(
     id: string,

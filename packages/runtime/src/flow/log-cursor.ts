@@ -24,7 +24,8 @@ export interface LogCursor {
  * ```ts
  * const cursor = createLogCursor();
  * const isNew = cursor.begin();
- * for await (const line of engine.logs(id, { follow: false, since: cursor.since })) if (isNew(line)) keep(line);
+ * for await (const batch of engine.logs(id, { follow: false, since: cursor.since }))
+ *   for (const line of batch) if (isNew(line)) keep(line);
  * ```
  */
 export function createLogCursor(): LogCursor {

@@ -45,13 +45,13 @@ export function followLogs({ engine, containerId, maxLineBytes, onLine }: Follow
   const read = async (follow: boolean, signal: AbortSignal) => {
     const since = cursor.since;
     const isNew = cursor.begin();
-    for await (const line of engine.logs(containerId, {
+    for await (const batch of engine.logs(containerId, {
       follow,
       signal,
       maxLineBytes,
       ...(since === undefined ? {} : { since }),
     }))
-      if (isNew(line)) onLine(line);
+      for (const line of batch) if (isNew(line)) onLine(line);
   };
   const following = (async () => {
     // Re-attach after restarts until the op is final.
