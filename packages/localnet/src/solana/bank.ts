@@ -68,6 +68,16 @@ export class Bank {
   private readonly fees = new PriorityFeeLog();
   /** What the executor may use of this ledger. */
   private readonly access: LedgerAccess;
+  /**
+   * Bumped before anything that may change an account runs (a transaction, an airdrop, a written account), so a
+   * listing cached under an older value is stale.
+   */
+  private generation = 0;
+  /** The accounts of each emulated program as last listed, and the generation they were listed at. */
+  private readonly listings = new Map<
+    string,
+    { generation: number; accounts: Array<{ address: string; account: AccountRecord }> }
+  >();
 
   private constructor(svm: LiteSvm, options: BankOptions, restored?: ReturnType<typeof readLedger>) {
     this.svm = svm;
@@ -180,6 +190,7 @@ export class Bank {
 
   /** Writes an account; zero lamports deletes it. */
   setAccount(address: string | PublicKey, record: AccountRecord): void {
+    this.generation++;
     this.svm.setAccount(
       toBytes(address),
       new Account(record.lamports, record.data, toBytes(record.owner), record.executable, 0n),
@@ -206,6 +217,24 @@ export class Bank {
   ): Array<{ address: string; account: AccountRecord }> {
     const key = toBytes(program);
     const owner = base58.encode(key);
+    // An emulated program's accounts (the Jobs program's grow with every job) are listed once per change of the
+    // ledger: between two transactions every node's poll and every client's listing reads the same accounts,
+    // and copying each of them out of litesvm again was most of the localnet's time in a 5,000-job market.
+    if (!this.emulated.has(owner)) return this.scan(key, owner, filter);
+    let listing = this.listings.get(owner);
+    if (listing?.generation !== this.generation) {
+      listing = { generation: this.generation, accounts: this.scan(key, owner) };
+      this.listings.set(owner, listing);
+    }
+    return filter ? listing.accounts.filter(({ account }) => filter(account.data)) : [...listing.accounts];
+  }
+
+  /** Every account `owner` owns, read from litesvm, that passes `filter`. */
+  private scan(
+    key: Uint8Array,
+    owner: string,
+    filter?: (data: Uint8Array) => boolean,
+  ): Array<{ address: string; account: AccountRecord }> {
     const out: Array<{ address: string; account: AccountRecord }> = [];
     for (const entry of this.svm.getProgramAccounts(key)) {
       const account = entry.account();
@@ -254,6 +283,7 @@ export class Bank {
 
   /** Credits `lamports` to `address` with a real (litesvm) airdrop transaction and records it. */
   airdrop(address: string, lamports: bigint): string {
+    this.generation++;
     // litesvm signs airdrops with its latest blockhash: expire it so identical airdrops get distinct signatures.
     this.svm.expireBlockhash();
     const before = this.getBalance(address);
@@ -293,6 +323,8 @@ export class Bank {
   process(bytes: Uint8Array, options: { simulate?: boolean; sigVerify?: boolean } = {}): ProcessResult {
     const simulate = options.simulate ?? false;
     const sigVerify = options.sigVerify ?? true;
+    // A simulation writes too (and rolls back): listings taken before it are not trusted after it.
+    this.generation++;
     let transaction: VersionedTransaction;
     try {
       transaction = VersionedTransaction.deserialize(bytes);
