@@ -33,7 +33,11 @@ export function writeCanonicalJson(value: unknown, write: (piece: string) => voi
 
 /** Writes `value`; false (having written nothing) when it has no JSON form in this position. */
 function writeValue(value: unknown, write: (piece: string) => void): boolean {
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function')
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  )
     return writeValue((value as { toJSON: () => unknown }).toJSON(), write);
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return false;
   if (typeof value === 'number' && !Number.isFinite(value))

@@ -8,7 +8,11 @@ describe('the live log tail', () => {
   it('keeps the last lines within the line budget, with their op, stream and time', () => {
     const tail = createLogTail({ maxLines: 3 });
     for (let i = 0; i < 10; i++)
-      tail.push(i % 2 ? 'odd' : 'even', { type: i % 3 ? 'stdout' : 'stderr', log: `line ${i}`, timestamp: i });
+      tail.push(i % 2 ? 'odd' : 'even', {
+        type: i % 3 ? 'stdout' : 'stderr',
+        log: `line ${i}`,
+        timestamp: i,
+      });
     expect(tail.entries()).toEqual([
       { opId: 'odd', type: 'stdout', log: 'line 7', timestamp: 7 },
       { opId: 'even', type: 'stdout', log: 'line 8', timestamp: 8 },

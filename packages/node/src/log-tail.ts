@@ -36,7 +36,10 @@ export interface LogTail {
  * tail.entries().map((e) => e.log); // ['b', 'c']
  * ```
  */
-export function createLogTail({ maxLines = 1000, maxChars = 1024 * 1024 }: CreateLogTailParameters = {}): LogTail {
+export function createLogTail({
+  maxLines = 1000,
+  maxChars = 1024 * 1024,
+}: CreateLogTailParameters = {}): LogTail {
   const size = Math.max(1, maxLines);
   const logs: string[] = new Array<string>(size).fill('');
   const ops: string[] = new Array<string>(size).fill('');

@@ -1,9 +1,9 @@
 import {
+  TransactionInstruction as Instruction,
   Keypair,
   PublicKey,
   SystemProgram,
   type TransactionInstruction,
-  TransactionInstruction as Instruction,
   TransactionMessage,
   VersionedTransaction,
 } from '@solana/web3.js';

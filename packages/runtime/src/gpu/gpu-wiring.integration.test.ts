@@ -144,7 +144,8 @@ describe('GPU containers on a dockerd with a stub NVIDIA hook', () => {
       expect(await exited).toEqual({ exitCode: 0 });
       // The driver sets the variables in the OCI spec (the container's config does not have them).
       const lines = [];
-      for await (const batch of engine.logs(id, { follow: false })) lines.push(...batch.map((line) => line.line));
+      for await (const batch of engine.logs(id, { follow: false }))
+        lines.push(...batch.map((line) => line.line));
       expect(lines).toEqual(['0,1 compute,utility']);
       expect(hookCalls().map(([stage, hookId]) => [stage, hookId])).toContainEqual(['prestart', id]);
     } finally {
