@@ -28,6 +28,10 @@ describe('canonicalJson', () => {
       '{"at":"1970-01-01T00:00:00.000Z"}',
     );
     expect(canonicalJson([undefined, () => 1, Symbol('x')])).toBe('[null,null,null]');
+    // A member whose toJSON gives nothing is left out with its key (never a key without a value).
+    const nothing = { toJSON: () => undefined };
+    expect(canonicalJson({ a: nothing, b: 1 })).toBe(JSON.stringify({ a: nothing, b: 1 }));
+    expect(canonicalJson([nothing])).toBe('[null]');
   });
 
   it('refuses values with no JSON form, naming what is wrong', () => {

@@ -31,21 +31,35 @@ export function writeCanonicalJson(value: unknown, write: (piece: string) => voi
   if (!writeValue(value, write)) throw new TypeError('canonicalJson: the value has no JSON representation');
 }
 
-/** Writes `value`; false (having written nothing) when it has no JSON form in this position. */
-function writeValue(value: unknown, write: (piece: string) => void): boolean {
-  if (
-    value !== null &&
+/** `value` after its `toJSON`, if it has one (as `JSON.stringify` calls it). */
+function resolved(value: unknown): unknown {
+  return value !== null &&
     typeof value === 'object' &&
     typeof (value as { toJSON?: unknown }).toJSON === 'function'
-  )
-    return writeValue((value as { toJSON: () => unknown }).toJSON(), write);
-  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return false;
+    ? (value as { toJSON: () => unknown }).toJSON()
+    : value;
+}
+
+/** Whether a value (after `toJSON`) has no JSON form: left out of objects, `null` in arrays. */
+const omitted = (value: unknown) =>
+  value === undefined || typeof value === 'function' || typeof value === 'symbol';
+
+/** Writes `value`; false (having written nothing) when it has no JSON form in this position. */
+function writeValue(value: unknown, write: (piece: string) => void): boolean {
+  const own = resolved(value);
+  if (omitted(own)) return false;
+  writeResolved(own, write);
+  return true;
+}
+
+/** Writes a value `toJSON` has been applied to and that has a JSON form. */
+function writeResolved(value: unknown, write: (piece: string) => void): void {
   if (typeof value === 'number' && !Number.isFinite(value))
     throw new TypeError(`canonicalJson: ${value} is not a JSON number`);
   if (value === null || typeof value !== 'object') {
     // Strings, finite numbers and booleans; a BigInt makes JSON.stringify throw its own TypeError.
     write(JSON.stringify(value));
-    return true;
+    return;
   }
   if (Array.isArray(value)) {
     write('[');
@@ -54,21 +68,21 @@ function writeValue(value: unknown, write: (piece: string) => void): boolean {
       if (!writeValue(value[i], write)) write('null');
     }
     write(']');
-    return true;
+    return;
   }
   write('{');
   let first = true;
   const object = value as Record<string, unknown>;
   for (const key of Object.keys(object).sort()) {
-    const member = object[key];
-    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+    // `toJSON` first: a member whose `toJSON` gives undefined is left out with its key, as JSON.stringify does.
+    const member = resolved(object[key]);
+    if (omitted(member)) continue;
     write(first ? JSON.stringify(key) : `,${JSON.stringify(key)}`);
     write(':');
     first = false;
-    writeValue(member, write);
+    writeResolved(member, write);
   }
   write('}');
-  return true;
 }
 
 /**
