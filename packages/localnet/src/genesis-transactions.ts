@@ -4,13 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { NosanaError } from '@nosana/core';
-import {
-  Keypair,
-  type TransactionInstruction,
-  TransactionMessage,
-  VersionedTransaction,
-} from '@solana/web3.js';
+import { Keypair, type TransactionInstruction } from '@solana/web3.js';
 import type { Bank } from './solana/bank.js';
+import { processInstructions } from './solana/process-instructions.js';
 import './errors.js';
 
 /**
@@ -42,15 +38,7 @@ export function sendGenesisTransaction(
   instructions: TransactionInstruction[],
   signers: Keypair[],
 ): string {
-  const { blockhash } = bank.latestBlockhash();
-  const message = new TransactionMessage({
-    payerKey: signers[0]!.publicKey,
-    recentBlockhash: blockhash,
-    instructions,
-  }).compileToV0Message();
-  const transaction = new VersionedTransaction(message);
-  transaction.sign(signers);
-  const result = bank.process(transaction.serialize());
+  const result = processInstructions(bank, instructions, signers);
   if (result.err) {
     throw new NosanaError(
       'LOCALNET__GENESIS_FAILED',

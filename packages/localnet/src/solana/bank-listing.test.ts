@@ -1,15 +1,8 @@
-import {
-  TransactionInstruction as Instruction,
-  Keypair,
-  PublicKey,
-  SystemProgram,
-  type TransactionInstruction,
-  TransactionMessage,
-  VersionedTransaction,
-} from '@solana/web3.js';
+import { Keypair, PublicKey, SystemProgram, TransactionInstruction } from '@solana/web3.js';
 import { describe, expect, it, vi } from 'vitest';
 import { Bank } from './bank.js';
 import { ProgramFailure } from './emulation.js';
+import { processInstructions } from './process-instructions.js';
 
 const PROGRAM = new PublicKey(new Uint8Array(32).fill(21));
 
@@ -41,18 +34,10 @@ function setup() {
       data: new Uint8Array(8),
       executable: false,
     });
-  const send = (instruction: TransactionInstruction, simulate = false) => {
-    const message = new TransactionMessage({
-      payerKey: payer.publicKey,
-      recentBlockhash: bank.latestBlockhash().blockhash,
-      instructions: [instruction],
-    }).compileToV0Message();
-    const tx = new VersionedTransaction(message);
-    tx.sign([payer]);
-    return bank.process(tx.serialize(), { simulate });
-  };
+  const send = (instruction: TransactionInstruction, simulate = false) =>
+    processInstructions(bank, [instruction], [payer], { simulate });
   const write = (target: PublicKey, value: number) =>
-    new Instruction({
+    new TransactionInstruction({
       programId: PROGRAM,
       keys: [{ pubkey: target, isSigner: false, isWritable: true }],
       data: Buffer.from([value]),

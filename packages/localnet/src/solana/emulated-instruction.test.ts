@@ -1,15 +1,8 @@
-import {
-  type AccountMeta,
-  Keypair,
-  PublicKey,
-  SystemProgram,
-  TransactionInstruction,
-  TransactionMessage,
-  VersionedTransaction,
-} from '@solana/web3.js';
+import { type AccountMeta, Keypair, PublicKey, SystemProgram, TransactionInstruction } from '@solana/web3.js';
 import { describe, expect, it } from 'vitest';
 import { Bank } from './bank.js';
 import { type InstructionContext, ProgramFailure } from './emulation.js';
+import { processInstructions } from './process-instructions.js';
 
 type Script = (context: InstructionContext) => void;
 
@@ -44,14 +37,7 @@ function setup(caller: Script, callee: Script) {
       keys: [{ pubkey: CALLEE, isSigner: false, isWritable: false }, ...keys],
       data: Buffer.alloc(0),
     });
-    const message = new TransactionMessage({
-      payerKey: payer.publicKey,
-      recentBlockhash: bank.latestBlockhash().blockhash,
-      instructions: [ix],
-    }).compileToV0Message();
-    const tx = new VersionedTransaction(message);
-    tx.sign([payer, ...signers]);
-    return bank.process(tx.serialize());
+    return processInstructions(bank, [ix], [payer, ...signers]);
   };
   const seeds = [utf8('pda'), Uint8Array.of(bump)];
   return { bank, payer, owned, pda, seeds, sink, send };
