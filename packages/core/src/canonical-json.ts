@@ -9,6 +9,7 @@
  * a node finishes a flooded job. Here a digest takes the pieces as they come and the text is kept as UTF-8 bytes in
  * 64 KiB blocks.
  */
+import { concatBytes } from '@noble/hashes/utils.js';
 
 /** Characters of text collected before they are encoded as one block. */
 const BLOCK_CHARS = 64 * 1024;
@@ -98,14 +99,7 @@ export function canonicalJsonBytes(value: unknown): Uint8Array {
   const write = textBlocks((block) => blocks.push(block));
   writeCanonicalJson(value, write);
   write.end();
-  if (blocks.length === 1) return blocks[0]!;
-  const bytes = new Uint8Array(blocks.reduce((n, block) => n + block.length, 0));
-  let at = 0;
-  for (const block of blocks) {
-    bytes.set(block, at);
-    at += block.length;
-  }
-  return bytes;
+  return blocks.length === 1 ? blocks[0]! : concatBytes(...blocks);
 }
 
 /**
