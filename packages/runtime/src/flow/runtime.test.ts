@@ -88,7 +88,6 @@ describe('runtime flow semantics (fake engine)', () => {
         ],
         { env: { A: 'global', B: 'global' } },
       ),
-      deadline: Date.now() + 50,
     });
     expect(specs[0]).toMatchObject({
       image: 'busybox:1.35',
