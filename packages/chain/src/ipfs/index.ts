@@ -8,5 +8,6 @@ export {
   verifyContent,
 } from './content-store.js';
 export { type FetchFromGatewayParameters, fetchFromGateway } from './gateway.js';
+export { type KuboAddParameters, type KuboAddResult, kuboAdd } from './kubo-add.js';
 export { type CreateKuboStoreParameters, createKuboStore } from './kubo-store.js';
 export { type CreatePinataStoreParameters, createPinataStore } from './pinata-store.js';
