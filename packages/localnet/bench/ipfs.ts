@@ -4,7 +4,9 @@
  * - through the content store directly (`openContentStore`),
  * - through the Kubo RPC server with an unmodified kubo-rpc-client in the same process (as tests that embed
  *   `startLocalnet()` use it: client and server share one event loop),
- * - through the Kubo RPC server in a child process (as `nosana localnet start` serves other processes),
+ * - through the Kubo RPC server in a child process (as `nosana localnet start` serves other processes), with
+ *   kubo-rpc-client and with plain HTTP requests (`kuboAdd`, as `@nosana/chain`'s Kubo store uploads, and a streamed
+ *   `fetch` of `cat`): the difference is the client's own cost,
  *
  * plus `computeCid` (only-hash, no I/O) as the ceiling. Then one 1 GB file (10^9 bytes) is streamed through the child server
  * (generated while it is sent, never held whole) and read back, while the child samples its RSS every 20 ms: the
@@ -26,7 +28,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { computeCid } from '@nosana/chain';
+import { computeCid, kuboAdd } from '@nosana/chain';
 import { deterministicBytes } from '@nosana/chain/testing';
 import { create } from 'kubo-rpc-client';
 import { startIpfsServer } from '../src/ipfs/server.js';
@@ -81,6 +83,7 @@ async function bench() {
       storeTarget('store directly', store),
       kuboTarget('server, same process', server.apiUrl),
       kuboTarget('server, child process', child.apiUrl),
+      httpTarget('server, child process, plain HTTP', child.apiUrl),
     ];
 
     // `--runs-1m 0 --runs-50m 0` leaves only the 1 GB stream.
@@ -269,6 +272,26 @@ function kuboTarget(name: string, url: string): Target {
     },
     async cat(cid, onChunk) {
       for await (const chunk of kubo.cat(cid)) onChunk(chunk);
+    },
+  };
+}
+
+/**
+ * The API with a client that costs little: `kuboAdd` (how `@nosana/chain`'s Kubo store uploads: one multipart request
+ * written to the socket; the chunks are joined first, inside the timing) and a streamed `POST /api/v0/cat`.
+ */
+function httpTarget(name: string, url: string): Target {
+  return {
+    name,
+    async add(chunks) {
+      const bytes = Buffer.concat(chunks);
+      return (await kuboAdd({ url, bytes, query: { 'cid-version': '0', pin: 'true' }, timeoutMs: 600_000 }))
+        .Hash;
+    },
+    async cat(cid, onChunk) {
+      const response = await fetch(`${url}/api/v0/cat?arg=${cid}`, { method: 'POST' });
+      if (!response.ok || !response.body) throw new Error(`cat ${cid}: ${response.status}`);
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) onChunk(chunk);
     },
   };
 }

@@ -110,6 +110,44 @@ describe('the localnet IPFS server with an unmodified kubo-rpc-client', () => {
     });
   });
 
+  it('answers a mixed add (top-level files, then a nested path) with the importer’s entries, sizes and pins', async () => {
+    const bytes = (seed: string, size: number) => Buffer.concat([...deterministicBytes(size, seed)]);
+    const parts = () => [
+      { path: 'a.bin', content: bytes('mixed-a', 600_000) },
+      { path: 'b.txt', content: new TextEncoder().encode('b') },
+      { path: 'dir/c.bin', content: bytes('mixed-c', 300_000) },
+      { path: 'd.bin', content: bytes('mixed-d', 10) },
+    ];
+    for (const cidVersion of [0, 1] as const) {
+      const added = [];
+      for await (const entry of kubo.addAll(parts(), { cidVersion })) added.push(entry);
+      const expected = [];
+      const { BlackHoleBlockstore } = await import('blockstore-core');
+      const { importer } = await import('ipfs-unixfs-importer');
+      const { fixedSize } = await import('ipfs-unixfs-importer/chunker');
+      const { balanced } = await import('ipfs-unixfs-importer/layout');
+      for await (const entry of importer(parts(), new BlackHoleBlockstore(), {
+        cidVersion,
+        rawLeaves: cidVersion === 1,
+        leafType: 'file',
+        reduceSingleLeafToSelf: true,
+        chunker: fixedSize({ chunkSize: 262_144 }),
+        layout: balanced({ maxChildrenPerNode: 174 }),
+      }))
+        expected.push(entry);
+      expect(added.map((e) => [e.path, e.cid.toString(), e.size])).toEqual(
+        expected.map((e) => [e.path, e.cid.toString(), Number(e.size)]),
+      );
+      const pins = [];
+      for await (const pin of kubo.pin.ls()) pins.push(pin.cid.toString());
+      for (const entry of added.filter((e) => !e.path.includes('/')))
+        expect(pins).toContain(entry.cid.toString());
+      expect(await concat(kubo.cat(added[0]!.cid, { offset: 262_140, length: 10 }))).toEqual(
+        parts()[0]!.content.subarray(262_140, 262_150),
+      );
+    }
+  });
+
   it('gives CIDv1 raw leaves when asked, pins idempotently, lists and removes pins', async () => {
     const v1 = await kubo.add('hello world', { cidVersion: 1 });
     expect(v1.cid.toString()).toMatch(/^bafkrei/);

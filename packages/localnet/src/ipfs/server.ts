@@ -124,23 +124,6 @@ const sniff = async (entry: {
   return Buffer.concat(chunks);
 };
 
-/**
- * Bytes of a file read at most this many at a time: ipfs-unixfs-exporter walks the requested range into an unbounded
- * queue as fast as the disk allows, whatever the reader's pace, so reading a big file in one range would hold most of
- * it in memory behind a slow client. Each window re-reads the few blocks above its leaves.
- */
-const READ_WINDOW_BYTES = 8 * 1024 * 1024;
-
-/** `length` bytes of `entry` from `offset`, window by window (see {@link READ_WINDOW_BYTES}). */
-async function* windowed(
-  entry: { content(options: { offset: number; length: number }): AsyncIterable<Uint8Array> },
-  offset: number,
-  length: number,
-): AsyncGenerator<Uint8Array> {
-  for (let at = offset; at < offset + length; at += READ_WINDOW_BYTES)
-    yield* entry.content({ offset: at, length: Math.min(READ_WINDOW_BYTES, offset + length - at) });
-}
-
 /** Writes `chunks` to the response, waiting for it to drain whenever its buffer is full. */
 async function stream(chunks: AsyncIterable<Uint8Array>, response: ServerResponse): Promise<void> {
   for await (const chunk of chunks) {
@@ -179,7 +162,8 @@ async function cat(
     response.end();
     return;
   }
-  await stream(windowed(entry, offset, length), response);
+  // The store reads a few blocks ahead of the response, never the whole range: a slow client holds little memory.
+  await stream(entry.content({ offset, length }), response);
 }
 
 /** The importer options of an `add` request's query, checked like Kubo checks them. */

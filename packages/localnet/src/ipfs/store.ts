@@ -14,7 +14,9 @@ import { BlackHoleBlockstore } from 'blockstore-core';
 import { FsBlockstore } from 'blockstore-fs';
 import { exporter, type UnixFSEntry } from 'ipfs-unixfs-exporter';
 import {
+  type FileCandidate,
   type ImportCandidate,
+  type ImportContent,
   type ImporterOptions,
   type ImportResult,
   importer,
@@ -24,6 +26,8 @@ import { balanced } from 'ipfs-unixfs-importer/layout';
 import { base32upper } from 'multiformats/bases/base32';
 import { CID } from 'multiformats/cid';
 import { sha256 } from 'multiformats/hashes/sha2';
+import { type FileLayoutOptions, importFile } from './unixfs-file.js';
+import { isReadableFile, readFileRange } from './unixfs-read.js';
 import '../errors.js';
 
 /** Options of {@link ContentStore.add}, with Kubo's meaning. */
@@ -104,7 +108,8 @@ class VerifyingBlockstore {
   has(cid: CID) {
     return this.inner.has(cid);
   }
-  async *get(cid: CID): AsyncGenerator<Uint8Array> {
+  /** The block's bytes, verified against its CID. */
+  async getBytes(cid: CID): Promise<Uint8Array> {
     let bytes: Uint8Array;
     try {
       bytes = await readFile(this.location(cid).file);
@@ -126,7 +131,10 @@ class VerifyingBlockstore {
         );
       }
     }
-    yield bytes;
+    return bytes;
+  }
+  async *get(cid: CID): AsyncGenerator<Uint8Array> {
+    yield await this.getBytes(cid);
   }
 }
 
@@ -159,26 +167,46 @@ export async function openContentStore({ dir }: OpenContentStoreParameters): Pro
 
   const store: ContentStore = {
     async *add(source, options = {}) {
-      const importOptions = importerOptions(options);
-      const target = options.onlyHash ? new BlackHoleBlockstore() : blocks;
       const pin = (options.pin ?? true) && !options.onlyHash;
-      for await (const entry of importer(source, target, importOptions)) {
-        const topLevel = entry.path === undefined || entry.path === '' || !entry.path.includes('/');
-        if (pin && topLevel) pinned.add(entry.cid.toString());
-        yield {
-          path: entry.path ?? '',
-          cid: entry.cid,
-          size: options.onlyHash ? entry.size : await dagSize(entry, blocks),
-        };
+      const target = options.onlyHash ? new BlackHoleBlockstore() : blocks;
+      const layout = fileLayout(options);
+      const candidates = iterate(source);
+      let rest: AsyncIterable<ImportCandidate> | undefined;
+      try {
+        // Top-level files (the usual add) take the one-copy encoder; anything else (directories, nested paths,
+        // metadata, wrapping) goes to the importer from there on, with the same results.
+        for (let next = await candidates.next(); !next.done; next = await candidates.next()) {
+          const candidate = next.value;
+          if (!layout || !isPlainFile(candidate)) {
+            rest = resume(candidate, candidates);
+            break;
+          }
+          const { cid, size } = await importFile({
+            content: byteStream(candidate.content),
+            layout,
+            sink: options.onlyHash ? { put: async () => {} } : blocks,
+          });
+          if (pin) pinned.add(cid.toString());
+          yield { path: candidate.path ?? '', cid, size };
+        }
+        if (!rest) return;
+        for await (const entry of importer(rest, target, importerOptions(options))) {
+          const topLevel = entry.path === undefined || entry.path === '' || !entry.path.includes('/');
+          if (pin && topLevel) pinned.add(entry.cid.toString());
+          yield {
+            path: entry.path ?? '',
+            cid: entry.cid,
+            size: options.onlyHash ? entry.size : await dagSize(entry, blocks),
+          };
+        }
+      } finally {
+        if (pin) savePins();
       }
-      if (pin) savePins();
     },
     async addBytes(bytes) {
-      let cid: CID | undefined;
-      for await (const entry of importer([{ content: bytes }], blocks, kuboV0ImportOptions()))
-        cid = entry.cid;
-      await store.pin(cid!);
-      return cid!.toString();
+      const { cid } = await importFile({ content: [bytes], layout: KUBO_V0_LAYOUT, sink: blocks });
+      await store.pin(cid);
+      return cid.toString();
     },
     async resolve(path, signal) {
       const [head, ...rest] = path.replace(/^\/?ipfs\//, '').split('/');
@@ -191,11 +219,14 @@ export async function openContentStore({ dir }: OpenContentStoreParameters): Pro
         });
       }
       try {
-        return await exporter(
+        const entry = await exporter(
           rest.length ? `${cid}/${rest.join('/')}` : cid,
           blocks,
           signal ? { signal } : {},
         );
+        if ((entry.type === 'file' || entry.type === 'raw') && isReadableFile(entry.cid))
+          entry.content = fileContent(entry.cid, Number(entry.size), blocks);
+        return entry;
       } catch (error) {
         if (error instanceof NosanaError) throw error;
         if (
@@ -236,6 +267,67 @@ function readPins(file: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** Kubo's `ipfs add` defaults: CIDv0, dag-pb leaves of 256 KiB. */
+const KUBO_V0_LAYOUT: FileLayoutOptions = { cidVersion: 0, rawLeaves: false, chunkSize: 262_144 };
+
+/** The file layout of an add, or undefined when the add wraps its files in a directory (the importer's work). */
+function fileLayout(options: AddOptions): FileLayoutOptions | undefined {
+  if (options.wrapWithDirectory) return undefined;
+  const cidVersion = options.cidVersion ?? 0;
+  return {
+    cidVersion,
+    rawLeaves: options.rawLeaves ?? cidVersion === 1,
+    chunkSize: options.chunkSize ?? KUBO_V0_LAYOUT.chunkSize,
+  };
+}
+
+/** A file with content, no metadata, and a name without directories (or none): one DAG of its own. */
+const isPlainFile = (candidate: ImportCandidate): candidate is FileCandidate =>
+  'content' in candidate &&
+  candidate.content !== undefined &&
+  candidate.mode === undefined &&
+  candidate.mtime === undefined &&
+  (candidate.path === undefined || (/^[^/]+$/.test(candidate.path) && candidate.path !== '.'));
+
+const iterate = <T>(source: AsyncIterable<T> | Iterable<T>): AsyncIterator<T> | Iterator<T> =>
+  Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
+
+/** `first`, then what `rest` has left. */
+async function* resume<T>(first: T, rest: AsyncIterator<T> | Iterator<T>): AsyncGenerator<T> {
+  yield first;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+}
+
+/** A candidate's content as byte pieces. */
+async function* byteStream(content: ImportContent): AsyncGenerator<Uint8Array> {
+  if (content instanceof Uint8Array) {
+    yield content;
+    return;
+  }
+  for await (const piece of content) {
+    if (!(piece instanceof Uint8Array))
+      throw new NosanaError('LOCALNET__IPFS_BAD_REQUEST', 'file content must be bytes', {
+        argument: 'content',
+      });
+    yield piece;
+  }
+}
+
+/** A file's `content()` read with {@link readFileRange}, the range checked like the exporter checks it. */
+function fileContent(root: CID, size: number, blocks: VerifyingBlockstore) {
+  return (options: { offset?: number; length?: number } = {}) => {
+    const offset = options.offset ?? 0;
+    const length = options.length ?? size;
+    if (offset < 0 || offset > size || length < 0)
+      throw new NosanaError(
+        'LOCALNET__IPFS_BAD_REQUEST',
+        `cannot read ${length} bytes from byte ${offset} of a ${size}-byte file`,
+        { argument: 'offset' },
+      );
+    return readFileRange({ root, blocks, offset, length: Math.min(length, size - offset) });
+  };
 }
 
 function importerOptions(options: AddOptions): ImporterOptions {
