@@ -76,6 +76,13 @@ const uncached: number[] = [];
 const prePulled: number[] = [];
 const cached: number[] = [];
 const prePullTimes: number[] = [];
+/** CPU time of this process (the localnet, the node, the poster) in ms. */
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+/** This process's CPU per second of pull: during the job's pull (b), and during the node's pre-pull. */
+const pullCpu = { job: [] as number[], prePull: [] as number[] };
 try {
   const poster = network.actor(100_000n * NOS);
   for (let i = 0; i < runs; i++) {
@@ -96,14 +103,26 @@ try {
     if (i % 2 === 1) baselineCase();
     /** When each job's op first reached each status (`<job> <status>` → ms). */
     const opStatus = new Map<string, number>();
+    /** This process's CPU when each job's op first reached each status. */
+    const opCpu = new Map<string, number>();
+    let prePullStart: { at: number; cpu: number } | undefined;
     network.localnet.setRequiredImages('cpu', [c]);
     const { node } = await network.node({
       onEvent: (event) => {
-        if (event.type === 'image-ready' && event.result.outcome === 'pulled')
+        if (event.type === 'image-pull') prePullStart ??= { at: performance.now(), cpu: cpuMs() };
+        if (event.type === 'image-ready' && event.result.outcome === 'pulled') {
           prePullTimes.push(event.result.ms);
+          if (prePullStart)
+            pullCpu.prePull.push(
+              (cpuMs() - prePullStart.cpu) / ((performance.now() - prePullStart.at) / 1000),
+            );
+        }
         if (event.type === 'runtime' && event.event.type === 'op-status') {
           const key = `${event.event.jobId} ${event.event.status}`;
-          if (!opStatus.has(key)) opStatus.set(key, performance.now());
+          if (!opStatus.has(key)) {
+            opStatus.set(key, performance.now());
+            opCpu.set(key, cpuMs());
+          }
         }
       },
     });
@@ -126,6 +145,9 @@ try {
         phases.toPull.push(pulling - posted);
         phases.pull.push(starting - pulling);
         phases.toRunning.push(running - starting);
+        const cpu =
+          opCpu.get(`${address.toBase58()} starting`)! - opCpu.get(`${address.toBase58()} pulling`)!;
+        pullCpu.job.push(cpu / ((starting - pulling) / 1000));
       }
       return running - posted;
     };
@@ -166,6 +188,8 @@ process.stdout.write(
     `| post → pull starts (match, definition read) | — | ${seconds(median(phases.toPull))} |`,
     `| the pull | ${seconds(median(baselinePull))} | ${seconds(median(phases.pull))} |`,
     `| pull end → container running (create, start) | ${seconds(median(baselineRun))} | ${seconds(median(phases.toRunning))} |`,
+    '',
+    `This process (the localnet, the node, the poster) during the pull, CPU ms per second of pull (median): the job's ${median(pullCpu.job).toFixed(0)}, the pre-pull's ${median(pullCpu.prePull).toFixed(0)} (from its first progress event).`,
     '',
     `Uncached post → running vs docker pull && run (b)/(a): ×${ratio(uncached, baseline)}. Pre-pulled vs cached (c)/(d): ×${ratio(prePulled, cached)}; uncached vs cached (b)/(d): ×${ratio(uncached, cached)}.`,
     '',

@@ -201,6 +201,8 @@ export async function openContentStore({ dir }: OpenContentStoreParameters): Pro
         }
       } finally {
         if (pin) savePins();
+        // A consumer that stops early ends the source too (a request body's parser, for one).
+        await candidates.return?.();
       }
     },
     async addBytes(bytes) {
