@@ -16,13 +16,7 @@ import {
   createAssociatedTokenAccountIdempotentInstruction,
   getAssociatedTokenAddressSync,
 } from '@solana/spl-token';
-import {
-  Keypair,
-  PublicKey,
-  type TransactionInstruction,
-  TransactionMessage,
-  VersionedTransaction,
-} from '@solana/web3.js';
+import { Keypair, PublicKey, type TransactionInstruction } from '@solana/web3.js';
 import { airdropNos, createGenesis, type LocalnetInfo } from '../src/genesis.js';
 import type { GenesisOptions } from '../src/genesis-rewards.js';
 import { createJobsProgram } from '../src/programs/jobs.js';
@@ -30,6 +24,7 @@ import { createPoolsProgram } from '../src/programs/pools.js';
 import { createRewardsProgram } from '../src/programs/rewards.js';
 import { createStakingProgram } from '../src/programs/staking.js';
 import { Bank, type ProcessResult } from '../src/solana/bank.js';
+import { processInstructions } from '../src/solana/process-instructions.js';
 
 export interface TestChain {
   bank: Bank;
@@ -76,16 +71,8 @@ export function createTestChain(now?: () => number, genesis: GenesisOptions = {}
   const info = createGenesis(bank, 'mainnet', genesis);
   const market = new PublicKey(info.markets[0]!.address);
   const ata = (owner: PublicKey) => getAssociatedTokenAddressSync(ids.nosMint, owner, true);
-  const send = (instructions: TransactionInstruction[], signers: Keypair[]) => {
-    const message = new TransactionMessage({
-      payerKey: signers[0]!.publicKey,
-      recentBlockhash: bank.latestBlockhash().blockhash,
-      instructions,
-    }).compileToV0Message();
-    const tx = new VersionedTransaction(message);
-    tx.sign(signers);
-    return bank.process(tx.serialize());
-  };
+  const send = (instructions: TransactionInstruction[], signers: Keypair[]) =>
+    processInstructions(bank, instructions, signers);
   const tokenBalance = (address: PublicKey) => {
     const account = bank.getAccount(address);
     return account ? AccountLayout.decode(Buffer.from(account.data)).amount : 0n;

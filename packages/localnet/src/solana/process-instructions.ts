@@ -1,4 +1,4 @@
-/** Sending instructions through the ledger directly (no RPC): genesis steps and the ledger's own tests. */
+/** Sending instructions through the ledger directly (no RPC): genesis steps and the ledger's and programs' tests. */
 import {
   type Keypair,
   type TransactionInstruction,
