@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { NosanaError } from '@nosana/core';
+import { readCapped } from './content-store.js';
 
 /** Parameters of {@link kuboAdd}. */
 export interface KuboAddParameters {
@@ -96,17 +97,8 @@ export async function kuboAdd({
 }
 
 async function readAnswer(response: IncomingMessage): Promise<{ status: number; text: string }> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of response as AsyncIterable<Buffer>) {
-    length += chunk.length;
-    if (length > MAX_ANSWER_BYTES) {
-      response.destroy();
-      throw new Error(`its answer is longer than ${MAX_ANSWER_BYTES} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  return { status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') };
+  const bytes = await readCapped(response as AsyncIterable<Uint8Array>, 'the answer', MAX_ANSWER_BYTES);
+  return { status: response.statusCode ?? 0, text: new TextDecoder().decode(bytes) };
 }
 
 /** Kubo's entry in a successful answer (its last JSON line with a `Hash`), or the coded error for any other. */

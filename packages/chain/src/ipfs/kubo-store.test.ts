@@ -50,6 +50,12 @@ async function startKubo(answer: (received: Received, response: ServerResponse) 
   return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, received };
 }
 
+/** One byte added through `url`, and whatever it throws. */
+const tryAdd = (url: string, timeoutMs = 5_000, signal?: AbortSignal) =>
+  kuboAdd({ url, bytes: Uint8Array.of(1), query: {}, timeoutMs, ...(signal ? { signal } : {}) }).catch(
+    (e: unknown) => e,
+  );
+
 const kuboAnswers = async ({ file }: Received, response: ServerResponse) => {
   response.writeHead(200, { 'content-type': 'application/json' });
   response.end(
@@ -90,12 +96,7 @@ describe('createKuboStore uploads', () => {
       response.writeHead(500, { 'content-type': 'application/json' });
       response.end('{"Message":"blockstore: disk full","Code":0,"Type":"error"}\n');
     });
-    const error = await kuboAdd({
-      url: kubo.url,
-      bytes: Uint8Array.of(1),
-      query: {},
-      timeoutMs: 5_000,
-    }).catch((e: unknown) => e);
+    const error = await tryAdd(kubo.url);
     expect(isNosanaError(error, 'CHAIN__IPFS_UNREACHABLE')).toBe(true);
     expect((error as Error).message).toContain('refused the upload (500): blockstore: disk full');
     expect((error as { context: { status?: number } }).context.status).toBe(500);
@@ -107,20 +108,23 @@ describe('createKuboStore uploads', () => {
     server!.closeAllConnections();
     await new Promise((resolve) => server!.close(resolve));
     server = undefined;
-    const gone = await kuboAdd({ url: kubo.url, bytes: Uint8Array.of(1), query: {}, timeoutMs: 5_000 }).catch(
-      (e: unknown) => e,
-    );
+    const gone = await tryAdd(kubo.url);
     expect(isNosanaError(gone, 'CHAIN__IPFS_UNREACHABLE')).toBe(true);
     expect((gone as Error).message).toContain(`127.0.0.1:${port}`);
 
     const silent = await startKubo(() => {});
-    const timedOut = await kuboAdd({
-      url: silent.url,
-      bytes: Uint8Array.of(1),
-      query: {},
-      timeoutMs: 200,
-    }).catch((e: unknown) => e);
+    const timedOut = await tryAdd(silent.url, 200);
     expect(isNosanaError(timedOut, 'CHAIN__IPFS_TIMEOUT')).toBe(true);
+  });
+
+  it('stops reading an answer longer than 1 MiB', async () => {
+    const kubo = await startKubo((_, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(`{"Name":"${'x'.repeat(2 * 1024 * 1024)}"}\n`);
+    });
+    const error = await tryAdd(kubo.url);
+    expect(isNosanaError(error, 'CHAIN__IPFS_UNREACHABLE')).toBe(true);
+    expect((error as Error).message).toContain('larger than the 1048576 bytes allowed');
   });
 
   it('stops when its caller aborts', async () => {
@@ -130,13 +134,7 @@ describe('createKuboStore uploads', () => {
     });
     const silent = await startKubo(() => arrived());
     const controller = new AbortController();
-    const pending = kuboAdd({
-      url: silent.url,
-      bytes: Uint8Array.of(1),
-      query: {},
-      timeoutMs: 30_000,
-      signal: controller.signal,
-    }).catch((e: unknown) => e);
+    const pending = tryAdd(silent.url, 30_000, controller.signal);
     await received;
     controller.abort();
     const error = await pending;
