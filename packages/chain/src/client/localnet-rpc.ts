@@ -3,7 +3,7 @@
  * clients call them through {@link callLocalnetRpc}, so neither side writes the request or the answer by hand.
  */
 import { NosanaError } from '@nosana/core';
-import type { ProgramSet } from '../protocol/ids.js';
+import type { ProgramSet } from '../protocol/program-addresses.js';
 import { isNetworkError } from './send.js';
 import '../errors.js';
 

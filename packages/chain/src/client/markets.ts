@@ -22,6 +22,7 @@ import { marketVaultAddress } from '../protocol/pda.js';
 import { type ClientContext, discriminator, memcmp } from './context.js';
 import type { Funds } from './funds.js';
 import { callLocalnetRpc } from './localnet-rpc.js';
+import { noMarketError, unknownMarketError } from './market-not-found.js';
 import {
   type MarketSettings,
   type OpenMarketParameters,
@@ -278,11 +279,7 @@ export function createMarkets(ctx: ClientContext, funds: Funds) {
       const address = await markets.resolve(market);
       const info = await ctx.account(address);
       if (!info?.owner.equals(ids.jobs)) {
-        throw new NosanaError(
-          'CHAIN__MARKET_NOT_FOUND',
-          `no market at ${address.toBase58()} on ${network.name}`,
-          { market: address.toBase58() },
-        );
+        throw noMarketError(address.toBase58(), network.name);
       }
       return marketView(address, info.data);
     },
@@ -294,19 +291,7 @@ export function createMarkets(ctx: ClientContext, funds: Funds) {
       try {
         return new PublicKey(market);
       } catch {
-        const known = [...(await marketNames()).keys()].sort();
-        const shown = known.length > 40 ? [...known.slice(0, 40), `and ${known.length - 40} more`] : known;
-        throw new NosanaError(
-          'CHAIN__MARKET_NOT_FOUND',
-          `"${market}" is neither a market address nor a known market name on ${network.name}${
-            known.length
-              ? ` (known: ${shown.join(', ')})`
-              : network.name === 'localnet'
-                ? ''
-                : ' (no market names are loaded for it: give the address, or load its market directory with `nosana market sync`)'
-          }`,
-          { market },
-        );
+        throw unknownMarketError(market, network.name, [...(await marketNames()).keys()]);
       }
     },
 

@@ -1,5 +1,5 @@
 import { NosanaError } from '@nosana/core';
-import type { ProgramSet } from '../protocol/ids.js';
+import type { ProgramSet } from '../protocol/program-addresses.js';
 import '../errors.js';
 
 /** Known networks. */

@@ -1,10 +1,10 @@
 /**
  * The byte-level pieces the account codecs share: the Anchor discriminators, little-endian readers and writers, and
- * the discriminator check.
+ * the discriminator check. No `PublicKey` here: decoders take the way they read an address (`KeyAt`), so that reads
+ * without web3.js (`@nosana/chain/lite`) share them.
  */
 
 import { NosanaError } from '@nosana/core';
-import { PublicKey } from '@solana/web3.js';
 import '../errors.js';
 
 /** 8-byte Anchor account discriminators (sha256("account:<Name>")[0..8]). */
@@ -19,8 +19,8 @@ export const ACCOUNT_DISCRIMINATORS = {
 } as const;
 export type NosanaAccountName = keyof typeof ACCOUNT_DISCRIMINATORS;
 
-/** A public key at `offset`. */
-export const key = (data: Uint8Array, offset: number) => new PublicKey(data.subarray(offset, offset + 32));
+/** Reads the 32-byte address at `offset` as a `K` (a `PublicKey`, or base58 text). */
+export type KeyAt<K> = (data: Uint8Array, offset: number) => K;
 /** A little-endian view of the bytes. */
 export const view = (data: Uint8Array) => new DataView(data.buffer, data.byteOffset, data.byteLength);
 /** An unsigned 128-bit integer at `offset`. */

@@ -8,72 +8,34 @@
 import { NosanaError } from '@nosana/core';
 import type { PublicKey } from '@solana/web3.js';
 import '../errors.js';
+import { ACCOUNT_DISCRIMINATORS, checkDiscriminator, i64, setU128, u128, view } from './account-bytes.js';
 import {
-  ACCOUNT_DISCRIMINATORS,
-  checkDiscriminator,
-  i64,
-  key,
-  setU128,
-  u128,
-  view,
-} from './account-bytes.js';
+  decodeJobFields,
+  decodeMarketFields,
+  decodeRunFields,
+  type JobAccount,
+  type MarketAccount,
+  type RunAccount,
+} from './account-fields.js';
 import { ACCOUNT_DATA_LENGTH, ACCOUNT_SPACE, MARKET_QUEUE_CAPACITY, OFFSETS } from './constants.js';
+import { publicKeyAt as key } from './public-key-at.js';
 
-export { ACCOUNT_DISCRIMINATORS, isAccountOf, type NosanaAccountName } from './account-bytes.js';
+export {
+  ACCOUNT_DISCRIMINATORS,
+  isAccountOf,
+  type KeyAt,
+  type NosanaAccountName,
+} from './account-bytes.js';
+export {
+  decodeJobFields,
+  decodeMarketFields,
+  decodeRunFields,
+  type JobAccount,
+  type MarketAccount,
+  type RunAccount,
+} from './account-fields.js';
+export { publicKeyAt } from './public-key-at.js';
 export * from './rewards-accounts.js';
-
-/** A market: price, timeouts, access rules and the queue of waiting jobs or nodes. */
-export interface MarketAccount {
-  authority: PublicKey;
-  /** Seconds after a job ends before anyone may `clean` it. */
-  jobExpiration: number;
-  /** NOS base units per second. */
-  jobPrice: bigint;
-  /** Advisory default timeout in seconds (not enforced by the program). */
-  jobTimeout: number;
-  jobType: number;
-  vault: PublicKey;
-  vaultBump: number;
-  /** Collection a node's access NFT must belong to; the system program id means open to everyone. */
-  nodeAccessKey: PublicKey;
-  /** xNOS a node must have staked to work. */
-  nodeXnosMinimum: bigint;
-  queueType: number;
-  /** Jobs (queueType Job) or nodes (queueType Node) waiting, first in first out. */
-  queue: PublicKey[];
-}
-
-/** A job: its definition and result (IPFS digests), escrow price, owner and timing. */
-export interface JobAccount {
-  /** sha2-256 digest of the job definition's CIDv0. */
-  ipfsJob: Uint8Array;
-  /** sha2-256 digest of the result's CIDv0; all zeros until finished. */
-  ipfsResult: Uint8Array;
-  market: PublicKey;
-  /** The node that finished or was ended (the running node is only in the Run account). */
-  node: PublicKey;
-  payer: PublicKey;
-  /** NOS base units per second, copied from the market at list time. */
-  price: bigint;
-  /** The job owner (signer of `list`). */
-  project: PublicKey;
-  /** 0 queued (or running when a Run account exists), 2 done, 3 stopped. */
-  state: number;
-  timeEnd: number;
-  timeStart: number;
-  /** Maximum billable duration in seconds. */
-  timeout: number;
-}
-
-/** A match between a job and a node; its existence means the job is running. */
-export interface RunAccount {
-  job: PublicKey;
-  node: PublicKey;
-  payer: PublicKey;
-  state: number;
-  /** Unix seconds the run started. */
-  time: number;
-}
 
 /** A staking position (`["stake", mint, authority]`); `work` requires it to exist. */
 export interface StakeAccount {
@@ -95,34 +57,7 @@ export interface StakeAccount {
  * const market = decodeMarketAccount((await connection.getAccountInfo(address))!.data);
  * ```
  */
-export function decodeMarketAccount(data: Uint8Array): MarketAccount {
-  checkDiscriminator('MarketAccount', data, ACCOUNT_DATA_LENGTH.MarketAccount);
-  const v = view(data);
-  const o = OFFSETS.market;
-  const length = v.getUint32(o.queueLength, true);
-  if (o.queue + length * 32 > data.length) {
-    throw new NosanaError(
-      'CHAIN__ACCOUNT_INVALID',
-      `the MarketAccount queue claims ${length} entries, more than the account holds`,
-      {
-        account: 'MarketAccount',
-      },
-    );
-  }
-  return {
-    authority: key(data, o.authority),
-    jobExpiration: i64(v, o.jobExpiration),
-    jobPrice: v.getBigUint64(o.jobPrice, true),
-    jobTimeout: i64(v, o.jobTimeout),
-    jobType: v.getUint8(o.jobType),
-    vault: key(data, o.vault),
-    vaultBump: v.getUint8(o.vaultBump),
-    nodeAccessKey: key(data, o.nodeAccessKey),
-    nodeXnosMinimum: u128(v, o.nodeXnosMinimum),
-    queueType: v.getUint8(o.queueType),
-    queue: Array.from({ length }, (_, i) => key(data, o.queue + i * 32)),
-  };
-}
+export const decodeMarketAccount = (data: Uint8Array): MarketAccount => decodeMarketFields(data, key);
 
 /**
  * Encodes a Market account into `space` bytes (default: the program's allocation).
@@ -172,24 +107,7 @@ export function encodeMarketAccount(
  * const job = decodeJobAccount(info.data); bytes32ToCid(job.ipfsJob);
  * ```
  */
-export function decodeJobAccount(data: Uint8Array): JobAccount {
-  checkDiscriminator('JobAccount', data, ACCOUNT_DATA_LENGTH.JobAccount);
-  const v = view(data);
-  const o = OFFSETS.job;
-  return {
-    ipfsJob: new Uint8Array(data.subarray(o.ipfsJob, o.ipfsJob + 32)),
-    ipfsResult: new Uint8Array(data.subarray(o.ipfsResult, o.ipfsResult + 32)),
-    market: key(data, o.market),
-    node: key(data, o.node),
-    payer: key(data, o.payer),
-    price: v.getBigUint64(o.price, true),
-    project: key(data, o.project),
-    state: v.getUint8(o.state),
-    timeEnd: i64(v, o.timeEnd),
-    timeStart: i64(v, o.timeStart),
-    timeout: i64(v, o.timeout),
-  };
-}
+export const decodeJobAccount = (data: Uint8Array): JobAccount => decodeJobFields(data, key);
 
 /** Encodes a Job account (see {@link decodeJobAccount}). */
 export function encodeJobAccount(job: JobAccount, space: number = ACCOUNT_SPACE.JobAccount): Uint8Array {
@@ -212,18 +130,7 @@ export function encodeJobAccount(job: JobAccount, space: number = ACCOUNT_SPACE.
 }
 
 /** Decodes a Run account. */
-export function decodeRunAccount(data: Uint8Array): RunAccount {
-  checkDiscriminator('RunAccount', data, ACCOUNT_DATA_LENGTH.RunAccount);
-  const v = view(data);
-  const o = OFFSETS.run;
-  return {
-    job: key(data, o.job),
-    node: key(data, o.node),
-    payer: key(data, o.payer),
-    state: v.getUint8(o.state),
-    time: i64(v, o.time),
-  };
-}
+export const decodeRunAccount = (data: Uint8Array): RunAccount => decodeRunFields(data, key);
 
 /** Encodes a Run account (see {@link decodeRunAccount}). */
 export function encodeRunAccount(run: RunAccount, space: number = ACCOUNT_SPACE.RunAccount): Uint8Array {

@@ -4,16 +4,9 @@
  */
 
 import type { PublicKey } from '@solana/web3.js';
-import {
-  ACCOUNT_DISCRIMINATORS,
-  checkDiscriminator,
-  i64,
-  key,
-  setU128,
-  u128,
-  view,
-} from './account-bytes.js';
+import { ACCOUNT_DISCRIMINATORS, checkDiscriminator, i64, setU128, u128, view } from './account-bytes.js';
 import { ACCOUNT_DATA_LENGTH, ACCOUNT_SPACE, OFFSETS } from './constants.js';
+import { publicKeyAt as key } from './public-key-at.js';
 
 /** The rewards program's fee reflection pool (`["reflection"]`). */
 export interface ReflectionAccount {

@@ -1,0 +1,137 @@
+/**
+ * Markets read without web3.js: the list and one market by address or name, with base58 addresses. The same
+ * decoding and naming as the client's `markets.list`/`markets.get` (`client/markets.ts`); a test compares them.
+ */
+import { isNosanaError } from '@nosana/core';
+import { base58 } from '@scure/base';
+import { noMarketError, unknownMarketError } from '../client/market-not-found.js';
+import { decodeMarketFields, type MarketAccount } from '../protocol/account-fields.js';
+import { QueueType } from '../protocol/constants.js';
+import { PROGRAM_ADDRESSES, type ProgramSet } from '../protocol/program-addresses.js';
+import { base58At, type LiteAccount, type LiteRpc, readAccount, readProgramAccounts } from './accounts.js';
+import { jsonRpc } from './json-rpc.js';
+
+/** A market with base58 addresses (the client's `MarketView` with text for keys). */
+export interface LiteMarket extends MarketAccount<string> {
+  address: string;
+  /** A short name when the network knows one (localnet: `cpu`, `gpu`). */
+  name?: string;
+  queueKind: 'jobs' | 'nodes' | 'empty';
+}
+
+/** Parameters of {@link listMarketsLite}. */
+export interface ListMarketsLiteParameters extends LiteRpc {
+  /** Which build of the programs the network runs (a network's `programs`). */
+  programs: ProgramSet;
+  /** Market names by name → address (see {@link liteMarketNames}). */
+  names?: ReadonlyMap<string, string>;
+}
+
+/** Parameters of {@link getMarketLite}. */
+export interface GetMarketLiteParameters extends ListMarketsLiteParameters {
+  /** An address, or a name of `names`. */
+  market: string;
+  /** The network's name, for messages. */
+  network: string;
+}
+
+/** Parameters of {@link liteMarketNames}. */
+export interface LiteMarketNamesParameters extends LiteRpc {
+  /** The network's name: only a `localnet` is asked for its names. */
+  network: string;
+  /** Names known already (a market directory's); the localnet's win. */
+  given?: Iterable<[string, string]>;
+}
+
+const queueKind = (queueType: number): LiteMarket['queueKind'] =>
+  queueType === QueueType.Job ? 'jobs' : queueType === QueueType.Node ? 'nodes' : 'empty';
+
+const marketOf = (account: LiteAccount, names?: ReadonlyMap<string, string>): LiteMarket => {
+  const market = decodeMarketFields(account.data, base58At);
+  const name = names && [...names].find(([, a]) => a === account.address)?.[0];
+  return {
+    ...market,
+    address: account.address,
+    ...(name ? { name } : {}),
+    queueKind: queueKind(market.queueType),
+  };
+};
+
+/**
+ * Market names of a network: `given`, and on a localnet those it publishes with `localnet_info` (a server that
+ * answers without that method has none). An unreachable RPC throws `CHAIN__RPC_UNREACHABLE`.
+ *
+ * @example
+ * ```ts
+ * const names = await liteMarketNames({ rpcUrl: 'http://127.0.0.1:8899', network: 'localnet' }); // cpu, gpu
+ * ```
+ */
+export async function liteMarketNames({
+  network,
+  given = [],
+  ...rpc
+}: LiteMarketNamesParameters): Promise<Map<string, string>> {
+  const names = new Map(given);
+  if (network !== 'localnet') return names;
+  try {
+    const info = await jsonRpc<{ markets?: Array<{ name: string; address: string }> }>({
+      url: rpc.rpcUrl,
+      method: 'localnet_info',
+      params: [],
+      ...(rpc.timeoutMs ? { timeoutMs: rpc.timeoutMs } : {}),
+    });
+    for (const m of info.markets ?? []) names.set(m.name, m.address);
+  } catch (error) {
+    if (!isNosanaError(error, 'CHAIN__RPC_ERROR')) throw error;
+  }
+  return names;
+}
+
+/**
+ * Every market of the Jobs program, in the RPC's order.
+ *
+ * @example
+ * ```ts
+ * const markets = await listMarketsLite({ rpcUrl: 'http://127.0.0.1:8899', programs: 'mainnet', names });
+ * ```
+ */
+export async function listMarketsLite({
+  programs,
+  names,
+  ...rpc
+}: ListMarketsLiteParameters): Promise<LiteMarket[]> {
+  const found = await readProgramAccounts(rpc, PROGRAM_ADDRESSES[programs].jobs, 'MarketAccount');
+  return found.map((account) => marketOf(account, names));
+}
+
+/**
+ * One market by address or name. Throws `CHAIN__MARKET_NOT_FOUND` for a name it does not know or an address that
+ * holds no market.
+ *
+ * @example
+ * ```ts
+ * const cpu = await getMarketLite({ rpcUrl, programs: 'mainnet', network: 'localnet', names, market: 'cpu' });
+ * ```
+ */
+export async function getMarketLite({
+  programs,
+  names,
+  market,
+  network,
+  ...rpc
+}: GetMarketLiteParameters): Promise<LiteMarket> {
+  const address = names?.get(market) ?? market;
+  if (!isAddress(address)) throw unknownMarketError(market, network, [...(names?.keys() ?? [])]);
+  const account = await readAccount(rpc, address);
+  if (!account || account.owner !== PROGRAM_ADDRESSES[programs].jobs) throw noMarketError(address, network);
+  return marketOf(account, names);
+}
+
+/** Whether `text` is a base58 address of 32 bytes. */
+function isAddress(text: string): boolean {
+  try {
+    return base58.decode(text).length === 32;
+  } catch {
+    return false;
+  }
+}
