@@ -1,7 +1,9 @@
 /**
  * Start-up time of the built `nosana` binary (what a user waits for): `--version`, `--help`, `job validate` of the
- * hello-world example (the fast path: @nosana/core bundled, no oclif), and `job get` / `market list` on a localnet
- * (oclif, @nosana/chain and web3.js, RPC round trips). Each command runs `--runs` times in a fresh process after two
+ * hello-world example (the fast path: @nosana/core bundled, no oclif), `market list` / `market get` on a localnet
+ * (the fast path: @nosana/chain/lite, RPC round trips; and `market list` through oclif for comparison), and
+ * `job get` (oclif, @nosana/chain and web3.js). The market reads' round trips are also timed from the bench process,
+ * so that the start-up cost over them can be read. Each command runs `--runs` times in a fresh process after two
  * warm-up runs; p50/p95/min wall time, and the p50 as a ratio of `node -e 0` (a bare Node start) measured in the
  * same run, interleaved with the commands so both see the same load.
  *
@@ -13,6 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { listMarketsLite, liteMarketNames } from '@nosana/chain/lite';
 import { startLocalnet } from '@nosana/localnet';
 import { Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
 
@@ -37,9 +40,10 @@ try {
   };
   // Asynchronous on purpose: the localnet serves from this process's event loop, which a spawnSync would block.
   const run = promisify(execFile);
-  const nosana = async (args: string[]) => {
+  const nosana = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
     try {
-      return (await run(process.execPath, [bin, ...args], { encoding: 'utf8', env })).stdout;
+      return (await run(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...env, ...extra } }))
+        .stdout;
     } catch (error) {
       throw new Error(`nosana ${args.join(' ')} failed: ${(error as { stderr?: string }).stderr}`);
     }
@@ -59,20 +63,35 @@ try {
     return performance.now() - started;
   };
   const bare = () => run(process.execPath, ['-e', '0']);
+  // The market reads' RPC round trips, made from this process (warm): what `market list` must send at least.
+  const rpc = { rpcUrl: localnet.rpcUrl };
+  const marketListTrips = async () => {
+    const names = await liteMarketNames({ ...rpc, network: 'localnet' });
+    await listMarketsLite({ ...rpc, programs: 'mainnet', names });
+  };
   const commands = [
     ['nosana --version', ['--version']],
     ['nosana --help', ['--help']],
     ['nosana job validate examples/hello-world.json', ['job', 'validate', example]],
     ['nosana job get <job> (localnet)', ['job', 'get', job]],
     ['nosana market list (localnet)', ['market', 'list']],
+    ['nosana market get cpu (localnet)', ['market', 'get', 'cpu']],
+    [
+      'nosana market list (localnet), NOSANA_CLI_FAST_PATH=0',
+      ['market', 'list'],
+      { NOSANA_CLI_FAST_PATH: '0' },
+    ],
   ] as const;
   const baseline: number[] = [];
+  const trips: number[] = [];
   const samples = commands.map(() => [] as number[]);
   for (let i = 0; i < runs + 2; i++) {
     const b = await time(bare);
     if (i >= 2) baseline.push(b);
-    for (const [c, [, args]] of commands.entries()) {
-      const t = await time(() => nosana([...args]));
+    const r = await time(marketListTrips);
+    if (i >= 2) trips.push(r);
+    for (const [c, [, args, extra]] of commands.entries()) {
+      const t = await time(() => nosana([...args], extra));
       if (i >= 2) samples[c]!.push(t);
     }
   }
@@ -82,8 +101,13 @@ try {
     `| \`${label}\` | ${runs} | ${f(percentile(s, 50))} | ${f(percentile(s, 95))} | ${f(Math.min(...s))} | ×${(percentile(s, 50) / base).toFixed(2)} |`;
   lines.push(row('node -e 0 (baseline)', baseline));
   for (const [c, [label]] of commands.entries()) lines.push(row(label, samples[c]!));
+  lines.push(
+    row('market list round trips (localnet_info + getProgramAccounts, from the bench process)', trips),
+  );
+  const listed = commands.findIndex(([label]) => label === 'nosana market list (localnet)');
+  const overTrips = (percentile(samples[listed]!, 50) - percentile(trips, 50)) / base;
   process.stdout.write(
-    `${lines.join('\n')}\n\n${cpus().length} CPUs, load average ${loadavg()
+    `${lines.join('\n')}\n\n\`market list\` less its round trips: ×${overTrips.toFixed(2)} of \`node -e 0\`\n\n${cpus().length} CPUs, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}\n`,
   );

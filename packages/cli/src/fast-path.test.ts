@@ -33,7 +33,13 @@ describe('runFastPath', () => {
     [['job', 'validate', 'a.json', '-h']],
     [['job', 'validate', '--', 'a.json']],
     [['job', 'post', 'a.json']],
-    [['market', 'list']],
+    [['market', 'list', '--help']],
+    [['market', 'get']],
+    [['market', 'get', 'cpu', 'gpu']],
+    [['market', 'list', '--network']],
+    [['market', 'list', '--wallet', 'w.json']],
+    [['market', 'sync']],
+    [['market', 'list', '--network', 'testnet']],
     [[]],
   ])('leaves %j to oclif without printing anything', async (argv) => {
     const { sink, out } = io();

@@ -1,6 +1,7 @@
 /**
- * The start-up fast path of the `nosana` binary: `nosana --version` and `nosana job validate <files…> [--json]`
- * are answered without loading oclif (whose import costs about twice a bare Node start). Output, exit codes and
+ * The start-up fast path of the `nosana` binary: `nosana --version`, `nosana job validate <files…> [--json]` and
+ * the market reads (`market list`, `market get <market>`: fast-reads.ts) are answered without loading oclif (whose
+ * import costs about twice a bare Node start) or web3.js. Output, exit codes and
  * the `--json` envelope are the same as the oclif commands' (validate-files.ts and envelope.ts are shared; a
  * test compares both paths). Any other argument list, or anything unusual in it, goes to oclif.
  */
@@ -36,6 +37,7 @@ export async function runFastPath(argv: string[], io: FastPathIo = processIo()):
   if (io.env.NOSANA_CLI_FAST_PATH === '0' || io.env.DEBUG || io.env.NOSANA_DEBUG) return false;
   if (argv[0] === '--version' || argv[0] === '-v') return printVersion(io);
   if (argv[0] === 'job' && argv[1] === 'validate') return validate(argv.slice(2), io);
+  if (argv[0] === 'market') return marketRead(argv.slice(1), io);
   return false;
 }
 
@@ -82,6 +84,13 @@ async function validate(rest: string[], io: FastPathIo): Promise<boolean> {
   return true;
 }
 
+async function marketRead(rest: string[], io: FastPathIo): Promise<boolean> {
+  const { parseMarketRead, runMarketRead } = await import('./fast-reads.js');
+  const read = parseMarketRead(rest);
+  if (!read) return false;
+  return runMarketRead(read, { ...io, colorize: await colorizer() });
+}
+
 /** This module's directory: `__dirname` in the CommonJS bundle (dist/), `import.meta.dirname` from the sources. */
 function here(): string {
   return typeof __dirname === 'string' ? __dirname : import.meta.dirname;
@@ -90,11 +99,11 @@ function here(): string {
 type Color = 'green' | 'yellow' | 'red' | 'bold' | 'dim';
 
 /** oclif's `ux.colorize` for the standard colors: the same two libraries decide whether to color. */
-async function colorizer(): Promise<(color: Color, text: string) => string> {
+async function colorizer(): Promise<(color: Color | string, text: string) => string> {
   const [{ default: ansis }, { default: supportsColor }] = await Promise.all([
     import('ansis'),
     import('supports-color'),
   ]);
   const enabled = Boolean(supportsColor.stdout) && Boolean(supportsColor.stderr);
-  return (color, text) => (enabled ? ansis[color](text) : text);
+  return (color, text) => (enabled ? (ansis[color as Color]?.(text) ?? text) : text);
 }

@@ -5,17 +5,14 @@
  * fetched behind the user's back.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { MarketDirectory } from '@nosana/chain';
 import { writeAtomically } from './atomic-write.js';
-import { nosanaHome } from './localnet-discovery.js';
+import { directoryPath } from './market-directory-path.js';
 
 /** Largest stored directory read back, in bytes. */
 const MAX_STORED_BYTES = 8 * 2 ** 20;
 
-/** Where the directory of `network` is stored. */
-export const directoryPath = (network: string): string =>
-  join(nosanaHome(), 'markets', `${network.replace(/[^a-z0-9-]/gi, '_')}.json`);
+export { directoryPath } from './market-directory-path.js';
 
 /**
  * Stores a directory (atomically: a temporary file renamed over the old one; mode 0600, as the other files of the

@@ -1,21 +1,14 @@
 /** Terminal output shared by the commands: tables, amounts, durations, states, and spinners only on a TTY. */
 import { ux } from '@oclif/core';
+import { type Column, renderDetails, renderTable } from './format.js';
 
 /** Whether to draw spinners and live status lines: a terminal, not `--json`, not CI. */
 export function interactive(json: boolean): boolean {
   return !json && Boolean(process.stderr.isTTY) && !process.env.CI;
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape sequences are what we strip.
-const ANSI = /\u001b\[[0-9;]*m/g;
-const width = (text: string) => text.replace(ANSI, '').length;
-
 /** A column of {@link table}. */
-export interface Column<T> {
-  header: string;
-  get: (row: T) => string;
-  align?: 'left' | 'right';
-}
+export type { Column } from './format.js';
 
 /**
  * Renders rows as an aligned table with a header (colors are kept, and ignored for widths).
@@ -25,31 +18,12 @@ export interface Column<T> {
  * table([{ a: 1 }], [{ header: 'A', get: (r) => String(r.a) }]);
  * ```
  */
-export function table<T>(rows: T[], columns: Array<Column<T>>): string {
-  const cells = rows.map((row) => columns.map((c) => c.get(row)));
-  const widths = columns.map((c, i) => Math.max(width(c.header), ...cells.map((r) => width(r[i]!))));
-  const pad = (text: string, i: number) => {
-    const fill = ' '.repeat(widths[i]! - width(text));
-    return columns[i]!.align === 'right' ? fill + text : text + fill;
-  };
-  const header = ux.colorize(
-    'bold',
-    columns
-      .map((c, i) => pad(c.header, i))
-      .join('  ')
-      .trimEnd(),
-  );
-  return [header, ...cells.map((r) => r.map(pad).join('  ').trimEnd())].join('\n');
-}
+export const table = <T>(rows: T[], columns: Array<Column<T>>): string =>
+  renderTable(rows, columns, ux.colorize);
 
 /** `label: value` lines with aligned values. */
-export function details(entries: Array<[string, string | undefined]>): string {
-  const shown = entries.filter((e): e is [string, string] => e[1] !== undefined);
-  const labelWidth = Math.max(...shown.map(([label]) => label.length));
-  return shown
-    .map(([label, value]) => `${ux.colorize('dim', `${label}:`.padEnd(labelWidth + 1))} ${value}`)
-    .join('\n');
-}
+export const details = (entries: Array<[string, string | undefined]>): string =>
+  renderDetails(entries, ux.colorize);
 
 /** Seconds as `1h 02m 03s`. */
 export function formatSeconds(total: number): string {
