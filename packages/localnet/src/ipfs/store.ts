@@ -285,13 +285,18 @@ function fileLayout(options: AddOptions): FileLayoutOptions | undefined {
   };
 }
 
-/** A file with content, no metadata, and a name without directories (or none): one DAG of its own. */
-const isPlainFile = (candidate: ImportCandidate): candidate is FileCandidate =>
+/**
+ * A file with content, no metadata, and a name without directories, or none (an absent or empty path: what
+ * kubo-rpc-client and `curl -F file=@-` send for unnamed content): one DAG of its own.
+ */
+export const isPlainFile = (candidate: ImportCandidate): candidate is FileCandidate =>
   'content' in candidate &&
   candidate.content !== undefined &&
   candidate.mode === undefined &&
   candidate.mtime === undefined &&
-  (candidate.path === undefined || (/^[^/]+$/.test(candidate.path) && candidate.path !== '.'));
+  (candidate.path === undefined ||
+    candidate.path === '' ||
+    (/^[^/]+$/.test(candidate.path) && candidate.path !== '.'));
 
 const iterate = <T>(source: AsyncIterable<T> | Iterable<T>): AsyncIterator<T> | Iterator<T> =>
   Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]();
