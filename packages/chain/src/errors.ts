@@ -27,6 +27,8 @@ declare module '@nosana/core' {
     CHAIN__RPC_UNREACHABLE: { url: string };
     /** A read answered a JSON-RPC error (an unknown method, bad parameters, a node that is behind). */
     CHAIN__RPC_ERROR: { url: string; method: string; error: string };
+    /** `@nosana/chain/lite` cannot do this read (e.g. verify content over one chunk): use the client. */
+    CHAIN__LITE_UNSUPPORTED: { what: string };
     /** A transaction did not confirm before its blockhash expired (it can no longer land). */
     CHAIN__TRANSACTION_EXPIRED: { signature: string };
     /** A transaction was processed but failed (not a program error). */

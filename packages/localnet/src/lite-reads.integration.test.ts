@@ -1,10 +1,21 @@
 /**
- * `@nosana/chain/lite` against a real localnet: its markets are the client's (same addresses, fields, names and
- * order), by name and by address, and what is not a market is refused the same way.
+ * `@nosana/chain/lite` against a real localnet: its markets and jobs are the client's (same addresses, fields, names,
+ * states and order), its IPFS reads the content store's, and what is not a market or a job is refused the same way.
  */
+
+import type { JobView } from '@nosana/chain';
 import { decodeMarketAccount, encodeMarketAccount, type MarketView, QueueType } from '@nosana/chain';
-import { getMarketLite, type LiteMarket, listMarketsLite, liteMarketNames } from '@nosana/chain/lite';
-import { isNosanaError } from '@nosana/core';
+import {
+  getJobLite,
+  getMarketLite,
+  type LiteJob,
+  type LiteMarket,
+  listMarketsLite,
+  liteMarketNames,
+  localnetInfoLite,
+  readJsonLite,
+} from '@nosana/chain/lite';
+import { isNosanaError, type JobDefinition } from '@nosana/core';
 import { Keypair } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Localnet, startLocalnet } from './localnet.js';
@@ -88,5 +99,82 @@ describe('@nosana/chain/lite on a localnet', () => {
     expect([...names]).toEqual(given);
     const merged = await liteMarketNames({ rpcUrl: localnet.rpcUrl, network: 'localnet', given });
     expect([...merged.keys()].sort()).toEqual(['cpu', 'gpu', 'mine']);
+  });
+});
+
+/** The client's job view with its keys as text: what a lite job must equal. */
+const jobAsText = (j: JobView): LiteJob => ({
+  address: j.address.toBase58(),
+  state: j.state,
+  definition: j.definition,
+  result: j.result,
+  market: j.market.toBase58(),
+  node: j.node?.toBase58() ?? null,
+  payer: j.payer.toBase58(),
+  project: j.project.toBase58(),
+  price: j.price,
+  timeout: j.timeout,
+  timeStart: j.timeStart,
+  timeEnd: j.timeEnd,
+  run: j.run && {
+    address: j.run.address.toBase58(),
+    job: j.run.job.toBase58(),
+    node: j.run.node.toBase58(),
+    payer: j.run.payer.toBase58(),
+    time: j.run.time,
+    // The Run account's state byte, which the client's view carries along.
+    ...('state' in j.run ? { state: (j.run as { state: number }).state } : {}),
+  },
+});
+
+describe('jobs and their documents with @nosana/chain/lite', () => {
+  const definition: JobDefinition = {
+    version: '0.1',
+    type: 'container',
+    ops: [{ type: 'container/run', id: 'hello', args: { image: 'busybox:1.35', cmd: 'echo lite' } }],
+  };
+
+  it('reads queued, running and completed jobs as the client does, and their documents', async () => {
+    const poster = actors.actor(100n * 1_000_000n);
+    const host = actors.actor();
+    await host.host.prepare();
+    const rpc = { rpcUrl: localnet.rpcUrl, programs: 'mainnet' as const, network: 'localnet' };
+    // The gpu market: the cpu market's queue holds made-up nodes (above).
+    const { job } = await poster.jobs.post({ definition, market: 'gpu', timeout: 600 });
+    const address = job.toBase58();
+    const same = async () =>
+      expect(await getJobLite({ ...rpc, job: address })).toEqual(jobAsText(await poster.jobs.get(address)));
+    await same();
+    const { run } = await host.host.work('gpu');
+    await same();
+    expect((await getJobLite({ ...rpc, job: address })).state).toBe('RUNNING');
+    const result = await host.ipfs.putBytes(new TextEncoder().encode('{"status":"success","opStates":[]}'));
+    await host.host.finish({ run: run!, result });
+    await same();
+    const done = await getJobLite({ ...rpc, job: address });
+    expect(done.state).toBe('COMPLETED');
+    const source = { kuboApi: localnet.ipfsApiUrl };
+    expect(await readJsonLite({ source, cid: done.definition })).toEqual(
+      await poster.jobs.definition(address),
+    );
+    expect(await readJsonLite({ source, cid: done.result! })).toEqual(await poster.jobs.result(address));
+  });
+
+  it('refuses what is not a job as the client does, and says what services a localnet announces', async () => {
+    const rpc = { rpcUrl: localnet.rpcUrl, programs: 'mainnet' as const, network: 'localnet' };
+    const client = actors.actor();
+    const market = (await client.markets.get('cpu')).address.toBase58();
+    for (const [job, expected] of [
+      [Keypair.generate().publicKey.toBase58(), 'CHAIN__JOB_NOT_FOUND'],
+      [market, 'CHAIN__ACCOUNT_INVALID'],
+    ] as const) {
+      expect(await reachedCode(client.jobs.get(job))).toBe(expected);
+      expect(await reachedCode(getJobLite({ ...rpc, job }))).toBe(expected);
+    }
+    expect(await reachedCode(getJobLite({ ...rpc, job: 'not-an-address' }))).toBe('CHAIN__JOB_NOT_FOUND');
+    localnet.announce({ gateway: 'http://127.0.0.1:18080' });
+    expect((await localnetInfoLite({ rpcUrl: localnet.rpcUrl }))?.services?.gateway).toBe(
+      'http://127.0.0.1:18080',
+    );
   });
 });

@@ -20,6 +20,7 @@ import { cleanJobInstruction } from '../protocol/host-builders.js';
 import { type ClientContext, discriminator, memcmp, pk } from './context.js';
 import type { Funds } from './funds.js';
 import { extendJob, recoverJob, stopJob } from './job-actions.js';
+import { jobNotFoundError } from './job-fields.js';
 import { type Markets, requireQueueRoom, whenQueueFull } from './markets.js';
 import { type JobView, jobView, type RunView, runsOf } from './views.js';
 import { waitUntil } from './wait.js';
@@ -76,11 +77,7 @@ const STATE_BYTE: Record<Exclude<JobState, 'RUNNING'>, number> = {
 };
 
 const jobNotFound = (ctx: ClientContext, key: PublicKey) =>
-  new NosanaError(
-    'CHAIN__JOB_NOT_FOUND',
-    `no job at ${key.toBase58()} on ${ctx.network.name} (it may have been delisted or cleaned)`,
-    { address: key.toBase58() },
-  );
+  jobNotFoundError(key.toBase58(), ctx.network.name);
 
 const isJobAccount = (
   ctx: ClientContext,

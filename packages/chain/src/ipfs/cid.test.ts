@@ -2,7 +2,7 @@ import { BlackHoleBlockstore } from 'blockstore-core';
 import { importByteStream } from 'ipfs-unixfs-importer';
 import { describe, expect, it } from 'vitest';
 import { KUBO_VECTORS } from '../testing.js';
-import { computeCid, kuboV0ImportOptions } from './cid.js';
+import { computeCid, kuboV0ImportOptions, singleBlockCid } from './cid.js';
 
 describe('computeCid gives exactly the CIDv0 Kubo gives (Kubo test vectors)', () => {
   it.each(KUBO_VECTORS)('$name → $cid', async ({ bytes, cid }) => {
@@ -31,5 +31,27 @@ describe('computeCid gives exactly the CIDv0 Kubo gives (Kubo test vectors)', ()
   ])('%s', async (_, bytes, chunk, cid) => {
     const result = await importByteStream([bytes], new BlackHoleBlockstore(), kuboV0ImportOptions(chunk));
     expect(result.cid.toString()).toBe(cid);
+  });
+});
+
+describe('singleBlockCid (content of one chunk, without the importer)', () => {
+  const importerCid = async (bytes: Uint8Array) =>
+    (await importByteStream([bytes], new BlackHoleBlockstore(), kuboV0ImportOptions())).cid.toString();
+
+  it('gives the importer’s CID at every varint boundary and at the chunk size', async () => {
+    const sizes = [0, 1, 2, 100, 127, 128, 129, 16_383, 16_384, 16_385, 65_536, 262_140, 262_143, 262_144];
+    for (const size of sizes) {
+      const bytes = Uint8Array.from({ length: size }, (_, i) => (i * 31 + size) & 0xff);
+      expect({ size, cid: singleBlockCid(bytes) }).toEqual({ size, cid: await importerCid(bytes) });
+    }
+  });
+
+  it('is what computeCid uses up to one chunk, and refuses more', async () => {
+    const bytes = new TextEncoder().encode('hello world');
+    expect(singleBlockCid(bytes)).toBe('Qmf412jQZiuVUtdgnB36FXFX7xg5V6KEbSJ4dpQuhkLyfD');
+    expect(singleBlockCid(new Uint8Array(0))).toBe('QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH');
+    expect(() => singleBlockCid(new Uint8Array(262_145))).toThrow(RangeError);
+    const big = new Uint8Array(262_145).fill(7);
+    expect(await computeCid(big)).toBe(await importerCid(big));
   });
 });

@@ -2,9 +2,9 @@ import type { CidV0 } from '@nosana/core';
 import type { ImporterOptions } from 'ipfs-unixfs-importer';
 import { fixedSize } from 'ipfs-unixfs-importer/chunker';
 import { balanced } from 'ipfs-unixfs-importer/layout';
+import { KUBO_CHUNK_SIZE, singleBlockCid } from './single-block-cid.js';
 
-/** Kubo's chunk size for `ipfs add` (and so for CIDv0). */
-export const KUBO_CHUNK_SIZE = 262_144;
+export { KUBO_CHUNK_SIZE, singleBlockCid } from './single-block-cid.js';
 
 /**
  * Import options that produce exactly the CIDs `ipfs add` of Kubo produces by default (CIDv0: dag-pb leaves,
@@ -32,6 +32,7 @@ export function kuboV0ImportOptions(chunkSize: number = KUBO_CHUNK_SIZE): Import
 export async function computeCid(
   data: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
 ): Promise<CidV0> {
+  if (data instanceof Uint8Array && data.length <= KUBO_CHUNK_SIZE) return singleBlockCid(data);
   const source = data instanceof Uint8Array ? [data] : data;
   // Loaded on first use: the importer and its dependencies cost a command ~0.08 s that reads no content.
   const [{ importByteStream }, { BlackHoleBlockstore }] = await Promise.all([

@@ -1,5 +1,6 @@
 import { type CidV0, canonicalJsonBytes, isCidV0, NosanaError } from '@nosana/core';
 import { computeCid } from './cid.js';
+import { cidMismatch, invalidJson, tooLarge } from './read-errors.js';
 import '../errors.js';
 
 /** Options of reads from a content store. */
@@ -19,8 +20,7 @@ export interface ContentStore {
   getBytes(cid: CidV0, options?: GetOptions): Promise<Uint8Array>;
 }
 
-/** Default cap on reads: job definitions and results are small JSON documents. */
-export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+export { DEFAULT_MAX_BYTES } from './limits.js';
 
 /**
  * Stores a JSON value as canonical bytes (sorted keys, no whitespace), so equal values always get equal CIDs.
@@ -55,24 +55,14 @@ export async function getJson<T = unknown>(
   try {
     return JSON.parse(new TextDecoder().decode(bytes)) as T;
   } catch (cause) {
-    throw new NosanaError('CHAIN__IPFS_INVALID_JSON', `${cid} is not a JSON document`, { cid }, { cause });
+    throw invalidJson(cid, cause);
   }
 }
 
 /** Fails unless `bytes` hash to `cid` (content from untrusted services is checked before use). */
 export async function verifyContent(cid: CidV0, bytes: Uint8Array, url: string): Promise<void> {
   const actual = await computeCid(bytes);
-  if (actual !== cid) {
-    throw new NosanaError(
-      'CHAIN__IPFS_CID_MISMATCH',
-      `${url} returned content for ${cid} whose CID is ${actual} — refusing it`,
-      {
-        expected: cid,
-        actual,
-        url,
-      },
-    );
-  }
+  if (actual !== cid) throw cidMismatch(cid, actual, url);
 }
 
 /** Fails unless `cid` is a CIDv0 (the only form the programs can store). */
@@ -97,10 +87,7 @@ export async function readCapped(
   for await (const chunk of body) {
     total += chunk.length;
     if (total > maxBytes) {
-      throw new NosanaError('CHAIN__IPFS_TOO_LARGE', `${cid} is larger than the ${maxBytes} bytes allowed`, {
-        cid,
-        maxBytes,
-      });
+      throw tooLarge(cid, maxBytes);
     }
     chunks.push(chunk);
   }

@@ -6,6 +6,7 @@ import {
   requireCidV0,
   verifyContent,
 } from './content-store.js';
+import { readTimeout, readUnreachable, refusedRead, tooLarge } from './read-errors.js';
 
 /** Parameters of {@link fetchFromGateway}. */
 export interface FetchFromGatewayParameters extends GetOptions {
@@ -83,30 +84,15 @@ export async function fetchVerified({
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });
   } catch (cause) {
-    if (timeout.aborted)
-      throw new NosanaError(
-        'CHAIN__IPFS_TIMEOUT',
-        `${url} did not answer within ${timeoutMs} ms`,
-        { url, timeoutMs },
-        { cause },
-      );
-    throw new NosanaError(
-      'CHAIN__IPFS_UNREACHABLE',
-      `cannot reach the IPFS server ${source}: ${(cause as Error).message} — is it running and reachable?`,
-      { url },
-      { cause },
-    );
+    if (timeout.aborted) throw readTimeout(url, timeoutMs, cause);
+    throw readUnreachable(source, url, cause);
   }
   if (!response.ok || !response.body) await refuse(response, cid, source, url);
   const body = response.body!;
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await body.cancel();
-    throw new NosanaError(
-      'CHAIN__IPFS_TOO_LARGE',
-      `${cid} is ${declared} bytes, more than the ${maxBytes} allowed`,
-      { cid, maxBytes },
-    );
+    throw tooLarge(cid, maxBytes, declared);
   }
   let bytes: Uint8Array;
   try {
@@ -127,17 +113,5 @@ export async function fetchVerified({
 /** Throws the coded error for a refused request: missing content (404, or Kubo's "not found" 500), or failure. */
 async function refuse(response: Response, cid: string, source: string, url: string): Promise<never> {
   const text = await response.text().catch(() => '');
-  let message = text.slice(0, 300);
-  try {
-    message = String((JSON.parse(text) as { Message?: unknown }).Message ?? message);
-  } catch {
-    // Not Kubo's JSON error body: keep the text.
-  }
-  if (response.status === 404 || /not found|no link named/i.test(message))
-    throw new NosanaError('CHAIN__IPFS_NOT_FOUND', `${cid} is not available from ${source}`, { cid, url });
-  throw new NosanaError(
-    'CHAIN__IPFS_UNREACHABLE',
-    `the IPFS server ${source} answered ${response.status} for ${cid}${message ? `: ${message}` : ''}`,
-    { url, status: response.status },
-  );
+  throw refusedRead({ status: response.status, text, cid, source, url });
 }

@@ -1,4 +1,4 @@
-export { computeCid, KUBO_CHUNK_SIZE, kuboV0ImportOptions } from './cid.js';
+export { computeCid, KUBO_CHUNK_SIZE, kuboV0ImportOptions, singleBlockCid } from './cid.js';
 export {
   type ContentStore,
   DEFAULT_MAX_BYTES,

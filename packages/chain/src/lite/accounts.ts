@@ -56,7 +56,7 @@ export async function readAccount(rpc: LiteRpc, address: string): Promise<LiteAc
 }
 
 /**
- * The accounts of `program` whose Anchor discriminator is that of `name`.
+ * The accounts of `program` whose Anchor discriminator is that of `name` (and whose bytes `match`).
  *
  * @example
  * ```ts
@@ -67,6 +67,8 @@ export async function readProgramAccounts(
   rpc: LiteRpc,
   program: string,
   name: NosanaAccountName,
+  /** More `memcmp` filters: bytes at an offset of the account's data. */
+  match: Array<{ offset: number; bytes: Uint8Array }> = [],
 ): Promise<LiteAccount[]> {
   const found = await jsonRpc<Array<{ pubkey: string; account: EncodedAccount }>>({
     url: rpc.rpcUrl,
@@ -76,10 +78,29 @@ export async function readProgramAccounts(
       {
         encoding: 'base64',
         commitment: rpc.commitment ?? 'confirmed',
-        filters: [{ memcmp: { offset: 0, bytes: base58.encode(ACCOUNT_DISCRIMINATORS[name]) } }],
+        filters: [
+          { memcmp: { offset: 0, bytes: base58.encode(ACCOUNT_DISCRIMINATORS[name]) } },
+          ...match.map(({ offset, bytes }) => ({ memcmp: { offset, bytes: base58.encode(bytes) } })),
+        ],
       },
     ],
     ...(rpc.timeoutMs ? { timeoutMs: rpc.timeoutMs } : {}),
   });
   return found.map(({ pubkey, account }) => decoded(pubkey, account));
+}
+
+/**
+ * Whether `text` is a base58 address (32 bytes).
+ *
+ * @example
+ * ```ts
+ * isAddress('11111111111111111111111111111111'); // true
+ * ```
+ */
+export function isAddress(text: string): boolean {
+  try {
+    return base58.decode(text).length === 32;
+  } catch {
+    return false;
+  }
 }

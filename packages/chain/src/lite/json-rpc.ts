@@ -3,9 +3,8 @@
  * `Connection` (its schemas and clients cost more to load than a read takes) or the global `fetch` (whose HTTP parser
  * is WebAssembly compiled on first use).
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { NosanaError } from '@nosana/core';
+import { sendHttp } from './http.js';
 import '../errors.js';
 
 /** Parameters of {@link jsonRpc}. */
@@ -44,52 +43,19 @@ export async function jsonRpc<T>({
       { url },
       { cause },
     );
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch (error) {
-    throw unreachable(error, 'not a URL');
-  }
-  if (target.protocol !== 'http:' && target.protocol !== 'https:')
-    throw unreachable(new Error(target.protocol), `${target.protocol} is not http: or https:`);
-  const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }));
-  const text = await new Promise<string>((resolve, reject) => {
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(
-      target,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': body.length },
-        signal: AbortSignal.timeout(timeoutMs),
-      },
-      (res) => {
-        const status = res.statusCode ?? 0;
-        // Solana RPCs answer JSON-RPC errors with 200; some proxies use 400/404 with a JSON-RPC body.
-        if (status >= 300 && status !== 400 && status !== 404) {
-          res.resume();
-          reject(unreachable(new Error(`HTTP ${status}`), `HTTP ${status}`));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let total = 0;
-        res.on('data', (chunk: Buffer) => {
-          total += chunk.length;
-          if (total > maxBytes) {
-            res.destroy();
-            reject(unreachable(new Error('too large'), `an answer over ${maxBytes} bytes`));
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        res.on('error', (error) => reject(unreachable(error)));
-      },
-    );
-    req.on('error', (error) =>
-      reject(unreachable(error, error.name === 'AbortError' ? `no answer in ${timeoutMs} ms` : undefined)),
-    );
-    req.end(body);
+  const { status, body } = await sendHttp({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 1, method, params })),
+    timeoutMs,
+    maxBytes,
+    fail: (_, cause, detail) => unreachable(cause, detail),
   });
+  // Solana RPCs answer JSON-RPC errors with 200; some proxies use 400/404 with a JSON-RPC body.
+  if (status >= 300 && status !== 400 && status !== 404)
+    throw unreachable(new Error(`HTTP ${status}`), `HTTP ${status}`);
+  const text = body.toString('utf8');
   let answer: { result?: T; error?: { code?: number; message?: string } };
   try {
     answer = JSON.parse(text) as typeof answer;

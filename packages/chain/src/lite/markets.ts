@@ -3,12 +3,19 @@
  * decoding and naming as the client's `markets.list`/`markets.get` (`client/markets.ts`); a test compares them.
  */
 import { isNosanaError } from '@nosana/core';
-import { base58 } from '@scure/base';
+import type { LocalnetInfoResult } from '../client/localnet-rpc.js';
 import { noMarketError, unknownMarketError } from '../client/market-not-found.js';
 import { decodeMarketFields, type MarketAccount } from '../protocol/account-fields.js';
 import { QueueType } from '../protocol/constants.js';
 import { PROGRAM_ADDRESSES, type ProgramSet } from '../protocol/program-addresses.js';
-import { base58At, type LiteAccount, type LiteRpc, readAccount, readProgramAccounts } from './accounts.js';
+import {
+  base58At,
+  isAddress,
+  type LiteAccount,
+  type LiteRpc,
+  readAccount,
+  readProgramAccounts,
+} from './accounts.js';
 import { jsonRpc } from './json-rpc.js';
 
 /** A market with base58 addresses (the client's `MarketView` with text for keys). */
@@ -73,18 +80,32 @@ export async function liteMarketNames({
 }: LiteMarketNamesParameters): Promise<Map<string, string>> {
   const names = new Map(given);
   if (network !== 'localnet') return names;
+  for (const m of (await localnetInfoLite(rpc))?.markets ?? []) names.set(m.name, m.address);
+  return names;
+}
+
+/**
+ * What a localnet says it contains (`localnet_info`: markets, programs, the services started next to it), or null
+ * from a server that is not a localnet (it answers without that method). An unreachable RPC throws
+ * `CHAIN__RPC_UNREACHABLE`.
+ *
+ * @example
+ * ```ts
+ * const gateway = (await localnetInfoLite({ rpcUrl: 'http://127.0.0.1:8899' }))?.services?.gateway;
+ * ```
+ */
+export async function localnetInfoLite(rpc: LiteRpc): Promise<LocalnetInfoResult | null> {
   try {
-    const info = await jsonRpc<{ markets?: Array<{ name: string; address: string }> }>({
+    return await jsonRpc<LocalnetInfoResult>({
       url: rpc.rpcUrl,
       method: 'localnet_info',
       params: [],
       ...(rpc.timeoutMs ? { timeoutMs: rpc.timeoutMs } : {}),
     });
-    for (const m of info.markets ?? []) names.set(m.name, m.address);
   } catch (error) {
-    if (!isNosanaError(error, 'CHAIN__RPC_ERROR')) throw error;
+    if (isNosanaError(error, 'CHAIN__RPC_ERROR')) return null;
+    throw error;
   }
-  return names;
 }
 
 /**
@@ -125,13 +146,4 @@ export async function getMarketLite({
   const account = await readAccount(rpc, address);
   if (!account || account.owner !== PROGRAM_ADDRESSES[programs].jobs) throw noMarketError(address, network);
   return marketOf(account, names);
-}
-
-/** Whether `text` is a base58 address of 32 bytes. */
-function isAddress(text: string): boolean {
-  try {
-    return base58.decode(text).length === 32;
-  } catch {
-    return false;
-  }
 }

@@ -16,7 +16,7 @@ export interface NosanaProgramIds {
   marketAdmin: PublicKey;
 }
 
-export { PROGRAM_ADDRESSES, type ProgramSet } from './program-addresses.js';
+export { PROGRAM_ADDRESSES, type ProgramSet, SYSTEM_PROGRAM_ADDRESS } from './program-addresses.js';
 
 /**
  * The Nosana program ids of a program set as `PublicKey`s.
@@ -39,6 +39,3 @@ export function getProgramIds(set: ProgramSet = 'mainnet'): NosanaProgramIds {
     marketAdmin: new PublicKey(addresses.marketAdmin),
   };
 }
-
-/** The system program id, which the Jobs program also uses as "no access key" (an open market). */
-export const SYSTEM_PROGRAM_ADDRESS = '11111111111111111111111111111111';

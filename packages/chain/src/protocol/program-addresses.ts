@@ -30,3 +30,6 @@ export const PROGRAM_ADDRESSES: Record<ProgramSet, Record<keyof typeof MAINNET, 
   mainnet: MAINNET,
   devnet: DEVNET,
 };
+
+/** The system program id, which the Jobs program also uses as "no access key" (an open market). */
+export const SYSTEM_PROGRAM_ADDRESS = '11111111111111111111111111111111';
