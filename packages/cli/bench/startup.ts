@@ -1,9 +1,9 @@
 /**
  * Start-up time of the built `nosana` binary (what a user waits for): `--version`, `--help`, `job validate` of the
  * hello-world example (the fast path: @nosana/core bundled, no oclif), `market list` / `market get` on a localnet
- * (the fast path: @nosana/chain/lite, RPC round trips; and `market list` through oclif for comparison), and
- * `job get` (oclif, @nosana/chain and web3.js). The market reads' round trips are also timed from the bench process,
- * so that the start-up cost over them can be read. Each command runs `--runs` times in a fresh process after two
+ * and `job get` of a queued and of a completed job (the fast path: @nosana/chain/lite, RPC and IPFS round trips; and
+ * `market list` and `job get` through oclif for comparison). The round trips of `market list` and of `job get` are
+ * also timed from the bench process, so that the start-up cost over them can be read. Each command runs `--runs` times in a fresh process after two
  * warm-up runs; p50/p95/min wall time, and the p50 as a ratio of `node -e 0` (a bare Node start) measured in the
  * same run, interleaved with the commands so both see the same load.
  *
@@ -15,8 +15,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import { listMarketsLite, liteMarketNames } from '@nosana/chain/lite';
+import {
+  getJobLite,
+  listMarketsLite,
+  liteMarketNames,
+  localnetInfoLite,
+  readJsonLite,
+} from '@nosana/chain/lite';
+import type { FlowState } from '@nosana/core';
 import { startLocalnet } from '@nosana/localnet';
+import { createLocalnetActors } from '@nosana/localnet/testing';
 import { Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
@@ -48,9 +56,25 @@ try {
       throw new Error(`nosana ${args.join(' ')} failed: ${(error as { stderr?: string }).stderr}`);
     }
   };
-  const job = (
-    JSON.parse(await nosana(['job', 'post', '-f', example, '--json'])) as { result: { job: string } }
-  ).result.job;
+  const post = async () =>
+    (
+      JSON.parse(await nosana(['job', 'post', '-f', example, '--json'])) as {
+        result: { job: string; market: string };
+      }
+    ).result;
+  // A completed job with a result (a host of the localnet's actors takes it and finishes it), then a queued one.
+  const actors = createLocalnetActors(localnet);
+  const completed = await post();
+  const host = actors.actor();
+  await host.host.prepare();
+  const { run: claimed } = await host.host.work(completed.market);
+  const flow: FlowState = { status: 'success', startTime: 1, endTime: 2, opStates: [] };
+  await host.host.finish({
+    run: claimed!,
+    result: await host.ipfs.putBytes(new TextEncoder().encode(JSON.stringify(flow))),
+  });
+  actors.close();
+  const job = (await post()).job;
 
   const percentile = (samples: number[], p: number) =>
     [...samples].sort((a, b) => a - b)[
@@ -69,11 +93,23 @@ try {
     const names = await liteMarketNames({ ...rpc, network: 'localnet' });
     await listMarketsLite({ ...rpc, programs: 'mainnet', names });
   };
+  // And `job get`'s of a queued job: the job and its run, its definition, the localnet's services.
+  const jobGetTrips = async () => {
+    const read = await getJobLite({ ...rpc, programs: 'mainnet', network: 'localnet', job });
+    await readJsonLite({ source: { kuboApi: localnet.ipfsApiUrl }, cid: read.definition });
+    await localnetInfoLite(rpc);
+  };
   const commands = [
     ['nosana --version', ['--version']],
     ['nosana --help', ['--help']],
     ['nosana job validate examples/hello-world.json', ['job', 'validate', example]],
-    ['nosana job get <job> (localnet)', ['job', 'get', job]],
+    ['nosana job get <queued job> (localnet)', ['job', 'get', job]],
+    ['nosana job get <completed job> (localnet)', ['job', 'get', completed.job]],
+    [
+      'nosana job get <queued job> (localnet), NOSANA_CLI_FAST_PATH=0',
+      ['job', 'get', job],
+      { NOSANA_CLI_FAST_PATH: '0' },
+    ],
     ['nosana market list (localnet)', ['market', 'list']],
     ['nosana market get cpu (localnet)', ['market', 'get', 'cpu']],
     [
@@ -84,12 +120,15 @@ try {
   ] as const;
   const baseline: number[] = [];
   const trips: number[] = [];
+  const jobTrips: number[] = [];
   const samples = commands.map(() => [] as number[]);
   for (let i = 0; i < runs + 2; i++) {
     const b = await time(bare);
     if (i >= 2) baseline.push(b);
     const r = await time(marketListTrips);
     if (i >= 2) trips.push(r);
+    const j = await time(jobGetTrips);
+    if (i >= 2) jobTrips.push(j);
     for (const [c, [, args, extra]] of commands.entries()) {
       const t = await time(() => nosana([...args], extra));
       if (i >= 2) samples[c]!.push(t);
@@ -104,10 +143,16 @@ try {
   lines.push(
     row('market list round trips (localnet_info + getProgramAccounts, from the bench process)', trips),
   );
-  const listed = commands.findIndex(([label]) => label === 'nosana market list (localnet)');
-  const overTrips = (percentile(samples[listed]!, 50) - percentile(trips, 50)) / base;
+  lines.push(
+    row(
+      'job get <queued job> round trips (getAccountInfo + getProgramAccounts, cat, localnet_info)',
+      jobTrips,
+    ),
+  );
+  const over = (label: string, roundTrips: number[]) =>
+    (percentile(samples[commands.findIndex(([l]) => l === label)]!, 50) - percentile(roundTrips, 50)) / base;
   process.stdout.write(
-    `${lines.join('\n')}\n\n\`market list\` less its round trips: ×${overTrips.toFixed(2)} of \`node -e 0\`\n\n${cpus().length} CPUs, load average ${loadavg()
+    `${lines.join('\n')}\n\nLess their round trips, as ratios of \`node -e 0\`: \`market list\` ×${over('nosana market list (localnet)', trips).toFixed(2)}, \`job get <queued job>\` ×${over('nosana job get <queued job> (localnet)', jobTrips).toFixed(2)}\n\n${cpus().length} CPUs, load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}\n`,
   );

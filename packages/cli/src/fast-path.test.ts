@@ -39,6 +39,8 @@ describe('runFastPath', () => {
     [['market', 'list', '--network']],
     [['market', 'list', '--wallet', 'w.json']],
     [['market', 'sync']],
+    [['job', 'get']],
+    [['job', 'get', 'a', '--wait']],
     [['market', 'list', '--network', 'testnet']],
     [[]],
   ])('leaves %j to oclif without printing anything', async (argv) => {

@@ -1,7 +1,7 @@
 /**
  * The start-up fast path of the `nosana` binary: `nosana --version`, `nosana job validate <files…> [--json]` and
- * the market reads (`market list`, `market get <market>`: fast-reads.ts) are answered without loading oclif (whose
- * import costs about twice a bare Node start) or web3.js. Output, exit codes and
+ * the chain reads (`market list`, `market get <market>`, `job get <job>`: fast-reads.ts, fast-job-get.ts) are
+ * answered without loading oclif (whose import costs about twice a bare Node start) or web3.js. Output, exit codes and
  * the `--json` envelope are the same as the oclif commands' (validate-files.ts and envelope.ts are shared; a
  * test compares both paths). Any other argument list, or anything unusual in it, goes to oclif.
  */
@@ -38,6 +38,7 @@ export async function runFastPath(argv: string[], io: FastPathIo = processIo()):
   if (argv[0] === '--version' || argv[0] === '-v') return printVersion(io);
   if (argv[0] === 'job' && argv[1] === 'validate') return validate(argv.slice(2), io);
   if (argv[0] === 'market') return marketRead(argv.slice(1), io);
+  if (argv[0] === 'job' && argv[1] === 'get') return jobGet(argv.slice(2), io);
   return false;
 }
 
@@ -89,6 +90,13 @@ async function marketRead(rest: string[], io: FastPathIo): Promise<boolean> {
   const read = parseMarketRead(rest);
   if (!read) return false;
   return runMarketRead(read, { ...io, colorize: await colorizer() });
+}
+
+async function jobGet(rest: string[], io: FastPathIo): Promise<boolean> {
+  const { parseJobGet, runJobGet } = await import('./fast-job-get.js');
+  const read = parseJobGet(rest);
+  if (!read) return false;
+  return runJobGet(read, { ...io, colorize: await colorizer() });
 }
 
 /** This module's directory: `__dirname` in the CommonJS bundle (dist/), `import.meta.dirname` from the sources. */

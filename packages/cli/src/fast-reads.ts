@@ -1,10 +1,12 @@
 /**
- * `nosana market list` and `nosana market get <market>` on the start-up fast path: read with `@nosana/chain/lite`
- * (plain JSON-RPC over `node:http`, no web3.js) and printed with the commands' own functions (market-output.ts), so
- * that they cost about what their round trips cost. The flags are the commands' (`--network`/`-n`, `--rpc`,
- * `--json`) with the same defaults (flag-defaults.ts: environment, profile, the running localnet). Anything else —
- * another flag, a stored market directory (`market sync`: its names come with checks the client makes) — is left to
- * oclif, which runs the same command with the full client; a test compares both paths' output.
+ * The chain reads of the start-up fast path — `nosana market list`, `nosana market get <market>`
+ * and `nosana job get <job>` (fast-job-get.ts) — read with `@nosana/chain/lite` (plain JSON-RPC over `node:http`, no
+ * web3.js) and printed with the commands' own functions (market-output.ts, job-output.ts), so that they cost about
+ * what their round trips cost. The flags are the commands' network flags (`--network`/`-n`, `--rpc`, `--ipfs`) and
+ * `--json`, with the same defaults (flag-defaults.ts: environment, profile, the running localnet). Anything else —
+ * another flag, a stored market directory (`market sync`: its names come with checks the client makes), a case the
+ * lite reads do not cover — is left to oclif, which runs the same command with the full client; a test compares
+ * both paths' output.
  */
 import { existsSync } from 'node:fs';
 import { errorEnvelope, errorText } from './envelope.js';
@@ -19,102 +21,134 @@ export interface FastReadIo {
   colorize: Colorize;
 }
 
-/** A `market list` / `market get` command line the fast path can answer. */
-export interface MarketRead {
-  command: 'list' | 'get';
-  /** `market get`'s argument. */
-  market?: string;
+/** A read command line the fast path can answer: its arguments and network flags. */
+export interface ReadLine {
+  args: string[];
   json: boolean;
   network?: string;
   rpc?: string;
+  ipfs?: string;
+}
+
+/** A `market list` / `market get` command line. */
+export interface MarketRead extends ReadLine {
+  command: 'list' | 'get';
 }
 
 const NETWORK_NAMES = ['localnet', 'devnet', 'mainnet'];
+const VALUE_FLAGS: Record<string, 'network' | 'rpc' | 'ipfs'> = {
+  '--network': 'network',
+  '-n': 'network',
+  '--rpc': 'rpc',
+  '--ipfs': 'ipfs',
+};
 
 /**
- * Parses `market list …` / `market get <market> …` (argv after `market`); null when oclif must run it (help, an
- * unknown flag, a missing or extra argument, a flag without its value).
+ * Parses a read's arguments and flags; null when oclif must run it (help, another flag, a flag without its value,
+ * not exactly `count` arguments).
  *
  * @example
  * ```ts
- * parseMarketRead(['get', 'cpu', '--json']); // { command: 'get', market: 'cpu', json: true }
+ * parseReadLine(['cpu', '--json'], 1); // { args: ['cpu'], json: true }
+ * ```
+ */
+export function parseReadLine(rest: string[], count: number): ReadLine | null {
+  const read: ReadLine = { args: [], json: false };
+  for (let i = 0; i < rest.length; i++) {
+    const token = rest[i]!;
+    const [name, inline] = token.startsWith('--') && token.includes('=') ? token.split(/=(.*)/s) : [token];
+    const flag = VALUE_FLAGS[name!];
+    if (name === '--json' && inline === undefined) read.json = true;
+    else if (flag) {
+      const value = inline ?? rest[++i];
+      if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) return null;
+      read[flag] = value;
+    } else if (token.startsWith('-')) return null;
+    else read.args.push(token);
+  }
+  return read.args.length === count ? read : null;
+}
+
+/**
+ * Parses `market list …` / `market get <market> …` (argv after `market`); null when oclif must run it.
+ *
+ * @example
+ * ```ts
+ * parseMarketRead(['get', 'cpu', '--json']); // { command: 'get', args: ['cpu'], json: true }
  * ```
  */
 export function parseMarketRead(argv: string[]): MarketRead | null {
   const [command, ...rest] = argv;
   if (command !== 'list' && command !== 'get') return null;
-  const read: MarketRead = { command, json: false };
-  const positional: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const token = rest[i]!;
-    const [name, inline] = token.startsWith('--') && token.includes('=') ? token.split(/=(.*)/s) : [token];
-    if (name === '--json' && inline === undefined) read.json = true;
-    else if (name === '--network' || name === '-n' || name === '--rpc') {
-      const value = inline ?? rest[++i];
-      if (value === undefined || value === '' || (inline === undefined && value.startsWith('-'))) return null;
-      if (name === '--rpc') read.rpc = value;
-      else read.network = value;
-    } else if (token.startsWith('-')) return null;
-    else positional.push(token);
-  }
-  if (positional.length !== (command === 'get' ? 1 : 0)) return null;
-  if (command === 'get') read.market = positional[0]!;
-  return read;
+  const read = parseReadLine(rest, command === 'get' ? 1 : 0);
+  return read && { command, ...read };
+}
+
+/** The network a read talks to, after the flags' defaults. */
+export interface ReadNetwork {
+  name: 'localnet' | 'devnet' | 'mainnet';
+  config: import('@nosana/chain/lite').NetworkConfig;
 }
 
 /**
- * Answers a parsed market read; resolves false (having printed nothing) when oclif must run it after all. Sets
- * `process.exitCode` on an error, as the oclif command would.
+ * Fills the read's network flags as the oclif commands do (environment, profile, running localnet) and resolves
+ * the network; null when oclif must run it (a network name it will refuse, a stored market directory).
  *
  * @example
  * ```ts
- * const read = parseMarketRead(argv.slice(1));
- * if (read && (await runMarketRead(read, io))) return true;
+ * const network = await readNetwork(read, io); // { name: 'localnet', config: { rpcUrl: 'http://127.0.0.1:8899', … } }
  * ```
  */
-export async function runMarketRead(read: MarketRead, io: FastReadIo): Promise<boolean> {
+export async function readNetwork(read: ReadLine, io: FastReadIo): Promise<ReadNetwork | null> {
   const flags: Record<string, unknown> = {
     network: read.network ?? io.env.NOSANA_NETWORK ?? 'localnet',
     rpc: read.rpc ?? io.env.NOSANA_RPC,
+    ipfs: read.ipfs ?? io.env.NOSANA_IPFS_API,
   };
   const fromDefault = read.network === undefined && io.env.NOSANA_NETWORK === undefined;
+  const [{ applyFlagDefaults }, { directoryPath }] = await Promise.all([
+    import('./flag-defaults.js'),
+    import('./market-directory-path.js'),
+  ]);
+  await applyFlagDefaults({
+    flags,
+    metadata: { flags: { network: { setFromDefault: fromDefault } } },
+    definitions: { network: { type: 'option' }, rpc: { type: 'option' }, ipfs: { type: 'option' } },
+    env: io.env,
+  });
+  const name = String(flags.network);
+  if (!NETWORK_NAMES.includes(name) || existsSync(directoryPath(name))) return null;
+  const { resolveNetwork } = await import('@nosana/chain/lite');
+  const config = resolveNetwork({
+    network: name,
+    ...(flags.rpc ? { rpcUrl: String(flags.rpc) } : {}),
+    ...(flags.ipfs ? { ipfsApiUrl: String(flags.ipfs) } : {}),
+  });
+  return { name: name as ReadNetwork['name'], config };
+}
+
+/**
+ * Runs a fast read: `work` resolves with the human lines and the `--json` result, or null when oclif must run the
+ * command after all (nothing is printed then). Prints as the oclif command would, errors included (with
+ * `process.exitCode`), and resolves whether it answered.
+ *
+ * @example
+ * ```ts
+ * return answer(read, io, async () => ({ lines: 'hello', result: { ok: true } }));
+ * ```
+ */
+export async function answer(
+  read: ReadLine,
+  io: FastReadIo,
+  work: () => Promise<{ lines: string; result: unknown } | null>,
+): Promise<boolean> {
   try {
-    const [{ applyFlagDefaults }, { directoryPath }] = await Promise.all([
-      import('./flag-defaults.js'),
-      import('./market-directory-path.js'),
-    ]);
-    await applyFlagDefaults({
-      flags,
-      metadata: { flags: { network: { setFromDefault: fromDefault } } },
-      definitions: { network: { type: 'option' }, rpc: { type: 'option' } },
-      env: io.env,
-    });
-    const network = String(flags.network);
-    if (!NETWORK_NAMES.includes(network) || existsSync(directoryPath(network))) return false;
-    const lite = await import('@nosana/chain/lite');
-    const config = lite.resolveNetwork({ network, ...(flags.rpc ? { rpcUrl: String(flags.rpc) } : {}) });
-    const rpc = { rpcUrl: config.rpcUrl };
-    const names = await lite.liteMarketNames({ ...rpc, network });
-    const output = await import('./market-output.js');
-    let lines: string;
-    let result: unknown;
-    if (read.command === 'list') {
-      const markets = await lite.listMarketsLite({ ...rpc, programs: config.programs, names });
-      lines = output.marketTable(markets, io.colorize);
-      result = { markets: markets.map(output.summarizeMarket) };
-    } else {
-      const market = await lite.getMarketLite({
-        ...rpc,
-        programs: config.programs,
-        names,
-        market: read.market!,
-        network,
-      });
-      lines = output.marketDetails(market, io.colorize);
-      result = output.summarizeMarket(market);
-    }
+    const done = await work();
+    if (!done) return false;
     io.stdout(
-      read.json ? `${JSON.stringify({ status: 'ok', result, warnings: [] }, null, 2)}\n` : `${lines}\n`,
+      read.json
+        ? `${JSON.stringify({ status: 'ok', result: done.result, warnings: [] }, null, 2)}\n`
+        : `${done.lines}\n`,
     );
   } catch (error) {
     const normalized = normalizeError(error);
@@ -123,4 +157,39 @@ export async function runMarketRead(read: MarketRead, io: FastReadIo): Promise<b
     else io.stderr(`${errorText(normalized, io.colorize)}\n`);
   }
   return true;
+}
+
+/**
+ * Answers a parsed market read; resolves false (having printed nothing) when oclif must run it after all.
+ *
+ * @example
+ * ```ts
+ * const read = parseMarketRead(argv.slice(1));
+ * if (read && (await runMarketRead(read, io))) return true;
+ * ```
+ */
+export async function runMarketRead(read: MarketRead, io: FastReadIo): Promise<boolean> {
+  return answer(read, io, async () => {
+    const network = await readNetwork(read, io);
+    if (!network) return null;
+    const lite = await import('@nosana/chain/lite');
+    const rpc = { rpcUrl: network.config.rpcUrl };
+    const names = await lite.liteMarketNames({ ...rpc, network: network.name });
+    const output = await import('./market-output.js');
+    if (read.command === 'list') {
+      const markets = await lite.listMarketsLite({ ...rpc, programs: network.config.programs, names });
+      return {
+        lines: output.marketTable(markets, io.colorize),
+        result: { markets: markets.map(output.summarizeMarket) },
+      };
+    }
+    const market = await lite.getMarketLite({
+      ...rpc,
+      programs: network.config.programs,
+      network: network.name,
+      names,
+      market: read.args[0]!,
+    });
+    return { lines: output.marketDetails(market, io.colorize), result: output.summarizeMarket(market) };
+  });
 }

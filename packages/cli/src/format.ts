@@ -57,3 +57,44 @@ export function renderDetails(entries: Array<[string, string | undefined]>, colo
     .map(([label, value]) => `${colorize('dim', `${label}:`.padEnd(labelWidth + 1))} ${value}`)
     .join('\n');
 }
+
+const STATE_COLORS: Record<string, string> = {
+  QUEUED: 'yellow',
+  RUNNING: 'cyan',
+  COMPLETED: 'green',
+  STOPPED: 'red',
+  FAILED: 'red',
+  success: 'green',
+  failed: 'red',
+  stopped: 'red',
+  'validation-error': 'red',
+};
+
+/**
+ * A job state or flow status, colored by what it means.
+ *
+ * @example
+ * ```ts
+ * renderState('COMPLETED', ux.colorize); // green
+ * ```
+ */
+export const renderState = (text: string, colorize: Colorize): string =>
+  colorize(STATE_COLORS[text] ?? 'reset', text);
+
+/**
+ * Seconds as `1h 02m 03s`.
+ *
+ * @example
+ * ```ts
+ * formatSeconds(3723); // '1h 02m 03s'
+ * ```
+ */
+export function formatSeconds(total: number): string {
+  const s = Math.max(0, Math.round(total));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = s % 60;
+  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m ${String(rest).padStart(2, '0')}s`;
+  if (m > 0) return `${m}m ${String(rest).padStart(2, '0')}s`;
+  return `${rest}s`;
+}

@@ -6,7 +6,8 @@ import type { FlowState, JobState, LogEntry } from '@nosana/core';
 import { Flags, ux } from '@oclif/core';
 import type { Keypair } from '@solana/web3.js';
 import { describePull, fetchNodeJob, type JobPull } from './image-pulls.js';
-import { details, formatSeconds, interactive, state } from './output.js';
+import { describeJobText, describeResultText } from './job-output.js';
+import { formatSeconds, interactive, state } from './output.js';
 import { gatewayPath, type JobService } from './service-urls.js';
 
 export const nodeApiFlag = Flags.string({
@@ -16,68 +17,11 @@ export const nodeApiFlag = Flags.string({
   env: 'NOSANA_NODE_API',
 });
 
-/** A job in `--json` output (amounts in NOS base units, times in Unix seconds). */
-export interface JobSummary {
-  address: string;
-  state: JobState;
-  market: string;
-  node: string | null;
-  poster: string;
-  definition: string;
-  result: string | null;
-  price: string;
-  timeout: number;
-  timeStart: number;
-  timeEnd: number;
-  run: string | null;
-}
-
-/** The JSON form of a job. */
-export function summarizeJob(job: JobView): JobSummary {
-  return {
-    address: job.address.toBase58(),
-    state: job.state,
-    market: job.market.toBase58(),
-    node: job.node?.toBase58() ?? null,
-    poster: job.project.toBase58(),
-    definition: job.definition,
-    result: job.result,
-    price: job.price.toString(),
-    timeout: job.timeout,
-    timeStart: job.timeStart,
-    timeEnd: job.timeEnd,
-    run: job.run?.address.toBase58() ?? null,
-  };
-}
+export { type JobSummary, summarizeJob } from './job-output.js';
 
 /** Human lines about a job. */
 export async function describeJob(job: JobView, client: NosanaClient): Promise<string> {
-  const { formatNos, settleJob } = await import('@nosana/core');
-  const ran =
-    job.timeStart > 0
-      ? job.timeEnd > 0
-        ? job.timeEnd - job.timeStart
-        : Math.floor(Date.now() / 1000) - job.timeStart
-      : 0;
-  const cost =
-    job.state === 'COMPLETED' || job.state === 'STOPPED'
-      ? `${formatNos(settleJob({ price: job.price, timeout: job.timeout, timeStart: job.timeStart, timeEnd: Math.max(job.timeEnd, job.timeStart) }).payout)} NOS`
-      : undefined;
-  const explorer = client.network.explorer
-    ? `${client.network.explorer}/jobs/${job.address.toBase58()}`
-    : undefined;
-  return details([
-    ['job', job.address.toBase58()],
-    ['state', state(job.state)],
-    ['market', job.market.toBase58()],
-    ['node', job.node?.toBase58()],
-    ['price', `${formatNos(job.price)} NOS/s, timeout ${formatSeconds(job.timeout)}`],
-    ['ran', job.timeStart > 0 ? formatSeconds(ran) : undefined],
-    ['cost', cost],
-    ['definition', job.definition],
-    ['result', job.result ?? undefined],
-    ['explorer', explorer],
-  ]);
+  return describeJobText(job, client.network.explorer, ux.colorize);
 }
 
 /** The node API to ask about a job: the flag, else the localnet default. */
@@ -125,20 +69,7 @@ export function resultLogLines(flow: FlowState): string[] {
 }
 
 /** Human summary of a result: status, per-op exit codes, extracted results, endpoints, errors. */
-export function describeResult(flow: FlowState): string {
-  const lines = [`${ux.colorize('bold', 'status')}: ${state(flow.status)}`];
-  for (const error of flow.errors ?? []) lines.push(`  ${ux.colorize('red', 'error')}: ${error.message}`);
-  for (const op of flow.opStates) {
-    const took = op.startTime && op.endTime ? ` in ${formatSeconds((op.endTime - op.startTime) / 1000)}` : '';
-    lines.push(
-      `  ${op.operationId}: ${state(op.status)}${op.exitCode === null ? '' : ` (exit ${op.exitCode})`}${took}${op.error ? ` — ${op.error.message}` : ''}`,
-    );
-    for (const [key, values] of Object.entries(op.results ?? {}))
-      lines.push(`    ${ux.colorize('cyan', key)}: ${values.join(', ')}`);
-    for (const endpoint of op.endpoints ?? []) lines.push(`    ${endpoint.url} (${endpoint.status})`);
-  }
-  return lines.join('\n');
-}
+export const describeResult = (flow: FlowState): string => describeResultText(flow, ux.colorize);
 
 /**
  * Writes a job's result into `<dir>/<job>/`: `result.json` (the flow state), `job-definition.json`, and one

@@ -1,6 +1,6 @@
 /** Terminal output shared by the commands: tables, amounts, durations, states, and spinners only on a TTY. */
 import { ux } from '@oclif/core';
-import { type Column, renderDetails, renderTable } from './format.js';
+import { type Column, renderDetails, renderState, renderTable } from './format.js';
 
 /** Whether to draw spinners and live status lines: a terminal, not `--json`, not CI. */
 export function interactive(json: boolean): boolean {
@@ -25,33 +25,10 @@ export const table = <T>(rows: T[], columns: Array<Column<T>>): string =>
 export const details = (entries: Array<[string, string | undefined]>): string =>
   renderDetails(entries, ux.colorize);
 
-/** Seconds as `1h 02m 03s`. */
-export function formatSeconds(total: number): string {
-  const s = Math.max(0, Math.round(total));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = s % 60;
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m ${String(rest).padStart(2, '0')}s`;
-  if (m > 0) return `${m}m ${String(rest).padStart(2, '0')}s`;
-  return `${rest}s`;
-}
-
-const STATE_COLORS: Record<string, string> = {
-  QUEUED: 'yellow',
-  RUNNING: 'cyan',
-  COMPLETED: 'green',
-  STOPPED: 'red',
-  FAILED: 'red',
-  success: 'green',
-  failed: 'red',
-  stopped: 'red',
-  'validation-error': 'red',
-};
+export { formatSeconds } from './format.js';
 
 /** A job state or flow status, colored. */
-export function state(text: string): string {
-  return ux.colorize(STATE_COLORS[text] ?? 'reset', text);
-}
+export const state = (text: string): string => renderState(text, ux.colorize);
 
 /** JSON-safe copy: bigint → string, PublicKey → base58 (via toJSON/toBase58). */
 export function plain<T>(value: T): unknown {

@@ -1,5 +1,5 @@
 /**
- * The start-up fast path (`--version`, `job validate`, `market list`/`get` without oclif) prints exactly what the
+ * The start-up fast path (`--version`, `job validate`, `market list`/`get`, `job get` without oclif) prints exactly what the
  * oclif commands print: the same stdout, stderr and exit code, with and without `--json` and colors.
  * NOSANA_CLI_FAST_PATH=0 sends the same arguments through oclif.
  */
@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callLocalnetRpc } from '@nosana/chain';
+import type { FlowState, JobDefinition } from '@nosana/core';
 import { type Localnet, startLocalnet } from '@nosana/localnet';
+import { createLocalnetActors, type LocalnetActors } from '@nosana/localnet/testing';
 import { Keypair } from '@solana/web3.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFastPath } from '../src/fast-path.js';
@@ -144,3 +146,137 @@ async function closedPort(): Promise<number> {
   await new Promise((resolve) => server.close(resolve));
   return port;
 }
+
+describe('job get on the fast path (built binary, a localnet)', () => {
+  let localnet: Localnet;
+  let actors: LocalnetActors;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  const jobs: Record<string, string> = {};
+  const service: JobDefinition = {
+    version: '0.1',
+    type: 'container',
+    ops: [
+      { type: 'container/run', id: 'web', args: { image: 'busybox:1.35', cmd: 'httpd -f', expose: 8080 } },
+    ],
+  };
+  const flow = (logLines: number): FlowState => ({
+    status: 'success',
+    startTime: 1_700_000_000_000,
+    endTime: 1_700_000_042_000,
+    opStates: [
+      {
+        providerId: 'c1',
+        operationId: 'web',
+        group: 'web',
+        status: 'success',
+        startTime: 1_700_000_000_000,
+        endTime: 1_700_000_042_000,
+        exitCode: 0,
+        logs: Array.from({ length: logLines }, (_, i) => ({
+          type: 'stdout' as const,
+          log: `line ${i}`,
+          timestamp: 1_700_000_000_000 + i,
+        })),
+        results: { answer: ['42'] },
+      },
+    ],
+  });
+
+  /** Posts the definition and, unless it stays queued, runs it to the end with `result` (or leaves it running). */
+  async function jobIn(state: 'QUEUED' | 'RUNNING' | 'COMPLETED', result?: FlowState) {
+    const poster = actors.actor(100n * 1_000_000n);
+    const { job } = await poster.jobs.post({ definition: service, market: 'cpu', timeout: 600 });
+    if (state === 'QUEUED') return job.toBase58();
+    const host = actors.actor();
+    await host.host.prepare();
+    const { run } = await host.host.work('cpu');
+    if (state === 'COMPLETED') {
+      const cid = await host.ipfs.putBytes(new TextEncoder().encode(JSON.stringify(result)));
+      await host.host.finish({ run: run!, result: cid });
+    }
+    return job.toBase58();
+  }
+
+  beforeAll(async () => {
+    localnet = await startLocalnet({ dataDir: 'temporary', rpcPort: 0, ipfsPort: 0 });
+    actors = createLocalnetActors(localnet);
+    // Public URLs on a gateway the localnet announces (nothing needs to listen: a queued job's URLs are not probed).
+    localnet.announce({ gateway: 'http://127.0.0.1:18080' });
+    home = mkdtempSync(join(tmpdir(), 'nosana-fast-job-get-'));
+    env = {
+      HOME: home,
+      NOSANA_RPC: localnet.rpcUrl,
+      NOSANA_IPFS_API: localnet.ipfsApiUrl,
+      NOSANA_NETWORK: undefined,
+      NOSANA_GATEWAY_URL: undefined,
+      NOSANA_NODE_API: undefined,
+    };
+    // One after the other, the queued one last: a host takes the job at the head of the queue.
+    jobs.completed = await jobIn('COMPLETED', flow(3));
+    jobs.bigResult = await jobIn('COMPLETED', flow(20_000));
+    jobs.running = await jobIn('RUNNING');
+    jobs.queued = await jobIn('QUEUED');
+  });
+  afterAll(async () => {
+    actors?.close();
+    await localnet?.close();
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  /** What the fast path does in this process: whether it answered, and what it printed. */
+  async function inProcess(args: string[]) {
+    const previous = process.env.HOME;
+    process.env.HOME = home;
+    let stdout = '';
+    try {
+      const answered = await runFastPath(args, {
+        stdout: (text) => {
+          stdout += text;
+        },
+        stderr: () => undefined,
+        env: { NO_COLOR: '1', NOSANA_RPC: localnet.rpcUrl, NOSANA_IPFS_API: localnet.ipfsApiUrl },
+      });
+      return { answered, stdout };
+    } finally {
+      process.env.HOME = previous;
+    }
+  }
+
+  it('prints what oclif prints for queued, completed, running and missing jobs', async () => {
+    const missing = Keypair.generate().publicKey.toBase58();
+    for (const job of [jobs.queued!, jobs.completed!, jobs.bigResult!, jobs.running!, missing]) {
+      for (const args of [
+        ['job', 'get', job],
+        ['job', 'get', job, '--json'],
+      ]) {
+        const fast = await runCli(args, { env });
+        const oclif = await runCli(args, { env: { ...env, NOSANA_CLI_FAST_PATH: '0' } });
+        expect(fast.stdout.length + fast.stderr.length, args.join(' ')).toBeGreaterThan(0);
+        // A running job has run a second longer when asked again.
+        const ran = (text: string) => text.replace(/^(ran:\s+)\d+s$/m, '$1…');
+        expect({ args, code: fast.code, stdout: ran(fast.stdout), stderr: fast.stderr }).toEqual({
+          args,
+          code: oclif.code,
+          stdout: ran(oclif.stdout),
+          stderr: oclif.stderr,
+        });
+      }
+    }
+  });
+
+  it('answers queued and completed jobs itself, and leaves running jobs and large results to oclif', async () => {
+    const queued = await inProcess(['job', 'get', jobs.queued!, '--json']);
+    expect(queued.answered).toBe(true);
+    const summary = JSON.parse(queued.stdout) as {
+      result: { state: string; services: Array<{ url: string }> };
+    };
+    expect(summary.result.state).toBe('QUEUED');
+    expect(summary.result.services[0]?.url).toMatch(/^http:\/\/\w{44}\.127\.0\.0\.1:18080$/);
+    const completed = await inProcess(['job', 'get', jobs.completed!]);
+    expect(completed.answered).toBe(true);
+    expect(completed.stdout).toContain('answer: 42');
+    expect(await inProcess(['job', 'get', jobs.running!])).toEqual({ answered: false, stdout: '' });
+    expect(await inProcess(['job', 'get', jobs.bigResult!])).toEqual({ answered: false, stdout: '' });
+  });
+});

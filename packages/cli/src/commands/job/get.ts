@@ -1,4 +1,5 @@
 import { Args, Flags } from '@oclif/core';
+import { gatewayFlag } from '../../gateway-flag.js';
 import { describePull, fetchNodeJob, type JobPull } from '../../image-pulls.js';
 import { solanaAddress } from '../../input.js';
 import {
@@ -16,7 +17,6 @@ import { NetworkCommand } from '../../network-command.js';
 import { spin } from '../../output.js';
 import {
   describeServices,
-  gatewayFlag,
   gatewayFor,
   type JobService,
   jobServices,

@@ -3,6 +3,7 @@ import type { FlowState, JobDefinition } from '@nosana/core';
 import type { CompareWithCloudResult } from '@nosana/templates';
 import { Args, Flags, ux } from '@oclif/core';
 import { cloudGpuFlag, jobCost, nosUsdFlag } from '../../cloud-price.js';
+import { gatewayFlag } from '../../gateway-flag.js';
 import type { JobPull } from '../../image-pulls.js';
 import { parseTimeout } from '../../input.js';
 import {
@@ -21,7 +22,6 @@ import { details, spin } from '../../output.js';
 import { checkHost, readPostDefinition } from '../../post-input.js';
 import {
   describeServices,
-  gatewayFlag,
   gatewayFor,
   type JobService,
   jobServices,
