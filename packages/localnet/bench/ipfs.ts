@@ -13,14 +13,15 @@
  * growth of its peak RSS over its RSS before the add shows whether the server streams or buffers. Every add uses fresh bytes (Kubo's deterministic ChaCha20
  * data with a new seed) so every block is new to the store; the bytes are generated and their CID computed
  * before the clock starts, and every CID an add returns is checked against it. Every timed cat checks the
- * length it received, and the first file of each row is read back again untimed and compared by sha256.
+ * length it received, and the first file of each row is read back again untimed and compared by sha256. Every
+ * timed run starts after a `sync`, so that no row pays for the writeback of the rows before it.
  *
  * Run from packages/localnet (`--expose-gc` lets it collect garbage before each timed run):
  *   node --expose-gc --conditions=@nosana/source --import tsx bench/ipfs.ts [--runs-1m 30] [--runs-50m 5]
  *
  * MB/s means 10^6 bytes of file content per second.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { type IncomingMessage, request } from 'node:http';
@@ -100,6 +101,8 @@ async function bench() {
         const row: Row = { size: label, path, op, mbps: [], ms: [] };
         for (let run = -warmupRuns; run < runs; run++) {
           const input = await prepare(run);
+          // The page cache's writeback of earlier adds would slow whichever row comes later: flushed first.
+          execFileSync('sync');
           gc();
           const start = process.hrtime.bigint();
           await operation(input, run);
