@@ -139,24 +139,48 @@ export function createNodeSpecsSource({
   };
 }
 
-/** GETs `url` as JSON within `timeoutMs` and `maxBytes`, following no redirect. */
+/**
+ * GETs `url` as JSON within `timeoutMs` and `maxBytes`, following no redirect. The time limit covers the whole
+ * exchange and holds even if the HTTP client does not settle after its abort (an answer cut off mid-body surfaces as
+ * undici's "terminated", or not at all): past it, the read fails with a timeout, whatever the client does.
+ */
 async function fetchInfo(
   fetchImpl: typeof globalThis.fetch,
   url: string,
   timeoutMs: number,
   maxBytes: number,
 ): Promise<unknown> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const timeout = () => new Error(`it did not answer in full within ${timeoutMs} ms (timeout)`);
+  const expired = new Promise<never>((_, reject) =>
+    signal.addEventListener('abort', () => reject(timeout()), { once: true }),
+  );
+  try {
+    return await Promise.race([readInfo(fetchImpl, url, signal, maxBytes), expired]);
+  } catch (error) {
+    throw signal.aborted ? timeout() : error;
+  }
+}
+
+/** The request and its capped body (see {@link fetchInfo}); bodies given up on are cancelled without waiting. */
+async function readInfo(
+  fetchImpl: typeof globalThis.fetch,
+  url: string,
+  signal: AbortSignal,
+  maxBytes: number,
+): Promise<unknown> {
   const response = await fetchImpl(url, {
-    signal: AbortSignal.timeout(timeoutMs),
+    signal,
     redirect: 'error',
     headers: { accept: 'application/json' },
   });
+  const giveUp = () => void response.body?.cancel().catch(() => undefined);
   if (!response.ok) {
-    await response.body?.cancel();
+    giveUp();
     throw new Error(`it answered ${response.status}`);
   }
   if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
-    await response.body?.cancel();
+    giveUp();
     throw new Error(`its answer is larger than ${maxBytes} bytes`);
   }
   const reader = response.body?.getReader();
@@ -167,7 +191,7 @@ async function fetchInfo(
     if (!next || next.done) break;
     size += next.value.byteLength;
     if (size > maxBytes) {
-      await reader?.cancel();
+      void reader?.cancel().catch(() => undefined);
       throw new Error(`its answer is larger than ${maxBytes} bytes`);
     }
     chunks.push(next.value);
