@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isNosanaError } from '@nosana/core';
 import busboy from 'busboy';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { loopbackServers } from '../../test/loopback.js';
 import { computeCid } from './cid.js';
 import { kuboAdd } from './kubo-add.js';
 import { createKuboStore } from './kubo-store.js';
@@ -15,14 +15,7 @@ interface Received {
   filename: string;
 }
 
-let server: Server | undefined;
-afterEach(async () => {
-  const running = server;
-  server = undefined;
-  if (!running) return;
-  running.closeAllConnections();
-  await new Promise((resolve) => running.close(resolve));
-});
+const { serve } = loopbackServers();
 
 const readFile = (request: IncomingMessage) =>
   new Promise<{ file: Buffer; filename: string }>((resolve, reject) => {
@@ -39,15 +32,14 @@ const readFile = (request: IncomingMessage) =>
 /** A local double of Kubo's `add` (no Kubo here): records the request, then answers as `answer` says. */
 async function startKubo(answer: (received: Received, response: ServerResponse) => void | Promise<void>) {
   const received: Received[] = [];
-  server = createServer(async (request, response) => {
+  const server = await serve(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const { file, filename } = await readFile(request);
     const entry = { query: url.searchParams, headers: request.headers, file, filename };
     received.push(entry);
     await answer(entry, response);
   });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server!.address() as AddressInfo).port}`, received };
+  return { ...server, received };
 }
 
 /** One byte added through `url`, and whatever it throws. */
@@ -104,13 +96,10 @@ describe('createKuboStore uploads', () => {
 
   it('reports a server that is not there, and one that never answers, as coded errors', async () => {
     const kubo = await startKubo(kuboAnswers);
-    const { port } = server!.address() as AddressInfo;
-    server!.closeAllConnections();
-    await new Promise((resolve) => server!.close(resolve));
-    server = undefined;
+    await kubo.close();
     const gone = await tryAdd(kubo.url);
     expect(isNosanaError(gone, 'CHAIN__IPFS_UNREACHABLE')).toBe(true);
-    expect((gone as Error).message).toContain(`127.0.0.1:${port}`);
+    expect((gone as Error).message).toContain(`127.0.0.1:${kubo.port}`);
 
     const silent = await startKubo(() => {});
     const timedOut = await tryAdd(silent.url, 200);

@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { isNosanaError } from '@nosana/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { loopbackServers } from '../../test/loopback.js';
 import { computeCid } from './cid.js';
 import { getJson, putJson } from './content-store.js';
 import { fetchFromGateway } from './gateway.js';
@@ -21,18 +21,11 @@ interface Double {
   delayMs?: number;
 }
 
-let server: Server | undefined;
-afterEach(async () => {
-  const running = server;
-  server = undefined;
-  if (!running) return;
-  running.closeAllConnections();
-  await new Promise((resolve) => running.close(resolve));
-});
+const { serve } = loopbackServers();
 
 async function startDouble(): Promise<Double> {
   const double: Double = { url: '', requests: [], content: new Map() };
-  server = createServer(async (request, response) => {
+  const { url } = await serve(async (request, response) => {
     if (double.delayMs) await new Promise((resolve) => setTimeout(resolve, double.delayMs));
     if (request.method === 'POST' && request.url === '/pinning/pinFileToIPFS') {
       const form = await readForm(request);
@@ -68,8 +61,7 @@ async function startDouble(): Promise<Double> {
       .writeHead(200, { 'content-length': String(bytes.length) })
       .end(double.lie ? bytes.map((byte) => byte ^ 1) : bytes);
   });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  double.url = `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
+  double.url = url;
   return double;
 }
 

@@ -1,25 +1,11 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { type CidV0, isNosanaError } from '@nosana/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { loopbackServers } from '../../test/loopback.js';
 import { singleBlockCid } from '../ipfs/single-block-cid.js';
 import { readJsonLite } from './ipfs.js';
 
-let server: Server | undefined;
-afterEach(async () => {
-  const running = server;
-  server = undefined;
-  if (!running) return;
-  running.closeAllConnections();
-  await new Promise((resolve) => running.close(resolve));
-});
-
-/** A loopback server answering with `answer`; resolves with its base URL. */
-async function serve(answer: (request: IncomingMessage, response: ServerResponse) => void) {
-  server = createServer(answer);
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
-}
+const { serve } = loopbackServers();
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const document = bytes('{"version":"0.1"}');
@@ -33,7 +19,7 @@ const code = (promise: Promise<unknown>) =>
 describe('readJsonLite', () => {
   it('reads from a Kubo API (POST /api/v0/cat) and from a gateway (GET /ipfs/<cid>), verified', async () => {
     const seen: string[] = [];
-    const url = await serve((request, response) => {
+    const { url } = await serve((request, response) => {
       seen.push(`${request.method} ${request.url}`);
       response.end(document);
     });
@@ -54,22 +40,18 @@ describe('readJsonLite', () => {
       ['500', (r) => r.writeHead(500).end('{"Message":"disk on fire"}'), 'CHAIN__IPFS_UNREACHABLE'],
     ];
     for (const [name, answer, expected] of cases) {
-      const url = await serve((_, response) => answer(response));
+      const { url } = await serve((_, response) => answer(response));
       expect({ name, code: await code(readJsonLite({ source: { kuboApi: url }, cid })) }).toEqual({
         name,
         code: expected,
       });
-      const running = server!;
-      server = undefined;
-      running.closeAllConnections();
-      await new Promise((resolve) => running.close(resolve));
     }
   });
 
   it('refuses what is not JSON, over the cap or over one chunk, and an invalid CID before asking', async () => {
     const text = bytes('not json');
     const big = new Uint8Array(262_145).fill(0x20);
-    const url = await serve((request, response) => {
+    const { url } = await serve((request, response) => {
       response.end(request.url?.includes(singleBlockCid(text)) ? text : big);
     });
     expect(await code(readJsonLite({ source: { gateway: url }, cid: singleBlockCid(text) }))).toBe(
@@ -85,16 +67,13 @@ describe('readJsonLite', () => {
   });
 
   it('reports a server that does not answer in time, and one that is not there', async () => {
-    const url = await serve(() => {
+    const { url, close } = await serve(() => {
       // Never answers.
     });
     expect(await code(readJsonLite({ source: { kuboApi: url }, cid, timeoutMs: 200 }))).toBe(
       'CHAIN__IPFS_TIMEOUT',
     );
-    const running = server!;
-    server = undefined;
-    running.closeAllConnections();
-    await new Promise((resolve) => running.close(resolve));
+    await close();
     expect(await code(readJsonLite({ source: { kuboApi: url }, cid }))).toBe('CHAIN__IPFS_UNREACHABLE');
   });
 });

@@ -1,30 +1,20 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isNosanaError } from '@nosana/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { loopbackServers } from '../../test/loopback.js';
 import { jsonRpc } from './json-rpc.js';
 
-let server: Server | undefined;
-afterEach(async () => {
-  const running = server;
-  server = undefined;
-  if (!running) return;
-  running.closeAllConnections();
-  await new Promise((resolve) => running.close(resolve));
-});
+const servers = loopbackServers();
 
-/** A loopback server answering every request with `answer`; resolves with its URL. */
-async function serve(answer: (request: IncomingMessage, body: string, response: ServerResponse) => void) {
-  server = createServer((request, response) => {
+/** A loopback server answering every request, once its body is in, with `answer`. */
+const serve = (answer: (request: IncomingMessage, body: string, response: ServerResponse) => void) =>
+  servers.serve((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => {
       body += chunk.toString('utf8');
     });
     request.on('end', () => answer(request, body, response));
   });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server!.address() as AddressInfo).port}`;
-}
 
 const failure = (promise: Promise<unknown>) =>
   promise.then(
@@ -38,7 +28,7 @@ const failure = (promise: Promise<unknown>) =>
 describe('jsonRpc', () => {
   it('posts one JSON-RPC 2.0 request and resolves with its result', async () => {
     const seen: unknown[] = [];
-    const url = await serve((request, body, response) => {
+    const { url } = await serve((request, body, response) => {
       seen.push({ method: request.method, type: request.headers['content-type'], body: JSON.parse(body) });
       response.end(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { value: null } }));
     });
@@ -55,7 +45,7 @@ describe('jsonRpc', () => {
   });
 
   it('reports a JSON-RPC error as CHAIN__RPC_ERROR with the method and the message', async () => {
-    const url = await serve((_, __, response) =>
+    const { url } = await serve((_, __, response) =>
       response.end(
         JSON.stringify({ jsonrpc: '2.0', id: 1, error: { code: -32601, message: 'Method not found' } }),
       ),
@@ -73,7 +63,7 @@ describe('jsonRpc', () => {
       ['too large', (r) => r.end(`{"result":"${'x'.repeat(4096)}"}`), 'over 1024 bytes'],
     ];
     for (const [name, answer, expected] of cases) {
-      const url = await serve((_, __, response) => answer(response));
+      const { url } = await serve((_, __, response) => answer(response));
       const { code, message } = await failure(
         jsonRpc({ url, method: 'getSlot', params: [], maxBytes: 1024 }),
       );
@@ -82,26 +72,18 @@ describe('jsonRpc', () => {
         code: 'CHAIN__RPC_UNREACHABLE',
         says: true,
       });
-      const running = server!;
-      server = undefined;
-      running.closeAllConnections();
-      await new Promise((resolve) => running.close(resolve));
     }
   });
 
   it('gives up on a server that never answers, and on a closed port', async () => {
-    const url = await serve(() => {
+    const { url, close } = await serve(() => {
       // Never answers.
     });
     const silent = await failure(jsonRpc({ url, method: 'getSlot', params: [], timeoutMs: 200 }));
     expect(silent.code).toBe('CHAIN__RPC_UNREACHABLE');
     expect(silent.message).toContain('no answer in 200 ms');
-    const closed = url;
-    const running = server!;
-    server = undefined;
-    running.closeAllConnections();
-    await new Promise((resolve) => running.close(resolve));
-    expect((await failure(jsonRpc({ url: closed, method: 'getSlot', params: [] }))).code).toBe(
+    await close();
+    expect((await failure(jsonRpc({ url, method: 'getSlot', params: [] }))).code).toBe(
       'CHAIN__RPC_UNREACHABLE',
     );
   });
