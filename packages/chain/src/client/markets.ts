@@ -11,18 +11,12 @@ import {
   openMarketInstruction,
   updateMarketInstruction,
 } from '../protocol/builders.js';
-import {
-  ACCOUNT_SPACE,
-  JobAccountState,
-  MARKET_QUEUE_CAPACITY,
-  OFFSETS,
-  QueueType,
-} from '../protocol/constants.js';
+import { ACCOUNT_SPACE, JobAccountState, MARKET_QUEUE_CAPACITY, OFFSETS } from '../protocol/constants.js';
 import { marketVaultAddress } from '../protocol/pda.js';
 import { type ClientContext, discriminator, memcmp } from './context.js';
 import type { Funds } from './funds.js';
 import { callLocalnetRpc } from './localnet-rpc.js';
-import { noMarketError, unknownMarketError } from './market-not-found.js';
+import { type MarketFields, marketFields, noMarketError, unknownMarketError } from './market-fields.js';
 import {
   type MarketSettings,
   type OpenMarketParameters,
@@ -33,13 +27,7 @@ import '../errors.js';
 import { TOKEN_ACCOUNT_SIZE, tokenAccountAmount, tokenAccountInstruction } from '../protocol/token.js';
 
 /** A market as clients see it. */
-export interface MarketView extends MarketAccount {
-  address: PublicKey;
-  /** A short name when the network knows one (localnet: `cpu`, `gpu`). */
-  name?: string;
-  /** Which side waits in the queue. */
-  queueKind: 'jobs' | 'nodes' | 'empty';
-}
+export type MarketView = MarketFields<PublicKey>;
 
 /** Result of `markets.open`. */
 export interface OpenMarketResult {
@@ -86,9 +74,6 @@ const instructionSettings = (settings: MarketSettings): MarketInstructionSetting
   nodeStakeMinimum: settings.nodeStakeMinimum,
   nodeAccessKey: settings.nodeAccessKey,
 });
-
-const queueKind = (queueType: number): MarketView['queueKind'] =>
-  queueType === QueueType.Job ? 'jobs' : queueType === QueueType.Node ? 'nodes' : 'empty';
 
 /**
  * Market names the network knows: those the caller gave (a market directory's), and on a localnet those it
@@ -262,11 +247,8 @@ async function updateMarket(
 export function createMarkets(ctx: ClientContext, funds: Funds) {
   const { ids, network } = ctx;
   const marketNames = createMarketNames(ctx);
-  const marketView = async (address: PublicKey, data: Uint8Array): Promise<MarketView> => {
-    const market = decodeMarketAccount(data);
-    const name = [...(await marketNames())].find(([, a]) => a === address.toBase58())?.[0];
-    return { ...market, address, ...(name ? { name } : {}), queueKind: queueKind(market.queueType) };
-  };
+  const marketView = async (address: PublicKey, data: Uint8Array): Promise<MarketView> =>
+    marketFields(address, decodeMarketAccount(data), await marketNames(), (key) => key.toBase58());
 
   const markets = {
     /** Every market of the Jobs program. */

@@ -4,9 +4,13 @@
  */
 import { isNosanaError } from '@nosana/core';
 import type { LocalnetInfoResult } from '../client/localnet-rpc.js';
-import { noMarketError, unknownMarketError } from '../client/market-not-found.js';
-import { decodeMarketFields, type MarketAccount } from '../protocol/account-fields.js';
-import { QueueType } from '../protocol/constants.js';
+import {
+  type MarketFields,
+  marketFields,
+  noMarketError,
+  unknownMarketError,
+} from '../client/market-fields.js';
+import { decodeMarketFields } from '../protocol/account-fields.js';
 import { PROGRAM_ADDRESSES, type ProgramSet } from '../protocol/program-addresses.js';
 import {
   base58At,
@@ -19,12 +23,7 @@ import {
 import { jsonRpc } from './json-rpc.js';
 
 /** A market with base58 addresses (the client's `MarketView` with text for keys). */
-export interface LiteMarket extends MarketAccount<string> {
-  address: string;
-  /** A short name when the network knows one (localnet: `cpu`, `gpu`). */
-  name?: string;
-  queueKind: 'jobs' | 'nodes' | 'empty';
-}
+export type LiteMarket = MarketFields<string>;
 
 /** Parameters of {@link listMarketsLite}. */
 export interface ListMarketsLiteParameters extends LiteRpc {
@@ -50,19 +49,8 @@ export interface LiteMarketNamesParameters extends LiteRpc {
   given?: Iterable<[string, string]>;
 }
 
-const queueKind = (queueType: number): LiteMarket['queueKind'] =>
-  queueType === QueueType.Job ? 'jobs' : queueType === QueueType.Node ? 'nodes' : 'empty';
-
-const marketOf = (account: LiteAccount, names?: ReadonlyMap<string, string>): LiteMarket => {
-  const market = decodeMarketFields(account.data, base58At);
-  const name = names && [...names].find(([, a]) => a === account.address)?.[0];
-  return {
-    ...market,
-    address: account.address,
-    ...(name ? { name } : {}),
-    queueKind: queueKind(market.queueType),
-  };
-};
+const marketOf = (account: LiteAccount, names?: ReadonlyMap<string, string>): LiteMarket =>
+  marketFields(account.address, decodeMarketFields(account.data, base58At), names ?? [], (key) => key);
 
 /**
  * Market names of a network: `given`, and on a localnet those it publishes with `localnet_info` (a server that
