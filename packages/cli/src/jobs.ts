@@ -7,8 +7,8 @@ import { Flags, ux } from '@oclif/core';
 import type { Keypair } from '@solana/web3.js';
 import { describePull, fetchNodeJob, type JobPull } from './image-pulls.js';
 import { describeJobText, describeResultText } from './job-output.js';
+import { gatewayPath, type JobService } from './job-services.js';
 import { formatSeconds, interactive, state } from './output.js';
-import { gatewayPath, type JobService } from './service-urls.js';
 
 export const nodeApiFlag = Flags.string({
   summary: 'the node’s API, to stream live logs of a running job',

@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:net';
 import type { LocalnetServices } from '@nosana/chain';
-import { gatewayPath } from './service-urls.js';
+import { gatewayPath } from './job-services.js';
 
 /** Parameters of {@link startLocalnetServices}. */
 export interface StartLocalnetServicesParameters {

@@ -1,6 +1,7 @@
 import { deploymentServiceId, type JobDefinition, serviceId } from '@nosana/core';
 import { describe, expect, it } from 'vitest';
-import { describeServices, gatewayFor, jobServices, MAINNET_GATEWAY } from './service-urls.js';
+import { describeServices, jobServices, MAINNET_GATEWAY } from './job-services.js';
+import { gatewayFor } from './service-urls.js';
 
 const job = 'DXMfeCnPt6LKHi26kZxXYrDBtEuRTY9dZFNekRShkQu4';
 const project = '4GV9B4XWPwMFyqAXTiRDWvWX5urVPf8P1VT1JQfe39wD';

@@ -3,25 +3,7 @@
  * service ids, `@nosana/core`), on the gateway of the network (the localnet's, announced by it; mainnet's; or
  * `--gateway`), with their live status read from the gateway.
  */
-import {
-  describeServices,
-  gatewayPath,
-  type JobService,
-  type JobServicesParameters,
-  jobServices,
-  MAINNET_GATEWAY,
-  type ServiceStatus,
-} from './job-services.js';
-
-export {
-  describeServices,
-  gatewayPath,
-  type JobService,
-  type JobServicesParameters,
-  jobServices,
-  MAINNET_GATEWAY,
-  type ServiceStatus,
-};
+import { gatewayPath, type JobService, MAINNET_GATEWAY, type ServiceStatus } from './job-services.js';
 
 /** Gateway answers that are the gateway's own, not the service's. */
 const GATEWAY_ERRORS: Record<string, ServiceStatus> = {

@@ -26,14 +26,7 @@ export {
   type KeyAt,
   type NosanaAccountName,
 } from './account-bytes.js';
-export {
-  decodeJobFields,
-  decodeMarketFields,
-  decodeRunFields,
-  type JobAccount,
-  type MarketAccount,
-  type RunAccount,
-} from './account-fields.js';
+export * from './account-fields.js';
 export { publicKeyAt } from './public-key-at.js';
 export * from './rewards-accounts.js';
 

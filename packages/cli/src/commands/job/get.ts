@@ -2,6 +2,7 @@ import { Args, Flags } from '@oclif/core';
 import { gatewayFlag } from '../../gateway-flag.js';
 import { describePull, fetchNodeJob, type JobPull } from '../../image-pulls.js';
 import { solanaAddress } from '../../input.js';
+import { describeServices, type JobService, jobServices } from '../../job-services.js';
 import {
   describeJob,
   describeResult,
@@ -15,13 +16,7 @@ import {
 } from '../../jobs.js';
 import { NetworkCommand } from '../../network-command.js';
 import { spin } from '../../output.js';
-import {
-  describeServices,
-  gatewayFor,
-  type JobService,
-  jobServices,
-  probeServices,
-} from '../../service-urls.js';
+import { gatewayFor, probeServices } from '../../service-urls.js';
 
 /** What `nosana job get --json` returns. */
 export interface JobGetResult extends JobSummary {

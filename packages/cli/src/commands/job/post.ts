@@ -6,6 +6,7 @@ import { cloudGpuFlag, jobCost, nosUsdFlag } from '../../cloud-price.js';
 import { gatewayFlag } from '../../gateway-flag.js';
 import type { JobPull } from '../../image-pulls.js';
 import { parseTimeout } from '../../input.js';
+import { describeServices, type JobService, jobServices } from '../../job-services.js';
 import {
   describeJob,
   describeResult,
@@ -20,13 +21,7 @@ import {
 import { NetworkCommand } from '../../network-command.js';
 import { details, spin } from '../../output.js';
 import { checkHost, readPostDefinition } from '../../post-input.js';
-import {
-  describeServices,
-  gatewayFor,
-  type JobService,
-  jobServices,
-  probeServices,
-} from '../../service-urls.js';
+import { gatewayFor, probeServices } from '../../service-urls.js';
 
 /** What the price summary and a dry run read. */
 interface PriceContext {
