@@ -23,7 +23,13 @@ import '../errors.js';
 export type { CreateNosanaClientParameters } from './context.js';
 export type { AirdropParameters, BalancesResult } from './funds.js';
 export type { FinishRunParameters, WaitForRunOptions } from './host.js';
-export type { ListJobsParameters, PostJobParameters, PostJobResult, WaitForJobOptions } from './jobs.js';
+export type {
+  GetJobOptions,
+  ListJobsParameters,
+  PostJobParameters,
+  PostJobResult,
+  WaitForJobOptions,
+} from './jobs.js';
 export type {
   CloseMarketParameters,
   CloseMarketResult,

@@ -17,6 +17,7 @@ export {
   createNosanaClient,
   type EnterRewardsResult,
   type FinishRunParameters,
+  type GetJobOptions,
   type JobsProgramChange,
   type JobView,
   type ListJobsParameters,

@@ -13,6 +13,7 @@ import {
 } from '@nosana/core';
 import { Keypair, type PublicKey } from '@solana/web3.js';
 import { getJson, putJson } from '../ipfs/content-store.js';
+import { isAccountOf } from '../protocol/account-bytes.js';
 import { decodeJobAccount, type JobAccount } from '../protocol/accounts.js';
 import { assignJobInstruction, listJobInstruction } from '../protocol/builders.js';
 import { ACCOUNT_DATA_LENGTH, ACCOUNT_SPACE, JobAccountState, OFFSETS } from '../protocol/constants.js';
@@ -22,7 +23,7 @@ import type { Funds } from './funds.js';
 import { extendJob, recoverJob, stopJob } from './job-actions.js';
 import { jobNotFoundError } from './job-fields.js';
 import { type Markets, requireQueueRoom, whenQueueFull } from './markets.js';
-import { type JobView, jobView, type RunView, runsOf } from './views.js';
+import { type JobView, jobView, type RunView, runsOf, runView } from './views.js';
 import { waitUntil } from './wait.js';
 import '../errors.js';
 
@@ -69,6 +70,12 @@ export interface WaitForJobOptions {
   onChange?: (job: JobView) => void;
 }
 
+/** Options of `jobs.get`. */
+export interface GetJobOptions {
+  /** A Run account of the job already known: read with the job instead of scanning for the job's runs. */
+  run?: PublicKey | string;
+}
+
 /** The state byte a job of a (non-RUNNING) client state has on chain. */
 const STATE_BYTE: Record<Exclude<JobState, 'RUNNING'>, number> = {
   QUEUED: JobAccountState.Queued,
@@ -78,6 +85,11 @@ const STATE_BYTE: Record<Exclude<JobState, 'RUNNING'>, number> = {
 
 const jobNotFound = (ctx: ClientContext, key: PublicKey) =>
   jobNotFoundError(key.toBase58(), ctx.network.name);
+
+const isRunAccount = (ctx: ClientContext, info: { owner: PublicKey; data: Uint8Array }): boolean =>
+  info.owner.equals(ctx.ids.jobs) &&
+  info.data.length >= ACCOUNT_DATA_LENGTH.RunAccount &&
+  isAccountOf('RunAccount', info.data);
 
 const isJobAccount = (
   ctx: ClientContext,
@@ -193,7 +205,8 @@ async function postJob(
 /** See `jobs.waitFor`. */
 /**
  * Waits until `until(job)` holds: reacts to changes of the job and of its Run accounts (WebSocket) and polls
- * as a fallback (see `waitUntil`).
+ * as a fallback (see `waitUntil`). Once the job has a run, each read takes the job and that run in one call; the
+ * runs are scanned again only when it is no longer the job's.
  *
  * @example
  * ```ts
@@ -209,6 +222,14 @@ async function waitForJob(
 ): Promise<JobView> {
   const key = pk(address);
   let last: JobState | undefined;
+  /** The job's run once seen: read with the job (no scan) until it is no longer the job's. */
+  let known: PublicKey | undefined;
+  const read = async () => {
+    const withRun = known ? await jobs.get(key, { run: known }) : undefined;
+    const job = withRun?.run ? withRun : await jobs.get(key);
+    known = job.run?.address;
+    return job;
+  };
   return waitUntil(
     (notify) => {
       const unsubscribeJob = jobs.subscribe(key, notify);
@@ -222,7 +243,7 @@ async function waitForJob(
       };
     },
     async () => {
-      const job = await jobs.get(key);
+      const job = await read();
       if (job.state !== last) {
         last = job.state;
         onChange?.(job);
@@ -253,9 +274,25 @@ export function createJobs(ctx: ClientContext, markets: Markets, funds: Funds) {
   const { ids } = ctx;
 
   const jobs = {
-    /** A job by address, with RUNNING detected through its Run account. */
-    async get(address: PublicKey | string): Promise<JobView> {
+    /**
+     * A job by address, with RUNNING detected through its Run account: found with a program scan, or, given
+     * `run` (a Run account already known, as a node knows its own), read with the job in one `getMultipleAccounts`
+     * — then the view's run is that one while it exists for this job, and null otherwise (even if another run does).
+     *
+     * @example
+     * ```ts
+     * const job = await client.jobs.get(address);
+     * const stillMine = (await client.jobs.get(address, { run: run.address })).run !== null;
+     * ```
+     */
+    async get(address: PublicKey | string, options: GetJobOptions = {}): Promise<JobView> {
       const key = pk(address);
+      if (options.run) {
+        const [info = null, runInfo = null] = await ctx.accounts([key, pk(options.run)]);
+        if (!isJobAccount(ctx, info)) throw jobNotFound(ctx, key);
+        const run = runInfo && isRunAccount(ctx, runInfo) ? runView(pk(options.run), runInfo.data) : null;
+        return jobView(key, info.data, run?.job.equals(key) ? run : null);
+      }
       const [info, runs] = await Promise.all([ctx.account(key), runsOf(ctx, { job: key })]);
       if (!isJobAccount(ctx, info)) throw jobNotFound(ctx, key);
       return jobView(key, info.data, runs[0] ?? null);
