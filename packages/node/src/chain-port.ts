@@ -24,8 +24,12 @@ export interface ChainPort {
   readonly network: string;
   /** Unix seconds on the cluster's clock (job deadlines are counted on it). */
   chainTime(): Promise<number>;
-  /** A job with its current run; throws `CHAIN__JOB_NOT_FOUND` when the account is gone. */
-  getJob(job: string): Promise<JobView>;
+  /**
+   * A job with its current run; throws `CHAIN__JOB_NOT_FOUND` when the account is gone. Given `run` (a Run account
+   * of the job this node knows), only that run is read, in the same call as the job (no scan of the job's runs):
+   * the view's run is null once it is no longer the job's.
+   */
+  getJob(job: string, run?: string): Promise<JobView>;
   /** Calls `onChange` when the job's account changes; returns the unsubscribe function. */
   watchJob(job: string, onChange: () => void): () => void;
   /** Calls `onChange` when a run may have been assigned to this node; returns the unsubscribe function. */
@@ -88,7 +92,7 @@ export function createChainPort(
     address: me.toBase58(),
     network: client.network.name,
     chainTime: () => client.chainTime(),
-    getJob: (job) => client.jobs.get(job),
+    getJob: (job, run) => client.jobs.get(job, run === undefined ? {} : { run }),
     watchJob: (job, onChange) => client.jobs.subscribe(job, () => onChange()),
     watchRuns: (onChange) => client.host.subscribeRuns(onChange),
     runs: () => client.host.runs(),

@@ -100,6 +100,27 @@ describe('createNode (fake engine, fake chain)', () => {
     expect(h.chain.calls.watchRuns).toBe(1);
   });
 
+  it('while it runs all it can, reads only its job with its run: no scan of runs, jobs or the queue', async () => {
+    const h = await harness(() => ({ logs: [{ line: 'working' }], forever: true }));
+    const job = h.chain.postJob(definition());
+    await h.clock.runUntil(() => h.engine.started.length === 1);
+    const run = h.chain.runsByJob.get(job)!.address.toBase58();
+    const reads: unknown[][] = [];
+    h.chain.fault = (method, args) => void reads.push([method, ...args]);
+    await h.clock.advance(60_000);
+    expect(reads.filter(([method]) => method === 'runs' || method === 'isQueued')).toEqual([]);
+    const jobReads = reads.filter(([method]) => method === 'getJob');
+    expect(jobReads.length).toBeGreaterThan(3);
+    expect(jobReads.every(([, read, withRun]) => read === job && withRun === run)).toBe(true);
+    h.chain.fault = undefined;
+    h.chain.ownerStop(job);
+    await h.clock.runUntil(finished(h, job));
+    // A slot is free again: the loop reads its runs and rejoins the queue.
+    const runsBefore = h.chain.calls.runs ?? 0;
+    await h.clock.advance(5000);
+    expect(h.chain.calls.runs).toBeGreaterThan(runsBefore);
+  });
+
   it('keeps a job running through RPC errors while it watches it, and runs it only once (regression)', async () => {
     const h = await harness(() => ({ logs: [{ line: 'working' }], exitCode: 0, durationMs: 1500 }));
     const job = h.chain.postJob(definition());

@@ -249,6 +249,12 @@ async function tick(d: Daemon): Promise<void> {
     if ((record.phase === 'result-ready' || record.phase === 'result-pinned') && due(d, record.job))
       schedule(d, record.job, () => settle(d, record));
   }
+  // A node running all it can takes nothing new: its runs are read again when a slot frees (which wakes the loop),
+  // not every turn of a long job.
+  if (d.active.size >= d.concurrency) {
+    setState(d, 'running');
+    return waitForChange(d);
+  }
   const runs = await d.chain.runs();
   for (const run of runs) {
     const job = run.job.toBase58();

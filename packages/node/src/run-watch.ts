@@ -62,10 +62,13 @@ export function watchRun(parameters: WatchRunParameters): () => void {
     warn(`job ${job}: account notifications unavailable (${(error as Error).message}); polling only`);
   }
 
-  /** Reads the job; null when the read failed (not a statement about the job). */
+  /**
+   * Reads the job with this run (one read of both accounts, no scan of the job's runs); null when the read failed
+   * (not a statement about the job).
+   */
   const read = async () => {
     try {
-      return { job: await chain.getJob(job) };
+      return { job: await chain.getJob(job, run.address.toBase58()) };
     } catch (error) {
       if (isNosanaError(error, 'CHAIN__JOB_NOT_FOUND')) return { job: null };
       return { error };

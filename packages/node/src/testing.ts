@@ -166,9 +166,11 @@ class FakeChainState implements FakeChain {
     this.call('chainTime', []);
     return this.time;
   }
-  async getJob(job: string) {
-    this.call('getJob', [job]);
-    return this.view(this.find(job));
+  async getJob(job: string, run?: string) {
+    this.call('getJob', run === undefined ? [job] : [job, run]);
+    const view = this.view(this.find(job));
+    // Given its run, the chain reads that Run account only: another run of the job is not seen.
+    return run === undefined || view.run?.address.toBase58() === run ? view : { ...view, run: null };
   }
   watchJob(job: string, onChange: () => void) {
     const set = this.jobWatchers.get(job) ?? new Set();
