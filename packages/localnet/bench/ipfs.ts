@@ -8,7 +8,9 @@
  *   kubo-rpc-client and with plain HTTP requests (`kuboAdd`, as `@nosana/chain`'s Kubo store uploads, and `cat`
  *   read with node:http): the difference is the client's own cost,
  *
- * plus `computeCid` (only-hash, no I/O) as the ceiling. Then one 1 GB file (10^9 bytes) is streamed through the child server
+ * plus `computeCid` (only-hash, no I/O) as the ceiling of the hashing, and the floor of the transport: the plain-HTTP
+ * requests to a node:http server in the same child process that discards the upload and answers reads with zeros
+ * from memory (what the API could reach on this machine if storing cost nothing). Then one 1 GB file (10^9 bytes) is streamed through the child server
  * (generated while it is sent, never held whole) and read back, while the child samples its RSS every 20 ms: the
  * growth of its peak RSS over its RSS before the add shows whether the server streams or buffers. Every add uses fresh bytes (Kubo's deterministic ChaCha20
  * data with a new seed) so every block is new to the store; the bytes are generated and their CID computed
@@ -24,7 +26,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { type IncomingMessage, request } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -53,7 +56,12 @@ else await bench();
 /** A way to add and read files. */
 interface Target {
   name: string;
-  add(chunks: Uint8Array[]): Promise<string>;
+  /**
+   * Takes the content in one buffer (as `@nosana/chain`'s Kubo store has it: `putBytes`), joined before the clock
+   * starts; the others take the generator's chunks.
+   */
+  joined?: boolean;
+  add(content: { chunks: Uint8Array[]; joined: Buffer | undefined }): Promise<string>;
   cat(cid: string, onChunk: (chunk: Uint8Array) => void): Promise<void>;
 }
 
@@ -124,6 +132,39 @@ async function bench() {
         },
       );
 
+      // The transport alone: the plain-HTTP target's requests to a server that does nothing with them.
+      // What the plain client's input costs to make: one fresh buffer, its pages touched for the first time.
+      await measure(
+        'join the chunks into one new buffer (before the plain client’s clock)',
+        'join',
+        (run) => content(`join-${bytes}-${run}`),
+        async (chunks) => {
+          if (Buffer.concat(chunks).length !== bytes) throw new Error('join lost bytes');
+        },
+      );
+      const floor = 'floor: child process, plain HTTP, nothing stored';
+      await measure(
+        floor,
+        'upload',
+        (run) => Buffer.concat(content(`floor-${bytes}-${run}`)),
+        async (joined) => {
+          const answer = await kuboAdd({ url: child.floorUrl, bytes: joined, query: {}, timeoutMs: 600_000 });
+          if (answer.Hash !== 'floor') throw new Error(`${floor}: answered ${answer.Hash}`);
+        },
+      );
+      await measure(
+        floor,
+        'read',
+        () => undefined,
+        async () => {
+          let length = 0;
+          await readAll(`${child.floorUrl}/api/v0/cat?bytes=${bytes}`, (chunk) => {
+            length += chunk.length;
+          });
+          if (length !== bytes) throw new Error(`${floor}: read ${length} B, expected ${bytes}`);
+        },
+      );
+
       for (const target of targets) {
         const seed = (run: number) => `${target.name}-${bytes}-${run}`;
         const added: string[] = [];
@@ -132,10 +173,11 @@ async function bench() {
           'add + pin',
           async (run) => {
             const chunks = content(seed(run));
-            return { chunks, expected: await computeCid(chunks) };
+            const joined = target.joined ? Buffer.concat(chunks) : undefined;
+            return { chunks, joined, expected: await computeCid(chunks) };
           },
-          async ({ chunks, expected }, run) => {
-            const cid = await target.add(chunks);
+          async ({ chunks, joined, expected }, run) => {
+            const cid = await target.add({ chunks, joined });
             if (cid !== expected) throw new Error(`${target.name}: add gave ${cid}, computeCid ${expected}`);
             if (run >= 0) added.push(cid);
           },
@@ -254,7 +296,7 @@ async function bigFile(child: ChildServer, bytes: number, gc: () => void): Promi
 function storeTarget(name: string, store: ContentStore): Target {
   return {
     name,
-    async add(chunks) {
+    async add({ chunks }) {
       let cid = '';
       for await (const entry of store.add([{ content: chunks }])) cid = entry.cid.toString();
       return cid;
@@ -271,7 +313,7 @@ function kuboTarget(name: string, url: string): Target {
   const kubo = create({ url });
   return {
     name,
-    async add(chunks) {
+    async add({ chunks }) {
       return (await kubo.add(chunks, { cidVersion: 0, pin: true })).cid.toString();
     },
     async cat(cid, onChunk) {
@@ -282,30 +324,35 @@ function kuboTarget(name: string, url: string): Target {
 
 /**
  * The API with a client that costs little: `kuboAdd` (how `@nosana/chain`'s Kubo store uploads: one multipart request
- * written to the socket; the chunks are joined first, inside the timing) and a `POST /api/v0/cat` read with node:http
+ * written to the socket, from one buffer joined before the clock starts) and a `POST /api/v0/cat` read with node:http
  * (`fetch` and kubo-rpc-client read it at 100–160 MB/s where curl read 280–410 MB/s from the same server).
  */
 function httpTarget(name: string, url: string): Target {
   return {
     name,
-    async add(chunks) {
-      const bytes = Buffer.concat(chunks);
-      return (await kuboAdd({ url, bytes, query: { 'cid-version': '0', pin: 'true' }, timeoutMs: 600_000 }))
-        .Hash;
+    joined: true,
+    async add({ joined }) {
+      const query = { 'cid-version': '0', pin: 'true' };
+      return (await kuboAdd({ url, bytes: joined!, query, timeoutMs: 600_000 })).Hash;
     },
-    async cat(cid, onChunk) {
-      const response = await new Promise<IncomingMessage>((resolve, reject) =>
-        request(`${url}/api/v0/cat?arg=${cid}`, { method: 'POST' }, resolve).on('error', reject).end(),
-      );
-      if (response.statusCode !== 200) throw new Error(`cat ${cid}: ${response.statusCode}`);
-      for await (const chunk of response as AsyncIterable<Uint8Array>) onChunk(chunk);
-    },
+    cat: (cid, onChunk) => readAll(`${url}/api/v0/cat?arg=${cid}`, onChunk),
   };
+}
+
+/** A `POST` read with node:http, each chunk of the answer passed to `onChunk`. */
+async function readAll(url: string, onChunk: (chunk: Uint8Array) => void): Promise<void> {
+  const response = await new Promise<IncomingMessage>((resolve, reject) =>
+    request(url, { method: 'POST' }, resolve).on('error', reject).end(),
+  );
+  if (response.statusCode !== 200) throw new Error(`POST ${url}: ${response.statusCode}`);
+  for await (const chunk of response as AsyncIterable<Uint8Array>) onChunk(chunk);
 }
 
 /** The server in a child process; `rss` asks it for its RSS now (`reset`) or its peak since the last reset. */
 interface ChildServer {
   apiUrl: string;
+  /** The transport's ceiling in the same process: a node:http server that discards uploads and sends zeros. */
+  floorUrl: string;
   rss(what: 'reset' | 'peak'): Promise<number>;
   close(): Promise<void>;
 }
@@ -328,9 +375,10 @@ async function startChildServer(dir: string): Promise<ChildServer> {
         resolve(JSON.parse(line) as Record<string, unknown>);
       });
     });
-  const apiUrl = (await next()).apiUrl as string;
+  const { apiUrl, floorUrl } = (await next()) as { apiUrl: string; floorUrl: string };
   return {
     apiUrl,
+    floorUrl,
     async rss(what) {
       const answer = next();
       child.stdin!.write(`${what}\n`);
@@ -351,7 +399,8 @@ async function serve(dir: string) {
     peak = Math.max(peak, process.memoryUsage.rss());
   };
   setInterval(sample, 20).unref();
-  process.stdout.write(`${JSON.stringify({ apiUrl: server.apiUrl })}\n`);
+  const floor = await startFloorServer();
+  process.stdout.write(`${JSON.stringify({ apiUrl: server.apiUrl, floorUrl: floor.url })}\n`);
   const input = createInterface({ input: process.stdin });
   input.on('line', (line) => {
     sample();
@@ -362,9 +411,31 @@ async function serve(dir: string) {
     process.stdout.write(`${JSON.stringify({ rss: peak })}\n`);
   });
   input.once('close', async () => {
+    floor.server.close();
     await server.close();
     await store.close();
   });
+}
+
+/**
+ * The floor of the API path on this machine: the same requests to a node:http server that does nothing with them —
+ * an upload is read and discarded, a read answers `?bytes=N` zeros from memory.
+ */
+async function startFloorServer(): Promise<{ server: Server; url: string }> {
+  const zeros = new Map<number, Buffer>();
+  const server = createServer((request, response) => {
+    const bytes = Number(new URL(request.url ?? '/', 'http://floor').searchParams.get('bytes') ?? 0);
+    request.resume();
+    request.on('end', () => {
+      if (bytes > 0) {
+        if (!zeros.has(bytes)) zeros.set(bytes, Buffer.alloc(bytes));
+        return response.end(zeros.get(bytes));
+      }
+      response.end(`${JSON.stringify({ Name: 'floor', Hash: 'floor', Size: '0' })}\n`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
 function printTable(out: (line?: string) => void, rows: Row[]) {
