@@ -71,6 +71,8 @@ interface Row {
   op: string;
   mbps: number[];
   ms: number[];
+  /** CPU time of the child-process server during each run (all its threads), for the rows that use it. */
+  serverCpuMs: number[];
 }
 
 async function bench() {
@@ -106,16 +108,19 @@ async function bench() {
         operation: (input: T, run: number) => Promise<void>,
         warmupRuns = warmup,
       ) => {
-        const row: Row = { size: label, path, op, mbps: [], ms: [] };
+        const row: Row = { size: label, path, op, mbps: [], ms: [], serverCpuMs: [] };
+        const usesChild = path.includes('child process');
         for (let run = -warmupRuns; run < runs; run++) {
           const input = await prepare(run);
           // The page cache's writeback of earlier adds would slow whichever row comes later: flushed first.
           execFileSync('sync');
           gc();
+          const cpuBefore = usesChild ? await child.cpu() : 0;
           const start = process.hrtime.bigint();
           await operation(input, run);
           const ms = Number(process.hrtime.bigint() - start) / 1e6;
           if (run < 0) continue;
+          if (usesChild) row.serverCpuMs.push((await child.cpu()) - cpuBefore);
           row.ms.push(ms);
           row.mbps.push(bytes / 1e6 / (ms / 1e3));
         }
@@ -222,7 +227,9 @@ function printReport(rows: Row[], big: BigFile | undefined, loadBefore: number):
   const cpu = cpus();
   out(`node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim()}, store in ${tmpdir()}`);
   out(`load average (1 min) ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`);
-  out('MB/s = 10^6 content bytes per second; median [min–max] over the runs');
+  out(
+    'MB/s = 10^6 content bytes per second; median [min–max] over the runs; server CPU = user + system time of the child-process server during a run, all its threads',
+  );
   out();
   printTable(out, rows);
   if (big) {
@@ -354,6 +361,8 @@ interface ChildServer {
   /** The transport's ceiling in the same process: a node:http server that discards uploads and sends zeros. */
   floorUrl: string;
   rss(what: 'reset' | 'peak'): Promise<number>;
+  /** The server process's CPU time so far (user + system, all threads), in ms. */
+  cpu(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -384,6 +393,11 @@ async function startChildServer(dir: string): Promise<ChildServer> {
       child.stdin!.write(`${what}\n`);
       return (await answer).rss as number;
     },
+    async cpu() {
+      const answer = next();
+      child.stdin!.write('cpu\n');
+      return (await answer).cpu as number;
+    },
     async close() {
       child.stdin!.end();
       await exited;
@@ -403,6 +417,10 @@ async function serve(dir: string) {
   process.stdout.write(`${JSON.stringify({ apiUrl: server.apiUrl, floorUrl: floor.url })}\n`);
   const input = createInterface({ input: process.stdin });
   input.on('line', (line) => {
+    if (line === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      return process.stdout.write(`${JSON.stringify({ cpu: (user + system) / 1000 })}\n`);
+    }
     sample();
     if (line === 'reset') {
       (globalThis as { gc?: () => void }).gc?.();
@@ -443,7 +461,7 @@ function printTable(out: (line?: string) => void, rows: Row[]) {
     const s = [...xs].sort((a, b) => a - b);
     return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
   };
-  const header = ['size', 'path', 'op', 'runs', 'MB/s median [min–max]', 'ms median'];
+  const header = ['size', 'path', 'op', 'runs', 'MB/s median [min–max]', 'ms median', 'server CPU ms median'];
   const table = rows.map((r) => [
     r.size,
     r.path,
@@ -451,6 +469,7 @@ function printTable(out: (line?: string) => void, rows: Row[]) {
     String(r.ms.length),
     `${median(r.mbps).toFixed(0)} [${Math.min(...r.mbps).toFixed(0)}–${Math.max(...r.mbps).toFixed(0)}]`,
     median(r.ms).toFixed(1),
+    r.serverCpuMs.length ? median(r.serverCpuMs).toFixed(0) : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
