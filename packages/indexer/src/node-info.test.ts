@@ -141,14 +141,18 @@ describe('node specs source', () => {
 
   it('refuses answers for another node, too large, not JSON, redirected or too slow', async () => {
     const store = openStore({ path: ':memory:' });
-    const source = createNodeSpecsSource({
-      db: store.db,
-      locate: (node) => `${base}/${node}`,
-      retryMs: 0,
-      maxBytes: 1024,
-      timeoutMs: 300,
-    });
-    const errorFor = async (respond: (res: ServerResponse) => void) => {
+    // A generous time limit where the answer is complete (a loaded machine must not turn a refusal into a timeout),
+    // a short one only for the answer that never ends.
+    const sourceWith = (timeoutMs: number) =>
+      createNodeSpecsSource({
+        db: store.db,
+        locate: (node) => `${base}/${node}`,
+        retryMs: 0,
+        maxBytes: 1024,
+        timeoutMs,
+      });
+    const complete = sourceWith(30_000);
+    const errorFor = async (respond: (res: ServerResponse) => void, source = complete) => {
       answer = respond;
       const got = await source.get(NODE);
       expect(got.specs).toBeNull();
@@ -178,7 +182,7 @@ describe('node specs source', () => {
         // Headers, then nothing: the time limit covers the body.
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{');
-      }),
+      }, sourceWith(300)),
     ).toMatch(/abort|timeout/i);
     store.closeDatabase();
   });
