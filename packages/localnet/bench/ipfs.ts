@@ -5,8 +5,9 @@
  * - through the Kubo RPC server with an unmodified kubo-rpc-client in the same process (as tests that embed
  *   `startLocalnet()` use it: client and server share one event loop),
  * - through the Kubo RPC server in a child process (as `nosana localnet start` serves other processes), with
- *   kubo-rpc-client and with plain HTTP requests (`kuboAdd`, as `@nosana/chain`'s Kubo store uploads, and `cat`
- *   read with node:http): the difference is the client's own cost,
+ *   kubo-rpc-client, with plain HTTP requests (`kuboAdd`, as `@nosana/chain`'s Kubo store uploads, and `cat`
+ *   read with node:http), and with curl (a client that costs this process nothing; each request also pays for
+ *   starting curl, which shows at 1 MiB): the differences are the clients' own costs,
  *
  * plus `computeCid` (only-hash, no I/O) as the ceiling of the hashing, and the floor of the transport: the plain-HTTP
  * requests to a node:http server in the same child process that discards the upload and answers reads with zeros
@@ -23,16 +24,16 @@
  *
  * MB/s means 10^6 bytes of file content per second.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { computeCid, kuboAdd } from '@nosana/chain';
 import { deterministicBytes } from '@nosana/chain/testing';
 import { create } from 'kubo-rpc-client';
@@ -50,6 +51,8 @@ const { values } = parseArgs({
   },
 });
 
+const execFileAsync = promisify(execFile);
+
 if (values.serve) await serve(values.serve);
 else await bench();
 
@@ -61,8 +64,11 @@ interface Target {
    * starts; the others take the generator's chunks.
    */
   joined?: boolean;
+  /** Takes the content as a file, written (and flushed) before the clock starts: curl uploads a file. */
+  file?: string;
   add(content: { chunks: Uint8Array[]; joined: Buffer | undefined }): Promise<string>;
-  cat(cid: string, onChunk: (chunk: Uint8Array) => void): Promise<void>;
+  /** Reads the file; returns its length. `onChunk`, when given, sees every byte (for the untimed comparison). */
+  cat(cid: string, onChunk?: (chunk: Uint8Array) => void): Promise<number>;
 }
 
 interface Row {
@@ -96,6 +102,7 @@ async function bench() {
       kuboTarget('server, same process', server.apiUrl),
       kuboTarget('server, child process', child.apiUrl),
       httpTarget('server, child process, plain HTTP', child.apiUrl),
+      curlTarget('server, child process, curl', child.apiUrl, join(dir, 'upload.bin')),
     ];
 
     // `--runs-1m 0 --runs-50m 0` leaves only the 1 GB stream.
@@ -162,10 +169,7 @@ async function bench() {
         'read',
         () => undefined,
         async () => {
-          let length = 0;
-          await readAll(`${child.floorUrl}/api/v0/cat?bytes=${bytes}`, (chunk) => {
-            length += chunk.length;
-          });
+          const length = await readAll(`${child.floorUrl}/api/v0/cat?bytes=${bytes}`);
           if (length !== bytes) throw new Error(`${floor}: read ${length} B, expected ${bytes}`);
         },
       );
@@ -178,7 +182,8 @@ async function bench() {
           'add + pin',
           async (run) => {
             const chunks = content(seed(run));
-            const joined = target.joined ? Buffer.concat(chunks) : undefined;
+            const joined = target.joined || target.file ? Buffer.concat(chunks) : undefined;
+            if (target.file) writeFileSync(target.file, joined!);
             return { chunks, joined, expected: await computeCid(chunks) };
           },
           async ({ chunks, joined, expected }, run) => {
@@ -192,10 +197,7 @@ async function bench() {
           'cat',
           () => undefined,
           async (_, run) => {
-            let length = 0;
-            await target.cat(added[run]!, (chunk) => {
-              length += chunk.length;
-            });
+            const length = await target.cat(added[run]!);
             if (length !== bytes) throw new Error(`${target.name}: cat gave ${length} B, expected ${bytes}`);
           },
           0,
@@ -311,7 +313,7 @@ function storeTarget(name: string, store: ContentStore): Target {
     async cat(cid, onChunk) {
       const entry = await store.resolve(cid);
       if (entry.type !== 'file') throw new Error(`${cid} is a ${entry.type}, not a file`);
-      for await (const chunk of entry.content()) onChunk(chunk);
+      return counted(entry.content(), onChunk);
     },
   };
 }
@@ -323,9 +325,7 @@ function kuboTarget(name: string, url: string): Target {
     async add({ chunks }) {
       return (await kubo.add(chunks, { cidVersion: 0, pin: true })).cid.toString();
     },
-    async cat(cid, onChunk) {
-      for await (const chunk of kubo.cat(cid)) onChunk(chunk);
-    },
+    cat: (cid, onChunk) => counted(kubo.cat(cid), onChunk),
   };
 }
 
@@ -346,13 +346,57 @@ function httpTarget(name: string, url: string): Target {
   };
 }
 
-/** A `POST` read with node:http, each chunk of the answer passed to `onChunk`. */
-async function readAll(url: string, onChunk: (chunk: Uint8Array) => void): Promise<void> {
+/**
+ * The API with a client written in C that costs the bench's process nothing: curl uploads the file (`-F
+ * file=@…`, without waiting for `100 Continue`) and reads to /dev/null — or, for the untimed comparison, into a pipe.
+ */
+function curlTarget(name: string, url: string, file: string): Target {
+  const curl = (args: string[]) => execFileAsync('curl', ['-sS', '--fail', ...args], { maxBuffer: 1 << 20 });
+  return {
+    name,
+    file,
+    async add() {
+      const query = 'cid-version=0&pin=true';
+      const { stdout } = await curl(['-H', 'Expect:', '-F', `file=@${file}`, `${url}/api/v0/add?${query}`]);
+      return (JSON.parse(stdout.trim().split('\n').at(-1)!) as { Hash: string }).Hash;
+    },
+    async cat(cid, onChunk) {
+      const target = `${url}/api/v0/cat?arg=${cid}`;
+      if (!onChunk)
+        return Number(
+          (await curl(['-X', 'POST', '-o', '/dev/null', '-w', '%{size_download}', target])).stdout,
+        );
+      const reader = spawn('curl', ['-sS', '--fail', '-X', 'POST', target], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const exited = new Promise<number | null>((resolve) => reader.once('close', resolve));
+      const length = await counted(reader.stdout!, onChunk);
+      if ((await exited) !== 0) throw new Error(`curl ${target} failed`);
+      return length;
+    },
+  };
+}
+
+/** The length of a stream of chunks, each passed to `onChunk` when given. */
+async function counted(
+  chunks: AsyncIterable<Uint8Array>,
+  onChunk?: (chunk: Uint8Array) => void,
+): Promise<number> {
+  let length = 0;
+  for await (const chunk of chunks) {
+    length += chunk.length;
+    onChunk?.(chunk);
+  }
+  return length;
+}
+
+/** A `POST` read with node:http; returns the answer's length, each chunk passed to `onChunk` when given. */
+async function readAll(url: string, onChunk?: (chunk: Uint8Array) => void): Promise<number> {
   const response = await new Promise<IncomingMessage>((resolve, reject) =>
     request(url, { method: 'POST' }, resolve).on('error', reject).end(),
   );
   if (response.statusCode !== 200) throw new Error(`POST ${url}: ${response.statusCode}`);
-  for await (const chunk of response as AsyncIterable<Uint8Array>) onChunk(chunk);
+  return counted(response as AsyncIterable<Uint8Array>, onChunk);
 }
 
 /** The server in a child process; `rss` asks it for its RSS now (`reset`) or its peak since the last reset. */
