@@ -144,7 +144,6 @@ async function bench() {
         },
       );
 
-      // The transport alone: the plain-HTTP target's requests to a server that does nothing with them.
       // What the plain client's input costs to make: one fresh buffer, its pages touched for the first time.
       await measure(
         'join the chunks into one new buffer (before the plain client’s clock)',
@@ -154,6 +153,7 @@ async function bench() {
           if (Buffer.concat(chunks).length !== bytes) throw new Error('join lost bytes');
         },
       );
+      // The transport alone: the plain-HTTP target's requests to a server that does nothing with them.
       const floor = 'floor: child process, plain HTTP, nothing stored';
       await measure(
         floor,
