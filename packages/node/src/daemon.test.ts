@@ -113,12 +113,13 @@ describe('createNode (fake engine, fake chain)', () => {
     expect(jobReads.length).toBeGreaterThan(3);
     expect(jobReads.every(([, read, withRun]) => read === job && withRun === run)).toBe(true);
     h.chain.fault = undefined;
+    const runsWhileBusy = h.chain.calls.runs ?? 0;
     h.chain.ownerStop(job);
     await h.clock.runUntil(finished(h, job));
-    // A slot is free again: the loop reads its runs and rejoins the queue.
-    const runsBefore = h.chain.calls.runs ?? 0;
-    await h.clock.advance(5000);
-    expect(h.chain.calls.runs).toBeGreaterThan(runsBefore);
+    // A slot is free again: the loop reads its runs and rejoins the queue (runUntil lets the settlement's real work
+    // finish first, and throws if the runs are never read again).
+    await h.clock.runUntil(() => (h.chain.calls.runs ?? 0) > runsWhileBusy);
+    expect(h.chain.calls.runs).toBeGreaterThan(runsWhileBusy);
   });
 
   it('keeps a job running through RPC errors while it watches it, and runs it only once (regression)', async () => {
