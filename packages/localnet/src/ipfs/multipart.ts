@@ -1,8 +1,8 @@
 /** Streaming multipart/form-data bodies (Kubo's `add`, Pinata's `pinFileToIPFS`) as import candidates. */
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
+import { Busboy, type BusboyHeaders, type BusboyInstance } from '@fastify/busboy';
 import { NosanaError } from '@nosana/core';
-import busboy from 'busboy';
 import type { ImportCandidate } from 'ipfs-unixfs-importer';
 import '../errors.js';
 
@@ -22,9 +22,10 @@ export async function* multipart(
   maxBytes: number,
   onField?: (name: string, value: string) => void,
 ): AsyncGenerator<ImportCandidate> {
-  let parser: ReturnType<typeof busboy>;
+  let parser: BusboyInstance;
   try {
-    parser = busboy({ headers: request.headers, preservePath: true });
+    // This parser finds part boundaries with Buffer#indexOf (native), not a search written in JavaScript.
+    parser = new Busboy({ headers: request.headers as BusboyHeaders, preservePath: true });
   } catch (cause) {
     throw new NosanaError(
       'LOCALNET__IPFS_BAD_REQUEST',
@@ -63,15 +64,15 @@ export async function* multipart(
       throw failure ?? reason;
     }
   }
-  parser.on('file', (_field, stream, info) => {
+  parser.on('file', (_field, stream, filename, _encoding, mimeType) => {
     let path: string;
     try {
-      path = decodeURIComponent(info.filename ?? '');
+      path = decodeURIComponent(filename ?? '');
     } catch (cause) {
       stream.resume();
       return fail(badBody(cause));
     }
-    if (info.mimeType === 'application/x-directory') {
+    if (mimeType === 'application/x-directory') {
       stream.resume();
       queue.push({ path });
     } else {
@@ -82,7 +83,7 @@ export async function* multipart(
     wake?.();
   });
   if (onField) parser.on('field', (name, value) => onField(name, value));
-  parser.on('close', () => {
+  parser.on('finish', () => {
     if (failure) return;
     ended = true;
     wake?.();
