@@ -4,8 +4,8 @@
  * - through the content store directly (`openContentStore`),
  * - through the Kubo RPC server with an unmodified kubo-rpc-client in the same process (as tests that embed
  *   `startLocalnet()` use it: client and server share one event loop),
- * - through the Kubo RPC server in a child process (as `nosana localnet start` serves other processes), with
- *   kubo-rpc-client, with plain HTTP requests (`kuboAdd`, as `@nosana/chain`'s Kubo store uploads, and `cat`
+ * - through the Kubo RPC server in a child process (as `nosana localnet start --detach` serves other processes, with
+ *   its malloc settings unless `--malloc glibc`), with kubo-rpc-client, with plain HTTP requests (`kuboAdd`, as `@nosana/chain`'s Kubo store uploads, and `cat`
  *   read with node:http), and with curl (a client that costs this process nothing; each request also pays for
  *   starting curl, which shows at 1 MiB): the differences are the clients' own costs,
  *
@@ -20,7 +20,8 @@
  * timed run starts after a `sync`, so that no row pays for the writeback of the rows before it.
  *
  * Run from packages/localnet (`--expose-gc` lets it collect garbage before each timed run):
- *   node --expose-gc --conditions=@nosana/source --import tsx bench/ipfs.ts [--runs-1m 30] [--runs-50m 5]
+ *   node --expose-gc --conditions=@nosana/source --import tsx bench/ipfs.ts [--runs-1m 30] [--runs-50m 5] [--gb 1]
+ *     [--malloc localnet|glibc]
  *
  * MB/s means 10^6 bytes of file content per second.
  */
@@ -39,6 +40,7 @@ import { deterministicBytes } from '@nosana/chain/testing';
 import { create } from 'kubo-rpc-client';
 import { startIpfsServer } from '../src/ipfs/server.js';
 import { type ContentStore, openContentStore } from '../src/ipfs/store.js';
+import { LOCALNET_MALLOC_ENV, localnetServerEnv } from '../src/server-env.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,6 +48,11 @@ const { values } = parseArgs({
     'runs-50m': { type: 'string', default: '5' },
     /** Size of the streamed add and cat through the child server whose RSS is watched, in GB (0 skips it). */
     gb: { type: 'string', default: '1' },
+    /**
+     * The child-process server's malloc settings: `localnet` (the default) starts it with the environment
+     * `nosana localnet start --detach` gives its server (`localnetServerEnv`), `glibc` with glibc's defaults.
+     */
+    malloc: { type: 'string', default: 'localnet' },
     /** Internal: run as the child-process server over this directory. */
     serve: { type: 'string' },
   },
@@ -79,6 +86,8 @@ interface Row {
   ms: number[];
   /** CPU time of the child-process server during each run (all its threads), for the rows that use it. */
   serverCpuMs: number[];
+  /** Minor page faults of the child-process server during each run (fresh memory touched for the first time). */
+  serverFaults: number[];
 }
 
 async function bench() {
@@ -115,19 +124,23 @@ async function bench() {
         operation: (input: T, run: number) => Promise<void>,
         warmupRuns = warmup,
       ) => {
-        const row: Row = { size: label, path, op, mbps: [], ms: [], serverCpuMs: [] };
+        const row: Row = { size: label, path, op, mbps: [], ms: [], serverCpuMs: [], serverFaults: [] };
         const usesChild = path.includes('child process');
         for (let run = -warmupRuns; run < runs; run++) {
           const input = await prepare(run);
           // The page cache's writeback of earlier adds would slow whichever row comes later: flushed first.
           execFileSync('sync');
           gc();
-          const cpuBefore = usesChild ? await child.cpu() : 0;
+          const before = usesChild ? await child.cpu() : undefined;
           const start = process.hrtime.bigint();
           await operation(input, run);
           const ms = Number(process.hrtime.bigint() - start) / 1e6;
           if (run < 0) continue;
-          if (usesChild) row.serverCpuMs.push((await child.cpu()) - cpuBefore);
+          if (before) {
+            const after = await child.cpu();
+            row.serverCpuMs.push(after.cpu - before.cpu);
+            row.serverFaults.push(after.faults - before.faults);
+          }
           row.ms.push(ms);
           row.mbps.push(bytes / 1e6 / (ms / 1e3));
         }
@@ -230,7 +243,14 @@ function printReport(rows: Row[], big: BigFile | undefined, loadBefore: number):
   out(`node ${process.version}, ${cpu.length} × ${cpu[0]?.model.trim()}, store in ${tmpdir()}`);
   out(`load average (1 min) ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after`);
   out(
-    'MB/s = 10^6 content bytes per second; median [min–max] over the runs; server CPU = user + system time of the child-process server during a run, all its threads',
+    values.malloc === 'glibc'
+      ? "child-process server with glibc's default malloc settings (--malloc glibc)"
+      : `child-process server with the localnet's malloc settings: ${Object.entries(LOCALNET_MALLOC_ENV)
+          .map(([name, value]) => `${name}=${value}`)
+          .join(' ')}`,
+  );
+  out(
+    'MB/s = 10^6 content bytes per second; median [min–max] over the runs; server CPU = user + system time of the child-process server during a run, all its threads; faults = its minor page faults',
   );
   out();
   printTable(out, rows);
@@ -405,9 +425,17 @@ interface ChildServer {
   /** The transport's ceiling in the same process: a node:http server that discards uploads and sends zeros. */
   floorUrl: string;
   rss(what: 'reset' | 'peak'): Promise<number>;
-  /** The server process's CPU time so far (user + system, all threads), in ms. */
-  cpu(): Promise<number>;
+  /** The server process's CPU time so far (user + system, all threads) in ms, and its minor page faults so far. */
+  cpu(): Promise<{ cpu: number; faults: number }>;
   close(): Promise<void>;
+}
+
+/** The child server's environment, as `--malloc` asks. */
+function serverEnv(): NodeJS.ProcessEnv {
+  if (values.malloc === 'glibc') return { ...process.env };
+  if (values.malloc !== 'localnet')
+    throw new Error(`--malloc: "${values.malloc}" is neither localnet nor glibc`);
+  return localnetServerEnv(process.env);
 }
 
 /** Starts this script as a server in a child process; it exits when closed or when its stdin ends. */
@@ -415,7 +443,7 @@ async function startChildServer(dir: string): Promise<ChildServer> {
   const child: ChildProcess = spawn(
     process.execPath,
     [...process.execArgv, fileURLToPath(import.meta.url), '--serve', dir],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
+    { stdio: ['pipe', 'pipe', 'inherit'], env: serverEnv() },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const lines = createInterface({ input: child.stdout! });
@@ -440,7 +468,8 @@ async function startChildServer(dir: string): Promise<ChildServer> {
     async cpu() {
       const answer = next();
       child.stdin!.write('cpu\n');
-      return (await answer).cpu as number;
+      const { cpu, faults } = (await answer) as { cpu: number; faults: number };
+      return { cpu, faults };
     },
     async close() {
       child.stdin!.end();
@@ -462,8 +491,9 @@ async function serve(dir: string) {
   const input = createInterface({ input: process.stdin });
   input.on('line', (line) => {
     if (line === 'cpu') {
-      const { user, system } = process.cpuUsage();
-      return process.stdout.write(`${JSON.stringify({ cpu: (user + system) / 1000 })}\n`);
+      const { userCPUTime, systemCPUTime, minorPageFault } = process.resourceUsage();
+      const usage = { cpu: (userCPUTime + systemCPUTime) / 1000, faults: minorPageFault };
+      return process.stdout.write(`${JSON.stringify(usage)}\n`);
     }
     sample();
     if (line === 'reset') {
@@ -505,7 +535,16 @@ function printTable(out: (line?: string) => void, rows: Row[]) {
     const s = [...xs].sort((a, b) => a - b);
     return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
   };
-  const header = ['size', 'path', 'op', 'runs', 'MB/s median [min–max]', 'ms median', 'server CPU ms median'];
+  const header = [
+    'size',
+    'path',
+    'op',
+    'runs',
+    'MB/s median [min–max]',
+    'ms median',
+    'server CPU ms median',
+    'server faults median',
+  ];
   const table = rows.map((r) => [
     r.size,
     r.path,
@@ -514,6 +553,7 @@ function printTable(out: (line?: string) => void, rows: Row[]) {
     `${median(r.mbps).toFixed(0)} [${Math.min(...r.mbps).toFixed(0)}–${Math.max(...r.mbps).toFixed(0)}]`,
     median(r.ms).toFixed(1),
     r.serverCpuMs.length ? median(r.serverCpuMs).toFixed(0) : '',
+    r.serverFaults.length ? median(r.serverFaults).toFixed(0) : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

@@ -41,6 +41,7 @@ export { createJobsProgram, type JobsProgramOptions } from './programs/jobs.js';
 export { createPoolsProgram } from './programs/pools.js';
 export { createRewardsProgram } from './programs/rewards.js';
 export { createStakingProgram } from './programs/staking.js';
+export { LOCALNET_MALLOC_ENV, localnetServerEnv } from './server-env.js';
 export {
   type AccountRecord,
   Bank,

@@ -1,7 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LOCALNET_MALLOC_ENV } from '@nosana/localnet/server-env';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/network.js';
 import { runCli as runBinary } from '../../../test/run-cli.js';
@@ -53,6 +54,10 @@ describe('nosana localnet', () => {
     ).json<{ result: LocalnetStatusResult }>().result;
     expect(status).toMatchObject({ running: true, pid: started.pid });
     expect(status.markets.map((m) => m.name).sort()).toEqual(['cpu', 'gpu']);
+    // The detached server runs with the localnet's malloc settings (they cannot be set from inside a process).
+    const environ = readFileSync(`/proc/${started.pid}/environ`, 'utf8').split('\0');
+    for (const [name, value] of Object.entries(LOCALNET_MALLOC_ENV))
+      expect(environ).toContain(`${name}=${value}`);
 
     // A second one on the same directory is refused (exit 1), and changes nothing.
     const twice = await runCli([

@@ -216,10 +216,13 @@ export default class LocalnetStart extends NosanaCommand<LocalnetStartResult> {
       ...(flags['gateway-port'] !== undefined ? ['--gateway-port', String(flags['gateway-port'])] : []),
       ...(flags['indexer-port'] !== undefined ? ['--indexer-port', String(flags['indexer-port'])] : []),
     ];
+    // The server process starts with the localnet's malloc settings (faster IPFS uploads and reads; an operator's own
+    // MALLOC_* or GLIBC_TUNABLES win): a process cannot change them once it runs, so only a detached one gets them.
+    const { localnetServerEnv } = await import('@nosana/localnet/server-env');
     const child = spawn(process.execPath, args, {
       detached: true,
       stdio: ['ignore', out, out],
-      env: { ...process.env, NO_COLOR: '1' },
+      env: { ...localnetServerEnv(process.env), NO_COLOR: '1' },
     });
     closeSync(out);
     let exited: number | null | undefined;
