@@ -77,9 +77,9 @@ export interface ContentStore {
  *
  * Block reads and writes are synchronous on purpose: a block is at most 1 MiB (256 KiB by default) and goes to or
  * comes from the page cache, a copy of a fraction of a millisecond, while the asynchronous calls cost a thread-pool
- * round trip each (open, write, close, rename: four per block) that took more CPU than the copy (measured: 200
- * blocks written in 23–28 ms synchronously against 46–100 ms and 2–3× the CPU through `fs/promises`). The event
- * loop is held for one block at a time; the loop runs other work (the localnet's RPC) between blocks.
+ * round trip each (open, write, close, rename: four per block) that took more of the server's CPU than the copy
+ * (docs/benchmarks.md, "The receiving side"). The event loop is held for one block at a time; the loop runs other
+ * work (the localnet's RPC) between blocks.
  */
 class VerifyingBlockstore {
   private readonly shards = new Set<string>();
