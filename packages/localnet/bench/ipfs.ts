@@ -5,8 +5,8 @@
  * - through the Kubo RPC server with an unmodified kubo-rpc-client in the same process (as tests that embed
  *   `startLocalnet()` use it: client and server share one event loop),
  * - through the Kubo RPC server in a child process (as `nosana localnet start --detach` serves other processes, with
- *   its malloc settings unless `--malloc glibc`), with kubo-rpc-client, with plain HTTP requests (`kuboAdd`, as `@nosana/chain`'s Kubo store uploads, and `cat`
- *   read with node:http), and with curl (a client that costs this process nothing; each request also pays for
+ *   its malloc settings unless `--malloc glibc`), with kubo-rpc-client, with plain HTTP requests (`kuboAdd`, as
+ *   `@nosana/chain`'s Kubo store uploads, and `cat` read with node:http), and with curl (a client that costs this process nothing; each request also pays for
  *   starting curl, which shows at 1 MiB): the differences are the clients' own costs,
  *
  * plus `computeCid` (only-hash, no I/O) as the ceiling of the hashing, and the floor of the transport: the plain-HTTP
@@ -131,13 +131,13 @@ async function bench() {
           // The page cache's writeback of earlier adds would slow whichever row comes later: flushed first.
           execFileSync('sync');
           gc();
-          const before = usesChild ? await child.cpu() : undefined;
+          const before = usesChild ? await child.usage() : undefined;
           const start = process.hrtime.bigint();
           await operation(input, run);
           const ms = Number(process.hrtime.bigint() - start) / 1e6;
           if (run < 0) continue;
           if (before) {
-            const after = await child.cpu();
+            const after = await child.usage();
             row.serverCpuMs.push(after.cpu - before.cpu);
             row.serverFaults.push(after.faults - before.faults);
           }
@@ -426,7 +426,7 @@ interface ChildServer {
   floorUrl: string;
   rss(what: 'reset' | 'peak'): Promise<number>;
   /** The server process's CPU time so far (user + system, all threads) in ms, and its minor page faults so far. */
-  cpu(): Promise<{ cpu: number; faults: number }>;
+  usage(): Promise<{ cpu: number; faults: number }>;
   close(): Promise<void>;
 }
 
@@ -465,11 +465,10 @@ async function startChildServer(dir: string): Promise<ChildServer> {
       child.stdin!.write(`${what}\n`);
       return (await answer).rss as number;
     },
-    async cpu() {
+    async usage() {
       const answer = next();
-      child.stdin!.write('cpu\n');
-      const { cpu, faults } = (await answer) as { cpu: number; faults: number };
-      return { cpu, faults };
+      child.stdin!.write('usage\n');
+      return (await answer) as { cpu: number; faults: number };
     },
     async close() {
       child.stdin!.end();
@@ -490,7 +489,7 @@ async function serve(dir: string) {
   process.stdout.write(`${JSON.stringify({ apiUrl: server.apiUrl, floorUrl: floor.url })}\n`);
   const input = createInterface({ input: process.stdin });
   input.on('line', (line) => {
-    if (line === 'cpu') {
+    if (line === 'usage') {
       const { userCPUTime, systemCPUTime, minorPageFault } = process.resourceUsage();
       const usage = { cpu: (userCPUTime + systemCPUTime) / 1000, faults: minorPageFault };
       return process.stdout.write(`${JSON.stringify(usage)}\n`);

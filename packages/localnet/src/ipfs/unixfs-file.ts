@@ -4,7 +4,8 @@
  * ipfs-unixfs-importer with those settings (its tests compare the two), at a fraction of the cost: each piece of the
  * content is copied once, into the block that will be written, and a leaf's framing (a few protobuf bytes around
  * its data) is written in place instead of encoding the block twice. Parent nodes, one per 174 leaves, use the
- * libraries. Blocks are written a few at a time, overlapping the disk with the hashing of the next ones.
+ * libraries. An asynchronous sink gets blocks a few at a time, so its writes overlap the hashing of the next ones
+ * (the localnet's store writes each block synchronously: see `store.ts`).
  */
 import { createHash } from 'node:crypto';
 import { encode, type PBLink, prepare } from '@ipld/dag-pb';
